@@ -76,6 +76,7 @@ codes! {
     FrontMatter = "GD031", Warning, "The YAML front matter is not closed.";
     DuplicateDefinition = "GD032", Warning, "Two pages define the same type with different kinds or keys.";
     TypeEnumClash = "GD033", Warning, "A name is defined both as a type and as an enum.";
+    InheritanceDepth = "GD034", Error, "An inheritance chain is deeper than the reader follows.";
 }
 
 impl fmt::Display for Code {

@@ -15,6 +15,8 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod examples;
+#[doc(hidden)]
+pub mod harness;
 pub mod input;
 pub mod model;
 pub mod read;

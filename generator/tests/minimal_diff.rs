@@ -58,6 +58,9 @@ fn one_new_property_changes_only_its_lines() {
         "pub dimmable: graph_rt::Field<bool>,",
         "dimmable: r.take(\"dimmable\"),",
         "w.put(\"dimmable\", &self.dimmable);",
+        // Its typed name for `$select`.
+        "/// `dimmable`, for `$select`, `$expand` and `$orderby`.",
+        "pub const DIMMABLE: graph_rt::Prop<Self> = graph_rt::Prop::new(\"dimmable\");",
     ];
     let code: Vec<&str> = inserted
         .iter()
@@ -65,7 +68,7 @@ fn one_new_property_changes_only_its_lines() {
         .map(|(_, l)| l.as_str())
         .collect();
     assert_eq!(code, expected, "{inserted:#?}");
-    // The public API listing changes by one line, the new field.
+    // The public API listing changes by two lines, the new field and its typed name.
     let listing: Vec<&str> = inserted
         .iter()
         .filter(|(p, _)| p == generator::emit::api_listing::PATH)
@@ -73,7 +76,10 @@ fn one_new_property_changes_only_its_lines() {
         .collect();
     assert_eq!(
         listing,
-        ["pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool>"],
+        [
+            "pub const graph_sdk::beta::Lamp::DIMMABLE: graph_rt::Prop<Self>",
+            "pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool>"
+        ],
         "{inserted:#?}"
     );
     assert_eq!(inserted.len(), code.len() + listing.len(), "{inserted:#?}");

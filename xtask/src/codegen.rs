@@ -134,6 +134,12 @@ pub fn run(options: &Options) -> Result<Outcome> {
             Ok((name.clone(), tree))
         })
         .collect::<Result<_>>()?;
+    for (_, tree) in &trees {
+        refuse_unreadable(tree)?;
+    }
+    if !options.check {
+        prepare_out_dir(&out_dir)?;
+    }
     // A run whose inputs, generator and output are all as the last run left them does nothing.
     let stamp_path = root.join("target/xtask-codegen.stamp");
     let stamp = (!options.check).then(|| stamp(&trees, &out_dir));
@@ -178,6 +184,31 @@ pub fn run(options: &Options) -> Result<Outcome> {
         let _ = fs::write(&stamp_path, stamp_after(&stamp, &out_dir));
     }
     Ok(outcome)
+}
+
+/// Generating from a tree with pages missing would silently drop their types: fail instead.
+pub(crate) fn refuse_unreadable(tree: &DocsTree) -> Result<()> {
+    if tree.unreadable.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = tree
+        .unreadable
+        .iter()
+        .take(10)
+        .map(|d| format!("  {}: {}", tree.root.join(&d.file).display(), d.message))
+        .collect();
+    let more = tree.unreadable.len().saturating_sub(list.len());
+    bail!(
+        "{} page(s) under {} cannot be read:\n{}{}",
+        tree.unreadable.len(),
+        tree.root.display(),
+        list.join("\n"),
+        if more > 0 {
+            format!("\n  … and {more} more")
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// A fingerprint of everything a run depends on: this executable, the docs pages, and the
@@ -377,27 +408,129 @@ fn compare(out_dir: &Path, files: &[OutputFile]) -> Result<Outcome> {
     })
 }
 
-/// Stage the new tree beside the old one and swap it in.
-fn swap_in(out_dir: &Path, files: &[OutputFile], outcome: &Outcome) -> Result<()> {
+/// The staging folder and the aside folder of an output folder: `.NAME.new`, `.NAME.old`.
+fn swap_paths(out_dir: &Path) -> (PathBuf, PathBuf) {
     let parent = out_dir
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let name = out_dir
         .file_name()
         .map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
-    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let staging = parent.join(format!(".{name}.new"));
-    let old = parent.join(format!(".{name}.old"));
+    (
+        parent.join(format!(".{name}.new")),
+        parent.join(format!(".{name}.old")),
+    )
+}
+
+/// Before anything is compared or written: put back an output tree that an interrupted swap
+/// left aside, refuse to replace what codegen did not write, and check that the output folder
+/// can be created.
+pub(crate) fn prepare_out_dir(out_dir: &Path) -> Result<()> {
+    let (staging, old) = swap_paths(out_dir);
+    if !out_dir.exists() && old.is_dir() {
+        // A run was stopped between its two renames: the old tree is complete, put it back.
+        fs::rename(&old, out_dir).with_context(|| {
+            format!(
+                "restoring {} from {} (left by an interrupted run)",
+                out_dir.display(),
+                old.display()
+            )
+        })?;
+        eprintln!(
+            "note: restored {} from {}, left by an interrupted run",
+            out_dir.display(),
+            old.display()
+        );
+    }
+    if let Some(file) = out_dir
+        .ancestors()
+        .skip(1)
+        .find(|a| a.exists())
+        .filter(|a| !a.is_dir())
+    {
+        bail!(
+            "cannot create output folder {}: {} is a file, not a folder",
+            out_dir.display(),
+            file.display()
+        );
+    }
+    // What a killed run left: a staging folder, or an old tree already replaced.
+    for leftover in [&staging, &old] {
+        if leftover.is_dir() && (leftover == &staging || out_dir.exists()) {
+            fs::remove_dir_all(leftover)
+                .with_context(|| format!("removing {}", leftover.display()))?;
+        }
+    }
+    if out_dir.exists() {
+        if !out_dir.is_dir() {
+            bail!(
+                "output {} is a file, not a folder; nothing was written",
+                out_dir.display()
+            );
+        }
+        let generated = fs::read_to_string(out_dir.join("Cargo.toml"))
+            .is_ok_and(|t| t.starts_with("# @generated"));
+        let empty = fs::read_dir(out_dir)
+            .with_context(|| format!("listing {}", out_dir.display()))?
+            .next()
+            .is_none();
+        if !generated && !empty {
+            bail!(
+                "refusing to replace {}: it is not empty and was not written by codegen \
+                 (no @generated Cargo.toml); pass an empty or new folder to --out",
+                out_dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A test hook: `GRAPH_CODEGEN_FAIL_AFTER_FILES=N` makes staging fail after N files, and
+/// `GRAPH_CODEGEN_PANIC_AFTER_FILES=N` panic, as a full disk or a bug would.
+fn injected_failure(written: usize) -> Result<()> {
+    let limit = |var: &str| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    if limit("GRAPH_CODEGEN_PANIC_AFTER_FILES").is_some_and(|n| written >= n) {
+        panic!("GRAPH_CODEGEN_PANIC_AFTER_FILES: simulated crash after {written} files");
+    }
+    if limit("GRAPH_CODEGEN_FAIL_AFTER_FILES").is_some_and(|n| written >= n) {
+        bail!("GRAPH_CODEGEN_FAIL_AFTER_FILES: simulated write failure after {written} files");
+    }
+    Ok(())
+}
+
+/// Removes the staging folder when dropped, also when a panic unwinds through `swap_in`.
+struct Staging<'a>(&'a Path);
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            let _ = fs::remove_dir_all(self.0);
+        }
+    }
+}
+
+/// Stage the new tree beside the old one and swap it in.
+fn swap_in(out_dir: &Path, files: &[OutputFile], outcome: &Outcome) -> Result<()> {
+    let (staging, old) = swap_paths(out_dir);
+    if let Some(parent) = staging.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
     for leftover in [&staging, &old] {
         if leftover.exists() {
             fs::remove_dir_all(leftover)
                 .with_context(|| format!("removing {}", leftover.display()))?;
         }
     }
+    let _guard = Staging(&staging);
     let changed: std::collections::BTreeSet<&str> =
         outcome.changed.iter().map(|f| f.path.as_str()).collect();
     let stage = || -> Result<()> {
-        for f in files {
+        for (written, f) in files.iter().enumerate() {
+            injected_failure(written)?;
             let target = staging.join(&f.path);
             if let Some(dir) = target.parent() {
                 fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -412,8 +545,10 @@ fn swap_in(out_dir: &Path, files: &[OutputFile], outcome: &Outcome) -> Result<()
         Ok(())
     };
     if let Err(e) = stage() {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e.context(format!("{} was left as it was", out_dir.display())));
+        return Err(e.context(format!(
+            "writing the new tree failed; {} was left as it was",
+            out_dir.display()
+        )));
     }
     if out_dir.exists() {
         fs::rename(out_dir, &old).with_context(|| format!("moving {} aside", out_dir.display()))?;

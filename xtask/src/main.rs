@@ -6,6 +6,7 @@ mod bench;
 mod codegen;
 mod diff;
 mod examples;
+mod fuzz;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -37,6 +38,8 @@ commands:
   diff  --old DIR --new DIR [--format markdown|json] [--out FILE] [--type NAME]
                                              what changed in the API between two docs trees,
                                              each change marked breaking or additive
+  fuzz [--seconds N] [--target read_page|generate]
+                                             run the libFuzzer targets of fuzz/ for N seconds each
   bench --docs DIR [--docs DIR ...] [--runs N]
                                              time reading + resolving against a bare markdown pass
 
@@ -44,6 +47,20 @@ DIR is one API version of the docs: a folder holding api/ and resources/, e.g.
 ../shared/graph-docs/2021-07/beta. --strict fails the command when any diagnostic is an error.";
 
 fn main() -> ExitCode {
+    // A panic is a bug: say so in one line (and keep the location), not as a bare backtrace hint.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error (a bug in xtask or the generator){at}: {message}");
+    }));
     match run() {
         Ok(code) => code,
         Err(e) => {
@@ -68,8 +85,7 @@ fn run() -> Result<ExitCode> {
             let api = read(&docs)?;
             let json = serde_json::to_string_pretty(&api).context("serializing the model")?;
             match out {
-                Some(path) => std::fs::write(&path, json + "\n")
-                    .with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => write_whole(&path, &(json + "\n"))?,
                 None => {
                     let mut stdout = std::io::stdout().lock();
                     writeln!(stdout, "{json}")?;
@@ -145,9 +161,29 @@ fn run() -> Result<ExitCode> {
             let docs = args.required_path("--docs")?;
             let strict = args.flag("--strict");
             args.finish()?;
-            let api = read(&docs)?;
+            let tree = DocsTree::load(&docs)?;
+            let api = generator::read_tree(&tree);
             print_lint(&docs, &api)?;
+            // Listed above as GD001; a tree with unreadable pages is not a clean lint.
+            codegen::refuse_unreadable(&tree)?;
             Ok(strict_exit(&api, strict))
+        }
+        "fuzz" => {
+            let options = fuzz::Options {
+                seconds: args.number("--seconds")?.unwrap_or(60) as u64,
+                targets: args.values("--target"),
+            };
+            args.finish()?;
+            let reports = fuzz::run(&codegen::workspace_root(), &options)?;
+            let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
+            if findings > 0 {
+                eprintln!(
+                    "{findings} findings: fix them and copy each input into \
+                     generator/tests/fuzz-regressions/<target>/"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
         }
         "bench" => {
             let docs = args.paths("--docs");
@@ -167,8 +203,21 @@ fn run() -> Result<ExitCode> {
     }
 }
 
+/// Write a file through a temporary sibling and a rename: never left half-written.
+fn write_whole(path: &Path, contents: &str) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, contents).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("writing {}", path.display())
+    })
+}
+
 fn read(docs: &Path) -> Result<Api> {
     let tree = DocsTree::load(docs)?;
+    codegen::refuse_unreadable(&tree)?;
     Ok(generator::read_tree(&tree))
 }
 

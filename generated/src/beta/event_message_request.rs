@@ -450,11 +450,11 @@ impl EventMessageRequest {
     /// `type`, for `$select`, `$expand` and `$orderby`.
     pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
     /// `UnsubscribeData`, for `$select`, `$expand` and `$orderby`.
-    pub const UNSUBSCRIBE_DATA_2: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const UNSUBSCRIBE_DATA2: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "UnsubscribeData",
     );
     /// `UnsubscribeEnabled`, for `$select`, `$expand` and `$orderby`.
-    pub const UNSUBSCRIBE_ENABLED_2: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const UNSUBSCRIBE_ENABLED2: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "UnsubscribeEnabled",
     );
     /// `event`, for `$select`, `$expand` and `$orderby`.

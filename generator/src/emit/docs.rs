@@ -29,6 +29,7 @@ fn escape_brackets(text: &str) -> String {
             out.push_str("    ");
             continue;
         }
+
         if matches!(c, '[' | ']') {
             out.push('\\');
         }
@@ -37,10 +38,27 @@ fn escape_brackets(text: &str) -> String {
     out
 }
 
+/// A file name as it may appear in a URL: anything but letters, digits and `-_./` is
+/// percent-encoded.
+fn url_path(stem: &str) -> String {
+    let mut out = String::with_capacity(stem.len());
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/') {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// The published docs page of a docs file: `resources/user.md` in v1.0 →
 /// `https://learn.microsoft.com/graph/api/resources/user?view=graph-rest-1.0`.
 pub fn page_url(file: &str, version: &str) -> String {
-    let stem = file.trim_end_matches(".md");
+    let stem = url_path(file.trim_end_matches(".md"));
     let view = if version == "beta" {
         "graph-rest-beta"
     } else {
@@ -70,5 +88,9 @@ mod tests {
             "https://learn.microsoft.com/graph/api/resources/user?view=graph-rest-1.0"
         );
         assert_eq!(escape_brackets("a [b] c"), "a \\[b\\] c");
+        assert_eq!(
+            page_url("resources/a b\r.md", "beta"),
+            "https://learn.microsoft.com/graph/api/resources/a%20b%0d?view=graph-rest-beta"
+        );
     }
 }

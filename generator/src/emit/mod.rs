@@ -160,12 +160,11 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
 pub fn routes(
     v: &Version<'_>,
 ) -> std::collections::BTreeMap<(HttpMethod, String), requests::Route> {
-    let module = v.module();
     let q = Qualified::of(v.api);
     let mut plan = Plan::new(v.api, &q);
     let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);
     let tree = requests::tree::Tree::new(v.api);
-    requests::emit(&plan, &bodies, &tree, &module, v.name).routes
+    requests::emit(&plan, &bodies, &tree, v.name).routes
 }
 
 fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
@@ -174,7 +173,7 @@ fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
     let mut plan = Plan::new(v.api, &q);
     let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);
     let tree = requests::tree::Tree::new(v.api);
-    let built = requests::emit(&plan, &bodies, &tree, &module, v.name);
+    let built = requests::emit(&plan, &bodies, &tree, v.name);
     let mut files = Vec::new();
     // (file, workload, names it exports)
     let mut mod_items: Vec<(String, &'static str, Vec<String>)> = Vec::new();

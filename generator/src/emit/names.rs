@@ -1,7 +1,7 @@
 //! Rust names for API names: PascalCase types and variants, snake_case fields, keywords and
 //! leading digits made valid, collisions resolved deterministically by a per-scope registry.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Words that cannot be identifiers (strict and reserved keywords, 2021 edition), plus names
 /// that would shadow what generated code refers to unqualified.
@@ -91,7 +91,8 @@ pub fn snake(name: &str) -> String {
     if KEYWORDS.contains(&out.as_str()) || out == "_" {
         out.push('_');
     }
-    ascii_only(out)
+    // Code points in lower case: `caf\u{e9}` → `cafue9`, a snake_case name.
+    ascii_only(out).to_ascii_lowercase()
 }
 
 /// Identifiers must be ASCII here (non-ASCII idents are legal but hostile to users): other
@@ -116,6 +117,9 @@ fn ascii_only(name: String) -> String {
 #[derive(Debug, Default)]
 pub struct Registry {
     taken: BTreeSet<String>,
+    /// Per base name, the first suffix not yet tried: names are never released, so the search
+    /// resumes there (n names that collide cost O(n), not O(n²)).
+    next_suffix: HashMap<String, u64>,
 }
 
 impl Registry {
@@ -133,16 +137,24 @@ impl Registry {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
-        let sep = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
+        // snake_case names (`user_id_2`, `_2nd_value_2`) take `_`; PascalCase names, also
+        // escaped ones like `Self_`, none (`Self2`).
+        let sep = if wanted.starts_with(|c: char| c.is_lowercase() || c == '_') {
             "_"
         } else {
             ""
         };
         let base = wanted.trim_end_matches('_');
-        (2..)
-            .map(|n| format!("{base}{sep}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_else(|| wanted.to_string())
+        let key = format!("{base}{sep}");
+        let mut n = self.next_suffix.get(&key).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{key}{n}");
+            n += 1;
+            if self.taken.insert(candidate.clone()) {
+                self.next_suffix.insert(key, n);
+                return candidate;
+            }
+        }
     }
 }
 
@@ -179,7 +191,7 @@ mod tests {
         assert_eq!(snake("userId"), "user_id");
         assert_eq!(snake("user_id"), "user_id");
         assert_eq!(snake("HTTPRequest"), "http_request");
-        assert_eq!(snake("caf\u{e9}"), "cafU E9".replace(' ', ""));
+        assert_eq!(snake("caf\u{e9}"), "cafue9");
         assert_eq!(snake("___"), "unnamed");
     }
 
@@ -192,5 +204,9 @@ mod tests {
         assert_eq!(r.claim("additional_properties"), "additional_properties_2");
         assert_eq!(r.claim("Ios"), "Ios");
         assert_eq!(r.claim("Ios"), "Ios2");
+        assert_eq!(r.claim("Self_"), "Self_");
+        assert_eq!(r.claim("Self_"), "Self2");
+        assert_eq!(r.claim("_2nd"), "_2nd");
+        assert_eq!(r.claim("_2nd"), "_2nd_2");
     }
 }

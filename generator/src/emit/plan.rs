@@ -184,6 +184,9 @@ fn descendants<'a>(api: &'a Api, q: &'a Qualified) -> BTreeMap<&'a str, Vec<&'a 
             if !seen.insert(base) || base == child {
                 break; // a cycle: the reader reported it
             }
+            if seen.len() > crate::resolve::types::MAX_INHERITANCE_DEPTH {
+                break; // as deep as properties are inherited (the reader reported it)
+            }
             out.entry(base).or_default().push(child);
             current = base;
         }

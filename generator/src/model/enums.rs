@@ -136,6 +136,7 @@ fn read_members(table: &Table, file: &str, diags: &mut Diagnostics) -> Option<Ve
         .iter()
         .position(|h| h.starts_with("description") || h == "details");
     let mut members: Vec<EnumMember> = Vec::new();
+    let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
     for row in &table.rows {
         let source = Source {
             file: file.to_string(),
@@ -166,7 +167,7 @@ fn read_members(table: &Table, file: &str, diags: &mut Diagnostics) -> Option<Ve
             }
             _ => None,
         };
-        if members.iter().any(|m| m.name == name) {
+        if !names.insert(name.clone()) {
             diags.push(
                 &source,
                 Code::DuplicateMember,

@@ -103,6 +103,8 @@ fn table_properties(
     diags: &mut Diagnostics,
 ) -> (Vec<RawProperty>, bool) {
     let mut props: Vec<RawProperty> = Vec::new();
+    // Names in `props`: a page of 100,000 rows is read in linear time.
+    let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
     // A properties table with no rows (an abstract base) still counts as documenting "none".
     let mut has_table = false;
     for (i, block) in outline.page.blocks.iter().enumerate() {
@@ -136,7 +138,7 @@ fn table_properties(
         };
         has_table |= !navigation;
         for row in typed_rows(table, cols, file, diags) {
-            if props.iter().any(|p| p.name == row.name) {
+            if !names.insert(row.name.clone()) {
                 diags.push(
                     &row.source,
                     Code::DuplicateProperty,
@@ -272,22 +274,28 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
         );
         return;
     };
+    // Indexes of the properties by name and by lower-case name (the first of each), so that a
+    // large JSON representation is checked in linear time.
+    let mut exact: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut folded: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for p in &ty.properties {
+        exact.insert(p.name.clone());
+        folded
+            .entry(p.name.to_ascii_lowercase())
+            .or_insert_with(|| p.name.clone());
+    }
     for (key, value) in &map {
         if key.starts_with("@odata.") {
             continue;
         }
-        if ty.properties.iter().any(|p| p.name == *key) {
+        if exact.contains(key.as_str()) {
             continue;
         }
-        if let Some(p) = ty
-            .properties
-            .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(key))
-        {
+        if let Some(table_name) = folded.get(&key.to_ascii_lowercase()) {
             diags.push(
                 &source,
                 Code::JsonNotInTable,
-                format!("JSON representation writes `{key}`, the table `{}`", p.name),
+                format!("JSON representation writes `{key}`, the table `{table_name}`"),
             );
             continue;
         }
@@ -296,6 +304,10 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
             continue;
         };
         // Whether an ancestor documents it is known only after resolution (`resolve::types`).
+        exact.insert(key.clone());
+        folded
+            .entry(key.to_ascii_lowercase())
+            .or_insert_with(|| key.clone());
         ty.properties.push(RawProperty {
             name: key.clone(),
             ty: json_ty,

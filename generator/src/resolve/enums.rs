@@ -38,13 +38,15 @@ pub fn merge_enums(
             members: Vec::new(),
             sources: defs.iter().map(|e| e.source.clone()).collect(),
         };
+        // Index of `def.members` by name.
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for e in &defs {
             if def.description.is_empty() {
                 def.description.clone_from(&e.description);
             }
             let first = def.members.is_empty();
             for m in &e.members {
-                match def.members.iter().find(|d| d.name == m.name) {
+                match index.get(&m.name).and_then(|&i| def.members.get(i)) {
                     Some(d) if d.value.is_some() && m.value.is_some() && d.value != m.value => {
                         diags.push(
                             &e.source,
@@ -66,6 +68,7 @@ pub fn merge_enums(
                                 format!("`{name}` member `{}` is only listed here", m.name),
                             );
                         }
+                        index.insert(m.name.clone(), def.members.len());
                         def.members.push(m.clone());
                     }
                 }
@@ -113,14 +116,23 @@ pub fn merge_inline_lists<'a>(
     lists: impl IntoIterator<Item = InlineList<'a>>,
     diags: &mut Diagnostics,
 ) {
+    // The lower-case member names of each enum met so far: linear in the number of lists.
+    let mut known: std::collections::HashMap<&str, std::collections::HashSet<String>> =
+        std::collections::HashMap::new();
     for list in lists {
         let Some(def) = enums.get_mut(list.enum_name) else {
             continue;
         };
+        let names = known.entry(list.enum_name).or_insert_with(|| {
+            def.members
+                .iter()
+                .map(|m| m.name.to_ascii_lowercase())
+                .collect()
+        });
         let extra: Vec<&String> = list
             .values
             .iter()
-            .filter(|v| !def.members.iter().any(|m| m.name.eq_ignore_ascii_case(v)))
+            .filter(|v| !names.contains(&v.to_ascii_lowercase()))
             .collect();
         if extra.is_empty() {
             continue;
@@ -139,6 +151,7 @@ pub fn merge_inline_lists<'a>(
             ),
         );
         for v in extra {
+            names.insert(v.to_ascii_lowercase());
             def.members.push(EnumMember {
                 name: v.clone(),
                 value: None,

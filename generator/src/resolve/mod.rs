@@ -5,7 +5,7 @@
 mod enums;
 mod operations;
 pub mod symbols;
-mod types;
+pub(crate) mod types;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::facts::{PageFacts, RawEnum};

@@ -19,6 +19,8 @@ struct Merged {
     media_entity: bool,
     description: String,
     own: Vec<Property>,
+    /// Index of `own` by name.
+    own_index: std::collections::HashMap<String, usize>,
     sources: Vec<Source>,
 }
 
@@ -69,6 +71,7 @@ fn merge(
         media_entity: false,
         description: String::new(),
         own: Vec::new(),
+        own_index: std::collections::HashMap::new(),
         sources: Vec::new(),
     };
     for (ty, page) in defs {
@@ -99,7 +102,7 @@ fn merge(
         }
         for raw in &ty.properties {
             let ty_name = symbols.resolve(&raw.ty, ns, diags);
-            if let Some(existing) = m.own.iter().find(|p| p.name == raw.name) {
+            if let Some(existing) = m.own_index.get(&raw.name).and_then(|&i| m.own.get(i)) {
                 if !existing.r#type.eq_ignore_ascii_case(&ty_name)
                     || existing.collection != raw.ty.collection
                 {
@@ -123,6 +126,7 @@ fn merge(
                 }
                 continue;
             }
+            m.own_index.insert(raw.name.clone(), m.own.len());
             m.own.push(Property {
                 name: raw.name.clone(),
                 r#type: ty_name,
@@ -153,6 +157,10 @@ fn describe(ty: &str, collection: bool) -> String {
     }
 }
 
+/// How many ancestors a type's properties are taken from. Real chains are under ten deep; a
+/// docs tree that chains thousands of types would otherwise make the model quadratic in size.
+pub const MAX_INHERITANCE_DEPTH: usize = 64;
+
 /// Apply inheritance: ancestors' properties first (root first), then the type's own; rows a
 /// page repeats from an ancestor are taken from the ancestor.
 fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<TypeDef> {
@@ -179,11 +187,25 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
                 );
                 break;
             }
+            if chain.len() > MAX_INHERITANCE_DEPTH {
+                diags.push(
+                    source,
+                    Code::InheritanceDepth,
+                    format!(
+                        "`{name}` has more than {MAX_INHERITANCE_DEPTH} ancestors; the properties of `{base}` and its ancestors are not inherited"
+                    ),
+                );
+                break;
+            }
             chain.push(base_name.as_str());
             current = base_ty;
         }
         chain.reverse();
         let mut properties: Vec<Property> = Vec::new();
+        // Indexes of `properties`: by name, and the lower-case names.
+        let mut by_name: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        let mut folded: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut key = None;
         for (depth, declaring) in chain.iter().enumerate() {
             let Some(level) = merged.get(*declaring) else {
@@ -195,10 +217,7 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
             for p in &level.own {
                 if p.from_json {
                     // The JSON representation often repeats inherited properties.
-                    if properties
-                        .iter()
-                        .any(|e| e.name.eq_ignore_ascii_case(&p.name))
-                    {
+                    if folded.contains(&p.name.to_ascii_lowercase()) {
                         continue;
                     }
                     if is_self && has_tables {
@@ -213,7 +232,7 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
                         );
                     }
                 }
-                if let Some(existing) = properties.iter().find(|e| e.name == p.name) {
+                if let Some(existing) = by_name.get(&p.name).and_then(|&i| properties.get(i)) {
                     if is_self && !existing.r#type.eq_ignore_ascii_case(&p.r#type) {
                         diags.push(
                             &p.source,
@@ -228,6 +247,8 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
                 }
                 let mut p = p.clone();
                 p.inherited_from = (!is_self).then(|| (*declaring).to_string());
+                by_name.insert(p.name.clone(), properties.len());
+                folded.insert(p.name.to_ascii_lowercase());
                 properties.push(p);
             }
         }

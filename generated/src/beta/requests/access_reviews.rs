@@ -24,8 +24,8 @@ impl AccessReviews {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReview>,
-        crate::beta::AccessReview,
+        graph_rt::Page<super::super::AccessReview>,
+        super::super::AccessReview,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl AccessReviews {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessReview,
+        body: &super::super::AccessReview,
     ) -> graph_rt::Request<
-        crate::beta::AccessReview,
-        crate::beta::AccessReview,
+        super::super::AccessReview,
+        super::super::AccessReview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl AccessReviewsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessReview,
-        crate::beta::AccessReview,
+        super::super::AccessReview,
+        super::super::AccessReview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -106,7 +106,7 @@ impl AccessReviewsItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::AccessReview,
+        body: &super::super::AccessReview,
     ) -> graph_rt::Request<
         (),
         (),
@@ -254,7 +254,7 @@ impl AccessReviewsItemDecisions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewDecision>,
+        graph_rt::Page<super::super::AccessReviewDecision>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -287,7 +287,7 @@ impl AccessReviewsItemMyDecisions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewDecision>,
+        graph_rt::Page<super::super::AccessReviewDecision>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -321,7 +321,7 @@ impl AccessReviewsItemReviewers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserIdentity>,
+        graph_rt::Page<super::super::UserIdentity>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -340,7 +340,7 @@ impl AccessReviewsItemReviewers {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-addreviewer?view=graph-rest-beta)
     pub fn create(
         &self,
-        body: &crate::beta::AddAccessReviewReviewerBody,
+        body: &super::super::AddAccessReviewReviewerBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -65,8 +65,8 @@ impl AdminServiceAnnouncementHealthOverviews {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ServiceHealth>,
-        crate::beta::ServiceHealth,
+        graph_rt::Page<super::super::ServiceHealth>,
+        super::super::ServiceHealth,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -105,8 +105,8 @@ impl AdminServiceAnnouncementHealthOverviewsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ServiceHealth,
-        crate::beta::ServiceHealth,
+        super::super::ServiceHealth,
+        super::super::ServiceHealth,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -138,8 +138,8 @@ impl AdminServiceAnnouncementIssues {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ServiceHealthIssue>,
-        crate::beta::ServiceHealthIssue,
+        graph_rt::Page<super::super::ServiceHealthIssue>,
+        super::super::ServiceHealthIssue,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -178,8 +178,8 @@ impl AdminServiceAnnouncementIssuesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ServiceHealthIssue,
-        crate::beta::ServiceHealthIssue,
+        super::super::ServiceHealthIssue,
+        super::super::ServiceHealthIssue,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -231,8 +231,8 @@ impl AdminServiceAnnouncementMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ServiceUpdateMessage>,
-        crate::beta::ServiceUpdateMessage,
+        graph_rt::Page<super::super::ServiceUpdateMessage>,
+        super::super::ServiceUpdateMessage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -250,7 +250,7 @@ impl AdminServiceAnnouncementMessages {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-archive?view=graph-rest-beta)
     pub fn archive(
         &self,
-        body: &crate::beta::ArchiveBody,
+        body: &super::super::ArchiveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -272,7 +272,7 @@ impl AdminServiceAnnouncementMessages {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-favorite?view=graph-rest-beta)
     pub fn favorite(
         &self,
-        body: &crate::beta::FavoriteBody,
+        body: &super::super::FavoriteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -294,7 +294,7 @@ impl AdminServiceAnnouncementMessages {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-markread?view=graph-rest-beta)
     pub fn mark_read(
         &self,
-        body: &crate::beta::MarkReadBody,
+        body: &super::super::MarkReadBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -316,7 +316,7 @@ impl AdminServiceAnnouncementMessages {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-markunread?view=graph-rest-beta)
     pub fn mark_unread(
         &self,
-        body: &crate::beta::MarkUnreadBody,
+        body: &super::super::MarkUnreadBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -338,7 +338,7 @@ impl AdminServiceAnnouncementMessages {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-unarchive?view=graph-rest-beta)
     pub fn unarchive(
         &self,
-        body: &crate::beta::UnarchiveBody,
+        body: &super::super::UnarchiveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -360,7 +360,7 @@ impl AdminServiceAnnouncementMessages {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-unfavorite?view=graph-rest-beta)
     pub fn unfavorite(
         &self,
-        body: &crate::beta::UnfavoriteBody,
+        body: &super::super::UnfavoriteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -405,8 +405,8 @@ impl AdminServiceAnnouncementMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ServiceUpdateMessage,
-        crate::beta::ServiceUpdateMessage,
+        super::super::ServiceUpdateMessage,
+        super::super::ServiceUpdateMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -521,8 +521,8 @@ impl AdminWindowsUpdatesDeployments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Deployment>,
-        crate::beta::Deployment,
+        graph_rt::Page<super::super::Deployment>,
+        super::super::Deployment,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -541,10 +541,10 @@ impl AdminWindowsUpdatesDeployments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::Deployment,
+        body: &super::super::Deployment,
     ) -> graph_rt::Request<
-        crate::beta::Deployment,
-        crate::beta::Deployment,
+        super::super::Deployment,
+        super::super::Deployment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -583,8 +583,8 @@ impl AdminWindowsUpdatesDeploymentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Deployment,
-        crate::beta::Deployment,
+        super::super::Deployment,
+        super::super::Deployment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -603,10 +603,10 @@ impl AdminWindowsUpdatesDeploymentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::Deployment,
+        body: &super::super::Deployment,
     ) -> graph_rt::Request<
-        crate::beta::Deployment,
-        crate::beta::Deployment,
+        super::super::Deployment,
+        super::super::Deployment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -671,7 +671,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deploymentaudience-updateaudience?view=graph-rest-beta)
     pub fn update_audience(
         &self,
-        body: &crate::beta::UpdateAudienceBody,
+        body: &super::super::UpdateAudienceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -693,7 +693,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deploymentaudience-updateaudiencebyid?view=graph-rest-beta)
     pub fn update_audience_by_id(
         &self,
-        body: &crate::beta::UpdateAudienceByIdBody,
+        body: &super::super::UpdateAudienceByIdBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -731,8 +731,8 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceExclusions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyUpdatableAsset>,
-        crate::beta::UpdatableAsset,
+        graph_rt::Page<super::super::AnyUpdatableAsset>,
+        super::super::UpdatableAsset,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -766,8 +766,8 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyUpdatableAsset>,
-        crate::beta::UpdatableAsset,
+        graph_rt::Page<super::super::AnyUpdatableAsset>,
+        super::super::UpdatableAsset,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -800,8 +800,8 @@ impl AdminWindowsUpdatesUpdatableAssets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AzureAdDevice>,
-        crate::beta::AzureAdDevice,
+        graph_rt::Page<super::super::AzureAdDevice>,
+        super::super::AzureAdDevice,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -820,10 +820,10 @@ impl AdminWindowsUpdatesUpdatableAssets {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UpdatableAssetGroup,
+        body: &super::super::UpdatableAssetGroup,
     ) -> graph_rt::Request<
-        crate::beta::UpdatableAssetGroup,
-        crate::beta::UpdatableAssetGroup,
+        super::super::UpdatableAssetGroup,
+        super::super::UpdatableAssetGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -842,7 +842,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-enrollassets?view=graph-rest-beta)
     pub fn enroll_assets(
         &self,
-        body: &crate::beta::EnrollAssetsBody,
+        body: &super::super::EnrollAssetsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -864,7 +864,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-enrollassetsbyid?view=graph-rest-beta)
     pub fn enroll_assets_by_id(
         &self,
-        body: &crate::beta::EnrollAssetsByIdBody,
+        body: &super::super::EnrollAssetsByIdBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -886,7 +886,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-unenrollassets?view=graph-rest-beta)
     pub fn unenroll_assets(
         &self,
-        body: &crate::beta::UnenrollAssetsBody,
+        body: &super::super::UnenrollAssetsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -908,7 +908,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-unenrollassetsbyid?view=graph-rest-beta)
     pub fn unenroll_assets_by_id(
         &self,
-        body: &crate::beta::UnenrollAssetsByIdBody,
+        body: &super::super::UnenrollAssetsByIdBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -952,8 +952,8 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AzureAdDevice,
-        crate::beta::AzureAdDevice,
+        super::super::AzureAdDevice,
+        super::super::AzureAdDevice,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -991,7 +991,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-addmembers?view=graph-rest-beta)
     pub fn add_members(
         &self,
-        body: &crate::beta::AddMembersBody,
+        body: &super::super::AddMembersBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1013,7 +1013,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-addmembersbyid?view=graph-rest-beta)
     pub fn add_members_by_id(
         &self,
-        body: &crate::beta::AddMembersByIdBody,
+        body: &super::super::AddMembersByIdBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1035,7 +1035,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-removemembers?view=graph-rest-beta)
     pub fn remove_members(
         &self,
-        body: &crate::beta::RemoveMembersBody,
+        body: &super::super::RemoveMembersBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1057,7 +1057,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-removemembersbyid?view=graph-rest-beta)
     pub fn remove_members_by_id(
         &self,
-        body: &crate::beta::RemoveMembersByIdBody,
+        body: &super::super::RemoveMembersByIdBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1123,8 +1123,8 @@ impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroupMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyUpdatableAsset>,
-        crate::beta::UpdatableAsset,
+        graph_rt::Page<super::super::AnyUpdatableAsset>,
+        super::super::UpdatableAsset,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(

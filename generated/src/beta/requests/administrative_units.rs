@@ -24,8 +24,8 @@ impl AdministrativeUnits {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AdministrativeUnit>,
-        crate::beta::AdministrativeUnit,
+        graph_rt::Page<super::super::AdministrativeUnit>,
+        super::super::AdministrativeUnit,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl AdministrativeUnits {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AdministrativeUnit,
+        body: &super::super::AdministrativeUnit,
     ) -> graph_rt::Request<
-        crate::beta::AdministrativeUnit,
-        crate::beta::AdministrativeUnit,
+        super::super::AdministrativeUnit,
+        super::super::AdministrativeUnit,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -68,8 +68,8 @@ impl AdministrativeUnits {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AdministrativeUnit>,
-        crate::beta::AdministrativeUnit,
+        graph_rt::Page<super::super::AdministrativeUnit>,
+        super::super::AdministrativeUnit,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -107,8 +107,8 @@ impl AdministrativeUnitsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AdministrativeUnit,
-        crate::beta::AdministrativeUnit,
+        super::super::AdministrativeUnit,
+        super::super::AdministrativeUnit,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -126,7 +126,7 @@ impl AdministrativeUnitsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateAdministrativeunitBody,
+        body: &super::super::UpdateAdministrativeunitBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -236,7 +236,7 @@ impl AdministrativeUnitsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -256,9 +256,9 @@ impl AdministrativeUnitsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -312,8 +312,8 @@ impl AdministrativeUnitsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::User>,
-        crate::beta::User,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -410,8 +410,8 @@ impl AdministrativeUnitsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::User,
-        crate::beta::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -480,7 +480,7 @@ impl AdministrativeUnitsItemScopedRoleMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ScopedRoleMembership>,
+        graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -500,9 +500,9 @@ impl AdministrativeUnitsItemScopedRoleMembers {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ScopedRoleMembership,
+        body: &super::super::ScopedRoleMembership,
     ) -> graph_rt::Request<
-        crate::beta::ScopedRoleMembership,
+        super::super::ScopedRoleMembership,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -541,7 +541,7 @@ impl AdministrativeUnitsItemScopedRoleMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ScopedRoleMembership,
+        super::super::ScopedRoleMembership,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

@@ -23,8 +23,8 @@ impl AnonymousIpRiskEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnonymousIpRiskEvent>,
-        crate::beta::AnonymousIpRiskEvent,
+        graph_rt::Page<super::super::AnonymousIpRiskEvent>,
+        super::super::AnonymousIpRiskEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl AnonymousIpRiskEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnonymousIpRiskEvent,
-        crate::beta::AnonymousIpRiskEvent,
+        super::super::AnonymousIpRiskEvent,
+        super::super::AnonymousIpRiskEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -40,10 +40,10 @@ impl AppCalls {
     #[cfg(feature = "communications")]
     pub fn create(
         &self,
-        body: &crate::beta::Call,
+        body: &super::super::Call,
     ) -> graph_rt::Request<
-        crate::beta::Call,
-        crate::beta::Call,
+        super::super::Call,
+        super::super::Call,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -81,8 +81,8 @@ impl AppCallsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Call,
-        crate::beta::Call,
+        super::super::Call,
+        super::super::Call,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -120,7 +120,7 @@ impl AppCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-beta)
     pub fn answer(
         &self,
-        body: &crate::beta::AnswerBody,
+        body: &super::super::AnswerBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -147,9 +147,9 @@ impl AppCallsItem {
     #[cfg(feature = "core")]
     pub fn cancel_media_processing(
         &self,
-        body: &crate::beta::CancelMediaProcessingBody,
+        body: &super::super::CancelMediaProcessingBody,
     ) -> graph_rt::Request<
-        crate::beta::CommsOperation,
+        super::super::CommsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -169,7 +169,7 @@ impl AppCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-beta)
     pub fn change_screen_sharing_role(
         &self,
-        body: &crate::beta::ChangeScreenSharingRoleBody,
+        body: &super::super::ChangeScreenSharingRoleBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -192,9 +192,9 @@ impl AppCallsItem {
     #[cfg(feature = "core")]
     pub fn mute(
         &self,
-        body: &crate::beta::MuteBody,
+        body: &super::super::MuteBody,
     ) -> graph_rt::Request<
-        crate::beta::MuteParticipantOperation,
+        super::super::MuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -219,9 +219,9 @@ impl AppCallsItem {
     #[cfg(feature = "core")]
     pub fn play_prompt(
         &self,
-        body: &crate::beta::PlayPromptBody,
+        body: &super::super::PlayPromptBody,
     ) -> graph_rt::Request<
-        crate::beta::PlayPromptOperation,
+        super::super::PlayPromptOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -242,9 +242,9 @@ impl AppCallsItem {
     #[cfg(feature = "core")]
     pub fn record_response(
         &self,
-        body: &crate::beta::RecordResponseBody,
+        body: &super::super::RecordResponseBody,
     ) -> graph_rt::Request<
-        crate::beta::RecordOperation,
+        super::super::RecordOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -264,7 +264,7 @@ impl AppCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-beta)
     pub fn redirect(
         &self,
-        body: &crate::beta::RedirectBody,
+        body: &super::super::RedirectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -286,7 +286,7 @@ impl AppCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-reject?view=graph-rest-beta)
     pub fn reject(
         &self,
-        body: &crate::beta::RejectBody,
+        body: &super::super::RejectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -308,7 +308,7 @@ impl AppCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-beta)
     pub fn subscribe_to_tone(
         &self,
-        body: &crate::beta::SubscribeToToneBody,
+        body: &super::super::SubscribeToToneBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -330,7 +330,7 @@ impl AppCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-beta)
     pub fn transfer(
         &self,
-        body: &crate::beta::TransferBody,
+        body: &super::super::TransferBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -353,9 +353,9 @@ impl AppCallsItem {
     #[cfg(feature = "core")]
     pub fn unmute(
         &self,
-        body: &crate::beta::UnmuteBody,
+        body: &super::super::UnmuteBody,
     ) -> graph_rt::Request<
-        crate::beta::UnmuteParticipantOperation,
+        super::super::UnmuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -376,9 +376,9 @@ impl AppCallsItem {
     #[cfg(feature = "core")]
     pub fn update_recording_status(
         &self,
-        body: &crate::beta::UpdateRecordingStatusBody,
+        body: &super::super::UpdateRecordingStatusBody,
     ) -> graph_rt::Request<
-        crate::beta::UpdateRecordingStatusOperation,
+        super::super::UpdateRecordingStatusOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -413,7 +413,7 @@ impl AppCallsItemAudioRoutingGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AudioRoutingGroup>,
+        graph_rt::Page<super::super::AudioRoutingGroup>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -433,9 +433,9 @@ impl AppCallsItemAudioRoutingGroups {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AudioRoutingGroup,
+        body: &super::super::AudioRoutingGroup,
     ) -> graph_rt::Request<
-        crate::beta::AudioRoutingGroup,
+        super::super::AudioRoutingGroup,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -475,7 +475,7 @@ impl AppCallsItemAudioRoutingGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AudioRoutingGroup,
+        super::super::AudioRoutingGroup,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -495,9 +495,9 @@ impl AppCallsItemAudioRoutingGroupsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::AudioRoutingGroup,
+        body: &super::super::AudioRoutingGroup,
     ) -> graph_rt::Request<
-        crate::beta::AudioRoutingGroup,
+        super::super::AudioRoutingGroup,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -551,7 +551,7 @@ impl AppCallsItemParticipants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Participant>,
+        graph_rt::Page<super::super::Participant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -571,9 +571,9 @@ impl AppCallsItemParticipants {
     #[cfg(feature = "core")]
     pub fn configure_mixer(
         &self,
-        body: &crate::beta::ConfigureMixerBody,
+        body: &super::super::ConfigureMixerBody,
     ) -> graph_rt::Request<
-        crate::beta::CommsOperation,
+        super::super::CommsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -594,9 +594,9 @@ impl AppCallsItemParticipants {
     #[cfg(feature = "core")]
     pub fn invite(
         &self,
-        body: &crate::beta::InviteBody,
+        body: &super::super::InviteBody,
     ) -> graph_rt::Request<
-        crate::beta::InviteParticipantsOperation,
+        super::super::InviteParticipantsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -617,9 +617,9 @@ impl AppCallsItemParticipants {
     #[cfg(feature = "core")]
     pub fn mute_all(
         &self,
-        body: &crate::beta::MuteAllBody,
+        body: &super::super::MuteAllBody,
     ) -> graph_rt::Request<
-        crate::beta::CommsOperation,
+        super::super::CommsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -658,7 +658,7 @@ impl AppCallsItemParticipantsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Participant,
+        super::super::Participant,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -698,9 +698,9 @@ impl AppCallsItemParticipantsItem {
     #[cfg(feature = "core")]
     pub fn mute(
         &self,
-        body: &crate::beta::MuteBody,
+        body: &super::super::MuteBody,
     ) -> graph_rt::Request<
-        crate::beta::MuteParticipantOperation,
+        super::super::MuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -734,7 +734,7 @@ impl AppOnlineMeetings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

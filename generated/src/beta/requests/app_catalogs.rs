@@ -38,8 +38,8 @@ impl AppCatalogsTeamsApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamsApp>,
-        crate::beta::TeamsApp,
+        graph_rt::Page<super::super::TeamsApp>,
+        super::super::TeamsApp,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58,10 +58,10 @@ impl AppCatalogsTeamsApps {
     #[cfg(feature = "teams")]
     pub fn post(
         &self,
-        body: &crate::beta::TeamsAppsBody,
+        body: &super::super::TeamsAppsBody,
     ) -> graph_rt::Request<
-        crate::beta::TeamsApp,
-        crate::beta::TeamsApp,
+        super::super::TeamsApp,
+        super::super::TeamsApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -132,7 +132,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-update?view=graph-rest-beta)
     pub fn post(
         &self,
-        body: &crate::beta::AppDefinitionsBody,
+        body: &super::super::AppDefinitionsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -223,8 +223,8 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamworkBot,
-        crate::beta::TeamworkBot,
+        super::super::TeamworkBot,
+        super::super::TeamworkBot,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -258,8 +258,8 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAppIcon,
-        crate::beta::TeamsAppIcon,
+        super::super::TeamsAppIcon,
+        super::super::TeamsAppIcon,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -301,8 +301,8 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamworkHostedContent,
-        crate::beta::TeamworkHostedContent,
+        super::super::TeamworkHostedContent,
+        super::super::TeamworkHostedContent,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -378,8 +378,8 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAppIcon,
-        crate::beta::TeamsAppIcon,
+        super::super::TeamsAppIcon,
+        super::super::TeamsAppIcon,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -421,8 +421,8 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamworkHostedContent,
-        crate::beta::TeamworkHostedContent,
+        super::super::TeamworkHostedContent,
+        super::super::TeamworkHostedContent,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

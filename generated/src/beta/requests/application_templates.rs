@@ -23,8 +23,8 @@ impl ApplicationTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ApplicationTemplate>,
-        crate::beta::ApplicationTemplate,
+        graph_rt::Page<super::super::ApplicationTemplate>,
+        super::super::ApplicationTemplate,
         graph_rt::Options<false, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl ApplicationTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ApplicationTemplate,
-        crate::beta::ApplicationTemplate,
+        super::super::ApplicationTemplate,
+        super::super::ApplicationTemplate,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -80,10 +80,10 @@ impl ApplicationTemplatesItem {
     #[cfg(feature = "applications")]
     pub fn instantiate(
         &self,
-        body: &crate::beta::InstantiateBody,
+        body: &super::super::InstantiateBody,
     ) -> graph_rt::Request<
-        crate::beta::ApplicationServicePrincipal,
-        crate::beta::ApplicationServicePrincipal,
+        super::super::ApplicationServicePrincipal,
+        super::super::ApplicationServicePrincipal,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl Applications {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Application>,
-        crate::beta::Application,
+        graph_rt::Page<super::super::Application>,
+        super::super::Application,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Applications {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::Application,
+        body: &super::super::Application,
     ) -> graph_rt::Request<
-        crate::beta::Application,
-        crate::beta::Application,
+        super::super::Application,
+        super::super::Application,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,8 +105,8 @@ impl ApplicationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Application,
-        crate::beta::Application,
+        super::super::Application,
+        super::super::Application,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -124,7 +124,7 @@ impl ApplicationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateApplicationBody,
+        body: &super::super::UpdateApplicationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -167,9 +167,9 @@ impl ApplicationsItem {
     #[cfg(feature = "core")]
     pub fn add_key(
         &self,
-        body: &crate::beta::AddKeyBody,
+        body: &super::super::AddKeyBody,
     ) -> graph_rt::Request<
-        crate::beta::KeyCredential,
+        super::super::KeyCredential,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -190,9 +190,9 @@ impl ApplicationsItem {
     #[cfg(feature = "core")]
     pub fn add_password(
         &self,
-        body: &crate::beta::AddPasswordBody,
+        body: &super::super::AddPasswordBody,
     ) -> graph_rt::Request<
-        crate::beta::PasswordCredential,
+        super::super::PasswordCredential,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -226,7 +226,7 @@ impl ApplicationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removekey?view=graph-rest-beta)
     pub fn remove_key(
         &self,
-        body: &crate::beta::RemoveKeyBody,
+        body: &super::super::RemoveKeyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -248,7 +248,7 @@ impl ApplicationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removepassword?view=graph-rest-beta)
     pub fn remove_password(
         &self,
-        body: &crate::beta::RemovePasswordBody,
+        body: &super::super::RemovePasswordBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -270,7 +270,7 @@ impl ApplicationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-setverifiedpublisher?view=graph-rest-beta)
     pub fn set_verified_publisher(
         &self,
-        body: &crate::beta::SetVerifiedPublisherBody,
+        body: &super::super::SetVerifiedPublisherBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -338,7 +338,7 @@ impl ApplicationsItemSynchronization {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronization-acquireaccesstoken?view=graph-rest-beta)
     pub fn acquire_access_token(
         &self,
-        body: &crate::beta::AcquireAccessTokenBody,
+        body: &super::super::AcquireAccessTokenBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -391,7 +391,7 @@ impl ApplicationsItemConnectorGroupRef {
     #[cfg(feature = "applications")]
     pub fn put(
         &self,
-        body: &crate::beta::ConnectorGroup,
+        body: &super::super::ConnectorGroup,
     ) -> graph_rt::Request<
         (),
         (),
@@ -428,8 +428,8 @@ impl ApplicationsItemExtensionProperties {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ExtensionProperty>,
-        crate::beta::ExtensionProperty,
+        graph_rt::Page<super::super::ExtensionProperty>,
+        super::super::ExtensionProperty,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -448,10 +448,10 @@ impl ApplicationsItemExtensionProperties {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ExtensionProperty,
+        body: &super::super::ExtensionProperty,
     ) -> graph_rt::Request<
-        crate::beta::ExtensionProperty,
-        crate::beta::ExtensionProperty,
+        super::super::ExtensionProperty,
+        super::super::ExtensionProperty,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -520,8 +520,8 @@ impl ApplicationsItemOwners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -760,8 +760,8 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SynchronizationSchema,
-        crate::beta::SynchronizationSchema,
+        super::super::SynchronizationSchema,
+        super::super::SynchronizationSchema,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -821,7 +821,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     pub fn filter_operators(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::FilterOperatorSchema>,
+        graph_rt::Page<super::super::FilterOperatorSchema>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -842,7 +842,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     pub fn functions(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AttributeMappingFunctionSchema>,
+        graph_rt::Page<super::super::AttributeMappingFunctionSchema>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -875,8 +875,8 @@ impl ApplicationsItemTokenIssuancePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TokenIssuancePolicy>,
-        crate::beta::TokenIssuancePolicy,
+        graph_rt::Page<super::super::TokenIssuancePolicy>,
+        super::super::TokenIssuancePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -996,8 +996,8 @@ impl ApplicationsItemTokenLifetimePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TokenLifetimePolicy>,
-        crate::beta::TokenLifetimePolicy,
+        graph_rt::Page<super::super::TokenLifetimePolicy>,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

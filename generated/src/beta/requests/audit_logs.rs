@@ -45,7 +45,7 @@ impl AuditLogsDirectoryAudits {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DirectoryAudit>,
+        graph_rt::Page<super::super::DirectoryAudit>,
         (),
         graph_rt::Options<false, false, true, false, true, false, false, false>,
     > {
@@ -82,7 +82,7 @@ impl AuditLogsDirectoryAuditsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DirectoryAudit,
+        super::super::DirectoryAudit,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -115,8 +115,8 @@ impl AuditLogsProvisioning {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProvisioningObjectSummary>,
-        crate::beta::ProvisioningObjectSummary,
+        graph_rt::Page<super::super::ProvisioningObjectSummary>,
+        super::super::ProvisioningObjectSummary,
         graph_rt::Options<false, false, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -148,7 +148,7 @@ impl AuditLogsSignIns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SignIn>,
+        graph_rt::Page<super::super::SignIn>,
         (),
         graph_rt::Options<false, false, true, false, true, false, false, false>,
     > {
@@ -185,7 +185,7 @@ impl AuditLogsSignInsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SignIn,
+        super::super::SignIn,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

@@ -24,8 +24,8 @@ impl BookingBusinesses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BookingBusiness>,
-        crate::beta::BookingBusiness,
+        graph_rt::Page<super::super::BookingBusiness>,
+        super::super::BookingBusiness,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl BookingBusinesses {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::BookingBusiness,
+        body: &super::super::BookingBusiness,
     ) -> graph_rt::Request<
-        crate::beta::BookingBusiness,
-        crate::beta::BookingBusiness,
+        super::super::BookingBusiness,
+        super::super::BookingBusiness,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl BookingBusinessesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::BookingBusiness,
-        crate::beta::BookingBusiness,
+        super::super::BookingBusiness,
+        super::super::BookingBusiness,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,7 +105,7 @@ impl BookingBusinessesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateBookingbusinessBody,
+        body: &super::super::UpdateBookingbusinessBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -222,7 +222,7 @@ impl BookingBusinessesItemAppointments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BookingAppointment>,
+        graph_rt::Page<super::super::BookingAppointment>,
         (),
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
@@ -242,9 +242,9 @@ impl BookingBusinessesItemAppointments {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::BookingAppointment,
+        body: &super::super::BookingAppointment,
     ) -> graph_rt::Request<
-        crate::beta::BookingAppointment,
+        super::super::BookingAppointment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -284,7 +284,7 @@ impl BookingBusinessesItemAppointmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::BookingAppointment,
+        super::super::BookingAppointment,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -303,7 +303,7 @@ impl BookingBusinessesItemAppointmentsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateBookingappointmentBody,
+        body: &super::super::UpdateBookingappointmentBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -345,7 +345,7 @@ impl BookingBusinessesItemAppointmentsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -381,7 +381,7 @@ impl BookingBusinessesItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BookingAppointment>,
+        graph_rt::Page<super::super::BookingAppointment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -415,7 +415,7 @@ impl BookingBusinessesItemCustomers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BookingCustomer>,
+        graph_rt::Page<super::super::BookingCustomer>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -435,9 +435,9 @@ impl BookingBusinessesItemCustomers {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::BookingCustomer,
+        body: &super::super::BookingCustomer,
     ) -> graph_rt::Request<
-        crate::beta::BookingCustomer,
+        super::super::BookingCustomer,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -477,7 +477,7 @@ impl BookingBusinessesItemCustomersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::BookingCustomer,
+        super::super::BookingCustomer,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -497,9 +497,9 @@ impl BookingBusinessesItemCustomersItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::BookingCustomer,
+        body: &super::super::BookingCustomer,
     ) -> graph_rt::Request<
-        crate::beta::BookingCustomer,
+        super::super::BookingCustomer,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -554,7 +554,7 @@ impl BookingBusinessesItemServices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BookingService>,
+        graph_rt::Page<super::super::BookingService>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -574,9 +574,9 @@ impl BookingBusinessesItemServices {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::BookingService,
+        body: &super::super::BookingService,
     ) -> graph_rt::Request<
-        crate::beta::BookingService,
+        super::super::BookingService,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -616,7 +616,7 @@ impl BookingBusinessesItemServicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::BookingService,
+        super::super::BookingService,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -635,7 +635,7 @@ impl BookingBusinessesItemServicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingservice-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateBookingserviceBody,
+        body: &super::super::UpdateBookingserviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -692,7 +692,7 @@ impl BookingBusinessesItemStaffMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BookingStaffMember>,
+        graph_rt::Page<super::super::BookingStaffMember>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -712,9 +712,9 @@ impl BookingBusinessesItemStaffMembers {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::BookingStaffMember,
+        body: &super::super::BookingStaffMember,
     ) -> graph_rt::Request<
-        crate::beta::BookingStaffMember,
+        super::super::BookingStaffMember,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -754,7 +754,7 @@ impl BookingBusinessesItemStaffMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::BookingStaffMember,
+        super::super::BookingStaffMember,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -773,7 +773,7 @@ impl BookingBusinessesItemStaffMembersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingstaffmember-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateBookingstaffmemberBody,
+        body: &super::super::UpdateBookingstaffmemberBody,
     ) -> graph_rt::Request<
         (),
         (),

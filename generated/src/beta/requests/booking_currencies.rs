@@ -23,7 +23,7 @@ impl BookingCurrencies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BookingCurrency>,
+        graph_rt::Page<super::super::BookingCurrency>,
         (),
         graph_rt::Options<true, false, true, false, true, true, true, false>,
     > {
@@ -60,7 +60,7 @@ impl BookingCurrenciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::BookingCurrency,
+        super::super::BookingCurrency,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

@@ -23,7 +23,7 @@ impl BusinessFlowTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BusinessFlowTemplate>,
+        graph_rt::Page<super::super::BusinessFlowTemplate>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {

@@ -24,8 +24,8 @@ impl Chats {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Chat>,
-        crate::beta::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Chats {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::Chat,
+        body: &super::super::Chat,
     ) -> graph_rt::Request<
-        crate::beta::Chat,
-        crate::beta::Chat,
+        super::super::Chat,
+        super::super::Chat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -85,8 +85,8 @@ impl ChatsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Chat>,
-        crate::beta::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,7 +105,7 @@ impl ChatsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::Chat,
+        body: &super::super::Chat,
     ) -> graph_rt::Request<
         (),
         (),
@@ -147,7 +147,7 @@ impl ChatsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-sendactivitynotification?view=graph-rest-beta)
     pub fn send_activity_notification(
         &self,
-        body: &crate::beta::SendActivityNotificationBody,
+        body: &super::super::SendActivityNotificationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -188,8 +188,8 @@ impl ChatsItemInstalledApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamsAppInstallation>,
-        crate::beta::TeamsAppInstallation,
+        graph_rt::Page<super::super::TeamsAppInstallation>,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -246,8 +246,8 @@ impl ChatsItemInstalledAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsApp,
-        crate::beta::TeamsApp,
+        super::super::TeamsApp,
+        super::super::TeamsApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -319,8 +319,8 @@ impl ChatsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyConversationMember>,
-        crate::beta::ConversationMember,
+        graph_rt::Page<super::super::AnyConversationMember>,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -357,8 +357,8 @@ impl ChatsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyConversationMember,
-        crate::beta::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -411,8 +411,8 @@ impl ChatsItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessage>,
-        crate::beta::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -431,10 +431,10 @@ impl ChatsItemMessages {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -472,8 +472,8 @@ impl ChatsItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -492,7 +492,7 @@ impl ChatsItemMessagesItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -532,8 +532,8 @@ impl ChatsItemMessagesItemHostedContents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessageHostedContent>,
-        crate::beta::ChatMessageHostedContent,
+        graph_rt::Page<super::super::ChatMessageHostedContent>,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -572,8 +572,8 @@ impl ChatsItemMessagesItemHostedContentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessageHostedContent,
-        crate::beta::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -605,8 +605,8 @@ impl ChatsItemOperations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamsAsyncOperation>,
-        crate::beta::TeamsAsyncOperation,
+        graph_rt::Page<super::super::TeamsAsyncOperation>,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<true, false, true, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -642,8 +642,8 @@ impl ChatsItemOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAsyncOperation,
-        crate::beta::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -675,8 +675,8 @@ impl ChatsItemPermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ResourceSpecificPermissionGrant>,
-        crate::beta::ResourceSpecificPermissionGrant,
+        graph_rt::Page<super::super::ResourceSpecificPermissionGrant>,
+        super::super::ResourceSpecificPermissionGrant,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -709,8 +709,8 @@ impl ChatsItemTabs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamsTab>,
-        crate::beta::TeamsTab,
+        graph_rt::Page<super::super::TeamsTab>,
+        super::super::TeamsTab,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -729,10 +729,10 @@ impl ChatsItemTabs {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::TeamsTab,
+        body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
-        crate::beta::TeamsTab,
-        crate::beta::TeamsTab,
+        super::super::TeamsTab,
+        super::super::TeamsTab,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -771,8 +771,8 @@ impl ChatsItemTabsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsTab,
-        crate::beta::TeamsTab,
+        super::super::TeamsTab,
+        super::super::TeamsTab,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -791,7 +791,7 @@ impl ChatsItemTabsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::TeamsTab,
+        body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
         (),
         (),

@@ -28,9 +28,9 @@ impl Communications {
     #[cfg(feature = "communications")]
     pub fn get_presences_by_user_id(
         &self,
-        body: &crate::beta::GetPresencesByUserIdBody,
+        body: &super::super::GetPresencesByUserIdBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Presence>,
+        graph_rt::Page<super::super::Presence>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -126,8 +126,8 @@ impl CommunicationsCallRecordsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CallRecord,
-        crate::beta::CallRecord,
+        super::super::CallRecord,
+        super::super::CallRecord,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -163,8 +163,8 @@ impl CommunicationsCallRecordsItemSessions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Session>,
-        crate::beta::Session,
+        graph_rt::Page<super::super::Session>,
+        super::super::Session,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -195,10 +195,10 @@ impl CommunicationsCalls {
     #[cfg(feature = "communications")]
     pub fn create(
         &self,
-        body: &crate::beta::Call,
+        body: &super::super::Call,
     ) -> graph_rt::Request<
-        crate::beta::Call,
-        crate::beta::Call,
+        super::super::Call,
+        super::super::Call,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -217,7 +217,7 @@ impl CommunicationsCalls {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-logteleconferencedevicequality?view=graph-rest-beta)
     pub fn log_teleconference_device_quality(
         &self,
-        body: &crate::beta::LogTeleconferenceDeviceQualityBody,
+        body: &super::super::LogTeleconferenceDeviceQualityBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -258,8 +258,8 @@ impl CommunicationsCallsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Call,
-        crate::beta::Call,
+        super::super::Call,
+        super::super::Call,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -297,7 +297,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-beta)
     pub fn answer(
         &self,
-        body: &crate::beta::AnswerBody,
+        body: &super::super::AnswerBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -326,9 +326,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn cancel_media_processing(
         &self,
-        body: &crate::beta::CancelMediaProcessingBody,
+        body: &super::super::CancelMediaProcessingBody,
     ) -> graph_rt::Request<
-        crate::beta::CommsOperation,
+        super::super::CommsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -348,7 +348,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-beta)
     pub fn change_screen_sharing_role(
         &self,
-        body: &crate::beta::ChangeScreenSharingRoleBody,
+        body: &super::super::ChangeScreenSharingRoleBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -391,9 +391,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn mute(
         &self,
-        body: &crate::beta::MuteBody,
+        body: &super::super::MuteBody,
     ) -> graph_rt::Request<
-        crate::beta::MuteParticipantOperation,
+        super::super::MuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -418,9 +418,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn play_prompt(
         &self,
-        body: &crate::beta::PlayPromptBody,
+        body: &super::super::PlayPromptBody,
     ) -> graph_rt::Request<
-        crate::beta::PlayPromptOperation,
+        super::super::PlayPromptOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -441,9 +441,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn record_response(
         &self,
-        body: &crate::beta::RecordResponseBody,
+        body: &super::super::RecordResponseBody,
     ) -> graph_rt::Request<
-        crate::beta::RecordOperation,
+        super::super::RecordOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -463,7 +463,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-beta)
     pub fn redirect(
         &self,
-        body: &crate::beta::RedirectBody,
+        body: &super::super::RedirectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -485,7 +485,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-reject?view=graph-rest-beta)
     pub fn reject(
         &self,
-        body: &crate::beta::RejectBody,
+        body: &super::super::RejectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -507,7 +507,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-beta)
     pub fn subscribe_to_tone(
         &self,
-        body: &crate::beta::SubscribeToToneBody,
+        body: &super::super::SubscribeToToneBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -529,7 +529,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-beta)
     pub fn transfer(
         &self,
-        body: &crate::beta::TransferBody,
+        body: &super::super::TransferBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -552,9 +552,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn unmute(
         &self,
-        body: &crate::beta::UnmuteBody,
+        body: &super::super::UnmuteBody,
     ) -> graph_rt::Request<
-        crate::beta::UnmuteParticipantOperation,
+        super::super::UnmuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -575,9 +575,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn update_recording_status(
         &self,
-        body: &crate::beta::UpdateRecordingStatusBody,
+        body: &super::super::UpdateRecordingStatusBody,
     ) -> graph_rt::Request<
-        crate::beta::UpdateRecordingStatusOperation,
+        super::super::UpdateRecordingStatusOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -612,7 +612,7 @@ impl CommunicationsCallsItemAudioRoutingGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AudioRoutingGroup>,
+        graph_rt::Page<super::super::AudioRoutingGroup>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -632,9 +632,9 @@ impl CommunicationsCallsItemAudioRoutingGroups {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AudioRoutingGroup,
+        body: &super::super::AudioRoutingGroup,
     ) -> graph_rt::Request<
-        crate::beta::AudioRoutingGroup,
+        super::super::AudioRoutingGroup,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -674,7 +674,7 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AudioRoutingGroup,
+        super::super::AudioRoutingGroup,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -694,9 +694,9 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::AudioRoutingGroup,
+        body: &super::super::AudioRoutingGroup,
     ) -> graph_rt::Request<
-        crate::beta::AudioRoutingGroup,
+        super::super::AudioRoutingGroup,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -750,7 +750,7 @@ impl CommunicationsCallsItemParticipants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Participant>,
+        graph_rt::Page<super::super::Participant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -770,9 +770,9 @@ impl CommunicationsCallsItemParticipants {
     #[cfg(feature = "core")]
     pub fn configure_mixer(
         &self,
-        body: &crate::beta::ConfigureMixerBody,
+        body: &super::super::ConfigureMixerBody,
     ) -> graph_rt::Request<
-        crate::beta::CommsOperation,
+        super::super::CommsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -793,9 +793,9 @@ impl CommunicationsCallsItemParticipants {
     #[cfg(feature = "core")]
     pub fn invite(
         &self,
-        body: &crate::beta::InviteBody,
+        body: &super::super::InviteBody,
     ) -> graph_rt::Request<
-        crate::beta::InviteParticipantsOperation,
+        super::super::InviteParticipantsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -816,9 +816,9 @@ impl CommunicationsCallsItemParticipants {
     #[cfg(feature = "core")]
     pub fn mute_all(
         &self,
-        body: &crate::beta::MuteAllBody,
+        body: &super::super::MuteAllBody,
     ) -> graph_rt::Request<
-        crate::beta::CommsOperation,
+        super::super::CommsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -857,7 +857,7 @@ impl CommunicationsCallsItemParticipantsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Participant,
+        super::super::Participant,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -897,9 +897,9 @@ impl CommunicationsCallsItemParticipantsItem {
     #[cfg(feature = "core")]
     pub fn mute(
         &self,
-        body: &crate::beta::MuteBody,
+        body: &super::super::MuteBody,
     ) -> graph_rt::Request<
-        crate::beta::MuteParticipantOperation,
+        super::super::MuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -933,7 +933,7 @@ impl CommunicationsOnlineMeetings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -966,7 +966,7 @@ impl CommunicationsPresences {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Presence,
+        super::super::Presence,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

@@ -52,8 +52,8 @@ impl ComplianceEdiscoveryCases {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Case>,
-        crate::beta::Case,
+        graph_rt::Page<super::super::Case>,
+        super::super::Case,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -72,10 +72,10 @@ impl ComplianceEdiscoveryCases {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::Case,
+        body: &super::super::Case,
     ) -> graph_rt::Request<
-        crate::beta::Case,
-        crate::beta::Case,
+        super::super::Case,
+        super::super::Case,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -181,10 +181,10 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedGroupSource,
+        body: &super::super::UnifiedGroupSource,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedGroupSource,
-        crate::beta::UnifiedGroupSource,
+        super::super::UnifiedGroupSource,
+        super::super::UnifiedGroupSource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -261,8 +261,8 @@ impl ComplianceEdiscoveryCasesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Case,
-        crate::beta::Case,
+        super::super::Case,
+        super::super::Case,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -281,10 +281,10 @@ impl ComplianceEdiscoveryCasesItem {
     #[cfg(feature = "security")]
     pub fn update(
         &self,
-        body: &crate::beta::Case,
+        body: &super::super::Case,
     ) -> graph_rt::Request<
-        crate::beta::Case,
-        crate::beta::Case,
+        super::super::Case,
+        super::super::Case,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -416,8 +416,8 @@ impl ComplianceEdiscoveryCasesItemCustodians {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Custodian>,
-        crate::beta::Custodian,
+        graph_rt::Page<super::super::Custodian>,
+        super::super::Custodian,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -436,10 +436,10 @@ impl ComplianceEdiscoveryCasesItemCustodians {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::Custodian,
+        body: &super::super::Custodian,
     ) -> graph_rt::Request<
-        crate::beta::Custodian,
-        crate::beta::Custodian,
+        super::super::Custodian,
+        super::super::Custodian,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -480,8 +480,8 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Custodian,
-        crate::beta::Custodian,
+        super::super::Custodian,
+        super::super::Custodian,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -499,7 +499,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateCustodianBody,
+        body: &super::super::UpdateCustodianBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -602,8 +602,8 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SiteSource>,
-        crate::beta::SiteSource,
+        graph_rt::Page<super::super::SiteSource>,
+        super::super::SiteSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -622,10 +622,10 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::SiteSource,
+        body: &super::super::SiteSource,
     ) -> graph_rt::Request<
-        crate::beta::SiteSource,
-        crate::beta::SiteSource,
+        super::super::SiteSource,
+        super::super::SiteSource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -670,8 +670,8 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SiteSource,
-        crate::beta::SiteSource,
+        super::super::SiteSource,
+        super::super::SiteSource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -725,8 +725,8 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedGroupSource>,
-        crate::beta::UnifiedGroupSource,
+        graph_rt::Page<super::super::UnifiedGroupSource>,
+        super::super::UnifiedGroupSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -769,8 +769,8 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedGroupSource,
-        crate::beta::UnifiedGroupSource,
+        super::super::UnifiedGroupSource,
+        super::super::UnifiedGroupSource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -805,8 +805,8 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserSource>,
-        crate::beta::UserSource,
+        graph_rt::Page<super::super::UserSource>,
+        super::super::UserSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -825,10 +825,10 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::UserSource,
+        body: &super::super::UserSource,
     ) -> graph_rt::Request<
-        crate::beta::UserSource,
-        crate::beta::UserSource,
+        super::super::UserSource,
+        super::super::UserSource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -873,8 +873,8 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserSource,
-        crate::beta::UserSource,
+        super::super::UserSource,
+        super::super::UserSource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -927,8 +927,8 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LegalHold>,
-        crate::beta::LegalHold,
+        graph_rt::Page<super::super::LegalHold>,
+        super::super::LegalHold,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -947,10 +947,10 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::LegalHold,
+        body: &super::super::LegalHold,
     ) -> graph_rt::Request<
-        crate::beta::LegalHold,
-        crate::beta::LegalHold,
+        super::super::LegalHold,
+        super::super::LegalHold,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -992,8 +992,8 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::LegalHold,
-        crate::beta::LegalHold,
+        super::super::LegalHold,
+        super::super::LegalHold,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1011,7 +1011,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateLegalHoldBody,
+        body: &super::super::UpdateLegalHoldBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1086,8 +1086,8 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SiteSource>,
-        crate::beta::SiteSource,
+        graph_rt::Page<super::super::SiteSource>,
+        super::super::SiteSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1106,10 +1106,10 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::SiteSource,
+        body: &super::super::SiteSource,
     ) -> graph_rt::Request<
-        crate::beta::SiteSource,
-        crate::beta::SiteSource,
+        super::super::SiteSource,
+        super::super::SiteSource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1145,8 +1145,8 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserSource>,
-        crate::beta::UserSource,
+        graph_rt::Page<super::super::UserSource>,
+        super::super::UserSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1165,10 +1165,10 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::UserSource,
+        body: &super::super::UserSource,
     ) -> graph_rt::Request<
-        crate::beta::UserSource,
-        crate::beta::UserSource,
+        super::super::UserSource,
+        super::super::UserSource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1204,8 +1204,8 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::NoncustodialDataSource>,
-        crate::beta::NoncustodialDataSource,
+        graph_rt::Page<super::super::NoncustodialDataSource>,
+        super::super::NoncustodialDataSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1224,10 +1224,10 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::NoncustodialDataSource,
+        body: &super::super::NoncustodialDataSource,
     ) -> graph_rt::Request<
-        crate::beta::NoncustodialDataSource,
-        crate::beta::NoncustodialDataSource,
+        super::super::NoncustodialDataSource,
+        super::super::NoncustodialDataSource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1271,8 +1271,8 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::NoncustodialDataSource,
-        crate::beta::NoncustodialDataSource,
+        super::super::NoncustodialDataSource,
+        super::super::NoncustodialDataSource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1334,8 +1334,8 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItemDataSource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDataSource>,
-        crate::beta::DataSource,
+        graph_rt::Page<super::super::AnyDataSource>,
+        super::super::DataSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1367,8 +1367,8 @@ impl ComplianceEdiscoveryCasesItemOperations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyCaseOperation>,
-        crate::beta::CaseOperation,
+        graph_rt::Page<super::super::AnyCaseOperation>,
+        super::super::CaseOperation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1458,8 +1458,8 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ReviewSet>,
-        crate::beta::ReviewSet,
+        graph_rt::Page<super::super::ReviewSet>,
+        super::super::ReviewSet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1478,10 +1478,10 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::ReviewSet,
+        body: &super::super::ReviewSet,
     ) -> graph_rt::Request<
-        crate::beta::ReviewSet,
-        crate::beta::ReviewSet,
+        super::super::ReviewSet,
+        super::super::ReviewSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1521,8 +1521,8 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ReviewSet,
-        crate::beta::ReviewSet,
+        super::super::ReviewSet,
+        super::super::ReviewSet,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1540,7 +1540,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewset-addtoreviewset?view=graph-rest-beta)
     pub fn add_to_review_set(
         &self,
-        body: &crate::beta::AddToReviewSetBody,
+        body: &super::super::AddToReviewSetBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1563,10 +1563,10 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     #[cfg(feature = "security")]
     pub fn export(
         &self,
-        body: &crate::beta::ExportBody,
+        body: &super::super::ExportBody,
     ) -> graph_rt::Request<
-        crate::beta::CaseExportOperation,
-        crate::beta::CaseExportOperation,
+        super::super::CaseExportOperation,
+        super::super::CaseExportOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1608,8 +1608,8 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ReviewSetQuery>,
-        crate::beta::ReviewSetQuery,
+        graph_rt::Page<super::super::ReviewSetQuery>,
+        super::super::ReviewSetQuery,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1628,10 +1628,10 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::ReviewSetQuery,
+        body: &super::super::ReviewSetQuery,
     ) -> graph_rt::Request<
-        crate::beta::ReviewSetQuery,
-        crate::beta::ReviewSetQuery,
+        super::super::ReviewSetQuery,
+        super::super::ReviewSetQuery,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1677,8 +1677,8 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ReviewSetQuery,
-        crate::beta::ReviewSetQuery,
+        super::super::ReviewSetQuery,
+        super::super::ReviewSetQuery,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1696,7 +1696,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateReviewSetQueryBody,
+        body: &super::super::UpdateReviewSetQueryBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1739,10 +1739,10 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     #[cfg(feature = "security")]
     pub fn apply_tags(
         &self,
-        body: &crate::beta::ApplyTagsBody,
+        body: &super::super::ApplyTagsBody,
     ) -> graph_rt::Request<
-        crate::beta::TagOperation,
-        crate::beta::TagOperation,
+        super::super::TagOperation,
+        super::super::TagOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1776,8 +1776,8 @@ impl ComplianceEdiscoveryCasesItemSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EdiscoverySettings,
-        crate::beta::EdiscoverySettings,
+        super::super::EdiscoverySettings,
+        super::super::EdiscoverySettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1796,7 +1796,7 @@ impl ComplianceEdiscoveryCasesItemSettings {
     #[cfg(feature = "security")]
     pub fn update(
         &self,
-        body: &crate::beta::EdiscoverySettings,
+        body: &super::super::EdiscoverySettings,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1853,8 +1853,8 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SourceCollection>,
-        crate::beta::SourceCollection,
+        graph_rt::Page<super::super::SourceCollection>,
+        super::super::SourceCollection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1873,10 +1873,10 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::SourceCollection,
+        body: &super::super::SourceCollection,
     ) -> graph_rt::Request<
-        crate::beta::SourceCollection,
-        crate::beta::SourceCollection,
+        super::super::SourceCollection,
+        super::super::SourceCollection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1922,8 +1922,8 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SourceCollection,
-        crate::beta::SourceCollection,
+        super::super::SourceCollection,
+        super::super::SourceCollection,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1941,7 +1941,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateSourceCollectionBody,
+        body: &super::super::UpdateSourceCollectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2009,8 +2009,8 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     pub fn estimate_statistics(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EstimateStatisticsOperation,
-        crate::beta::EstimateStatisticsOperation,
+        super::super::EstimateStatisticsOperation,
+        super::super::EstimateStatisticsOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2060,8 +2060,8 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAddToReviewSetOperation {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AddToReviewSetOperation>,
-        crate::beta::AddToReviewSetOperation,
+        graph_rt::Page<super::super::AddToReviewSetOperation>,
+        super::super::AddToReviewSetOperation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2096,8 +2096,8 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDataSource>,
-        crate::beta::DataSource,
+        graph_rt::Page<super::super::AnyDataSource>,
+        super::super::DataSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2116,10 +2116,10 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDataSource,
+        body: &super::super::AnyDataSource,
     ) -> graph_rt::Request<
-        crate::beta::AnyDataSource,
-        crate::beta::DataSource,
+        super::super::AnyDataSource,
+        super::super::DataSource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2154,8 +2154,8 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDataSource>,
-        crate::beta::DataSource,
+        graph_rt::Page<super::super::AnyDataSource>,
+        super::super::DataSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2196,7 +2196,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSourcesRef {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDataSource,
+        body: &super::super::AnyDataSource,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2234,8 +2234,8 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemLastEstimateStatisticsOpe
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EstimateStatisticsOperation>,
-        crate::beta::EstimateStatisticsOperation,
+        graph_rt::Page<super::super::EstimateStatisticsOperation>,
+        super::super::EstimateStatisticsOperation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2269,8 +2269,8 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::NoncustodialDataSource>,
-        crate::beta::NoncustodialDataSource,
+        graph_rt::Page<super::super::NoncustodialDataSource>,
+        super::super::NoncustodialDataSource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2311,7 +2311,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSourcesRef {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::NoncustodialDataSource,
+        body: &super::super::NoncustodialDataSource,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2348,8 +2348,8 @@ impl ComplianceEdiscoveryCasesItemTags {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Tag>,
-        crate::beta::Tag,
+        graph_rt::Page<super::super::Tag>,
+        super::super::Tag,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2368,10 +2368,10 @@ impl ComplianceEdiscoveryCasesItemTags {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::Tag,
+        body: &super::super::Tag,
     ) -> graph_rt::Request<
-        crate::beta::Tag,
-        crate::beta::Tag,
+        super::super::Tag,
+        super::super::Tag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2392,8 +2392,8 @@ impl ComplianceEdiscoveryCasesItemTags {
     pub fn as_hierarchy(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Tag>,
-        crate::beta::Tag,
+        graph_rt::Page<super::super::Tag>,
+        super::super::Tag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2431,8 +2431,8 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Tag,
-        crate::beta::Tag,
+        super::super::Tag,
+        super::super::Tag,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2450,7 +2450,7 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateTagBody,
+        body: &super::super::UpdateTagBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2512,8 +2512,8 @@ impl ComplianceEdiscoveryCasesItemTagsItemChildTags {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Tag>,
-        crate::beta::Tag,
+        graph_rt::Page<super::super::Tag>,
+        super::super::Tag,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl Contacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OrgContact>,
-        crate::beta::OrgContact,
+        graph_rt::Page<super::super::OrgContact>,
+        super::super::OrgContact,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,8 +44,8 @@ impl Contacts {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OrgContact>,
-        crate::beta::OrgContact,
+        graph_rt::Page<super::super::OrgContact>,
+        super::super::OrgContact,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -83,8 +83,8 @@ impl ContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OrgContact,
-        crate::beta::OrgContact,
+        super::super::OrgContact,
+        super::super::OrgContact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -102,7 +102,7 @@ impl ContactsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateOrgcontactBody,
+        body: &super::super::UpdateOrgcontactBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -144,7 +144,7 @@ impl ContactsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
         &self,
-        body: &crate::beta::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -170,7 +170,7 @@ impl ContactsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
         &self,
-        body: &crate::beta::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -192,7 +192,7 @@ impl ContactsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
         &self,
-        body: &crate::beta::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -216,8 +216,8 @@ impl ContactsItem {
     pub fn manager(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -258,8 +258,8 @@ impl ContactsItemDirectReports {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -278,10 +278,10 @@ impl ContactsItemDirectReports {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
-        crate::beta::AnyDirectoryObject,
-        crate::beta::DirectoryObject,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -315,8 +315,8 @@ impl ContactsItemMemberOf {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -335,10 +335,10 @@ impl ContactsItemMemberOf {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
-        crate::beta::AnyDirectoryObject,
-        crate::beta::DirectoryObject,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

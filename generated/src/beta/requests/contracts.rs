@@ -23,7 +23,7 @@ impl Contracts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Contract>,
+        graph_rt::Page<super::super::Contract>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -60,7 +60,7 @@ impl ContractsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Contract,
+        super::super::Contract,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

@@ -37,7 +37,7 @@ impl DataPolicyOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DataPolicyOperation,
+        super::super::DataPolicyOperation,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

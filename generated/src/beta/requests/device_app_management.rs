@@ -24,8 +24,8 @@ impl DeviceAppManagement {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAppManagement,
-        crate::beta::DeviceAppManagement,
+        super::super::DeviceAppManagement,
+        super::super::DeviceAppManagement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl DeviceAppManagement {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceAppManagement,
+        body: &super::super::DeviceAppManagement,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAppManagement,
-        crate::beta::DeviceAppManagement,
+        super::super::DeviceAppManagement,
+        super::super::DeviceAppManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -273,8 +273,8 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidManagedAppProtection>,
-        crate::beta::AndroidManagedAppProtection,
+        graph_rt::Page<super::super::AndroidManagedAppProtection>,
+        super::super::AndroidManagedAppProtection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -293,10 +293,10 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidManagedAppProtection,
+        body: &super::super::AndroidManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedAppProtection,
-        crate::beta::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -316,9 +316,9 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -365,8 +365,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedAppProtection,
-        crate::beta::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -385,10 +385,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidManagedAppProtection,
+        body: &super::super::AndroidManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedAppProtection,
-        crate::beta::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -466,8 +466,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedMobileApp>,
-        crate::beta::ManagedMobileApp,
+        graph_rt::Page<super::super::ManagedMobileApp>,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -486,10 +486,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -535,8 +535,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -555,10 +555,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -613,8 +613,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TargetedManagedAppPolicyAssignment>,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -659,8 +659,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -679,10 +679,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -738,8 +738,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppPolicyDeploymentSummary,
-        crate::beta::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -758,10 +758,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedAppPolicyDeploymentSummary,
+        body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppPolicyDeploymentSummary,
-        crate::beta::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -795,8 +795,8 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DefaultManagedAppProtection>,
-        crate::beta::DefaultManagedAppProtection,
+        graph_rt::Page<super::super::DefaultManagedAppProtection>,
+        super::super::DefaultManagedAppProtection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -815,10 +815,10 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DefaultManagedAppProtection,
+        body: &super::super::DefaultManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::beta::DefaultManagedAppProtection,
-        crate::beta::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -864,8 +864,8 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DefaultManagedAppProtection,
-        crate::beta::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -884,10 +884,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DefaultManagedAppProtection,
+        body: &super::super::DefaultManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::beta::DefaultManagedAppProtection,
-        crate::beta::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -957,8 +957,8 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedMobileApp>,
-        crate::beta::ManagedMobileApp,
+        graph_rt::Page<super::super::ManagedMobileApp>,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -977,10 +977,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1026,8 +1026,8 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1046,10 +1046,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1105,8 +1105,8 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppPolicyDeploymentSummary,
-        crate::beta::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1125,10 +1125,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedAppPolicyDeploymentSummary,
+        body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppPolicyDeploymentSummary,
-        crate::beta::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1162,8 +1162,8 @@ impl DeviceAppManagementDeviceAppManagementTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppVulnerabilityTask>,
-        crate::beta::AppVulnerabilityTask,
+        graph_rt::Page<super::super::AppVulnerabilityTask>,
+        super::super::AppVulnerabilityTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1182,10 +1182,10 @@ impl DeviceAppManagementDeviceAppManagementTasks {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AppVulnerabilityTask,
+        body: &super::super::AppVulnerabilityTask,
     ) -> graph_rt::Request<
-        crate::beta::AppVulnerabilityTask,
-        crate::beta::AppVulnerabilityTask,
+        super::super::AppVulnerabilityTask,
+        super::super::AppVulnerabilityTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1229,8 +1229,8 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AppVulnerabilityTask,
-        crate::beta::AppVulnerabilityTask,
+        super::super::AppVulnerabilityTask,
+        super::super::AppVulnerabilityTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1249,10 +1249,10 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AppVulnerabilityTask,
+        body: &super::super::AppVulnerabilityTask,
     ) -> graph_rt::Request<
-        crate::beta::AppVulnerabilityTask,
-        crate::beta::AppVulnerabilityTask,
+        super::super::AppVulnerabilityTask,
+        super::super::AppVulnerabilityTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1291,7 +1291,7 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-deviceappmanagementtask-updatestatus?view=graph-rest-beta)
     pub fn update_status(
         &self,
-        body: &crate::beta::UpdateStatusBody,
+        body: &super::super::UpdateStatusBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1330,8 +1330,8 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EnterpriseCodeSigningCertificate>,
-        crate::beta::EnterpriseCodeSigningCertificate,
+        graph_rt::Page<super::super::EnterpriseCodeSigningCertificate>,
+        super::super::EnterpriseCodeSigningCertificate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1350,10 +1350,10 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::EnterpriseCodeSigningCertificate,
+        body: &super::super::EnterpriseCodeSigningCertificate,
     ) -> graph_rt::Request<
-        crate::beta::EnterpriseCodeSigningCertificate,
-        crate::beta::EnterpriseCodeSigningCertificate,
+        super::super::EnterpriseCodeSigningCertificate,
+        super::super::EnterpriseCodeSigningCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1399,8 +1399,8 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EnterpriseCodeSigningCertificate,
-        crate::beta::EnterpriseCodeSigningCertificate,
+        super::super::EnterpriseCodeSigningCertificate,
+        super::super::EnterpriseCodeSigningCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1419,10 +1419,10 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::EnterpriseCodeSigningCertificate,
+        body: &super::super::EnterpriseCodeSigningCertificate,
     ) -> graph_rt::Request<
-        crate::beta::EnterpriseCodeSigningCertificate,
-        crate::beta::EnterpriseCodeSigningCertificate,
+        super::super::EnterpriseCodeSigningCertificate,
+        super::super::EnterpriseCodeSigningCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1478,8 +1478,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IosLobAppProvisioningConfiguration>,
-        crate::beta::IosLobAppProvisioningConfiguration,
+        graph_rt::Page<super::super::IosLobAppProvisioningConfiguration>,
+        super::super::IosLobAppProvisioningConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1498,10 +1498,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IosLobAppProvisioningConfiguration,
+        body: &super::super::IosLobAppProvisioningConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::IosLobAppProvisioningConfiguration,
-        crate::beta::IosLobAppProvisioningConfiguration,
+        super::super::IosLobAppProvisioningConfiguration,
+        super::super::IosLobAppProvisioningConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1521,9 +1521,9 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurations {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1570,8 +1570,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosLobAppProvisioningConfiguration,
-        crate::beta::IosLobAppProvisioningConfiguration,
+        super::super::IosLobAppProvisioningConfiguration,
+        super::super::IosLobAppProvisioningConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1590,10 +1590,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosLobAppProvisioningConfiguration,
+        body: &super::super::IosLobAppProvisioningConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::IosLobAppProvisioningConfiguration,
-        crate::beta::IosLobAppProvisioningConfiguration,
+        super::super::IosLobAppProvisioningConfiguration,
+        super::super::IosLobAppProvisioningConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1632,7 +1632,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-ioslobappprovisioningconfiguration-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::AssignBody,
+        body: &super::super::AssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1703,8 +1703,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IosLobAppProvisioningConfigurationAssignment>,
-        crate::beta::IosLobAppProvisioningConfigurationAssignment,
+        graph_rt::Page<super::super::IosLobAppProvisioningConfigurationAssignment>,
+        super::super::IosLobAppProvisioningConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1723,10 +1723,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IosLobAppProvisioningConfigurationAssignment,
+        body: &super::super::IosLobAppProvisioningConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IosLobAppProvisioningConfigurationAssignment,
-        crate::beta::IosLobAppProvisioningConfigurationAssignment,
+        super::super::IosLobAppProvisioningConfigurationAssignment,
+        super::super::IosLobAppProvisioningConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1772,8 +1772,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosLobAppProvisioningConfigurationAssignment,
-        crate::beta::IosLobAppProvisioningConfigurationAssignment,
+        super::super::IosLobAppProvisioningConfigurationAssignment,
+        super::super::IosLobAppProvisioningConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1792,10 +1792,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosLobAppProvisioningConfigurationAssignment,
+        body: &super::super::IosLobAppProvisioningConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IosLobAppProvisioningConfigurationAssignment,
-        crate::beta::IosLobAppProvisioningConfigurationAssignment,
+        super::super::IosLobAppProvisioningConfigurationAssignment,
+        super::super::IosLobAppProvisioningConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1851,8 +1851,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus>,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1871,10 +1871,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1920,8 +1920,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1940,10 +1940,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1999,8 +1999,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppProvisioningConfigGroupAssignment>,
-        crate::beta::MobileAppProvisioningConfigGroupAssignment,
+        graph_rt::Page<super::super::MobileAppProvisioningConfigGroupAssignment>,
+        super::super::MobileAppProvisioningConfigGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2019,10 +2019,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppProvisioningConfigGroupAssignment,
+        body: &super::super::MobileAppProvisioningConfigGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppProvisioningConfigGroupAssignment,
-        crate::beta::MobileAppProvisioningConfigGroupAssignment,
+        super::super::MobileAppProvisioningConfigGroupAssignment,
+        super::super::MobileAppProvisioningConfigGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2068,8 +2068,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppProvisioningConfigGroupAssignment,
-        crate::beta::MobileAppProvisioningConfigGroupAssignment,
+        super::super::MobileAppProvisioningConfigGroupAssignment,
+        super::super::MobileAppProvisioningConfigGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2088,10 +2088,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppProvisioningConfigGroupAssignment,
+        body: &super::super::MobileAppProvisioningConfigGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppProvisioningConfigGroupAssignment,
-        crate::beta::MobileAppProvisioningConfigGroupAssignment,
+        super::super::MobileAppProvisioningConfigGroupAssignment,
+        super::super::MobileAppProvisioningConfigGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2147,8 +2147,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceMobileAppConfigurationUserStatus>,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2167,10 +2167,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2216,8 +2216,8 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2236,10 +2236,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2293,8 +2293,8 @@ impl DeviceAppManagementIosManagedAppProtections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IosManagedAppProtection>,
-        crate::beta::IosManagedAppProtection,
+        graph_rt::Page<super::super::IosManagedAppProtection>,
+        super::super::IosManagedAppProtection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2313,10 +2313,10 @@ impl DeviceAppManagementIosManagedAppProtections {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IosManagedAppProtection,
+        body: &super::super::IosManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::beta::IosManagedAppProtection,
-        crate::beta::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2336,9 +2336,9 @@ impl DeviceAppManagementIosManagedAppProtections {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2383,8 +2383,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosManagedAppProtection,
-        crate::beta::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2403,10 +2403,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosManagedAppProtection,
+        body: &super::super::IosManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::beta::IosManagedAppProtection,
-        crate::beta::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2484,8 +2484,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedMobileApp>,
-        crate::beta::ManagedMobileApp,
+        graph_rt::Page<super::super::ManagedMobileApp>,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2504,10 +2504,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2553,8 +2553,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2573,10 +2573,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2631,8 +2631,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TargetedManagedAppPolicyAssignment>,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2677,8 +2677,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2697,10 +2697,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2756,8 +2756,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppPolicyDeploymentSummary,
-        crate::beta::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2776,10 +2776,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedAppPolicyDeploymentSummary,
+        body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppPolicyDeploymentSummary,
-        crate::beta::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2812,8 +2812,8 @@ impl DeviceAppManagementManagedAppPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyManagedAppConfiguration>,
-        crate::beta::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2854,8 +2854,8 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedAppConfiguration,
-        crate::beta::ManagedAppConfiguration,
+        super::super::AnyManagedAppConfiguration,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2873,7 +2873,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::ManagedAppPoliciesAssignBody,
+        body: &super::super::ManagedAppPoliciesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2895,7 +2895,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
     pub fn target_apps(
         &self,
-        body: &crate::beta::TargetAppsBody,
+        body: &super::super::TargetAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2932,8 +2932,8 @@ impl DeviceAppManagementManagedAppRegistrations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidManagedAppRegistration>,
-        crate::beta::AndroidManagedAppRegistration,
+        graph_rt::Page<super::super::AndroidManagedAppRegistration>,
+        super::super::AndroidManagedAppRegistration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2952,10 +2952,10 @@ impl DeviceAppManagementManagedAppRegistrations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidManagedAppRegistration,
+        body: &super::super::AndroidManagedAppRegistration,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedAppRegistration,
-        crate::beta::AndroidManagedAppRegistration,
+        super::super::AndroidManagedAppRegistration,
+        super::super::AndroidManagedAppRegistration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3017,8 +3017,8 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedAppRegistration,
-        crate::beta::AndroidManagedAppRegistration,
+        super::super::AndroidManagedAppRegistration,
+        super::super::AndroidManagedAppRegistration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3076,8 +3076,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyManagedAppConfiguration>,
-        crate::beta::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3120,8 +3120,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedAppConfiguration,
-        crate::beta::ManagedAppConfiguration,
+        super::super::AnyManagedAppConfiguration,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3139,7 +3139,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::ManagedAppPoliciesAssignBody,
+        body: &super::super::ManagedAppPoliciesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3161,7 +3161,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
     pub fn target_apps(
         &self,
-        body: &crate::beta::TargetAppsBody,
+        body: &super::super::TargetAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3199,8 +3199,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyManagedAppConfiguration>,
-        crate::beta::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3243,8 +3243,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedAppConfiguration,
-        crate::beta::ManagedAppConfiguration,
+        super::super::AnyManagedAppConfiguration,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3262,7 +3262,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::ManagedAppPoliciesAssignBody,
+        body: &super::super::ManagedAppPoliciesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3284,7 +3284,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
     pub fn target_apps(
         &self,
-        body: &crate::beta::TargetAppsBody,
+        body: &super::super::TargetAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3323,8 +3323,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedAppOperation>,
-        crate::beta::ManagedAppOperation,
+        graph_rt::Page<super::super::ManagedAppOperation>,
+        super::super::ManagedAppOperation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3343,10 +3343,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedAppOperation,
+        body: &super::super::ManagedAppOperation,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppOperation,
-        crate::beta::ManagedAppOperation,
+        super::super::ManagedAppOperation,
+        super::super::ManagedAppOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3392,8 +3392,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppOperation,
-        crate::beta::ManagedAppOperation,
+        super::super::ManagedAppOperation,
+        super::super::ManagedAppOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3412,10 +3412,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedAppOperation,
+        body: &super::super::ManagedAppOperation,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppOperation,
-        crate::beta::ManagedAppOperation,
+        super::super::ManagedAppOperation,
+        super::super::ManagedAppOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3468,8 +3468,8 @@ impl DeviceAppManagementManagedAppStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyManagedAppStatus>,
-        crate::beta::ManagedAppStatus,
+        graph_rt::Page<super::super::AnyManagedAppStatus>,
+        super::super::ManagedAppStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3510,8 +3510,8 @@ impl DeviceAppManagementManagedAppStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedAppStatus,
-        crate::beta::ManagedAppStatus,
+        super::super::AnyManagedAppStatus,
+        super::super::ManagedAppStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3544,8 +3544,8 @@ impl DeviceAppManagementManagedEBookCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedEBookCategory>,
-        crate::beta::ManagedEBookCategory,
+        graph_rt::Page<super::super::ManagedEBookCategory>,
+        super::super::ManagedEBookCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3564,10 +3564,10 @@ impl DeviceAppManagementManagedEBookCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedEBookCategory,
+        body: &super::super::ManagedEBookCategory,
     ) -> graph_rt::Request<
-        crate::beta::ManagedEBookCategory,
-        crate::beta::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3611,8 +3611,8 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedEBookCategory,
-        crate::beta::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3631,10 +3631,10 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedEBookCategory,
+        body: &super::super::ManagedEBookCategory,
     ) -> graph_rt::Request<
-        crate::beta::ManagedEBookCategory,
-        crate::beta::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3688,8 +3688,8 @@ impl DeviceAppManagementManagedEBooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IosVppEBook>,
-        crate::beta::IosVppEBook,
+        graph_rt::Page<super::super::IosVppEBook>,
+        super::super::IosVppEBook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3708,10 +3708,10 @@ impl DeviceAppManagementManagedEBooks {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IosVppEBook,
+        body: &super::super::IosVppEBook,
     ) -> graph_rt::Request<
-        crate::beta::IosVppEBook,
-        crate::beta::IosVppEBook,
+        super::super::IosVppEBook,
+        super::super::IosVppEBook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3750,8 +3750,8 @@ impl DeviceAppManagementManagedEBooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosVppEBook,
-        crate::beta::IosVppEBook,
+        super::super::IosVppEBook,
+        super::super::IosVppEBook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3770,10 +3770,10 @@ impl DeviceAppManagementManagedEBooksItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosVppEBook,
+        body: &super::super::IosVppEBook,
     ) -> graph_rt::Request<
-        crate::beta::IosVppEBook,
-        crate::beta::IosVppEBook,
+        super::super::IosVppEBook,
+        super::super::IosVppEBook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3812,7 +3812,7 @@ impl DeviceAppManagementManagedEBooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::ManagedEBooksAssignBody,
+        body: &super::super::ManagedEBooksAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3881,8 +3881,8 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IosVppEBookAssignment>,
-        crate::beta::IosVppEBookAssignment,
+        graph_rt::Page<super::super::IosVppEBookAssignment>,
+        super::super::IosVppEBookAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3901,10 +3901,10 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IosVppEBookAssignment,
+        body: &super::super::IosVppEBookAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IosVppEBookAssignment,
-        crate::beta::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3950,8 +3950,8 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosVppEBookAssignment,
-        crate::beta::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3970,10 +3970,10 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosVppEBookAssignment,
+        body: &super::super::IosVppEBookAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IosVppEBookAssignment,
-        crate::beta::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4027,8 +4027,8 @@ impl DeviceAppManagementManagedEBooksItemCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedEBookCategory>,
-        crate::beta::ManagedEBookCategory,
+        graph_rt::Page<super::super::ManagedEBookCategory>,
+        super::super::ManagedEBookCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4047,10 +4047,10 @@ impl DeviceAppManagementManagedEBooksItemCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedEBookCategory,
+        body: &super::super::ManagedEBookCategory,
     ) -> graph_rt::Request<
-        crate::beta::ManagedEBookCategory,
-        crate::beta::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4096,8 +4096,8 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedEBookCategory,
-        crate::beta::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4116,10 +4116,10 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedEBookCategory,
+        body: &super::super::ManagedEBookCategory,
     ) -> graph_rt::Request<
-        crate::beta::ManagedEBookCategory,
-        crate::beta::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
+        super::super::ManagedEBookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4175,8 +4175,8 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceInstallState>,
-        crate::beta::DeviceInstallState,
+        graph_rt::Page<super::super::DeviceInstallState>,
+        super::super::DeviceInstallState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4195,10 +4195,10 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceInstallState,
+        body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceInstallState,
-        crate::beta::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4244,8 +4244,8 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceInstallState,
-        crate::beta::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4264,10 +4264,10 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceInstallState,
+        body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceInstallState,
-        crate::beta::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4323,8 +4323,8 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EBookInstallSummary,
-        crate::beta::EBookInstallSummary,
+        super::super::EBookInstallSummary,
+        super::super::EBookInstallSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4343,10 +4343,10 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::EBookInstallSummary,
+        body: &super::super::EBookInstallSummary,
     ) -> graph_rt::Request<
-        crate::beta::EBookInstallSummary,
-        crate::beta::EBookInstallSummary,
+        super::super::EBookInstallSummary,
+        super::super::EBookInstallSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4382,8 +4382,8 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserInstallStateSummary>,
-        crate::beta::UserInstallStateSummary,
+        graph_rt::Page<super::super::UserInstallStateSummary>,
+        super::super::UserInstallStateSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4402,10 +4402,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserInstallStateSummary,
+        body: &super::super::UserInstallStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::UserInstallStateSummary,
-        crate::beta::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4451,8 +4451,8 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserInstallStateSummary,
-        crate::beta::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4471,10 +4471,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserInstallStateSummary,
+        body: &super::super::UserInstallStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::UserInstallStateSummary,
-        crate::beta::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4538,8 +4538,8 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceInstallState>,
-        crate::beta::DeviceInstallState,
+        graph_rt::Page<super::super::DeviceInstallState>,
+        super::super::DeviceInstallState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4558,10 +4558,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceInstallState,
+        body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceInstallState,
-        crate::beta::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4607,8 +4607,8 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceInstallState,
-        crate::beta::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4627,10 +4627,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceInstallState,
+        body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceInstallState,
-        crate::beta::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4686,8 +4686,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MdmWindowsInformationProtectionPolicy>,
-        crate::beta::MdmWindowsInformationProtectionPolicy,
+        graph_rt::Page<super::super::MdmWindowsInformationProtectionPolicy>,
+        super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4706,10 +4706,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MdmWindowsInformationProtectionPolicy,
+        body: &super::super::MdmWindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        crate::beta::MdmWindowsInformationProtectionPolicy,
-        crate::beta::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4729,9 +4729,9 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4778,8 +4778,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MdmWindowsInformationProtectionPolicy,
-        crate::beta::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4798,10 +4798,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MdmWindowsInformationProtectionPolicy,
+        body: &super::super::MdmWindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        crate::beta::MdmWindowsInformationProtectionPolicy,
-        crate::beta::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4880,8 +4880,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TargetedManagedAppPolicyAssignment>,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4926,8 +4926,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4946,10 +4946,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5005,8 +5005,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionAppLockerFile>,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5025,10 +5025,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5074,8 +5074,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5094,10 +5094,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5153,8 +5153,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionAppLockerFile>,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5173,10 +5173,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5222,8 +5222,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5242,10 +5242,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5299,8 +5299,8 @@ impl DeviceAppManagementMobileAppCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppCategory>,
-        crate::beta::MobileAppCategory,
+        graph_rt::Page<super::super::MobileAppCategory>,
+        super::super::MobileAppCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5319,10 +5319,10 @@ impl DeviceAppManagementMobileAppCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppCategory,
+        body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppCategory,
-        crate::beta::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5366,8 +5366,8 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppCategory,
-        crate::beta::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5386,10 +5386,10 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppCategory,
+        body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppCategory,
-        crate::beta::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5443,8 +5443,8 @@ impl DeviceAppManagementMobileAppConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidForWorkMobileAppConfiguration>,
-        crate::beta::AndroidForWorkMobileAppConfiguration,
+        graph_rt::Page<super::super::AndroidForWorkMobileAppConfiguration>,
+        super::super::AndroidForWorkMobileAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5463,10 +5463,10 @@ impl DeviceAppManagementMobileAppConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidForWorkMobileAppConfiguration,
+        body: &super::super::AndroidForWorkMobileAppConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkMobileAppConfiguration,
-        crate::beta::AndroidForWorkMobileAppConfiguration,
+        super::super::AndroidForWorkMobileAppConfiguration,
+        super::super::AndroidForWorkMobileAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5510,8 +5510,8 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkMobileAppConfiguration,
-        crate::beta::AndroidForWorkMobileAppConfiguration,
+        super::super::AndroidForWorkMobileAppConfiguration,
+        super::super::AndroidForWorkMobileAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5530,10 +5530,10 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkMobileAppConfiguration,
+        body: &super::super::AndroidForWorkMobileAppConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkMobileAppConfiguration,
-        crate::beta::AndroidForWorkMobileAppConfiguration,
+        super::super::AndroidForWorkMobileAppConfiguration,
+        super::super::AndroidForWorkMobileAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5572,7 +5572,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::MobileAppConfigurationsAssignBody,
+        body: &super::super::MobileAppConfigurationsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5651,8 +5651,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceMobileAppConfigurationAssignment>,
-        crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
+        graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationAssignment>,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5671,10 +5671,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
+        body: &super::super::ManagedDeviceMobileAppConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
-        crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5720,8 +5720,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
-        crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5740,10 +5740,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
+        body: &super::super::ManagedDeviceMobileAppConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
-        crate::beta::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5799,8 +5799,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceSummary,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5819,10 +5819,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        body: &super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceSummary,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5858,8 +5858,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus>,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5878,10 +5878,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5927,8 +5927,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5947,10 +5947,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6006,8 +6006,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationUserSummary,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserSummary,
+        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
+        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6026,10 +6026,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationUserSummary,
+        body: &super::super::ManagedDeviceMobileAppConfigurationUserSummary,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationUserSummary,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserSummary,
+        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
+        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6065,8 +6065,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceMobileAppConfigurationUserStatus>,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6085,10 +6085,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6134,8 +6134,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6154,10 +6154,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::beta::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6211,8 +6211,8 @@ impl DeviceAppManagementMobileApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidForWorkApp>,
-        crate::beta::AndroidForWorkApp,
+        graph_rt::Page<super::super::AndroidForWorkApp>,
+        super::super::AndroidForWorkApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6231,10 +6231,10 @@ impl DeviceAppManagementMobileApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidForWorkApp,
+        body: &super::super::AndroidForWorkApp,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkApp,
-        crate::beta::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6275,8 +6275,8 @@ impl DeviceAppManagementMobileApps {
     pub fn get_top_mobile_apps(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMobileApp>,
-        crate::beta::MobileApp,
+        graph_rt::Page<super::super::AnyMobileApp>,
+        super::super::MobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6295,9 +6295,9 @@ impl DeviceAppManagementMobileApps {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6317,7 +6317,7 @@ impl DeviceAppManagementMobileApps {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapp-validatexml?view=graph-rest-beta)
     pub fn validate_xml(
         &self,
-        body: &crate::beta::ValidateXmlBody,
+        body: &super::super::ValidateXmlBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6359,8 +6359,8 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkApp,
-        crate::beta::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6379,10 +6379,10 @@ impl DeviceAppManagementMobileAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkApp,
+        body: &super::super::AndroidForWorkApp,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkApp,
-        crate::beta::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6421,7 +6421,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::MobileAppsAssignBody,
+        body: &super::super::MobileAppsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6467,7 +6467,7 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn get_related_app_states(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppRelationshipState>,
+        graph_rt::Page<super::super::MobileAppRelationshipState>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6498,7 +6498,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
     pub fn revoke_all_licenses(
         &self,
-        body: &crate::beta::RevokeAllLicensesBody,
+        body: &super::super::RevokeAllLicensesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6520,7 +6520,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
     pub fn revoke_device_license(
         &self,
-        body: &crate::beta::RevokeDeviceLicenseBody,
+        body: &super::super::RevokeDeviceLicenseBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6542,7 +6542,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
     pub fn revoke_user_license(
         &self,
-        body: &crate::beta::RevokeUserLicenseBody,
+        body: &super::super::RevokeUserLicenseBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6564,7 +6564,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-updaterelationships?view=graph-rest-beta)
     pub fn update_relationships(
         &self,
-        body: &crate::beta::UpdateRelationshipsBody,
+        body: &super::super::UpdateRelationshipsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6649,8 +6649,8 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppAssignment>,
-        crate::beta::MobileAppAssignment,
+        graph_rt::Page<super::super::MobileAppAssignment>,
+        super::super::MobileAppAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6669,10 +6669,10 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppAssignment,
+        body: &super::super::MobileAppAssignment,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppAssignment,
-        crate::beta::MobileAppAssignment,
+        super::super::MobileAppAssignment,
+        super::super::MobileAppAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6718,8 +6718,8 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppAssignment,
-        crate::beta::MobileAppAssignment,
+        super::super::MobileAppAssignment,
+        super::super::MobileAppAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6738,10 +6738,10 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppAssignment,
+        body: &super::super::MobileAppAssignment,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppAssignment,
-        crate::beta::MobileAppAssignment,
+        super::super::MobileAppAssignment,
+        super::super::MobileAppAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6795,8 +6795,8 @@ impl DeviceAppManagementMobileAppsItemCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppCategory>,
-        crate::beta::MobileAppCategory,
+        graph_rt::Page<super::super::MobileAppCategory>,
+        super::super::MobileAppCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6815,10 +6815,10 @@ impl DeviceAppManagementMobileAppsItemCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppCategory,
+        body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppCategory,
-        crate::beta::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6862,8 +6862,8 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppCategory,
-        crate::beta::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6882,10 +6882,10 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppCategory,
+        body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppCategory,
-        crate::beta::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6941,8 +6941,8 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppContent>,
-        crate::beta::MobileAppContent,
+        graph_rt::Page<super::super::MobileAppContent>,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6961,10 +6961,10 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7010,8 +7010,8 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7030,10 +7030,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7103,8 +7103,8 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftStoreForBusinessContainedApp>,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        graph_rt::Page<super::super::MicrosoftStoreForBusinessContainedApp>,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7123,10 +7123,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::MicrosoftStoreForBusinessContainedApp,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7172,8 +7172,8 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7192,10 +7192,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::MicrosoftStoreForBusinessContainedApp,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7251,8 +7251,8 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppContentFile>,
-        crate::beta::MobileAppContentFile,
+        graph_rt::Page<super::super::MobileAppContentFile>,
+        super::super::MobileAppContentFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7271,10 +7271,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppContentFile,
+        body: &super::super::MobileAppContentFile,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContentFile,
-        crate::beta::MobileAppContentFile,
+        super::super::MobileAppContentFile,
+        super::super::MobileAppContentFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7320,8 +7320,8 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContentFile,
-        crate::beta::MobileAppContentFile,
+        super::super::MobileAppContentFile,
+        super::super::MobileAppContentFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7340,10 +7340,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppContentFile,
+        body: &super::super::MobileAppContentFile,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContentFile,
-        crate::beta::MobileAppContentFile,
+        super::super::MobileAppContentFile,
+        super::super::MobileAppContentFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7382,7 +7382,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-commit?view=graph-rest-beta)
     pub fn commit(
         &self,
-        body: &crate::beta::CommitBody,
+        body: &super::super::CommitBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7439,8 +7439,8 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppInstallStatus>,
-        crate::beta::MobileAppInstallStatus,
+        graph_rt::Page<super::super::MobileAppInstallStatus>,
+        super::super::MobileAppInstallStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7459,10 +7459,10 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppInstallStatus,
+        body: &super::super::MobileAppInstallStatus,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppInstallStatus,
-        crate::beta::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7508,8 +7508,8 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppInstallStatus,
-        crate::beta::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7528,10 +7528,10 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppInstallStatus,
+        body: &super::super::MobileAppInstallStatus,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppInstallStatus,
-        crate::beta::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7594,8 +7594,8 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkApp,
-        crate::beta::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7614,10 +7614,10 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkApp,
+        body: &super::super::AndroidForWorkApp,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkApp,
-        crate::beta::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7656,7 +7656,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::MobileAppsAssignBody,
+        body: &super::super::MobileAppsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7680,7 +7680,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     pub fn get_related_app_states(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppRelationshipState>,
+        graph_rt::Page<super::super::MobileAppRelationshipState>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7699,7 +7699,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
     pub fn revoke_all_licenses(
         &self,
-        body: &crate::beta::RevokeAllLicensesBody,
+        body: &super::super::RevokeAllLicensesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7721,7 +7721,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
     pub fn revoke_device_license(
         &self,
-        body: &crate::beta::RevokeDeviceLicenseBody,
+        body: &super::super::RevokeDeviceLicenseBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7743,7 +7743,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
     pub fn revoke_user_license(
         &self,
-        body: &crate::beta::RevokeUserLicenseBody,
+        body: &super::super::RevokeUserLicenseBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7765,7 +7765,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-updaterelationships?view=graph-rest-beta)
     pub fn update_relationships(
         &self,
-        body: &crate::beta::UpdateRelationshipsBody,
+        body: &super::super::UpdateRelationshipsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7802,8 +7802,8 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppInstallSummary,
-        crate::beta::MobileAppInstallSummary,
+        super::super::MobileAppInstallSummary,
+        super::super::MobileAppInstallSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7822,10 +7822,10 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppInstallSummary,
+        body: &super::super::MobileAppInstallSummary,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppInstallSummary,
-        crate::beta::MobileAppInstallSummary,
+        super::super::MobileAppInstallSummary,
+        super::super::MobileAppInstallSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7879,8 +7879,8 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IosVppAppAssignedDeviceLicense>,
-        crate::beta::IosVppAppAssignedDeviceLicense,
+        graph_rt::Page<super::super::IosVppAppAssignedDeviceLicense>,
+        super::super::IosVppAppAssignedDeviceLicense,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7899,10 +7899,10 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IosVppAppAssignedDeviceLicense,
+        body: &super::super::IosVppAppAssignedDeviceLicense,
     ) -> graph_rt::Request<
-        crate::beta::IosVppAppAssignedDeviceLicense,
-        crate::beta::IosVppAppAssignedDeviceLicense,
+        super::super::IosVppAppAssignedDeviceLicense,
+        super::super::IosVppAppAssignedDeviceLicense,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7948,8 +7948,8 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosVppAppAssignedDeviceLicense,
-        crate::beta::IosVppAppAssignedDeviceLicense,
+        super::super::IosVppAppAssignedDeviceLicense,
+        super::super::IosVppAppAssignedDeviceLicense,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7968,10 +7968,10 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosVppAppAssignedDeviceLicense,
+        body: &super::super::IosVppAppAssignedDeviceLicense,
     ) -> graph_rt::Request<
-        crate::beta::IosVppAppAssignedDeviceLicense,
-        crate::beta::IosVppAppAssignedDeviceLicense,
+        super::super::IosVppAppAssignedDeviceLicense,
+        super::super::IosVppAppAssignedDeviceLicense,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8045,8 +8045,8 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MacOsVppAppAssignedLicense>,
-        crate::beta::MacOsVppAppAssignedLicense,
+        graph_rt::Page<super::super::MacOsVppAppAssignedLicense>,
+        super::super::MacOsVppAppAssignedLicense,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8065,10 +8065,10 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MacOsVppAppAssignedLicense,
+        body: &super::super::MacOsVppAppAssignedLicense,
     ) -> graph_rt::Request<
-        crate::beta::MacOsVppAppAssignedLicense,
-        crate::beta::MacOsVppAppAssignedLicense,
+        super::super::MacOsVppAppAssignedLicense,
+        super::super::MacOsVppAppAssignedLicense,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8114,8 +8114,8 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MacOsVppAppAssignedLicense,
-        crate::beta::MacOsVppAppAssignedLicense,
+        super::super::MacOsVppAppAssignedLicense,
+        super::super::MacOsVppAppAssignedLicense,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8134,10 +8134,10 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MacOsVppAppAssignedLicense,
+        body: &super::super::MacOsVppAppAssignedLicense,
     ) -> graph_rt::Request<
-        crate::beta::MacOsVppAppAssignedLicense,
-        crate::beta::MacOsVppAppAssignedLicense,
+        super::super::MacOsVppAppAssignedLicense,
+        super::super::MacOsVppAppAssignedLicense,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8213,8 +8213,8 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppContent>,
-        crate::beta::MobileAppContent,
+        graph_rt::Page<super::super::MobileAppContent>,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8233,10 +8233,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8282,8 +8282,8 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8302,10 +8302,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8381,8 +8381,8 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftStoreForBusinessContainedApp>,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        graph_rt::Page<super::super::MicrosoftStoreForBusinessContainedApp>,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8401,10 +8401,10 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::MicrosoftStoreForBusinessContainedApp,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8450,8 +8450,8 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8470,10 +8470,10 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::MicrosoftStoreForBusinessContainedApp,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8547,8 +8547,8 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppContent>,
-        crate::beta::MobileAppContent,
+        graph_rt::Page<super::super::MobileAppContent>,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8567,10 +8567,10 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8616,8 +8616,8 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8636,10 +8636,10 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppContent,
-        crate::beta::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8715,8 +8715,8 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftStoreForBusinessContainedApp>,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        graph_rt::Page<super::super::MicrosoftStoreForBusinessContainedApp>,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8735,10 +8735,10 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::MicrosoftStoreForBusinessContainedApp,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8784,8 +8784,8 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8804,10 +8804,10 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftStoreForBusinessContainedApp,
+        body: &super::super::MicrosoftStoreForBusinessContainedApp,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
-        crate::beta::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
+        super::super::MicrosoftStoreForBusinessContainedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8861,8 +8861,8 @@ impl DeviceAppManagementMobileAppsItemRelationships {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppDependency>,
-        crate::beta::MobileAppDependency,
+        graph_rt::Page<super::super::MobileAppDependency>,
+        super::super::MobileAppDependency,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8881,10 +8881,10 @@ impl DeviceAppManagementMobileAppsItemRelationships {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppDependency,
+        body: &super::super::MobileAppDependency,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppDependency,
-        crate::beta::MobileAppDependency,
+        super::super::MobileAppDependency,
+        super::super::MobileAppDependency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8930,8 +8930,8 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppDependency,
-        crate::beta::MobileAppDependency,
+        super::super::MobileAppDependency,
+        super::super::MobileAppDependency,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8950,10 +8950,10 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppDependency,
+        body: &super::super::MobileAppDependency,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppDependency,
-        crate::beta::MobileAppDependency,
+        super::super::MobileAppDependency,
+        super::super::MobileAppDependency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9007,8 +9007,8 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserAppInstallStatus>,
-        crate::beta::UserAppInstallStatus,
+        graph_rt::Page<super::super::UserAppInstallStatus>,
+        super::super::UserAppInstallStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9027,10 +9027,10 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserAppInstallStatus,
+        body: &super::super::UserAppInstallStatus,
     ) -> graph_rt::Request<
-        crate::beta::UserAppInstallStatus,
-        crate::beta::UserAppInstallStatus,
+        super::super::UserAppInstallStatus,
+        super::super::UserAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9076,8 +9076,8 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserAppInstallStatus,
-        crate::beta::UserAppInstallStatus,
+        super::super::UserAppInstallStatus,
+        super::super::UserAppInstallStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9096,10 +9096,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserAppInstallStatus,
+        body: &super::super::UserAppInstallStatus,
     ) -> graph_rt::Request<
-        crate::beta::UserAppInstallStatus,
-        crate::beta::UserAppInstallStatus,
+        super::super::UserAppInstallStatus,
+        super::super::UserAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9170,8 +9170,8 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkApp,
-        crate::beta::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9190,10 +9190,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkApp,
+        body: &super::super::AndroidForWorkApp,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkApp,
-        crate::beta::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
+        super::super::AndroidForWorkApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9232,7 +9232,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::MobileAppsAssignBody,
+        body: &super::super::MobileAppsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9256,7 +9256,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     pub fn get_related_app_states(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppRelationshipState>,
+        graph_rt::Page<super::super::MobileAppRelationshipState>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9275,7 +9275,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
     pub fn revoke_all_licenses(
         &self,
-        body: &crate::beta::RevokeAllLicensesBody,
+        body: &super::super::RevokeAllLicensesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9297,7 +9297,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
     pub fn revoke_device_license(
         &self,
-        body: &crate::beta::RevokeDeviceLicenseBody,
+        body: &super::super::RevokeDeviceLicenseBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9319,7 +9319,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
     pub fn revoke_user_license(
         &self,
-        body: &crate::beta::RevokeUserLicenseBody,
+        body: &super::super::RevokeUserLicenseBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9341,7 +9341,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-updaterelationships?view=graph-rest-beta)
     pub fn update_relationships(
         &self,
-        body: &crate::beta::UpdateRelationshipsBody,
+        body: &super::super::UpdateRelationshipsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9380,8 +9380,8 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppInstallStatus>,
-        crate::beta::MobileAppInstallStatus,
+        graph_rt::Page<super::super::MobileAppInstallStatus>,
+        super::super::MobileAppInstallStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9400,10 +9400,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppInstallStatus,
+        body: &super::super::MobileAppInstallStatus,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppInstallStatus,
-        crate::beta::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9449,8 +9449,8 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppInstallStatus,
-        crate::beta::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9469,10 +9469,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppInstallStatus,
+        body: &super::super::MobileAppInstallStatus,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppInstallStatus,
-        crate::beta::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
+        super::super::MobileAppInstallStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9526,8 +9526,8 @@ impl DeviceAppManagementPolicySets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PolicySet>,
-        crate::beta::PolicySet,
+        graph_rt::Page<super::super::PolicySet>,
+        super::super::PolicySet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9546,10 +9546,10 @@ impl DeviceAppManagementPolicySets {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::PolicySet,
+        body: &super::super::PolicySet,
     ) -> graph_rt::Request<
-        crate::beta::PolicySet,
-        crate::beta::PolicySet,
+        super::super::PolicySet,
+        super::super::PolicySet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9569,10 +9569,10 @@ impl DeviceAppManagementPolicySets {
     #[cfg(feature = "device_management")]
     pub fn get_policy_sets(
         &self,
-        body: &crate::beta::GetPolicySetsBody,
+        body: &super::super::GetPolicySetsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PolicySet>,
-        crate::beta::PolicySet,
+        graph_rt::Page<super::super::PolicySet>,
+        super::super::PolicySet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9610,8 +9610,8 @@ impl DeviceAppManagementPolicySetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PolicySet,
-        crate::beta::PolicySet,
+        super::super::PolicySet,
+        super::super::PolicySet,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9659,7 +9659,7 @@ impl DeviceAppManagementPolicySetsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateBody,
+        body: &super::super::UpdateBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9696,8 +9696,8 @@ impl DeviceAppManagementPolicySetsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PolicySetAssignment>,
-        crate::beta::PolicySetAssignment,
+        graph_rt::Page<super::super::PolicySetAssignment>,
+        super::super::PolicySetAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9716,10 +9716,10 @@ impl DeviceAppManagementPolicySetsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::PolicySetAssignment,
+        body: &super::super::PolicySetAssignment,
     ) -> graph_rt::Request<
-        crate::beta::PolicySetAssignment,
-        crate::beta::PolicySetAssignment,
+        super::super::PolicySetAssignment,
+        super::super::PolicySetAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9765,8 +9765,8 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PolicySetAssignment,
-        crate::beta::PolicySetAssignment,
+        super::super::PolicySetAssignment,
+        super::super::PolicySetAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9785,10 +9785,10 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::PolicySetAssignment,
+        body: &super::super::PolicySetAssignment,
     ) -> graph_rt::Request<
-        crate::beta::PolicySetAssignment,
-        crate::beta::PolicySetAssignment,
+        super::super::PolicySetAssignment,
+        super::super::PolicySetAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9842,8 +9842,8 @@ impl DeviceAppManagementPolicySetsItemItems {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceCompliancePolicyPolicySetItem>,
-        crate::beta::DeviceCompliancePolicyPolicySetItem,
+        graph_rt::Page<super::super::DeviceCompliancePolicyPolicySetItem>,
+        super::super::DeviceCompliancePolicyPolicySetItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9862,10 +9862,10 @@ impl DeviceAppManagementPolicySetsItemItems {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceCompliancePolicyPolicySetItem,
+        body: &super::super::DeviceCompliancePolicyPolicySetItem,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicyPolicySetItem,
-        crate::beta::DeviceCompliancePolicyPolicySetItem,
+        super::super::DeviceCompliancePolicyPolicySetItem,
+        super::super::DeviceCompliancePolicyPolicySetItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9909,8 +9909,8 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicyPolicySetItem,
-        crate::beta::DeviceCompliancePolicyPolicySetItem,
+        super::super::DeviceCompliancePolicyPolicySetItem,
+        super::super::DeviceCompliancePolicyPolicySetItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9929,10 +9929,10 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceCompliancePolicyPolicySetItem,
+        body: &super::super::DeviceCompliancePolicyPolicySetItem,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicyPolicySetItem,
-        crate::beta::DeviceCompliancePolicyPolicySetItem,
+        super::super::DeviceCompliancePolicyPolicySetItem,
+        super::super::DeviceCompliancePolicyPolicySetItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9986,8 +9986,8 @@ impl DeviceAppManagementSideLoadingKeys {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SideLoadingKey>,
-        crate::beta::SideLoadingKey,
+        graph_rt::Page<super::super::SideLoadingKey>,
+        super::super::SideLoadingKey,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10006,10 +10006,10 @@ impl DeviceAppManagementSideLoadingKeys {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SideLoadingKey,
+        body: &super::super::SideLoadingKey,
     ) -> graph_rt::Request<
-        crate::beta::SideLoadingKey,
-        crate::beta::SideLoadingKey,
+        super::super::SideLoadingKey,
+        super::super::SideLoadingKey,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10051,8 +10051,8 @@ impl DeviceAppManagementSideLoadingKeysItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SideLoadingKey,
-        crate::beta::SideLoadingKey,
+        super::super::SideLoadingKey,
+        super::super::SideLoadingKey,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10071,10 +10071,10 @@ impl DeviceAppManagementSideLoadingKeysItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SideLoadingKey,
+        body: &super::super::SideLoadingKey,
     ) -> graph_rt::Request<
-        crate::beta::SideLoadingKey,
-        crate::beta::SideLoadingKey,
+        super::super::SideLoadingKey,
+        super::super::SideLoadingKey,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10130,8 +10130,8 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SymantecCodeSigningCertificate,
-        crate::beta::SymantecCodeSigningCertificate,
+        super::super::SymantecCodeSigningCertificate,
+        super::super::SymantecCodeSigningCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10150,10 +10150,10 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SymantecCodeSigningCertificate,
+        body: &super::super::SymantecCodeSigningCertificate,
     ) -> graph_rt::Request<
-        crate::beta::SymantecCodeSigningCertificate,
-        crate::beta::SymantecCodeSigningCertificate,
+        super::super::SymantecCodeSigningCertificate,
+        super::super::SymantecCodeSigningCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10189,8 +10189,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TargetedManagedAppConfiguration>,
-        crate::beta::TargetedManagedAppConfiguration,
+        graph_rt::Page<super::super::TargetedManagedAppConfiguration>,
+        super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10209,10 +10209,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::TargetedManagedAppConfiguration,
+        body: &super::super::TargetedManagedAppConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppConfiguration,
-        crate::beta::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10232,9 +10232,9 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10281,8 +10281,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppConfiguration,
-        crate::beta::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10301,10 +10301,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TargetedManagedAppConfiguration,
+        body: &super::super::TargetedManagedAppConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppConfiguration,
-        crate::beta::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10349,7 +10349,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-targetedmanagedappconfiguration-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::ManagedAppPoliciesAssignBody,
+        body: &super::super::ManagedAppPoliciesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10387,7 +10387,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-targetedmanagedappconfiguration-targetapps?view=graph-rest-beta)
     pub fn target_apps(
         &self,
-        body: &crate::beta::TargetAppsBody,
+        body: &super::super::TargetAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10426,8 +10426,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedMobileApp>,
-        crate::beta::ManagedMobileApp,
+        graph_rt::Page<super::super::ManagedMobileApp>,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10446,10 +10446,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10495,8 +10495,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10515,10 +10515,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::beta::ManagedMobileApp,
-        crate::beta::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10573,8 +10573,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TargetedManagedAppPolicyAssignment>,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10619,8 +10619,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10639,10 +10639,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10698,8 +10698,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppPolicyDeploymentSummary,
-        crate::beta::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10718,10 +10718,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedAppPolicyDeploymentSummary,
+        body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAppPolicyDeploymentSummary,
-        crate::beta::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10755,8 +10755,8 @@ impl DeviceAppManagementVppTokens {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::VppToken>,
-        crate::beta::VppToken,
+        graph_rt::Page<super::super::VppToken>,
+        super::super::VppToken,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10775,10 +10775,10 @@ impl DeviceAppManagementVppTokens {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::VppToken,
+        body: &super::super::VppToken,
     ) -> graph_rt::Request<
-        crate::beta::VppToken,
-        crate::beta::VppToken,
+        super::super::VppToken,
+        super::super::VppToken,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10799,7 +10799,7 @@ impl DeviceAppManagementVppTokens {
     pub fn get_licenses_for_app(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::VppTokenLicenseSummary>,
+        graph_rt::Page<super::super::VppTokenLicenseSummary>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10858,8 +10858,8 @@ impl DeviceAppManagementVppTokensItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::VppToken,
-        crate::beta::VppToken,
+        super::super::VppToken,
+        super::super::VppToken,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10878,10 +10878,10 @@ impl DeviceAppManagementVppTokensItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::VppToken,
+        body: &super::super::VppToken,
     ) -> graph_rt::Request<
-        crate::beta::VppToken,
-        crate::beta::VppToken,
+        super::super::VppToken,
+        super::super::VppToken,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10920,7 +10920,7 @@ impl DeviceAppManagementVppTokensItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-revokelicenses?view=graph-rest-beta)
     pub fn revoke_licenses(
         &self,
-        body: &crate::beta::RevokeLicensesBody,
+        body: &super::super::RevokeLicensesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10944,8 +10944,8 @@ impl DeviceAppManagementVppTokensItem {
     pub fn sync_licenses(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::VppToken,
-        crate::beta::VppToken,
+        super::super::VppToken,
+        super::super::VppToken,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10978,8 +10978,10 @@ impl DeviceAppManagementWdacSupplementalPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsDefenderApplicationControlSupplementalPolicy>,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        graph_rt::Page<
+            super::super::WindowsDefenderApplicationControlSupplementalPolicy,
+        >,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10998,10 +11000,10 @@ impl DeviceAppManagementWdacSupplementalPolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        body: &super::super::WindowsDefenderApplicationControlSupplementalPolicy,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11048,8 +11050,8 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11068,10 +11070,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        body: &super::super::WindowsDefenderApplicationControlSupplementalPolicy,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11110,7 +11112,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::WdacSupplementalPoliciesAssignBody,
+        body: &super::super::WdacSupplementalPoliciesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11174,9 +11176,9 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+            super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         >,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11195,10 +11197,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        body: &super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11249,8 +11251,8 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11269,10 +11271,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        body: &super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11328,8 +11330,8 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11348,10 +11350,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
+        body: &super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11388,9 +11390,9 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+            super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         >,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11409,10 +11411,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        body: &super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11463,8 +11465,8 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11483,10 +11485,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        body: &super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11551,8 +11553,8 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11571,10 +11573,10 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        body: &super::super::WindowsDefenderApplicationControlSupplementalPolicy,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
-        crate::beta::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
+        super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11613,7 +11615,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::WdacSupplementalPoliciesAssignBody,
+        body: &super::super::WdacSupplementalPoliciesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11652,8 +11654,8 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionDeviceRegistration>,
-        crate::beta::WindowsInformationProtectionDeviceRegistration,
+        graph_rt::Page<super::super::WindowsInformationProtectionDeviceRegistration>,
+        super::super::WindowsInformationProtectionDeviceRegistration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11672,10 +11674,10 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionDeviceRegistration,
+        body: &super::super::WindowsInformationProtectionDeviceRegistration,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionDeviceRegistration,
-        crate::beta::WindowsInformationProtectionDeviceRegistration,
+        super::super::WindowsInformationProtectionDeviceRegistration,
+        super::super::WindowsInformationProtectionDeviceRegistration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11721,8 +11723,8 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionDeviceRegistration,
-        crate::beta::WindowsInformationProtectionDeviceRegistration,
+        super::super::WindowsInformationProtectionDeviceRegistration,
+        super::super::WindowsInformationProtectionDeviceRegistration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11741,10 +11743,10 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionDeviceRegistration,
+        body: &super::super::WindowsInformationProtectionDeviceRegistration,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionDeviceRegistration,
-        crate::beta::WindowsInformationProtectionDeviceRegistration,
+        super::super::WindowsInformationProtectionDeviceRegistration,
+        super::super::WindowsInformationProtectionDeviceRegistration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11820,8 +11822,8 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionPolicy>,
-        crate::beta::WindowsInformationProtectionPolicy,
+        graph_rt::Page<super::super::WindowsInformationProtectionPolicy>,
+        super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11840,10 +11842,10 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionPolicy,
+        body: &super::super::WindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionPolicy,
-        crate::beta::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11889,8 +11891,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionPolicy,
-        crate::beta::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11909,10 +11911,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionPolicy,
+        body: &super::super::WindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionPolicy,
-        crate::beta::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11991,8 +11993,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TargetedManagedAppPolicyAssignment>,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12037,8 +12039,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12057,10 +12059,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TargetedManagedAppPolicyAssignment,
-        crate::beta::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12116,8 +12118,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionAppLockerFile>,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12136,10 +12138,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12185,8 +12187,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12205,10 +12207,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12264,8 +12266,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionAppLockerFile>,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12284,10 +12286,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12333,8 +12335,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12353,10 +12355,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLockerFile,
-        crate::beta::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12412,8 +12414,8 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionWipeAction>,
-        crate::beta::WindowsInformationProtectionWipeAction,
+        graph_rt::Page<super::super::WindowsInformationProtectionWipeAction>,
+        super::super::WindowsInformationProtectionWipeAction,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12432,10 +12434,10 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionWipeAction,
+        body: &super::super::WindowsInformationProtectionWipeAction,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionWipeAction,
-        crate::beta::WindowsInformationProtectionWipeAction,
+        super::super::WindowsInformationProtectionWipeAction,
+        super::super::WindowsInformationProtectionWipeAction,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12481,8 +12483,8 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionWipeAction,
-        crate::beta::WindowsInformationProtectionWipeAction,
+        super::super::WindowsInformationProtectionWipeAction,
+        super::super::WindowsInformationProtectionWipeAction,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12501,10 +12503,10 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionWipeAction,
+        body: &super::super::WindowsInformationProtectionWipeAction,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionWipeAction,
-        crate::beta::WindowsInformationProtectionWipeAction,
+        super::super::WindowsInformationProtectionWipeAction,
+        super::super::WindowsInformationProtectionWipeAction,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12558,8 +12560,8 @@ impl DeviceAppManagementWindowsManagementApp {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagementApp,
-        crate::beta::WindowsManagementApp,
+        super::super::WindowsManagementApp,
+        super::super::WindowsManagementApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12578,10 +12580,10 @@ impl DeviceAppManagementWindowsManagementApp {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsManagementApp,
+        body: &super::super::WindowsManagementApp,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagementApp,
-        crate::beta::WindowsManagementApp,
+        super::super::WindowsManagementApp,
+        super::super::WindowsManagementApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12643,8 +12645,8 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsManagementAppHealthState>,
-        crate::beta::WindowsManagementAppHealthState,
+        graph_rt::Page<super::super::WindowsManagementAppHealthState>,
+        super::super::WindowsManagementAppHealthState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12663,10 +12665,10 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsManagementAppHealthState,
+        body: &super::super::WindowsManagementAppHealthState,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagementAppHealthState,
-        crate::beta::WindowsManagementAppHealthState,
+        super::super::WindowsManagementAppHealthState,
+        super::super::WindowsManagementAppHealthState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12712,8 +12714,8 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagementAppHealthState,
-        crate::beta::WindowsManagementAppHealthState,
+        super::super::WindowsManagementAppHealthState,
+        super::super::WindowsManagementAppHealthState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12732,10 +12734,10 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsManagementAppHealthState,
+        body: &super::super::WindowsManagementAppHealthState,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagementAppHealthState,
-        crate::beta::WindowsManagementAppHealthState,
+        super::super::WindowsManagementAppHealthState,
+        super::super::WindowsManagementAppHealthState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl DeviceManagement {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagement,
-        crate::beta::DeviceManagement,
+        super::super::DeviceManagement,
+        super::super::DeviceManagement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl DeviceManagement {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagement,
+        body: &super::super::DeviceManagement,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagement,
-        crate::beta::DeviceManagement,
+        super::super::DeviceManagement,
+        super::super::DeviceManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -475,7 +475,7 @@ impl DeviceManagement {
     pub fn get_assigned_role_details(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementAssignedRoleDetails,
+        super::super::DeviceAndAppManagementAssignedRoleDetails,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -515,9 +515,9 @@ impl DeviceManagement {
     #[cfg(feature = "device_management")]
     pub fn get_assignment_filters_status_details(
         &self,
-        body: &crate::beta::GetAssignmentFiltersStatusDetailsBody,
+        body: &super::super::GetAssignmentFiltersStatusDetailsBody,
     ) -> graph_rt::Request<
-        crate::beta::AssignmentFilterStatusDetails,
+        super::super::AssignmentFilterStatusDetails,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -539,7 +539,7 @@ impl DeviceManagement {
     pub fn get_comanaged_devices_summary(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ComanagedDevicesSummary,
+        super::super::ComanagedDevicesSummary,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -560,7 +560,7 @@ impl DeviceManagement {
     pub fn get_comanagement_eligible_devices_summary(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ComanagementEligibleDevicesSummary,
+        super::super::ComanagementEligibleDevicesSummary,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -581,7 +581,7 @@ impl DeviceManagement {
     pub fn get_effective_permissions(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RolePermission>,
+        graph_rt::Page<super::super::RolePermission>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -602,8 +602,8 @@ impl DeviceManagement {
     pub fn get_role_scope_tags_by_ids(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTag>,
-        crate::beta::RoleScopeTag,
+        graph_rt::Page<super::super::RoleScopeTag>,
+        super::super::RoleScopeTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -623,8 +623,8 @@ impl DeviceManagement {
     pub fn get_role_scope_tags_by_resource(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTag>,
-        crate::beta::RoleScopeTag,
+        graph_rt::Page<super::super::RoleScopeTag>,
+        super::super::RoleScopeTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -644,7 +644,7 @@ impl DeviceManagement {
     pub fn get_suggested_enrollment_limit(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SuggestedEnrollmentLimit,
+        super::super::SuggestedEnrollmentLimit,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -901,7 +901,7 @@ impl DeviceManagement {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-devicemanagement-sendcustomnotificationtocompanyportal?view=graph-rest-beta)
     pub fn send_custom_notification_to_company_portal(
         &self,
-        body: &crate::beta::DeviceManagementSendCustomNotificationToCompanyPortalBody,
+        body: &super::super::DeviceManagementSendCustomNotificationToCompanyPortalBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1188,7 +1188,7 @@ impl DeviceManagement {
     pub fn user_experience_analytics_summarize_work_from_anywhere_devices(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevicesSummary,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereDevicesSummary,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1340,8 +1340,8 @@ impl DeviceManagementAdvancedThreatProtectionOnboardingStateSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AdvancedThreatProtectionOnboardingStateSummary,
-        crate::beta::AdvancedThreatProtectionOnboardingStateSummary,
+        super::super::AdvancedThreatProtectionOnboardingStateSummary,
+        super::super::AdvancedThreatProtectionOnboardingStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1360,10 +1360,10 @@ impl DeviceManagementAdvancedThreatProtectionOnboardingStateSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AdvancedThreatProtectionOnboardingStateSummary,
+        body: &super::super::AdvancedThreatProtectionOnboardingStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::AdvancedThreatProtectionOnboardingStateSummary,
-        crate::beta::AdvancedThreatProtectionOnboardingStateSummary,
+        super::super::AdvancedThreatProtectionOnboardingStateSummary,
+        super::super::AdvancedThreatProtectionOnboardingStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1411,9 +1411,9 @@ impl DeviceManagementAdvancedThreatProtectionOnboardingStateSummaryAdvancedThrea
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
+            super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
         >,
-        crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1432,10 +1432,10 @@ impl DeviceManagementAdvancedThreatProtectionOnboardingStateSummaryAdvancedThrea
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        body: &super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
     ) -> graph_rt::Request<
-        crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
-        crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1484,8 +1484,8 @@ impl DeviceManagementAdvancedThreatProtectionOnboardingStateSummaryAdvancedThrea
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
-        crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1504,10 +1504,10 @@ impl DeviceManagementAdvancedThreatProtectionOnboardingStateSummaryAdvancedThrea
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        body: &super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
     ) -> graph_rt::Request<
-        crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
-        crate::beta::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
+        super::super::AdvancedThreatProtectionOnboardingDeviceSettingState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1563,8 +1563,8 @@ impl DeviceManagementAndroidDeviceOwnerEnrollmentProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidDeviceOwnerEnrollmentProfile>,
-        crate::beta::AndroidDeviceOwnerEnrollmentProfile,
+        graph_rt::Page<super::super::AndroidDeviceOwnerEnrollmentProfile>,
+        super::super::AndroidDeviceOwnerEnrollmentProfile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1583,10 +1583,10 @@ impl DeviceManagementAndroidDeviceOwnerEnrollmentProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidDeviceOwnerEnrollmentProfile,
+        body: &super::super::AndroidDeviceOwnerEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerEnrollmentProfile,
-        crate::beta::AndroidDeviceOwnerEnrollmentProfile,
+        super::super::AndroidDeviceOwnerEnrollmentProfile,
+        super::super::AndroidDeviceOwnerEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1632,8 +1632,8 @@ impl DeviceManagementAndroidDeviceOwnerEnrollmentProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerEnrollmentProfile,
-        crate::beta::AndroidDeviceOwnerEnrollmentProfile,
+        super::super::AndroidDeviceOwnerEnrollmentProfile,
+        super::super::AndroidDeviceOwnerEnrollmentProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1652,10 +1652,10 @@ impl DeviceManagementAndroidDeviceOwnerEnrollmentProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidDeviceOwnerEnrollmentProfile,
+        body: &super::super::AndroidDeviceOwnerEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerEnrollmentProfile,
-        crate::beta::AndroidDeviceOwnerEnrollmentProfile,
+        super::super::AndroidDeviceOwnerEnrollmentProfile,
+        super::super::AndroidDeviceOwnerEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1694,7 +1694,7 @@ impl DeviceManagementAndroidDeviceOwnerEnrollmentProfilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androiddeviceownerenrollmentprofile-createtoken?view=graph-rest-beta)
     pub fn create_token(
         &self,
-        body: &crate::beta::CreateTokenBody,
+        body: &super::super::CreateTokenBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1753,8 +1753,8 @@ impl DeviceManagementAndroidForWorkAppConfigurationSchemas {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidForWorkAppConfigurationSchema>,
-        crate::beta::AndroidForWorkAppConfigurationSchema,
+        graph_rt::Page<super::super::AndroidForWorkAppConfigurationSchema>,
+        super::super::AndroidForWorkAppConfigurationSchema,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1773,10 +1773,10 @@ impl DeviceManagementAndroidForWorkAppConfigurationSchemas {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidForWorkAppConfigurationSchema,
+        body: &super::super::AndroidForWorkAppConfigurationSchema,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkAppConfigurationSchema,
-        crate::beta::AndroidForWorkAppConfigurationSchema,
+        super::super::AndroidForWorkAppConfigurationSchema,
+        super::super::AndroidForWorkAppConfigurationSchema,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1822,8 +1822,8 @@ impl DeviceManagementAndroidForWorkAppConfigurationSchemasItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkAppConfigurationSchema,
-        crate::beta::AndroidForWorkAppConfigurationSchema,
+        super::super::AndroidForWorkAppConfigurationSchema,
+        super::super::AndroidForWorkAppConfigurationSchema,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1842,10 +1842,10 @@ impl DeviceManagementAndroidForWorkAppConfigurationSchemasItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkAppConfigurationSchema,
+        body: &super::super::AndroidForWorkAppConfigurationSchema,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkAppConfigurationSchema,
-        crate::beta::AndroidForWorkAppConfigurationSchema,
+        super::super::AndroidForWorkAppConfigurationSchema,
+        super::super::AndroidForWorkAppConfigurationSchema,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1901,8 +1901,8 @@ impl DeviceManagementAndroidForWorkEnrollmentProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidForWorkEnrollmentProfile>,
-        crate::beta::AndroidForWorkEnrollmentProfile,
+        graph_rt::Page<super::super::AndroidForWorkEnrollmentProfile>,
+        super::super::AndroidForWorkEnrollmentProfile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1921,10 +1921,10 @@ impl DeviceManagementAndroidForWorkEnrollmentProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidForWorkEnrollmentProfile,
+        body: &super::super::AndroidForWorkEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkEnrollmentProfile,
-        crate::beta::AndroidForWorkEnrollmentProfile,
+        super::super::AndroidForWorkEnrollmentProfile,
+        super::super::AndroidForWorkEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1970,8 +1970,8 @@ impl DeviceManagementAndroidForWorkEnrollmentProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkEnrollmentProfile,
-        crate::beta::AndroidForWorkEnrollmentProfile,
+        super::super::AndroidForWorkEnrollmentProfile,
+        super::super::AndroidForWorkEnrollmentProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1990,10 +1990,10 @@ impl DeviceManagementAndroidForWorkEnrollmentProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkEnrollmentProfile,
+        body: &super::super::AndroidForWorkEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkEnrollmentProfile,
-        crate::beta::AndroidForWorkEnrollmentProfile,
+        super::super::AndroidForWorkEnrollmentProfile,
+        super::super::AndroidForWorkEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2032,7 +2032,7 @@ impl DeviceManagementAndroidForWorkEnrollmentProfilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androidforworkenrollmentprofile-createtoken?view=graph-rest-beta)
     pub fn create_token(
         &self,
-        body: &crate::beta::CreateTokenBody,
+        body: &super::super::CreateTokenBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2089,8 +2089,8 @@ impl DeviceManagementAndroidForWorkSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkSettings,
-        crate::beta::AndroidForWorkSettings,
+        super::super::AndroidForWorkSettings,
+        super::super::AndroidForWorkSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2109,10 +2109,10 @@ impl DeviceManagementAndroidForWorkSettings {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkSettings,
+        body: &super::super::AndroidForWorkSettings,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkSettings,
-        crate::beta::AndroidForWorkSettings,
+        super::super::AndroidForWorkSettings,
+        super::super::AndroidForWorkSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2131,7 +2131,7 @@ impl DeviceManagementAndroidForWorkSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androidforworksettings-completesignup?view=graph-rest-beta)
     pub fn complete_signup(
         &self,
-        body: &crate::beta::CompleteSignupBody,
+        body: &super::super::CompleteSignupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2153,7 +2153,7 @@ impl DeviceManagementAndroidForWorkSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androidforworksettings-requestsignupurl?view=graph-rest-beta)
     pub fn request_signup_url(
         &self,
-        body: &crate::beta::RequestSignupUrlBody,
+        body: &super::super::RequestSignupUrlBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2232,8 +2232,8 @@ impl DeviceManagementAndroidManagedStoreAccountEnterpriseSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedStoreAccountEnterpriseSettings,
-        crate::beta::AndroidManagedStoreAccountEnterpriseSettings,
+        super::super::AndroidManagedStoreAccountEnterpriseSettings,
+        super::super::AndroidManagedStoreAccountEnterpriseSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2252,10 +2252,10 @@ impl DeviceManagementAndroidManagedStoreAccountEnterpriseSettings {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidManagedStoreAccountEnterpriseSettings,
+        body: &super::super::AndroidManagedStoreAccountEnterpriseSettings,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedStoreAccountEnterpriseSettings,
-        crate::beta::AndroidManagedStoreAccountEnterpriseSettings,
+        super::super::AndroidManagedStoreAccountEnterpriseSettings,
+        super::super::AndroidManagedStoreAccountEnterpriseSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2274,7 +2274,7 @@ impl DeviceManagementAndroidManagedStoreAccountEnterpriseSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androidmanagedstoreaccountenterprisesettings-approveapps?view=graph-rest-beta)
     pub fn approve_apps(
         &self,
-        body: &crate::beta::ApproveAppsBody,
+        body: &super::super::ApproveAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2296,7 +2296,7 @@ impl DeviceManagementAndroidManagedStoreAccountEnterpriseSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androidmanagedstoreaccountenterprisesettings-completesignup?view=graph-rest-beta)
     pub fn complete_signup(
         &self,
-        body: &crate::beta::CompleteSignupBody,
+        body: &super::super::CompleteSignupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2318,7 +2318,7 @@ impl DeviceManagementAndroidManagedStoreAccountEnterpriseSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androidmanagedstoreaccountenterprisesettings-creategoogleplaywebtoken?view=graph-rest-beta)
     pub fn create_google_play_web_token(
         &self,
-        body: &crate::beta::CreateGooglePlayWebTokenBody,
+        body: &super::super::CreateGooglePlayWebTokenBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2340,7 +2340,7 @@ impl DeviceManagementAndroidManagedStoreAccountEnterpriseSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androidmanagedstoreaccountenterprisesettings-requestsignupurl?view=graph-rest-beta)
     pub fn request_signup_url(
         &self,
-        body: &crate::beta::RequestSignupUrlBody,
+        body: &super::super::RequestSignupUrlBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2362,7 +2362,7 @@ impl DeviceManagementAndroidManagedStoreAccountEnterpriseSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-androidforwork-androidmanagedstoreaccountenterprisesettings-setandroiddeviceownerfullymanagedenrollmentstate?view=graph-rest-beta)
     pub fn set_android_device_owner_fully_managed_enrollment_state(
         &self,
-        body: &crate::beta::SetAndroidDeviceOwnerFullyManagedEnrollmentStateBody,
+        body: &super::super::SetAndroidDeviceOwnerFullyManagedEnrollmentStateBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2444,8 +2444,8 @@ impl DeviceManagementAndroidManagedStoreAppConfigurationSchemas {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidManagedStoreAppConfigurationSchema>,
-        crate::beta::AndroidManagedStoreAppConfigurationSchema,
+        graph_rt::Page<super::super::AndroidManagedStoreAppConfigurationSchema>,
+        super::super::AndroidManagedStoreAppConfigurationSchema,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2464,10 +2464,10 @@ impl DeviceManagementAndroidManagedStoreAppConfigurationSchemas {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidManagedStoreAppConfigurationSchema,
+        body: &super::super::AndroidManagedStoreAppConfigurationSchema,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedStoreAppConfigurationSchema,
-        crate::beta::AndroidManagedStoreAppConfigurationSchema,
+        super::super::AndroidManagedStoreAppConfigurationSchema,
+        super::super::AndroidManagedStoreAppConfigurationSchema,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2513,8 +2513,8 @@ impl DeviceManagementAndroidManagedStoreAppConfigurationSchemasItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedStoreAppConfigurationSchema,
-        crate::beta::AndroidManagedStoreAppConfigurationSchema,
+        super::super::AndroidManagedStoreAppConfigurationSchema,
+        super::super::AndroidManagedStoreAppConfigurationSchema,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2533,10 +2533,10 @@ impl DeviceManagementAndroidManagedStoreAppConfigurationSchemasItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidManagedStoreAppConfigurationSchema,
+        body: &super::super::AndroidManagedStoreAppConfigurationSchema,
     ) -> graph_rt::Request<
-        crate::beta::AndroidManagedStoreAppConfigurationSchema,
-        crate::beta::AndroidManagedStoreAppConfigurationSchema,
+        super::super::AndroidManagedStoreAppConfigurationSchema,
+        super::super::AndroidManagedStoreAppConfigurationSchema,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2592,8 +2592,8 @@ impl DeviceManagementApplePushNotificationCertificate {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ApplePushNotificationCertificate,
-        crate::beta::ApplePushNotificationCertificate,
+        super::super::ApplePushNotificationCertificate,
+        super::super::ApplePushNotificationCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2612,10 +2612,10 @@ impl DeviceManagementApplePushNotificationCertificate {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ApplePushNotificationCertificate,
+        body: &super::super::ApplePushNotificationCertificate,
     ) -> graph_rt::Request<
-        crate::beta::ApplePushNotificationCertificate,
-        crate::beta::ApplePushNotificationCertificate,
+        super::super::ApplePushNotificationCertificate,
+        super::super::ApplePushNotificationCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2697,8 +2697,8 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppleUserInitiatedEnrollmentProfile>,
-        crate::beta::AppleUserInitiatedEnrollmentProfile,
+        graph_rt::Page<super::super::AppleUserInitiatedEnrollmentProfile>,
+        super::super::AppleUserInitiatedEnrollmentProfile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2717,10 +2717,10 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AppleUserInitiatedEnrollmentProfile,
+        body: &super::super::AppleUserInitiatedEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::AppleUserInitiatedEnrollmentProfile,
-        crate::beta::AppleUserInitiatedEnrollmentProfile,
+        super::super::AppleUserInitiatedEnrollmentProfile,
+        super::super::AppleUserInitiatedEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2766,8 +2766,8 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AppleUserInitiatedEnrollmentProfile,
-        crate::beta::AppleUserInitiatedEnrollmentProfile,
+        super::super::AppleUserInitiatedEnrollmentProfile,
+        super::super::AppleUserInitiatedEnrollmentProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2786,10 +2786,10 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AppleUserInitiatedEnrollmentProfile,
+        body: &super::super::AppleUserInitiatedEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::AppleUserInitiatedEnrollmentProfile,
-        crate::beta::AppleUserInitiatedEnrollmentProfile,
+        super::super::AppleUserInitiatedEnrollmentProfile,
+        super::super::AppleUserInitiatedEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2836,7 +2836,7 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-appleuserinitiatedenrollmentprofile-setpriority?view=graph-rest-beta)
     pub fn set_priority(
         &self,
-        body: &crate::beta::SetPriorityBody,
+        body: &super::super::SetPriorityBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2875,8 +2875,8 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfilesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppleEnrollmentProfileAssignment>,
-        crate::beta::AppleEnrollmentProfileAssignment,
+        graph_rt::Page<super::super::AppleEnrollmentProfileAssignment>,
+        super::super::AppleEnrollmentProfileAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2895,10 +2895,10 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfilesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AppleEnrollmentProfileAssignment,
+        body: &super::super::AppleEnrollmentProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::AppleEnrollmentProfileAssignment,
-        crate::beta::AppleEnrollmentProfileAssignment,
+        super::super::AppleEnrollmentProfileAssignment,
+        super::super::AppleEnrollmentProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2944,8 +2944,8 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfilesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AppleEnrollmentProfileAssignment,
-        crate::beta::AppleEnrollmentProfileAssignment,
+        super::super::AppleEnrollmentProfileAssignment,
+        super::super::AppleEnrollmentProfileAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2964,10 +2964,10 @@ impl DeviceManagementAppleUserInitiatedEnrollmentProfilesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AppleEnrollmentProfileAssignment,
+        body: &super::super::AppleEnrollmentProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::AppleEnrollmentProfileAssignment,
-        crate::beta::AppleEnrollmentProfileAssignment,
+        super::super::AppleEnrollmentProfileAssignment,
+        super::super::AppleEnrollmentProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3021,8 +3021,8 @@ impl DeviceManagementAssignmentFilters {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceAndAppManagementAssignmentFilter>,
-        crate::beta::DeviceAndAppManagementAssignmentFilter,
+        graph_rt::Page<super::super::DeviceAndAppManagementAssignmentFilter>,
+        super::super::DeviceAndAppManagementAssignmentFilter,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3041,10 +3041,10 @@ impl DeviceManagementAssignmentFilters {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceAndAppManagementAssignmentFilter,
+        body: &super::super::DeviceAndAppManagementAssignmentFilter,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementAssignmentFilter,
-        crate::beta::DeviceAndAppManagementAssignmentFilter,
+        super::super::DeviceAndAppManagementAssignmentFilter,
+        super::super::DeviceAndAppManagementAssignmentFilter,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3063,7 +3063,7 @@ impl DeviceManagementAssignmentFilters {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-deviceandappmanagementassignmentfilter-enable?view=graph-rest-beta)
     pub fn enable(
         &self,
-        body: &crate::beta::EnableBody,
+        body: &super::super::EnableBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3087,7 +3087,7 @@ impl DeviceManagementAssignmentFilters {
     pub fn get_state(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AssignmentFilterState,
+        super::super::AssignmentFilterState,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3107,9 +3107,9 @@ impl DeviceManagementAssignmentFilters {
     #[cfg(feature = "device_management")]
     pub fn validate_filter(
         &self,
-        body: &crate::beta::ValidateFilterBody,
+        body: &super::super::ValidateFilterBody,
     ) -> graph_rt::Request<
-        crate::beta::AssignmentFilterValidationResult,
+        super::super::AssignmentFilterValidationResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3154,8 +3154,8 @@ impl DeviceManagementAssignmentFiltersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementAssignmentFilter,
-        crate::beta::DeviceAndAppManagementAssignmentFilter,
+        super::super::DeviceAndAppManagementAssignmentFilter,
+        super::super::DeviceAndAppManagementAssignmentFilter,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3174,10 +3174,10 @@ impl DeviceManagementAssignmentFiltersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceAndAppManagementAssignmentFilter,
+        body: &super::super::DeviceAndAppManagementAssignmentFilter,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementAssignmentFilter,
-        crate::beta::DeviceAndAppManagementAssignmentFilter,
+        super::super::DeviceAndAppManagementAssignmentFilter,
+        super::super::DeviceAndAppManagementAssignmentFilter,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3231,8 +3231,8 @@ impl DeviceManagementAuditEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AuditEvent>,
-        crate::beta::AuditEvent,
+        graph_rt::Page<super::super::AuditEvent>,
+        super::super::AuditEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3251,10 +3251,10 @@ impl DeviceManagementAuditEvents {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AuditEvent,
+        body: &super::super::AuditEvent,
     ) -> graph_rt::Request<
-        crate::beta::AuditEvent,
-        crate::beta::AuditEvent,
+        super::super::AuditEvent,
+        super::super::AuditEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3333,8 +3333,8 @@ impl DeviceManagementAuditEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AuditEvent,
-        crate::beta::AuditEvent,
+        super::super::AuditEvent,
+        super::super::AuditEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3353,10 +3353,10 @@ impl DeviceManagementAuditEventsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AuditEvent,
+        body: &super::super::AuditEvent,
     ) -> graph_rt::Request<
-        crate::beta::AuditEvent,
-        crate::beta::AuditEvent,
+        super::super::AuditEvent,
+        super::super::AuditEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3410,8 +3410,8 @@ impl DeviceManagementAutopilotEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAutopilotEvent>,
-        crate::beta::DeviceManagementAutopilotEvent,
+        graph_rt::Page<super::super::DeviceManagementAutopilotEvent>,
+        super::super::DeviceManagementAutopilotEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3430,10 +3430,10 @@ impl DeviceManagementAutopilotEvents {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAutopilotEvent,
+        body: &super::super::DeviceManagementAutopilotEvent,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAutopilotEvent,
-        crate::beta::DeviceManagementAutopilotEvent,
+        super::super::DeviceManagementAutopilotEvent,
+        super::super::DeviceManagementAutopilotEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3477,8 +3477,8 @@ impl DeviceManagementAutopilotEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAutopilotEvent,
-        crate::beta::DeviceManagementAutopilotEvent,
+        super::super::DeviceManagementAutopilotEvent,
+        super::super::DeviceManagementAutopilotEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3497,10 +3497,10 @@ impl DeviceManagementAutopilotEventsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAutopilotEvent,
+        body: &super::super::DeviceManagementAutopilotEvent,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAutopilotEvent,
-        crate::beta::DeviceManagementAutopilotEvent,
+        super::super::DeviceManagementAutopilotEvent,
+        super::super::DeviceManagementAutopilotEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3564,8 +3564,8 @@ impl DeviceManagementAutopilotEventsItemPolicyStatusDetails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAutopilotPolicyStatusDetail>,
-        crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
+        graph_rt::Page<super::super::DeviceManagementAutopilotPolicyStatusDetail>,
+        super::super::DeviceManagementAutopilotPolicyStatusDetail,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3584,10 +3584,10 @@ impl DeviceManagementAutopilotEventsItemPolicyStatusDetails {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
+        body: &super::super::DeviceManagementAutopilotPolicyStatusDetail,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
-        crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
+        super::super::DeviceManagementAutopilotPolicyStatusDetail,
+        super::super::DeviceManagementAutopilotPolicyStatusDetail,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3633,8 +3633,8 @@ impl DeviceManagementAutopilotEventsItemPolicyStatusDetailsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
-        crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
+        super::super::DeviceManagementAutopilotPolicyStatusDetail,
+        super::super::DeviceManagementAutopilotPolicyStatusDetail,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3653,10 +3653,10 @@ impl DeviceManagementAutopilotEventsItemPolicyStatusDetailsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
+        body: &super::super::DeviceManagementAutopilotPolicyStatusDetail,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
-        crate::beta::DeviceManagementAutopilotPolicyStatusDetail,
+        super::super::DeviceManagementAutopilotPolicyStatusDetail,
+        super::super::DeviceManagementAutopilotPolicyStatusDetail,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3710,8 +3710,8 @@ impl DeviceManagementCartToClassAssociations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CartToClassAssociation>,
-        crate::beta::CartToClassAssociation,
+        graph_rt::Page<super::super::CartToClassAssociation>,
+        super::super::CartToClassAssociation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3730,10 +3730,10 @@ impl DeviceManagementCartToClassAssociations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::CartToClassAssociation,
+        body: &super::super::CartToClassAssociation,
     ) -> graph_rt::Request<
-        crate::beta::CartToClassAssociation,
-        crate::beta::CartToClassAssociation,
+        super::super::CartToClassAssociation,
+        super::super::CartToClassAssociation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3777,8 +3777,8 @@ impl DeviceManagementCartToClassAssociationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CartToClassAssociation,
-        crate::beta::CartToClassAssociation,
+        super::super::CartToClassAssociation,
+        super::super::CartToClassAssociation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3797,10 +3797,10 @@ impl DeviceManagementCartToClassAssociationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::CartToClassAssociation,
+        body: &super::super::CartToClassAssociation,
     ) -> graph_rt::Request<
-        crate::beta::CartToClassAssociation,
-        crate::beta::CartToClassAssociation,
+        super::super::CartToClassAssociation,
+        super::super::CartToClassAssociation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3854,8 +3854,8 @@ impl DeviceManagementCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDeviceManagementSettingCategory>,
-        crate::beta::DeviceManagementSettingCategory,
+        graph_rt::Page<super::super::AnyDeviceManagementSettingCategory>,
+        super::super::DeviceManagementSettingCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3874,10 +3874,10 @@ impl DeviceManagementCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDeviceManagementSettingCategory,
+        body: &super::super::AnyDeviceManagementSettingCategory,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementSettingCategory,
-        crate::beta::DeviceManagementSettingCategory,
+        super::super::AnyDeviceManagementSettingCategory,
+        super::super::DeviceManagementSettingCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3921,8 +3921,8 @@ impl DeviceManagementCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementSettingCategory,
-        crate::beta::DeviceManagementSettingCategory,
+        super::super::AnyDeviceManagementSettingCategory,
+        super::super::DeviceManagementSettingCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3941,10 +3941,10 @@ impl DeviceManagementCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyDeviceManagementSettingCategory,
+        body: &super::super::AnyDeviceManagementSettingCategory,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementSettingCategory,
-        crate::beta::DeviceManagementSettingCategory,
+        super::super::AnyDeviceManagementSettingCategory,
+        super::super::DeviceManagementSettingCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4008,8 +4008,8 @@ impl DeviceManagementCategoriesItemSettingDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAbstractComplexSettingDefinition>,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        graph_rt::Page<super::super::DeviceManagementAbstractComplexSettingDefinition>,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4028,10 +4028,10 @@ impl DeviceManagementCategoriesItemSettingDefinitions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        body: &super::super::DeviceManagementAbstractComplexSettingDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4077,8 +4077,8 @@ impl DeviceManagementCategoriesItemSettingDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4097,10 +4097,10 @@ impl DeviceManagementCategoriesItemSettingDefinitionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        body: &super::super::DeviceManagementAbstractComplexSettingDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4154,8 +4154,8 @@ impl DeviceManagementChromeOsOnboardingSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChromeOsOnboardingSettings>,
-        crate::beta::ChromeOsOnboardingSettings,
+        graph_rt::Page<super::super::ChromeOsOnboardingSettings>,
+        super::super::ChromeOsOnboardingSettings,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4174,10 +4174,10 @@ impl DeviceManagementChromeOsOnboardingSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ChromeOsOnboardingSettings,
+        body: &super::super::ChromeOsOnboardingSettings,
     ) -> graph_rt::Request<
-        crate::beta::ChromeOsOnboardingSettings,
-        crate::beta::ChromeOsOnboardingSettings,
+        super::super::ChromeOsOnboardingSettings,
+        super::super::ChromeOsOnboardingSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4197,9 +4197,9 @@ impl DeviceManagementChromeOsOnboardingSettings {
     #[cfg(feature = "device_management")]
     pub fn connect(
         &self,
-        body: &crate::beta::ConnectBody,
+        body: &super::super::ConnectBody,
     ) -> graph_rt::Request<
-        crate::beta::ChromeOsOnboardingStatus,
+        super::super::ChromeOsOnboardingStatus,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4244,8 +4244,8 @@ impl DeviceManagementChromeOsOnboardingSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChromeOsOnboardingSettings,
-        crate::beta::ChromeOsOnboardingSettings,
+        super::super::ChromeOsOnboardingSettings,
+        super::super::ChromeOsOnboardingSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4264,10 +4264,10 @@ impl DeviceManagementChromeOsOnboardingSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ChromeOsOnboardingSettings,
+        body: &super::super::ChromeOsOnboardingSettings,
     ) -> graph_rt::Request<
-        crate::beta::ChromeOsOnboardingSettings,
-        crate::beta::ChromeOsOnboardingSettings,
+        super::super::ChromeOsOnboardingSettings,
+        super::super::ChromeOsOnboardingSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4321,8 +4321,8 @@ impl DeviceManagementCloudPcConnectivityIssues {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcConnectivityIssue>,
-        crate::beta::CloudPcConnectivityIssue,
+        graph_rt::Page<super::super::CloudPcConnectivityIssue>,
+        super::super::CloudPcConnectivityIssue,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4341,10 +4341,10 @@ impl DeviceManagementCloudPcConnectivityIssues {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::CloudPcConnectivityIssue,
+        body: &super::super::CloudPcConnectivityIssue,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcConnectivityIssue,
-        crate::beta::CloudPcConnectivityIssue,
+        super::super::CloudPcConnectivityIssue,
+        super::super::CloudPcConnectivityIssue,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4388,8 +4388,8 @@ impl DeviceManagementCloudPcConnectivityIssuesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcConnectivityIssue,
-        crate::beta::CloudPcConnectivityIssue,
+        super::super::CloudPcConnectivityIssue,
+        super::super::CloudPcConnectivityIssue,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4408,10 +4408,10 @@ impl DeviceManagementCloudPcConnectivityIssuesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::CloudPcConnectivityIssue,
+        body: &super::super::CloudPcConnectivityIssue,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcConnectivityIssue,
-        crate::beta::CloudPcConnectivityIssue,
+        super::super::CloudPcConnectivityIssue,
+        super::super::CloudPcConnectivityIssue,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4465,8 +4465,8 @@ impl DeviceManagementComanagedDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsManagedDevice>,
-        crate::beta::WindowsManagedDevice,
+        graph_rt::Page<super::super::WindowsManagedDevice>,
+        super::super::WindowsManagedDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4485,10 +4485,10 @@ impl DeviceManagementComanagedDevices {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsManagedDevice,
+        body: &super::super::WindowsManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagedDevice,
-        crate::beta::WindowsManagedDevice,
+        super::super::WindowsManagedDevice,
+        super::super::WindowsManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4508,9 +4508,9 @@ impl DeviceManagementComanagedDevices {
     #[cfg(feature = "device_management")]
     pub fn execute_action(
         &self,
-        body: &crate::beta::ExecuteActionBody,
+        body: &super::super::ExecuteActionBody,
     ) -> graph_rt::Request<
-        crate::beta::BulkManagedDeviceActionResult,
+        super::super::BulkManagedDeviceActionResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4550,8 +4550,8 @@ impl DeviceManagementComanagedDevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4570,10 +4570,10 @@ impl DeviceManagementComanagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyManagedDevice,
+        body: &super::super::AnyManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4612,7 +4612,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-activatedeviceesim?view=graph-rest-beta)
     pub fn activate_device_esim(
         &self,
-        body: &crate::beta::ActivateDeviceEsimBody,
+        body: &super::super::ActivateDeviceEsimBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4654,7 +4654,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-beta)
     pub fn clean_windows_device(
         &self,
-        body: &crate::beta::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4677,10 +4677,10 @@ impl DeviceManagementComanagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn create_device_log_collection_request(
         &self,
-        body: &crate::beta::CreateDeviceLogCollectionRequestBody,
+        body: &super::super::CreateDeviceLogCollectionRequestBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4699,7 +4699,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-beta)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::beta::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4741,7 +4741,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-enablelostmode?view=graph-rest-beta)
     pub fn enable_lost_mode(
         &self,
-        body: &crate::beta::EnableLostModeBody,
+        body: &super::super::EnableLostModeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5023,7 +5023,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-sendcustomnotificationtocompanyportal?view=graph-rest-beta)
     pub fn send_custom_notification_to_company_portal(
         &self,
-        body: &crate::beta::SendCustomNotificationToCompanyPortalBody,
+        body: &super::super::SendCustomNotificationToCompanyPortalBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5045,7 +5045,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-setdevicename?view=graph-rest-beta)
     pub fn set_device_name(
         &self,
-        body: &crate::beta::SetDeviceNameBody,
+        body: &super::super::SetDeviceNameBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5107,7 +5107,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-triggerconfigurationmanageraction?view=graph-rest-beta)
     pub fn trigger_configuration_manager_action(
         &self,
-        body: &crate::beta::TriggerConfigurationManagerActionBody,
+        body: &super::super::TriggerConfigurationManagerActionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5129,7 +5129,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-beta)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::beta::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5151,7 +5151,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-beta)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::beta::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5193,7 +5193,7 @@ impl DeviceManagementComanagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-beta)
     pub fn wipe(
         &self,
-        body: &crate::beta::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5230,8 +5230,8 @@ impl DeviceManagementComanagementEligibleDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ComanagementEligibleDevice>,
-        crate::beta::ComanagementEligibleDevice,
+        graph_rt::Page<super::super::ComanagementEligibleDevice>,
+        super::super::ComanagementEligibleDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5250,10 +5250,10 @@ impl DeviceManagementComanagementEligibleDevices {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ComanagementEligibleDevice,
+        body: &super::super::ComanagementEligibleDevice,
     ) -> graph_rt::Request<
-        crate::beta::ComanagementEligibleDevice,
-        crate::beta::ComanagementEligibleDevice,
+        super::super::ComanagementEligibleDevice,
+        super::super::ComanagementEligibleDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5297,8 +5297,8 @@ impl DeviceManagementComanagementEligibleDevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ComanagementEligibleDevice,
-        crate::beta::ComanagementEligibleDevice,
+        super::super::ComanagementEligibleDevice,
+        super::super::ComanagementEligibleDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5317,10 +5317,10 @@ impl DeviceManagementComanagementEligibleDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ComanagementEligibleDevice,
+        body: &super::super::ComanagementEligibleDevice,
     ) -> graph_rt::Request<
-        crate::beta::ComanagementEligibleDevice,
-        crate::beta::ComanagementEligibleDevice,
+        super::super::ComanagementEligibleDevice,
+        super::super::ComanagementEligibleDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5374,8 +5374,8 @@ impl DeviceManagementComplianceManagementPartners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ComplianceManagementPartner>,
-        crate::beta::ComplianceManagementPartner,
+        graph_rt::Page<super::super::ComplianceManagementPartner>,
+        super::super::ComplianceManagementPartner,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5394,10 +5394,10 @@ impl DeviceManagementComplianceManagementPartners {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ComplianceManagementPartner,
+        body: &super::super::ComplianceManagementPartner,
     ) -> graph_rt::Request<
-        crate::beta::ComplianceManagementPartner,
-        crate::beta::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5443,8 +5443,8 @@ impl DeviceManagementComplianceManagementPartnersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ComplianceManagementPartner,
-        crate::beta::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5463,10 +5463,10 @@ impl DeviceManagementComplianceManagementPartnersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ComplianceManagementPartner,
+        body: &super::super::ComplianceManagementPartner,
     ) -> graph_rt::Request<
-        crate::beta::ComplianceManagementPartner,
-        crate::beta::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5520,8 +5520,8 @@ impl DeviceManagementConditionalAccessSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnPremisesConditionalAccessSettings,
-        crate::beta::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5540,10 +5540,10 @@ impl DeviceManagementConditionalAccessSettings {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::OnPremisesConditionalAccessSettings,
+        body: &super::super::OnPremisesConditionalAccessSettings,
     ) -> graph_rt::Request<
-        crate::beta::OnPremisesConditionalAccessSettings,
-        crate::beta::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5577,8 +5577,8 @@ impl DeviceManagementConfigManagerCollections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConfigManagerCollection>,
-        crate::beta::ConfigManagerCollection,
+        graph_rt::Page<super::super::ConfigManagerCollection>,
+        super::super::ConfigManagerCollection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5597,10 +5597,10 @@ impl DeviceManagementConfigManagerCollections {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ConfigManagerCollection,
+        body: &super::super::ConfigManagerCollection,
     ) -> graph_rt::Request<
-        crate::beta::ConfigManagerCollection,
-        crate::beta::ConfigManagerCollection,
+        super::super::ConfigManagerCollection,
+        super::super::ConfigManagerCollection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5621,7 +5621,7 @@ impl DeviceManagementConfigManagerCollections {
     pub fn get_policy_summary(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConfigManagerPolicySummary,
+        super::super::ConfigManagerPolicySummary,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5665,8 +5665,8 @@ impl DeviceManagementConfigManagerCollectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConfigManagerCollection,
-        crate::beta::ConfigManagerCollection,
+        super::super::ConfigManagerCollection,
+        super::super::ConfigManagerCollection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5685,10 +5685,10 @@ impl DeviceManagementConfigManagerCollectionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ConfigManagerCollection,
+        body: &super::super::ConfigManagerCollection,
     ) -> graph_rt::Request<
-        crate::beta::ConfigManagerCollection,
-        crate::beta::ConfigManagerCollection,
+        super::super::ConfigManagerCollection,
+        super::super::ConfigManagerCollection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5742,8 +5742,8 @@ impl DeviceManagementConfigurationCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationCategory>,
-        crate::beta::DeviceManagementConfigurationCategory,
+        graph_rt::Page<super::super::DeviceManagementConfigurationCategory>,
+        super::super::DeviceManagementConfigurationCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5762,10 +5762,10 @@ impl DeviceManagementConfigurationCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationCategory,
+        body: &super::super::DeviceManagementConfigurationCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationCategory,
-        crate::beta::DeviceManagementConfigurationCategory,
+        super::super::DeviceManagementConfigurationCategory,
+        super::super::DeviceManagementConfigurationCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5809,8 +5809,8 @@ impl DeviceManagementConfigurationCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationCategory,
-        crate::beta::DeviceManagementConfigurationCategory,
+        super::super::DeviceManagementConfigurationCategory,
+        super::super::DeviceManagementConfigurationCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5829,10 +5829,10 @@ impl DeviceManagementConfigurationCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationCategory,
+        body: &super::super::DeviceManagementConfigurationCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationCategory,
-        crate::beta::DeviceManagementConfigurationCategory,
+        super::super::DeviceManagementConfigurationCategory,
+        super::super::DeviceManagementConfigurationCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5886,8 +5886,8 @@ impl DeviceManagementConfigurationPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationPolicy>,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        graph_rt::Page<super::super::DeviceManagementConfigurationPolicy>,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5906,10 +5906,10 @@ impl DeviceManagementConfigurationPolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationPolicy,
+        body: &super::super::DeviceManagementConfigurationPolicy,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicy,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5953,8 +5953,8 @@ impl DeviceManagementConfigurationPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicy,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5973,10 +5973,10 @@ impl DeviceManagementConfigurationPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationPolicy,
+        body: &super::super::DeviceManagementConfigurationPolicy,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicy,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6016,10 +6016,10 @@ impl DeviceManagementConfigurationPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::ConfigurationPoliciesAssignBody,
+        body: &super::super::ConfigurationPoliciesAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationPolicyAssignment>,
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
+        graph_rt::Page<super::super::DeviceManagementConfigurationPolicyAssignment>,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6045,10 +6045,10 @@ impl DeviceManagementConfigurationPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn create_copy(
         &self,
-        body: &crate::beta::CreateCopyBody,
+        body: &super::super::CreateCopyBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicy,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6090,8 +6090,8 @@ impl DeviceManagementConfigurationPoliciesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationPolicyAssignment>,
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
+        graph_rt::Page<super::super::DeviceManagementConfigurationPolicyAssignment>,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6110,10 +6110,10 @@ impl DeviceManagementConfigurationPoliciesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationPolicyAssignment,
+        body: &super::super::DeviceManagementConfigurationPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6159,8 +6159,8 @@ impl DeviceManagementConfigurationPoliciesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6179,10 +6179,10 @@ impl DeviceManagementConfigurationPoliciesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationPolicyAssignment,
+        body: &super::super::DeviceManagementConfigurationPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6238,8 +6238,8 @@ impl DeviceManagementConfigurationPoliciesItemSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationSetting>,
-        crate::beta::DeviceManagementConfigurationSetting,
+        graph_rt::Page<super::super::DeviceManagementConfigurationSetting>,
+        super::super::DeviceManagementConfigurationSetting,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6258,10 +6258,10 @@ impl DeviceManagementConfigurationPoliciesItemSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationSetting,
+        body: &super::super::DeviceManagementConfigurationSetting,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSetting,
-        crate::beta::DeviceManagementConfigurationSetting,
+        super::super::DeviceManagementConfigurationSetting,
+        super::super::DeviceManagementConfigurationSetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6307,8 +6307,8 @@ impl DeviceManagementConfigurationPoliciesItemSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSetting,
-        crate::beta::DeviceManagementConfigurationSetting,
+        super::super::DeviceManagementConfigurationSetting,
+        super::super::DeviceManagementConfigurationSetting,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6327,10 +6327,10 @@ impl DeviceManagementConfigurationPoliciesItemSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationSetting,
+        body: &super::super::DeviceManagementConfigurationSetting,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSetting,
-        crate::beta::DeviceManagementConfigurationSetting,
+        super::super::DeviceManagementConfigurationSetting,
+        super::super::DeviceManagementConfigurationSetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6395,9 +6395,9 @@ impl DeviceManagementConfigurationPoliciesItemSettingsItemSettingDefinitions {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+            super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         >,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6416,10 +6416,10 @@ impl DeviceManagementConfigurationPoliciesItemSettingsItemSettingDefinitions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        body: &super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6465,8 +6465,8 @@ impl DeviceManagementConfigurationPoliciesItemSettingsItemSettingDefinitionsItem
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6485,10 +6485,10 @@ impl DeviceManagementConfigurationPoliciesItemSettingsItemSettingDefinitionsItem
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        body: &super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6542,8 +6542,8 @@ impl DeviceManagementConfigurationPolicyTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationPolicyTemplate>,
-        crate::beta::DeviceManagementConfigurationPolicyTemplate,
+        graph_rt::Page<super::super::DeviceManagementConfigurationPolicyTemplate>,
+        super::super::DeviceManagementConfigurationPolicyTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6562,10 +6562,10 @@ impl DeviceManagementConfigurationPolicyTemplates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationPolicyTemplate,
+        body: &super::super::DeviceManagementConfigurationPolicyTemplate,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicyTemplate,
-        crate::beta::DeviceManagementConfigurationPolicyTemplate,
+        super::super::DeviceManagementConfigurationPolicyTemplate,
+        super::super::DeviceManagementConfigurationPolicyTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6611,8 +6611,8 @@ impl DeviceManagementConfigurationPolicyTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicyTemplate,
-        crate::beta::DeviceManagementConfigurationPolicyTemplate,
+        super::super::DeviceManagementConfigurationPolicyTemplate,
+        super::super::DeviceManagementConfigurationPolicyTemplate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6631,10 +6631,10 @@ impl DeviceManagementConfigurationPolicyTemplatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationPolicyTemplate,
+        body: &super::super::DeviceManagementConfigurationPolicyTemplate,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicyTemplate,
-        crate::beta::DeviceManagementConfigurationPolicyTemplate,
+        super::super::DeviceManagementConfigurationPolicyTemplate,
+        super::super::DeviceManagementConfigurationPolicyTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6698,8 +6698,8 @@ impl DeviceManagementConfigurationPolicyTemplatesItemSettingTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationSettingTemplate>,
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
+        graph_rt::Page<super::super::DeviceManagementConfigurationSettingTemplate>,
+        super::super::DeviceManagementConfigurationSettingTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6718,10 +6718,10 @@ impl DeviceManagementConfigurationPolicyTemplatesItemSettingTemplates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationSettingTemplate,
+        body: &super::super::DeviceManagementConfigurationSettingTemplate,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6767,8 +6767,8 @@ impl DeviceManagementConfigurationPolicyTemplatesItemSettingTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6787,10 +6787,10 @@ impl DeviceManagementConfigurationPolicyTemplatesItemSettingTemplatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationSettingTemplate,
+        body: &super::super::DeviceManagementConfigurationSettingTemplate,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6855,9 +6855,9 @@ impl DeviceManagementConfigurationPolicyTemplatesItemSettingTemplatesItemSetting
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+            super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         >,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6876,10 +6876,10 @@ impl DeviceManagementConfigurationPolicyTemplatesItemSettingTemplatesItemSetting
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        body: &super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6925,8 +6925,8 @@ impl DeviceManagementConfigurationPolicyTemplatesItemSettingTemplatesItemSetting
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6945,10 +6945,10 @@ impl DeviceManagementConfigurationPolicyTemplatesItemSettingTemplatesItemSetting
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        body: &super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7003,9 +7003,9 @@ impl DeviceManagementConfigurationSettings {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+            super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         >,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7024,10 +7024,10 @@ impl DeviceManagementConfigurationSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        body: &super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7071,8 +7071,8 @@ impl DeviceManagementConfigurationSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7091,10 +7091,10 @@ impl DeviceManagementConfigurationSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        body: &super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7148,8 +7148,8 @@ impl DeviceManagementDataSharingConsents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DataSharingConsent>,
-        crate::beta::DataSharingConsent,
+        graph_rt::Page<super::super::DataSharingConsent>,
+        super::super::DataSharingConsent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7168,10 +7168,10 @@ impl DeviceManagementDataSharingConsents {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DataSharingConsent,
+        body: &super::super::DataSharingConsent,
     ) -> graph_rt::Request<
-        crate::beta::DataSharingConsent,
-        crate::beta::DataSharingConsent,
+        super::super::DataSharingConsent,
+        super::super::DataSharingConsent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7215,8 +7215,8 @@ impl DeviceManagementDataSharingConsentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DataSharingConsent,
-        crate::beta::DataSharingConsent,
+        super::super::DataSharingConsent,
+        super::super::DataSharingConsent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7235,10 +7235,10 @@ impl DeviceManagementDataSharingConsentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DataSharingConsent,
+        body: &super::super::DataSharingConsent,
     ) -> graph_rt::Request<
-        crate::beta::DataSharingConsent,
-        crate::beta::DataSharingConsent,
+        super::super::DataSharingConsent,
+        super::super::DataSharingConsent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7279,8 +7279,8 @@ impl DeviceManagementDataSharingConsentsItem {
     pub fn consent_to_data_sharing(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DataSharingConsent,
-        crate::beta::DataSharingConsent,
+        super::super::DataSharingConsent,
+        super::super::DataSharingConsent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7313,8 +7313,8 @@ impl DeviceManagementDepOnboardingSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DepOnboardingSetting>,
-        crate::beta::DepOnboardingSetting,
+        graph_rt::Page<super::super::DepOnboardingSetting>,
+        super::super::DepOnboardingSetting,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7333,10 +7333,10 @@ impl DeviceManagementDepOnboardingSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DepOnboardingSetting,
+        body: &super::super::DepOnboardingSetting,
     ) -> graph_rt::Request<
-        crate::beta::DepOnboardingSetting,
-        crate::beta::DepOnboardingSetting,
+        super::super::DepOnboardingSetting,
+        super::super::DepOnboardingSetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7400,8 +7400,8 @@ impl DeviceManagementDepOnboardingSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DepOnboardingSetting,
-        crate::beta::DepOnboardingSetting,
+        super::super::DepOnboardingSetting,
+        super::super::DepOnboardingSetting,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7420,10 +7420,10 @@ impl DeviceManagementDepOnboardingSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DepOnboardingSetting,
+        body: &super::super::DepOnboardingSetting,
     ) -> graph_rt::Request<
-        crate::beta::DepOnboardingSetting,
-        crate::beta::DepOnboardingSetting,
+        super::super::DepOnboardingSetting,
+        super::super::DepOnboardingSetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7594,7 +7594,7 @@ impl DeviceManagementDepOnboardingSettingsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-deponboardingsetting-uploaddeptoken?view=graph-rest-beta)
     pub fn upload_dep_token(
         &self,
-        body: &crate::beta::UploadDepTokenBody,
+        body: &super::super::UploadDepTokenBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7634,8 +7634,8 @@ impl DeviceManagementDepOnboardingSettingsItemDefaultIosEnrollmentProfile {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DepIosEnrollmentProfile,
-        crate::beta::DepIosEnrollmentProfile,
+        super::super::DepIosEnrollmentProfile,
+        super::super::DepIosEnrollmentProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7654,10 +7654,10 @@ impl DeviceManagementDepOnboardingSettingsItemDefaultIosEnrollmentProfile {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DepIosEnrollmentProfile,
+        body: &super::super::DepIosEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::DepIosEnrollmentProfile,
-        crate::beta::DepIosEnrollmentProfile,
+        super::super::DepIosEnrollmentProfile,
+        super::super::DepIosEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7714,8 +7714,8 @@ impl DeviceManagementDepOnboardingSettingsItemDefaultMacOsEnrollmentProfile {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DepMacOsEnrollmentProfile,
-        crate::beta::DepMacOsEnrollmentProfile,
+        super::super::DepMacOsEnrollmentProfile,
+        super::super::DepMacOsEnrollmentProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7734,10 +7734,10 @@ impl DeviceManagementDepOnboardingSettingsItemDefaultMacOsEnrollmentProfile {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DepMacOsEnrollmentProfile,
+        body: &super::super::DepMacOsEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::DepMacOsEnrollmentProfile,
-        crate::beta::DepMacOsEnrollmentProfile,
+        super::super::DepMacOsEnrollmentProfile,
+        super::super::DepMacOsEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7793,8 +7793,8 @@ impl DeviceManagementDepOnboardingSettingsItemEnrollmentProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDepEnrollmentBaseProfile>,
-        crate::beta::DepEnrollmentBaseProfile,
+        graph_rt::Page<super::super::AnyDepEnrollmentBaseProfile>,
+        super::super::DepEnrollmentBaseProfile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7813,10 +7813,10 @@ impl DeviceManagementDepOnboardingSettingsItemEnrollmentProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DepEnrollmentProfile,
+        body: &super::super::DepEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::DepEnrollmentProfile,
-        crate::beta::DepEnrollmentProfile,
+        super::super::DepEnrollmentProfile,
+        super::super::DepEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7862,8 +7862,8 @@ impl DeviceManagementDepOnboardingSettingsItemEnrollmentProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyDepEnrollmentBaseProfile,
-        crate::beta::DepEnrollmentBaseProfile,
+        super::super::AnyDepEnrollmentBaseProfile,
+        super::super::DepEnrollmentBaseProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7882,10 +7882,10 @@ impl DeviceManagementDepOnboardingSettingsItemEnrollmentProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DepEnrollmentProfile,
+        body: &super::super::DepEnrollmentProfile,
     ) -> graph_rt::Request<
-        crate::beta::DepEnrollmentProfile,
-        crate::beta::DepEnrollmentProfile,
+        super::super::DepEnrollmentProfile,
+        super::super::DepEnrollmentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7964,7 +7964,7 @@ impl DeviceManagementDepOnboardingSettingsItemEnrollmentProfilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-enrollmentprofile-updatedeviceprofileassignment?view=graph-rest-beta)
     pub fn update_device_profile_assignment(
         &self,
-        body: &crate::beta::UpdateDeviceProfileAssignmentBody,
+        body: &super::super::UpdateDeviceProfileAssignmentBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8003,8 +8003,8 @@ impl DeviceManagementDepOnboardingSettingsItemImportedAppleDeviceIdentities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyImportedAppleDeviceIdentity>,
-        crate::beta::ImportedAppleDeviceIdentity,
+        graph_rt::Page<super::super::AnyImportedAppleDeviceIdentity>,
+        super::super::ImportedAppleDeviceIdentity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8023,10 +8023,10 @@ impl DeviceManagementDepOnboardingSettingsItemImportedAppleDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyImportedAppleDeviceIdentity,
+        body: &super::super::AnyImportedAppleDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::beta::AnyImportedAppleDeviceIdentity,
-        crate::beta::ImportedAppleDeviceIdentity,
+        super::super::AnyImportedAppleDeviceIdentity,
+        super::super::ImportedAppleDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8046,10 +8046,10 @@ impl DeviceManagementDepOnboardingSettingsItemImportedAppleDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn import_apple_device_identity_list(
         &self,
-        body: &crate::beta::ImportAppleDeviceIdentityListBody,
+        body: &super::super::ImportAppleDeviceIdentityListBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ImportedAppleDeviceIdentityResult>,
-        crate::beta::ImportedAppleDeviceIdentityResult,
+        graph_rt::Page<super::super::ImportedAppleDeviceIdentityResult>,
+        super::super::ImportedAppleDeviceIdentityResult,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8095,8 +8095,8 @@ impl DeviceManagementDepOnboardingSettingsItemImportedAppleDeviceIdentitiesItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyImportedAppleDeviceIdentity,
-        crate::beta::ImportedAppleDeviceIdentity,
+        super::super::AnyImportedAppleDeviceIdentity,
+        super::super::ImportedAppleDeviceIdentity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8115,10 +8115,10 @@ impl DeviceManagementDepOnboardingSettingsItemImportedAppleDeviceIdentitiesItem 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyImportedAppleDeviceIdentity,
+        body: &super::super::AnyImportedAppleDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::beta::AnyImportedAppleDeviceIdentity,
-        crate::beta::ImportedAppleDeviceIdentity,
+        super::super::AnyImportedAppleDeviceIdentity,
+        super::super::ImportedAppleDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8171,8 +8171,8 @@ impl DeviceManagementDerivedCredentials {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementDerivedCredentialSettings>,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        graph_rt::Page<super::super::DeviceManagementDerivedCredentialSettings>,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8215,8 +8215,8 @@ impl DeviceManagementDerivedCredentialsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8235,10 +8235,10 @@ impl DeviceManagementDerivedCredentialsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementDerivedCredentialSettings,
+        body: &super::super::DeviceManagementDerivedCredentialSettings,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8292,8 +8292,8 @@ impl DeviceManagementDetectedApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DetectedApp>,
-        crate::beta::DetectedApp,
+        graph_rt::Page<super::super::DetectedApp>,
+        super::super::DetectedApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8312,10 +8312,10 @@ impl DeviceManagementDetectedApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DetectedApp,
+        body: &super::super::DetectedApp,
     ) -> graph_rt::Request<
-        crate::beta::DetectedApp,
-        crate::beta::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8354,8 +8354,8 @@ impl DeviceManagementDetectedAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DetectedApp,
-        crate::beta::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8374,10 +8374,10 @@ impl DeviceManagementDetectedAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DetectedApp,
+        body: &super::super::DetectedApp,
     ) -> graph_rt::Request<
-        crate::beta::DetectedApp,
-        crate::beta::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8431,8 +8431,8 @@ impl DeviceManagementDeviceCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceCategory>,
-        crate::beta::DeviceCategory,
+        graph_rt::Page<super::super::DeviceCategory>,
+        super::super::DeviceCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8451,10 +8451,10 @@ impl DeviceManagementDeviceCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceCategory,
+        body: &super::super::DeviceCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCategory,
-        crate::beta::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8496,8 +8496,8 @@ impl DeviceManagementDeviceCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCategory,
-        crate::beta::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8516,10 +8516,10 @@ impl DeviceManagementDeviceCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceCategory,
+        body: &super::super::DeviceCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCategory,
-        crate::beta::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8573,8 +8573,8 @@ impl DeviceManagementDeviceCompliancePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AndroidCompliancePolicy>,
-        crate::beta::AndroidCompliancePolicy,
+        graph_rt::Page<super::super::AndroidCompliancePolicy>,
+        super::super::AndroidCompliancePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8593,10 +8593,10 @@ impl DeviceManagementDeviceCompliancePolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidCompliancePolicy,
+        body: &super::super::AndroidCompliancePolicy,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCompliancePolicy,
-        crate::beta::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8617,7 +8617,7 @@ impl DeviceManagementDeviceCompliancePolicies {
     pub fn get_devices_scheduled_to_retire(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RetireScheduledManagedDevice>,
+        graph_rt::Page<super::super::RetireScheduledManagedDevice>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8637,9 +8637,9 @@ impl DeviceManagementDeviceCompliancePolicies {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8679,7 +8679,7 @@ impl DeviceManagementDeviceCompliancePolicies {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-setscheduledretirestate?view=graph-rest-beta)
     pub fn set_scheduled_retire_state(
         &self,
-        body: &crate::beta::SetScheduledRetireStateBody,
+        body: &super::super::SetScheduledRetireStateBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8702,9 +8702,9 @@ impl DeviceManagementDeviceCompliancePolicies {
     #[cfg(feature = "device_management")]
     pub fn validate_compliance_script(
         &self,
-        body: &crate::beta::ValidateComplianceScriptBody,
+        body: &super::super::ValidateComplianceScriptBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScriptValidationResult,
+        super::super::DeviceComplianceScriptValidationResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8749,8 +8749,8 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCompliancePolicy,
-        crate::beta::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8769,10 +8769,10 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidCompliancePolicy,
+        body: &super::super::AndroidCompliancePolicy,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCompliancePolicy,
-        crate::beta::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8812,10 +8812,10 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceCompliancePoliciesAssignBody,
+        body: &super::super::DeviceCompliancePoliciesAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceCompliancePolicyAssignment>,
-        crate::beta::DeviceCompliancePolicyAssignment,
+        graph_rt::Page<super::super::DeviceCompliancePolicyAssignment>,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8866,7 +8866,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-devicecompliancepolicy-scheduleactionsforrules?view=graph-rest-beta)
     pub fn schedule_actions_for_rules(
         &self,
-        body: &crate::beta::ScheduleActionsForRulesBody,
+        body: &super::super::ScheduleActionsForRulesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8929,8 +8929,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceCompliancePolicyAssignment>,
-        crate::beta::DeviceCompliancePolicyAssignment,
+        graph_rt::Page<super::super::DeviceCompliancePolicyAssignment>,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8949,10 +8949,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceCompliancePolicyAssignment,
+        body: &super::super::DeviceCompliancePolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicyAssignment,
-        crate::beta::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8998,8 +8998,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicyAssignment,
-        crate::beta::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9018,10 +9018,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceCompliancePolicyAssignment,
+        body: &super::super::DeviceCompliancePolicyAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicyAssignment,
-        crate::beta::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9077,8 +9077,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9097,10 +9097,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9146,8 +9146,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9166,10 +9166,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9225,8 +9225,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceDeviceOverview,
-        crate::beta::DeviceComplianceDeviceOverview,
+        super::super::DeviceComplianceDeviceOverview,
+        super::super::DeviceComplianceDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9245,10 +9245,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceDeviceOverview,
+        body: &super::super::DeviceComplianceDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceDeviceOverview,
-        crate::beta::DeviceComplianceDeviceOverview,
+        super::super::DeviceComplianceDeviceOverview,
+        super::super::DeviceComplianceDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9284,8 +9284,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceComplianceDeviceStatus>,
-        crate::beta::DeviceComplianceDeviceStatus,
+        graph_rt::Page<super::super::DeviceComplianceDeviceStatus>,
+        super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9304,10 +9304,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceComplianceDeviceStatus,
+        body: &super::super::DeviceComplianceDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceDeviceStatus,
-        crate::beta::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9353,8 +9353,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceDeviceStatus,
-        crate::beta::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9373,10 +9373,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceDeviceStatus,
+        body: &super::super::DeviceComplianceDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceDeviceStatus,
-        crate::beta::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9432,8 +9432,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceComplianceScheduledActionForRule>,
-        crate::beta::DeviceComplianceScheduledActionForRule,
+        graph_rt::Page<super::super::DeviceComplianceScheduledActionForRule>,
+        super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9452,10 +9452,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceComplianceScheduledActionForRule,
+        body: &super::super::DeviceComplianceScheduledActionForRule,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScheduledActionForRule,
-        crate::beta::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9501,8 +9501,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScheduledActionForRule,
-        crate::beta::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9521,10 +9521,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceScheduledActionForRule,
+        body: &super::super::DeviceComplianceScheduledActionForRule,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScheduledActionForRule,
-        crate::beta::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9588,8 +9588,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceComplianceActionItem>,
-        crate::beta::DeviceComplianceActionItem,
+        graph_rt::Page<super::super::DeviceComplianceActionItem>,
+        super::super::DeviceComplianceActionItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9608,10 +9608,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceComplianceActionItem,
+        body: &super::super::DeviceComplianceActionItem,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceActionItem,
-        crate::beta::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9657,8 +9657,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceActionItem,
-        crate::beta::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9677,10 +9677,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceActionItem,
+        body: &super::super::DeviceComplianceActionItem,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceActionItem,
-        crate::beta::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9736,8 +9736,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceUserOverview,
-        crate::beta::DeviceComplianceUserOverview,
+        super::super::DeviceComplianceUserOverview,
+        super::super::DeviceComplianceUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9756,10 +9756,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceUserOverview,
+        body: &super::super::DeviceComplianceUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceUserOverview,
-        crate::beta::DeviceComplianceUserOverview,
+        super::super::DeviceComplianceUserOverview,
+        super::super::DeviceComplianceUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9795,8 +9795,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceComplianceUserStatus>,
-        crate::beta::DeviceComplianceUserStatus,
+        graph_rt::Page<super::super::DeviceComplianceUserStatus>,
+        super::super::DeviceComplianceUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9815,10 +9815,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceComplianceUserStatus,
+        body: &super::super::DeviceComplianceUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceUserStatus,
-        crate::beta::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9864,8 +9864,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceUserStatus,
-        crate::beta::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9884,10 +9884,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceUserStatus,
+        body: &super::super::DeviceComplianceUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceUserStatus,
-        crate::beta::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9943,8 +9943,8 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicyDeviceStateSummary,
-        crate::beta::DeviceCompliancePolicyDeviceStateSummary,
+        super::super::DeviceCompliancePolicyDeviceStateSummary,
+        super::super::DeviceCompliancePolicyDeviceStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9963,10 +9963,10 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceCompliancePolicyDeviceStateSummary,
+        body: &super::super::DeviceCompliancePolicyDeviceStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicyDeviceStateSummary,
-        crate::beta::DeviceCompliancePolicyDeviceStateSummary,
+        super::super::DeviceCompliancePolicyDeviceStateSummary,
+        super::super::DeviceCompliancePolicyDeviceStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10002,8 +10002,8 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceCompliancePolicySettingStateSummary>,
-        crate::beta::DeviceCompliancePolicySettingStateSummary,
+        graph_rt::Page<super::super::DeviceCompliancePolicySettingStateSummary>,
+        super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10022,10 +10022,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceCompliancePolicySettingStateSummary,
+        body: &super::super::DeviceCompliancePolicySettingStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicySettingStateSummary,
-        crate::beta::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10071,8 +10071,8 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicySettingStateSummary,
-        crate::beta::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10091,10 +10091,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceCompliancePolicySettingStateSummary,
+        body: &super::super::DeviceCompliancePolicySettingStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCompliancePolicySettingStateSummary,
-        crate::beta::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10158,8 +10158,8 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceComplianceSettingState>,
-        crate::beta::DeviceComplianceSettingState,
+        graph_rt::Page<super::super::DeviceComplianceSettingState>,
+        super::super::DeviceComplianceSettingState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10178,10 +10178,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceComplianceSettingState,
+        body: &super::super::DeviceComplianceSettingState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceSettingState,
-        crate::beta::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10227,8 +10227,8 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceSettingState,
-        crate::beta::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10247,10 +10247,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceSettingState,
+        body: &super::super::DeviceComplianceSettingState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceSettingState,
-        crate::beta::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10304,8 +10304,8 @@ impl DeviceManagementDeviceComplianceScripts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceComplianceScript>,
-        crate::beta::DeviceComplianceScript,
+        graph_rt::Page<super::super::DeviceComplianceScript>,
+        super::super::DeviceComplianceScript,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10324,10 +10324,10 @@ impl DeviceManagementDeviceComplianceScripts {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceComplianceScript,
+        body: &super::super::DeviceComplianceScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScript,
-        crate::beta::DeviceComplianceScript,
+        super::super::DeviceComplianceScript,
+        super::super::DeviceComplianceScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10371,8 +10371,8 @@ impl DeviceManagementDeviceComplianceScriptsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScript,
-        crate::beta::DeviceComplianceScript,
+        super::super::DeviceComplianceScript,
+        super::super::DeviceComplianceScript,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10391,10 +10391,10 @@ impl DeviceManagementDeviceComplianceScriptsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceScript,
+        body: &super::super::DeviceComplianceScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScript,
-        crate::beta::DeviceComplianceScript,
+        super::super::DeviceComplianceScript,
+        super::super::DeviceComplianceScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10433,7 +10433,7 @@ impl DeviceManagementDeviceComplianceScriptsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-devicecompliancescript-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceComplianceScriptsAssignBody,
+        body: &super::super::DeviceComplianceScriptsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10492,8 +10492,8 @@ impl DeviceManagementDeviceComplianceScriptsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceHealthScriptAssignment>,
-        crate::beta::DeviceHealthScriptAssignment,
+        graph_rt::Page<super::super::DeviceHealthScriptAssignment>,
+        super::super::DeviceHealthScriptAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10512,10 +10512,10 @@ impl DeviceManagementDeviceComplianceScriptsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceHealthScriptAssignment,
+        body: &super::super::DeviceHealthScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptAssignment,
-        crate::beta::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10561,8 +10561,8 @@ impl DeviceManagementDeviceComplianceScriptsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptAssignment,
-        crate::beta::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10581,10 +10581,10 @@ impl DeviceManagementDeviceComplianceScriptsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceHealthScriptAssignment,
+        body: &super::super::DeviceHealthScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptAssignment,
-        crate::beta::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10640,8 +10640,8 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceComplianceScriptDeviceState>,
-        crate::beta::DeviceComplianceScriptDeviceState,
+        graph_rt::Page<super::super::DeviceComplianceScriptDeviceState>,
+        super::super::DeviceComplianceScriptDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10660,10 +10660,10 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceComplianceScriptDeviceState,
+        body: &super::super::DeviceComplianceScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScriptDeviceState,
-        crate::beta::DeviceComplianceScriptDeviceState,
+        super::super::DeviceComplianceScriptDeviceState,
+        super::super::DeviceComplianceScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10709,8 +10709,8 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScriptDeviceState,
-        crate::beta::DeviceComplianceScriptDeviceState,
+        super::super::DeviceComplianceScriptDeviceState,
+        super::super::DeviceComplianceScriptDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10729,10 +10729,10 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceScriptDeviceState,
+        body: &super::super::DeviceComplianceScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScriptDeviceState,
-        crate::beta::DeviceComplianceScriptDeviceState,
+        super::super::DeviceComplianceScriptDeviceState,
+        super::super::DeviceComplianceScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10797,8 +10797,8 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10817,10 +10817,10 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyManagedDevice,
+        body: &super::super::AnyManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10859,7 +10859,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-activatedeviceesim?view=graph-rest-beta)
     pub fn activate_device_esim(
         &self,
-        body: &crate::beta::ActivateDeviceEsimBody,
+        body: &super::super::ActivateDeviceEsimBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10901,7 +10901,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-beta)
     pub fn clean_windows_device(
         &self,
-        body: &crate::beta::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10924,10 +10924,10 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create_device_log_collection_request(
         &self,
-        body: &crate::beta::CreateDeviceLogCollectionRequestBody,
+        body: &super::super::CreateDeviceLogCollectionRequestBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10946,7 +10946,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-beta)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::beta::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10988,7 +10988,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-enablelostmode?view=graph-rest-beta)
     pub fn enable_lost_mode(
         &self,
-        body: &crate::beta::EnableLostModeBody,
+        body: &super::super::EnableLostModeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11270,7 +11270,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-sendcustomnotificationtocompanyportal?view=graph-rest-beta)
     pub fn send_custom_notification_to_company_portal(
         &self,
-        body: &crate::beta::SendCustomNotificationToCompanyPortalBody,
+        body: &super::super::SendCustomNotificationToCompanyPortalBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11292,7 +11292,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-setdevicename?view=graph-rest-beta)
     pub fn set_device_name(
         &self,
-        body: &crate::beta::SetDeviceNameBody,
+        body: &super::super::SetDeviceNameBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11354,7 +11354,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-triggerconfigurationmanageraction?view=graph-rest-beta)
     pub fn trigger_configuration_manager_action(
         &self,
-        body: &crate::beta::TriggerConfigurationManagerActionBody,
+        body: &super::super::TriggerConfigurationManagerActionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11376,7 +11376,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-beta)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::beta::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11398,7 +11398,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-beta)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::beta::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11440,7 +11440,7 @@ impl DeviceManagementDeviceComplianceScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-beta)
     pub fn wipe(
         &self,
-        body: &crate::beta::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11479,8 +11479,8 @@ impl DeviceManagementDeviceComplianceScriptsItemRunSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScriptRunSummary,
-        crate::beta::DeviceComplianceScriptRunSummary,
+        super::super::DeviceComplianceScriptRunSummary,
+        super::super::DeviceComplianceScriptRunSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11499,10 +11499,10 @@ impl DeviceManagementDeviceComplianceScriptsItemRunSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComplianceScriptRunSummary,
+        body: &super::super::DeviceComplianceScriptRunSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComplianceScriptRunSummary,
-        crate::beta::DeviceComplianceScriptRunSummary,
+        super::super::DeviceComplianceScriptRunSummary,
+        super::super::DeviceComplianceScriptRunSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11538,8 +11538,8 @@ impl DeviceManagementDeviceConfigurationConflictSummary {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationConflictSummary>,
-        crate::beta::DeviceConfigurationConflictSummary,
+        graph_rt::Page<super::super::DeviceConfigurationConflictSummary>,
+        super::super::DeviceConfigurationConflictSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11558,10 +11558,10 @@ impl DeviceManagementDeviceConfigurationConflictSummary {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationConflictSummary,
+        body: &super::super::DeviceConfigurationConflictSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationConflictSummary,
-        crate::beta::DeviceConfigurationConflictSummary,
+        super::super::DeviceConfigurationConflictSummary,
+        super::super::DeviceConfigurationConflictSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11607,8 +11607,8 @@ impl DeviceManagementDeviceConfigurationConflictSummaryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationConflictSummary,
-        crate::beta::DeviceConfigurationConflictSummary,
+        super::super::DeviceConfigurationConflictSummary,
+        super::super::DeviceConfigurationConflictSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11627,10 +11627,10 @@ impl DeviceManagementDeviceConfigurationConflictSummaryItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationConflictSummary,
+        body: &super::super::DeviceConfigurationConflictSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationConflictSummary,
-        crate::beta::DeviceConfigurationConflictSummary,
+        super::super::DeviceConfigurationConflictSummary,
+        super::super::DeviceConfigurationConflictSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11686,8 +11686,8 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStateSummary,
-        crate::beta::DeviceConfigurationDeviceStateSummary,
+        super::super::DeviceConfigurationDeviceStateSummary,
+        super::super::DeviceConfigurationDeviceStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11706,10 +11706,10 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStateSummary,
+        body: &super::super::DeviceConfigurationDeviceStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStateSummary,
-        crate::beta::DeviceConfigurationDeviceStateSummary,
+        super::super::DeviceConfigurationDeviceStateSummary,
+        super::super::DeviceConfigurationDeviceStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11745,8 +11745,8 @@ impl DeviceManagementDeviceConfigurationRestrictedAppsViolations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RestrictedAppsViolation>,
-        crate::beta::RestrictedAppsViolation,
+        graph_rt::Page<super::super::RestrictedAppsViolation>,
+        super::super::RestrictedAppsViolation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11765,10 +11765,10 @@ impl DeviceManagementDeviceConfigurationRestrictedAppsViolations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::RestrictedAppsViolation,
+        body: &super::super::RestrictedAppsViolation,
     ) -> graph_rt::Request<
-        crate::beta::RestrictedAppsViolation,
-        crate::beta::RestrictedAppsViolation,
+        super::super::RestrictedAppsViolation,
+        super::super::RestrictedAppsViolation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11814,8 +11814,8 @@ impl DeviceManagementDeviceConfigurationRestrictedAppsViolationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RestrictedAppsViolation,
-        crate::beta::RestrictedAppsViolation,
+        super::super::RestrictedAppsViolation,
+        super::super::RestrictedAppsViolation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11834,10 +11834,10 @@ impl DeviceManagementDeviceConfigurationRestrictedAppsViolationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::RestrictedAppsViolation,
+        body: &super::super::RestrictedAppsViolation,
     ) -> graph_rt::Request<
-        crate::beta::RestrictedAppsViolation,
-        crate::beta::RestrictedAppsViolation,
+        super::super::RestrictedAppsViolation,
+        super::super::RestrictedAppsViolation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11893,8 +11893,8 @@ impl DeviceManagementDeviceConfigurationUserStateSummaries {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStateSummary,
-        crate::beta::DeviceConfigurationUserStateSummary,
+        super::super::DeviceConfigurationUserStateSummary,
+        super::super::DeviceConfigurationUserStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11913,10 +11913,10 @@ impl DeviceManagementDeviceConfigurationUserStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStateSummary,
+        body: &super::super::DeviceConfigurationUserStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStateSummary,
-        crate::beta::DeviceConfigurationUserStateSummary,
+        super::super::DeviceConfigurationUserStateSummary,
+        super::super::DeviceConfigurationUserStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11950,8 +11950,8 @@ impl DeviceManagementDeviceConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAndroidCertificateProfileBase>,
-        crate::beta::AndroidCertificateProfileBase,
+        graph_rt::Page<super::super::AnyAndroidCertificateProfileBase>,
+        super::super::AndroidCertificateProfileBase,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11970,10 +11970,10 @@ impl DeviceManagementDeviceConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidCustomConfiguration,
+        body: &super::super::AndroidCustomConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCustomConfiguration,
-        crate::beta::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11993,9 +11993,9 @@ impl DeviceManagementDeviceConfigurations {
     #[cfg(feature = "device_management")]
     pub fn get_targeted_users_and_devices(
         &self,
-        body: &crate::beta::GetTargetedUsersAndDevicesBody,
+        body: &super::super::GetTargetedUsersAndDevicesBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationTargetedUserAndDevice>,
+        graph_rt::Page<super::super::DeviceConfigurationTargetedUserAndDevice>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12016,9 +12016,9 @@ impl DeviceManagementDeviceConfigurations {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12063,8 +12063,8 @@ impl DeviceManagementDeviceConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCustomConfiguration,
-        crate::beta::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12083,10 +12083,10 @@ impl DeviceManagementDeviceConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidCustomConfiguration,
+        body: &super::super::AndroidCustomConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCustomConfiguration,
-        crate::beta::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12126,10 +12126,10 @@ impl DeviceManagementDeviceConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceConfigurationsAssignBody,
+        body: &super::super::DeviceConfigurationsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12148,7 +12148,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceconfiguration-assignedaccessmultimodeprofiles?view=graph-rest-beta)
     pub fn assigned_access_multi_mode_profiles(
         &self,
-        body: &crate::beta::AssignedAccessMultiModeProfilesBody,
+        body: &super::super::AssignedAccessMultiModeProfilesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12306,7 +12306,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceconfiguration-windowsprivacyaccesscontrols?view=graph-rest-beta)
     pub fn windows_privacy_access_controls(
         &self,
-        body: &crate::beta::WindowsPrivacyAccessControlsBody,
+        body: &super::super::WindowsPrivacyAccessControlsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12725,8 +12725,8 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12745,10 +12745,10 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12794,8 +12794,8 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12814,10 +12814,10 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12873,8 +12873,8 @@ impl DeviceManagementDeviceConfigurationsItemDerivedCredentialSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12893,10 +12893,10 @@ impl DeviceManagementDeviceConfigurationsItemDerivedCredentialSettings {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementDerivedCredentialSettings,
+        body: &super::super::DeviceManagementDerivedCredentialSettings,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12932,8 +12932,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12952,10 +12952,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13001,8 +13001,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13021,10 +13021,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13080,8 +13080,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13100,10 +13100,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13139,8 +13139,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13159,10 +13159,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13208,8 +13208,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13228,10 +13228,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13287,8 +13287,8 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13307,10 +13307,10 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13356,8 +13356,8 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13376,10 +13376,10 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13444,8 +13444,8 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignmentsItemDeviceConfigura
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCustomConfiguration,
-        crate::beta::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13464,10 +13464,10 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignmentsItemDeviceConfigura
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidCustomConfiguration,
+        body: &super::super::AndroidCustomConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCustomConfiguration,
-        crate::beta::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13507,10 +13507,10 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignmentsItemDeviceConfigura
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceConfigurationsAssignBody,
+        body: &super::super::DeviceConfigurationsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13529,7 +13529,7 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignmentsItemDeviceConfigura
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceconfiguration-assignedaccessmultimodeprofiles?view=graph-rest-beta)
     pub fn assigned_access_multi_mode_profiles(
         &self,
-        body: &crate::beta::AssignedAccessMultiModeProfilesBody,
+        body: &super::super::AssignedAccessMultiModeProfilesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -13611,7 +13611,7 @@ impl DeviceManagementDeviceConfigurationsItemGroupAssignmentsItemDeviceConfigura
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceconfiguration-windowsprivacyaccesscontrols?view=graph-rest-beta)
     pub fn windows_privacy_access_controls(
         &self,
-        body: &crate::beta::WindowsPrivacyAccessControlsBody,
+        body: &super::super::WindowsPrivacyAccessControlsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -13649,8 +13649,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificate {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidForWorkCertificateProfileBase,
-        crate::beta::AndroidForWorkCertificateProfileBase,
+        super::super::AnyAndroidForWorkCertificateProfileBase,
+        super::super::AndroidForWorkCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13771,8 +13771,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13791,10 +13791,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13840,8 +13840,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAssignmentsItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13860,10 +13860,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAssignmentsItem 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13919,8 +13919,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceSettingSta
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13939,10 +13939,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceSettingSta
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13988,8 +13988,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceSettingSta
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14008,10 +14008,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceSettingSta
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14067,8 +14067,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceStatusOver
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14087,10 +14087,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceStatusOver
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14126,8 +14126,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14146,10 +14146,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14195,8 +14195,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceStatusesIt
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14215,10 +14215,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateDeviceStatusesIt
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14274,8 +14274,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateGroupAssignments
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14294,10 +14294,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateGroupAssignments
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14343,8 +14343,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateGroupAssignments
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14363,10 +14363,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateGroupAssignments
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14442,8 +14442,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAndroidForWorkPk
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14462,10 +14462,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAndroidForWorkPk
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14511,8 +14511,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAndroidForWorkPk
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14531,10 +14531,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAndroidForWorkPk
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14610,8 +14610,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAndroidForWorkSc
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14630,10 +14630,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAndroidForWorkSc
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14679,8 +14679,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAndroidForWorkSc
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14699,10 +14699,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateAndroidForWorkSc
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14759,8 +14759,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificate 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkTrustedRootCertificate,
-        crate::beta::AndroidForWorkTrustedRootCertificate,
+        super::super::AndroidForWorkTrustedRootCertificate,
+        super::super::AndroidForWorkTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14779,10 +14779,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificate 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkTrustedRootCertificate,
+        body: &super::super::AndroidForWorkTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkTrustedRootCertificate,
-        crate::beta::AndroidForWorkTrustedRootCertificate,
+        super::super::AndroidForWorkTrustedRootCertificate,
+        super::super::AndroidForWorkTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14894,8 +14894,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateA
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14914,10 +14914,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateA
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14963,8 +14963,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateA
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14983,10 +14983,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateA
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15042,8 +15042,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15062,10 +15062,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15111,8 +15111,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15131,10 +15131,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15190,8 +15190,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15210,10 +15210,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15249,8 +15249,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15269,10 +15269,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15318,8 +15318,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15338,10 +15338,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateD
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15397,8 +15397,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateG
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15417,10 +15417,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateG
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15466,8 +15466,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateG
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15486,10 +15486,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateG
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15545,8 +15545,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateU
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15565,10 +15565,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateU
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15604,8 +15604,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateU
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15624,10 +15624,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateU
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15673,8 +15673,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateU
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15693,10 +15693,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateRootCertificateU
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15752,8 +15752,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateUserStatusOvervi
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15772,10 +15772,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateUserStatusOvervi
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15811,8 +15811,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15831,10 +15831,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15880,8 +15880,8 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateUserStatusesItem
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15900,10 +15900,10 @@ impl DeviceManagementDeviceConfigurationsItemIdentityCertificateUserStatusesItem
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15980,8 +15980,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidCertificateProfileBaseRootCe
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidTrustedRootCertificate,
-        crate::beta::AndroidTrustedRootCertificate,
+        super::super::AndroidTrustedRootCertificate,
+        super::super::AndroidTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16000,10 +16000,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidCertificateProfileBaseRootCe
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidTrustedRootCertificate,
+        body: &super::super::AndroidTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidTrustedRootCertificate,
-        crate::beta::AndroidTrustedRootCertificate,
+        super::super::AndroidTrustedRootCertificate,
+        super::super::AndroidTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16080,8 +16080,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerCertificateProfil
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16100,10 +16100,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerCertificateProfil
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        body: &super::super::AndroidDeviceOwnerTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16186,8 +16186,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerEnterpriseWiFiCon
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidDeviceOwnerCertificateProfileBase,
-        crate::beta::AndroidDeviceOwnerCertificateProfileBase,
+        super::super::AnyAndroidDeviceOwnerCertificateProfileBase,
+        super::super::AndroidDeviceOwnerCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16223,8 +16223,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerEnterpriseWiFiCon
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16243,10 +16243,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerEnterpriseWiFiCon
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        body: &super::super::AndroidDeviceOwnerTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16322,8 +16322,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerImportedPfxCertif
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -16342,10 +16342,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerImportedPfxCertif
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16391,8 +16391,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerImportedPfxCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16411,10 +16411,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerImportedPfxCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16490,8 +16490,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerPkcsCertificatePr
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -16510,10 +16510,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerPkcsCertificatePr
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16559,8 +16559,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerPkcsCertificatePr
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16579,10 +16579,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerPkcsCertificatePr
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16658,8 +16658,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerScepCertificatePr
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -16678,10 +16678,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerScepCertificatePr
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16727,8 +16727,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerScepCertificatePr
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16747,10 +16747,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerScepCertificatePr
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16825,8 +16825,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidDeviceOwnerVpnConfigurationI
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidDeviceOwnerCertificateProfileBase,
-        crate::beta::AndroidDeviceOwnerCertificateProfileBase,
+        super::super::AnyAndroidDeviceOwnerCertificateProfileBase,
+        super::super::AndroidDeviceOwnerCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16888,8 +16888,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidEasEmailProfileConfiguration
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidCertificateProfileBase,
-        crate::beta::AndroidCertificateProfileBase,
+        super::super::AnyAndroidCertificateProfileBase,
+        super::super::AndroidCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16923,8 +16923,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidEasEmailProfileConfiguration
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidCertificateProfileBase,
-        crate::beta::AndroidCertificateProfileBase,
+        super::super::AnyAndroidCertificateProfileBase,
+        super::super::AndroidCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16986,8 +16986,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidEnterpriseWiFiConfigurationI
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidCertificateProfileBase,
-        crate::beta::AndroidCertificateProfileBase,
+        super::super::AnyAndroidCertificateProfileBase,
+        super::super::AndroidCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17023,8 +17023,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidEnterpriseWiFiConfigurationR
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidTrustedRootCertificate,
-        crate::beta::AndroidTrustedRootCertificate,
+        super::super::AndroidTrustedRootCertificate,
+        super::super::AndroidTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17043,10 +17043,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidEnterpriseWiFiConfigurationR
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidTrustedRootCertificate,
+        body: &super::super::AndroidTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidTrustedRootCertificate,
-        crate::beta::AndroidTrustedRootCertificate,
+        super::super::AndroidTrustedRootCertificate,
+        super::super::AndroidTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17121,8 +17121,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkEasEmailProfileBaseId
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidForWorkCertificateProfileBase,
-        crate::beta::AndroidForWorkCertificateProfileBase,
+        super::super::AnyAndroidForWorkCertificateProfileBase,
+        super::super::AndroidForWorkCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17184,8 +17184,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkEnterpriseWiFiConfigu
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidForWorkCertificateProfileBase,
-        crate::beta::AndroidForWorkCertificateProfileBase,
+        super::super::AnyAndroidForWorkCertificateProfileBase,
+        super::super::AndroidForWorkCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17221,8 +17221,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkEnterpriseWiFiConfigu
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkTrustedRootCertificate,
-        crate::beta::AndroidForWorkTrustedRootCertificate,
+        super::super::AndroidForWorkTrustedRootCertificate,
+        super::super::AndroidForWorkTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17241,10 +17241,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkEnterpriseWiFiConfigu
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidForWorkTrustedRootCertificate,
+        body: &super::super::AndroidForWorkTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidForWorkTrustedRootCertificate,
-        crate::beta::AndroidForWorkTrustedRootCertificate,
+        super::super::AndroidForWorkTrustedRootCertificate,
+        super::super::AndroidForWorkTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17320,8 +17320,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkImportedPfxCertificat
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17340,10 +17340,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkImportedPfxCertificat
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17389,8 +17389,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkImportedPfxCertificat
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17409,10 +17409,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkImportedPfxCertificat
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17487,8 +17487,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidForWorkVpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidForWorkCertificateProfileBase,
-        crate::beta::AndroidForWorkCertificateProfileBase,
+        super::super::AnyAndroidForWorkCertificateProfileBase,
+        super::super::AndroidForWorkCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17543,8 +17543,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidImportedPfxCertificateProfil
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17563,10 +17563,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidImportedPfxCertificateProfil
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17612,8 +17612,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidImportedPfxCertificateProfil
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17632,10 +17632,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidImportedPfxCertificateProfil
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17711,8 +17711,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidPkcsCertificateProfileManage
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17731,10 +17731,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidPkcsCertificateProfileManage
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17780,8 +17780,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidPkcsCertificateProfileManage
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17800,10 +17800,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidPkcsCertificateProfileManage
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17879,8 +17879,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidScepCertificateProfileManage
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17899,10 +17899,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidScepCertificateProfileManage
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17948,8 +17948,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidScepCertificateProfileManage
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17968,10 +17968,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidScepCertificateProfileManage
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18046,8 +18046,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidVpnConfigurationIdentityCert
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidCertificateProfileBase,
-        crate::beta::AndroidCertificateProfileBase,
+        super::super::AnyAndroidCertificateProfileBase,
+        super::super::AndroidCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18103,8 +18103,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileCertificateProfil
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidWorkProfileTrustedRootCertificate,
-        crate::beta::AndroidWorkProfileTrustedRootCertificate,
+        super::super::AndroidWorkProfileTrustedRootCertificate,
+        super::super::AndroidWorkProfileTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18123,10 +18123,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileCertificateProfil
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidWorkProfileTrustedRootCertificate,
+        body: &super::super::AndroidWorkProfileTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidWorkProfileTrustedRootCertificate,
-        crate::beta::AndroidWorkProfileTrustedRootCertificate,
+        super::super::AndroidWorkProfileTrustedRootCertificate,
+        super::super::AndroidWorkProfileTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18201,8 +18201,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileEasEmailProfileBa
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidWorkProfileCertificateProfileBase,
-        crate::beta::AndroidWorkProfileCertificateProfileBase,
+        super::super::AnyAndroidWorkProfileCertificateProfileBase,
+        super::super::AndroidWorkProfileCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18264,8 +18264,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileEnterpriseWiFiCon
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidWorkProfileCertificateProfileBase,
-        crate::beta::AndroidWorkProfileCertificateProfileBase,
+        super::super::AnyAndroidWorkProfileCertificateProfileBase,
+        super::super::AndroidWorkProfileCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18301,8 +18301,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileEnterpriseWiFiCon
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidWorkProfileTrustedRootCertificate,
-        crate::beta::AndroidWorkProfileTrustedRootCertificate,
+        super::super::AndroidWorkProfileTrustedRootCertificate,
+        super::super::AndroidWorkProfileTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18321,10 +18321,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileEnterpriseWiFiCon
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidWorkProfileTrustedRootCertificate,
+        body: &super::super::AndroidWorkProfileTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidWorkProfileTrustedRootCertificate,
-        crate::beta::AndroidWorkProfileTrustedRootCertificate,
+        super::super::AndroidWorkProfileTrustedRootCertificate,
+        super::super::AndroidWorkProfileTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18400,8 +18400,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfilePkcsCertificatePr
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -18420,10 +18420,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfilePkcsCertificatePr
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18469,8 +18469,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfilePkcsCertificatePr
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18489,10 +18489,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfilePkcsCertificatePr
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18568,8 +18568,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileScepCertificatePr
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -18588,10 +18588,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileScepCertificatePr
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18637,8 +18637,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileScepCertificatePr
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18657,10 +18657,10 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileScepCertificatePr
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18735,8 +18735,8 @@ impl DeviceManagementDeviceConfigurationsItemAndroidWorkProfileVpnConfigurationI
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAndroidWorkProfileCertificateProfileBase,
-        crate::beta::AndroidWorkProfileCertificateProfileBase,
+        super::super::AnyAndroidWorkProfileCertificateProfileBase,
+        super::super::AndroidWorkProfileCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18791,8 +18791,8 @@ impl DeviceManagementDeviceConfigurationsItemIosDerivedCredentialAuthenticationC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18811,10 +18811,10 @@ impl DeviceManagementDeviceConfigurationsItemIosDerivedCredentialAuthenticationC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementDerivedCredentialSettings,
+        body: &super::super::DeviceManagementDerivedCredentialSettings,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18877,8 +18877,8 @@ impl DeviceManagementDeviceConfigurationsItemIosDeviceFeaturesConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIosCertificateProfileBase,
-        crate::beta::IosCertificateProfileBase,
+        super::super::AnyIosCertificateProfileBase,
+        super::super::IosCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18912,8 +18912,8 @@ impl DeviceManagementDeviceConfigurationsItemIosDeviceFeaturesConfigurationSingl
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIosCertificateProfileBase,
-        crate::beta::IosCertificateProfileBase,
+        super::super::AnyIosCertificateProfileBase,
+        super::super::IosCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18992,8 +18992,8 @@ impl DeviceManagementDeviceConfigurationsItemIosEasEmailProfileConfigurationDeri
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19012,10 +19012,10 @@ impl DeviceManagementDeviceConfigurationsItemIosEasEmailProfileConfigurationDeri
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementDerivedCredentialSettings,
+        body: &super::super::DeviceManagementDerivedCredentialSettings,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19050,8 +19050,8 @@ impl DeviceManagementDeviceConfigurationsItemIosEasEmailProfileConfigurationIden
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIosCertificateProfileBase,
-        crate::beta::IosCertificateProfileBase,
+        super::super::AnyIosCertificateProfileBase,
+        super::super::IosCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19085,8 +19085,8 @@ impl DeviceManagementDeviceConfigurationsItemIosEasEmailProfileConfigurationSmim
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIosCertificateProfile,
-        crate::beta::IosCertificateProfile,
+        super::super::AnyIosCertificateProfile,
+        super::super::IosCertificateProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19120,8 +19120,8 @@ impl DeviceManagementDeviceConfigurationsItemIosEasEmailProfileConfigurationSmim
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIosCertificateProfile,
-        crate::beta::IosCertificateProfile,
+        super::super::AnyIosCertificateProfile,
+        super::super::IosCertificateProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19192,8 +19192,8 @@ impl DeviceManagementDeviceConfigurationsItemIosEnterpriseWiFiConfigurationDeriv
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19212,10 +19212,10 @@ impl DeviceManagementDeviceConfigurationsItemIosEnterpriseWiFiConfigurationDeriv
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementDerivedCredentialSettings,
+        body: &super::super::DeviceManagementDerivedCredentialSettings,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19250,8 +19250,8 @@ impl DeviceManagementDeviceConfigurationsItemIosEnterpriseWiFiConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIosCertificateProfileBase,
-        crate::beta::IosCertificateProfileBase,
+        super::super::AnyIosCertificateProfileBase,
+        super::super::IosCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19286,8 +19286,8 @@ impl DeviceManagementDeviceConfigurationsItemIosEnterpriseWiFiConfigurationRootC
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IosTrustedRootCertificate>,
-        crate::beta::IosTrustedRootCertificate,
+        graph_rt::Page<super::super::IosTrustedRootCertificate>,
+        super::super::IosTrustedRootCertificate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -19306,10 +19306,10 @@ impl DeviceManagementDeviceConfigurationsItemIosEnterpriseWiFiConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IosTrustedRootCertificate,
+        body: &super::super::IosTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::IosTrustedRootCertificate,
-        crate::beta::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19355,8 +19355,8 @@ impl DeviceManagementDeviceConfigurationsItemIosEnterpriseWiFiConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosTrustedRootCertificate,
-        crate::beta::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19375,10 +19375,10 @@ impl DeviceManagementDeviceConfigurationsItemIosEnterpriseWiFiConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosTrustedRootCertificate,
+        body: &super::super::IosTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::IosTrustedRootCertificate,
-        crate::beta::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19454,8 +19454,8 @@ impl DeviceManagementDeviceConfigurationsItemIosImportedPfxCertificateProfileMan
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -19474,10 +19474,10 @@ impl DeviceManagementDeviceConfigurationsItemIosImportedPfxCertificateProfileMan
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19523,8 +19523,8 @@ impl DeviceManagementDeviceConfigurationsItemIosImportedPfxCertificateProfileMan
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19543,10 +19543,10 @@ impl DeviceManagementDeviceConfigurationsItemIosImportedPfxCertificateProfileMan
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19622,8 +19622,8 @@ impl DeviceManagementDeviceConfigurationsItemIosPkcsCertificateProfileManagedDev
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -19642,10 +19642,10 @@ impl DeviceManagementDeviceConfigurationsItemIosPkcsCertificateProfileManagedDev
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19691,8 +19691,8 @@ impl DeviceManagementDeviceConfigurationsItemIosPkcsCertificateProfileManagedDev
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19711,10 +19711,10 @@ impl DeviceManagementDeviceConfigurationsItemIosPkcsCertificateProfileManagedDev
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19798,8 +19798,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileManagedDev
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -19818,10 +19818,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileManagedDev
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19867,8 +19867,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileManagedDev
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19887,10 +19887,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileManagedDev
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19947,8 +19947,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosTrustedRootCertificate,
-        crate::beta::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19967,10 +19967,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosTrustedRootCertificate,
+        body: &super::super::IosTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::IosTrustedRootCertificate,
-        crate::beta::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
+        super::super::IosTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20082,8 +20082,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20102,10 +20102,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20151,8 +20151,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20171,10 +20171,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20230,8 +20230,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20250,10 +20250,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20299,8 +20299,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20319,10 +20319,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20378,8 +20378,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20398,10 +20398,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20437,8 +20437,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20457,10 +20457,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20506,8 +20506,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20526,10 +20526,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20585,8 +20585,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20605,10 +20605,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20654,8 +20654,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20674,10 +20674,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20733,8 +20733,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20753,10 +20753,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20792,8 +20792,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20812,10 +20812,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20861,8 +20861,8 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20881,10 +20881,10 @@ impl DeviceManagementDeviceConfigurationsItemIosScepCertificateProfileRootCertif
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20968,8 +20968,8 @@ impl DeviceManagementDeviceConfigurationsItemIosVpnConfigurationDerivedCredentia
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20988,10 +20988,10 @@ impl DeviceManagementDeviceConfigurationsItemIosVpnConfigurationDerivedCredentia
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementDerivedCredentialSettings,
+        body: &super::super::DeviceManagementDerivedCredentialSettings,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDerivedCredentialSettings,
-        crate::beta::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
+        super::super::DeviceManagementDerivedCredentialSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21026,8 +21026,8 @@ impl DeviceManagementDeviceConfigurationsItemIosVpnConfigurationIdentityCertific
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIosCertificateProfileBase,
-        crate::beta::IosCertificateProfileBase,
+        super::super::AnyIosCertificateProfileBase,
+        super::super::IosCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21081,8 +21081,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsDeviceFeaturesConfigurationSin
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyMacOsCertificateProfileBase,
-        crate::beta::MacOsCertificateProfileBase,
+        super::super::AnyMacOsCertificateProfileBase,
+        super::super::MacOsCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21152,8 +21152,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsEnterpriseWiFiConfigurationIde
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyMacOsCertificateProfileBase,
-        crate::beta::MacOsCertificateProfileBase,
+        super::super::AnyMacOsCertificateProfileBase,
+        super::super::MacOsCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21189,8 +21189,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsEnterpriseWiFiConfigurationRoo
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21209,10 +21209,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsEnterpriseWiFiConfigurationRoo
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MacOsTrustedRootCertificate,
+        body: &super::super::MacOsTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21268,8 +21268,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsEnterpriseWiFiConfigurationRoo
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MacOsTrustedRootCertificate>,
-        crate::beta::MacOsTrustedRootCertificate,
+        graph_rt::Page<super::super::MacOsTrustedRootCertificate>,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -21288,10 +21288,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsEnterpriseWiFiConfigurationRoo
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MacOsTrustedRootCertificate,
+        body: &super::super::MacOsTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21337,8 +21337,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsEnterpriseWiFiConfigurationRoo
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21357,10 +21357,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsEnterpriseWiFiConfigurationRoo
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MacOsTrustedRootCertificate,
+        body: &super::super::MacOsTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21435,8 +21435,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsVpnConfigurationIdentityCertif
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyMacOsCertificateProfileBase,
-        crate::beta::MacOsCertificateProfileBase,
+        super::super::AnyMacOsCertificateProfileBase,
+        super::super::MacOsCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21498,8 +21498,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyMacOsCertificateProfileBase,
-        crate::beta::MacOsCertificateProfileBase,
+        super::super::AnyMacOsCertificateProfileBase,
+        super::super::MacOsCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21614,8 +21614,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -21634,10 +21634,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21683,8 +21683,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21703,10 +21703,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21762,8 +21762,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -21782,10 +21782,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21831,8 +21831,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21851,10 +21851,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21910,8 +21910,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21930,10 +21930,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21969,8 +21969,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -21989,10 +21989,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22038,8 +22038,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22058,10 +22058,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22117,8 +22117,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22137,10 +22137,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22186,8 +22186,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22206,10 +22206,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22285,8 +22285,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22305,10 +22305,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22354,8 +22354,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22374,10 +22374,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22453,8 +22453,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22473,10 +22473,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22522,8 +22522,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22542,10 +22542,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22629,8 +22629,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22649,10 +22649,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22698,8 +22698,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22718,10 +22718,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22778,8 +22778,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22798,10 +22798,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MacOsTrustedRootCertificate,
+        body: &super::super::MacOsTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22857,8 +22857,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22877,10 +22877,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22916,8 +22916,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22936,10 +22936,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22985,8 +22985,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23005,10 +23005,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23065,8 +23065,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23085,10 +23085,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MacOsTrustedRootCertificate,
+        body: &super::super::MacOsTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::MacOsTrustedRootCertificate,
-        crate::beta::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
+        super::super::MacOsTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23200,8 +23200,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23220,10 +23220,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23269,8 +23269,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23289,10 +23289,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23348,8 +23348,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23368,10 +23368,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23417,8 +23417,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23437,10 +23437,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23496,8 +23496,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23516,10 +23516,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23555,8 +23555,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23575,10 +23575,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23624,8 +23624,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23644,10 +23644,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23703,8 +23703,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23723,10 +23723,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23772,8 +23772,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23792,10 +23792,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23851,8 +23851,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23871,10 +23871,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23910,8 +23910,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23930,10 +23930,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23979,8 +23979,8 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23999,10 +23999,10 @@ impl DeviceManagementDeviceConfigurationsItemMacOsWiredNetworkConfigurationRootC
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24078,8 +24078,8 @@ impl DeviceManagementDeviceConfigurationsItemWindows10GeneralConfigurationPrivac
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsPrivacyDataAccessControlItem>,
-        crate::beta::WindowsPrivacyDataAccessControlItem,
+        graph_rt::Page<super::super::WindowsPrivacyDataAccessControlItem>,
+        super::super::WindowsPrivacyDataAccessControlItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -24098,10 +24098,10 @@ impl DeviceManagementDeviceConfigurationsItemWindows10GeneralConfigurationPrivac
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsPrivacyDataAccessControlItem,
+        body: &super::super::WindowsPrivacyDataAccessControlItem,
     ) -> graph_rt::Request<
-        crate::beta::WindowsPrivacyDataAccessControlItem,
-        crate::beta::WindowsPrivacyDataAccessControlItem,
+        super::super::WindowsPrivacyDataAccessControlItem,
+        super::super::WindowsPrivacyDataAccessControlItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24147,8 +24147,8 @@ impl DeviceManagementDeviceConfigurationsItemWindows10GeneralConfigurationPrivac
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsPrivacyDataAccessControlItem,
-        crate::beta::WindowsPrivacyDataAccessControlItem,
+        super::super::WindowsPrivacyDataAccessControlItem,
+        super::super::WindowsPrivacyDataAccessControlItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24167,10 +24167,10 @@ impl DeviceManagementDeviceConfigurationsItemWindows10GeneralConfigurationPrivac
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsPrivacyDataAccessControlItem,
+        body: &super::super::WindowsPrivacyDataAccessControlItem,
     ) -> graph_rt::Request<
-        crate::beta::WindowsPrivacyDataAccessControlItem,
-        crate::beta::WindowsPrivacyDataAccessControlItem,
+        super::super::WindowsPrivacyDataAccessControlItem,
+        super::super::WindowsPrivacyDataAccessControlItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24245,8 +24245,8 @@ impl DeviceManagementDeviceConfigurationsItemWindows10VpnConfigurationIdentityCe
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyWindowsCertificateProfileBase,
-        crate::beta::WindowsCertificateProfileBase,
+        super::super::AnyWindowsCertificateProfileBase,
+        super::super::WindowsCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24301,8 +24301,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsDomainJoinConfigurationNetwo
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAndroidCertificateProfileBase>,
-        crate::beta::AndroidCertificateProfileBase,
+        graph_rt::Page<super::super::AnyAndroidCertificateProfileBase>,
+        super::super::AndroidCertificateProfileBase,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -24321,10 +24321,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsDomainJoinConfigurationNetwo
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AndroidCustomConfiguration,
+        body: &super::super::AndroidCustomConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCustomConfiguration,
-        crate::beta::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24344,9 +24344,9 @@ impl DeviceManagementDeviceConfigurationsItemWindowsDomainJoinConfigurationNetwo
     #[cfg(feature = "device_management")]
     pub fn get_targeted_users_and_devices(
         &self,
-        body: &crate::beta::GetTargetedUsersAndDevicesBody,
+        body: &super::super::GetTargetedUsersAndDevicesBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationTargetedUserAndDevice>,
+        graph_rt::Page<super::super::DeviceConfigurationTargetedUserAndDevice>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -24393,8 +24393,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsDomainJoinConfigurationNetwo
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCustomConfiguration,
-        crate::beta::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24413,10 +24413,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsDomainJoinConfigurationNetwo
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidCustomConfiguration,
+        body: &super::super::AndroidCustomConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::AndroidCustomConfiguration,
-        crate::beta::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24456,10 +24456,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsDomainJoinConfigurationNetwo
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceConfigurationsAssignBody,
+        body: &super::super::DeviceConfigurationsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24478,7 +24478,7 @@ impl DeviceManagementDeviceConfigurationsItemWindowsDomainJoinConfigurationNetwo
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceconfiguration-assignedaccessmultimodeprofiles?view=graph-rest-beta)
     pub fn assigned_access_multi_mode_profiles(
         &self,
-        body: &crate::beta::AssignedAccessMultiModeProfilesBody,
+        body: &super::super::AssignedAccessMultiModeProfilesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24560,7 +24560,7 @@ impl DeviceManagementDeviceConfigurationsItemWindowsDomainJoinConfigurationNetwo
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceconfiguration-windowsprivacyaccesscontrols?view=graph-rest-beta)
     pub fn windows_privacy_access_controls(
         &self,
-        body: &crate::beta::WindowsPrivacyAccessControlsBody,
+        body: &super::super::WindowsPrivacyAccessControlsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24618,8 +24618,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyWindowsPhone81CertificateProfileBase,
-        crate::beta::WindowsPhone81CertificateProfileBase,
+        super::super::AnyWindowsPhone81CertificateProfileBase,
+        super::super::WindowsPhone81CertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24721,8 +24721,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -24741,10 +24741,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24790,8 +24790,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24810,10 +24810,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24869,8 +24869,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -24889,10 +24889,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24938,8 +24938,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24958,10 +24958,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25017,8 +25017,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25037,10 +25037,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25076,8 +25076,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25096,10 +25096,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25145,8 +25145,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25165,10 +25165,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25224,8 +25224,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25244,10 +25244,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25293,8 +25293,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25313,10 +25313,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25400,8 +25400,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25420,10 +25420,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25469,8 +25469,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25489,10 +25489,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25549,8 +25549,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsPhone81TrustedRootCertificate,
-        crate::beta::WindowsPhone81TrustedRootCertificate,
+        super::super::WindowsPhone81TrustedRootCertificate,
+        super::super::WindowsPhone81TrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25569,10 +25569,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsPhone81TrustedRootCertificate,
+        body: &super::super::WindowsPhone81TrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::WindowsPhone81TrustedRootCertificate,
-        crate::beta::WindowsPhone81TrustedRootCertificate,
+        super::super::WindowsPhone81TrustedRootCertificate,
+        super::super::WindowsPhone81TrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25628,8 +25628,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25648,10 +25648,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25687,8 +25687,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25707,10 +25707,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25756,8 +25756,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25776,10 +25776,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsPhone81VpnConfigurationIdent
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25855,8 +25855,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsUpdateForBusinessConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsUpdateState>,
-        crate::beta::WindowsUpdateState,
+        graph_rt::Page<super::super::WindowsUpdateState>,
+        super::super::WindowsUpdateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25875,10 +25875,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsUpdateForBusinessConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsUpdateState,
+        body: &super::super::WindowsUpdateState,
     ) -> graph_rt::Request<
-        crate::beta::WindowsUpdateState,
-        crate::beta::WindowsUpdateState,
+        super::super::WindowsUpdateState,
+        super::super::WindowsUpdateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25924,8 +25924,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsUpdateForBusinessConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsUpdateState,
-        crate::beta::WindowsUpdateState,
+        super::super::WindowsUpdateState,
+        super::super::WindowsUpdateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25944,10 +25944,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsUpdateForBusinessConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsUpdateState,
+        body: &super::super::WindowsUpdateState,
     ) -> graph_rt::Request<
-        crate::beta::WindowsUpdateState,
-        crate::beta::WindowsUpdateState,
+        super::super::WindowsUpdateState,
+        super::super::WindowsUpdateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26038,8 +26038,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyWindowsCertificateProfileBase,
-        crate::beta::WindowsCertificateProfileBase,
+        super::super::AnyWindowsCertificateProfileBase,
+        super::super::WindowsCertificateProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26168,8 +26168,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26188,10 +26188,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26237,8 +26237,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26257,10 +26257,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26316,8 +26316,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26336,10 +26336,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26385,8 +26385,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26405,10 +26405,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26464,8 +26464,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26484,10 +26484,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26523,8 +26523,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26543,10 +26543,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26592,8 +26592,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26612,10 +26612,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26671,8 +26671,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26691,10 +26691,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26740,8 +26740,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26760,10 +26760,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26839,8 +26839,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26859,10 +26859,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26908,8 +26908,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26928,10 +26928,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27007,8 +27007,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27027,10 +27027,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27076,8 +27076,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27096,10 +27096,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27183,8 +27183,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27203,10 +27203,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27252,8 +27252,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27272,10 +27272,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27332,8 +27332,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Windows81TrustedRootCertificate,
-        crate::beta::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27352,10 +27352,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::Windows81TrustedRootCertificate,
+        body: &super::super::Windows81TrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::Windows81TrustedRootCertificate,
-        crate::beta::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27431,8 +27431,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCertificateState>,
-        crate::beta::ManagedDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedDeviceCertificateState>,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27451,10 +27451,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27500,8 +27500,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27520,10 +27520,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceCertificateState,
+        body: &super::super::ManagedDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCertificateState,
-        crate::beta::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
+        super::super::ManagedDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27579,8 +27579,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27599,10 +27599,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27638,8 +27638,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27658,10 +27658,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27707,8 +27707,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27727,10 +27727,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27787,8 +27787,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Windows81TrustedRootCertificate,
-        crate::beta::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27807,10 +27807,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::Windows81TrustedRootCertificate,
+        body: &super::super::Windows81TrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::Windows81TrustedRootCertificate,
-        crate::beta::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27866,8 +27866,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Windows81TrustedRootCertificate>,
-        crate::beta::Windows81TrustedRootCertificate,
+        graph_rt::Page<super::super::Windows81TrustedRootCertificate>,
+        super::super::Windows81TrustedRootCertificate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27886,10 +27886,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::Windows81TrustedRootCertificate,
+        body: &super::super::Windows81TrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::Windows81TrustedRootCertificate,
-        crate::beta::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27935,8 +27935,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Windows81TrustedRootCertificate,
-        crate::beta::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27955,10 +27955,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::Windows81TrustedRootCertificate,
+        body: &super::super::Windows81TrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::Windows81TrustedRootCertificate,
-        crate::beta::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
+        super::super::Windows81TrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28070,8 +28070,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28090,10 +28090,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28139,8 +28139,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28159,10 +28159,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28218,8 +28218,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28238,10 +28238,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28287,8 +28287,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28307,10 +28307,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28366,8 +28366,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28386,10 +28386,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28425,8 +28425,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28445,10 +28445,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28494,8 +28494,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28514,10 +28514,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28573,8 +28573,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28593,10 +28593,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28642,8 +28642,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28662,10 +28662,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28721,8 +28721,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28741,10 +28741,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28780,8 +28780,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28800,10 +28800,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28849,8 +28849,8 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28869,10 +28869,10 @@ impl DeviceManagementDeviceConfigurationsItemWindowsWifiEnterpriseEapConfigurati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28929,8 +28929,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificate {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28949,10 +28949,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificate {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        body: &super::super::AndroidDeviceOwnerTrustedRootCertificate,
     ) -> graph_rt::Request<
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
-        crate::beta::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
+        super::super::AndroidDeviceOwnerTrustedRootCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29064,8 +29064,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationAssignment>,
-        crate::beta::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29084,10 +29084,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29133,8 +29133,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29153,10 +29153,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationAssignment,
-        crate::beta::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29212,8 +29212,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceSettingStateSu
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SettingStateDeviceSummary>,
-        crate::beta::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29232,10 +29232,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceSettingStateSu
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29281,8 +29281,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceSettingStateSu
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29301,10 +29301,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceSettingStateSu
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::beta::SettingStateDeviceSummary,
-        crate::beta::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29360,8 +29360,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceStatusOverview
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29380,10 +29380,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceStatusOverview
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceOverview,
-        crate::beta::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29419,8 +29419,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationDeviceStatus>,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29439,10 +29439,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29488,8 +29488,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29508,10 +29508,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationDeviceStatus,
-        crate::beta::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29567,8 +29567,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateGroupAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationGroupAssignment>,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationGroupAssignment>,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29587,10 +29587,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateGroupAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29636,8 +29636,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateGroupAssignmentsItem
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29656,10 +29656,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateGroupAssignmentsItem
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationGroupAssignment,
+        body: &super::super::DeviceConfigurationGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationGroupAssignment,
-        crate::beta::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
+        super::super::DeviceConfigurationGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29715,8 +29715,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateUserStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29735,10 +29735,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateUserStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29774,8 +29774,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29794,10 +29794,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29843,8 +29843,8 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateUserStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29863,10 +29863,10 @@ impl DeviceManagementDeviceConfigurationsItemRootCertificateUserStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29922,8 +29922,8 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29942,10 +29942,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserOverview,
-        crate::beta::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29981,8 +29981,8 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceConfigurationUserStatus>,
-        crate::beta::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -30001,10 +30001,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30050,8 +30050,8 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30070,10 +30070,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::beta::DeviceConfigurationUserStatus,
-        crate::beta::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30129,8 +30129,8 @@ impl DeviceManagementDeviceConfigurationsAllManagedDeviceCertificateStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedAllDeviceCertificateState>,
-        crate::beta::ManagedAllDeviceCertificateState,
+        graph_rt::Page<super::super::ManagedAllDeviceCertificateState>,
+        super::super::ManagedAllDeviceCertificateState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -30149,10 +30149,10 @@ impl DeviceManagementDeviceConfigurationsAllManagedDeviceCertificateStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedAllDeviceCertificateState,
+        body: &super::super::ManagedAllDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAllDeviceCertificateState,
-        crate::beta::ManagedAllDeviceCertificateState,
+        super::super::ManagedAllDeviceCertificateState,
+        super::super::ManagedAllDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30198,8 +30198,8 @@ impl DeviceManagementDeviceConfigurationsAllManagedDeviceCertificateStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAllDeviceCertificateState,
-        crate::beta::ManagedAllDeviceCertificateState,
+        super::super::ManagedAllDeviceCertificateState,
+        super::super::ManagedAllDeviceCertificateState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30218,10 +30218,10 @@ impl DeviceManagementDeviceConfigurationsAllManagedDeviceCertificateStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedAllDeviceCertificateState,
+        body: &super::super::ManagedAllDeviceCertificateState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedAllDeviceCertificateState,
-        crate::beta::ManagedAllDeviceCertificateState,
+        super::super::ManagedAllDeviceCertificateState,
+        super::super::ManagedAllDeviceCertificateState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30277,8 +30277,8 @@ impl DeviceManagementDeviceCustomAttributeShellScripts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceCustomAttributeShellScript>,
-        crate::beta::DeviceCustomAttributeShellScript,
+        graph_rt::Page<super::super::DeviceCustomAttributeShellScript>,
+        super::super::DeviceCustomAttributeShellScript,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -30297,10 +30297,10 @@ impl DeviceManagementDeviceCustomAttributeShellScripts {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceCustomAttributeShellScript,
+        body: &super::super::DeviceCustomAttributeShellScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCustomAttributeShellScript,
-        crate::beta::DeviceCustomAttributeShellScript,
+        super::super::DeviceCustomAttributeShellScript,
+        super::super::DeviceCustomAttributeShellScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30346,8 +30346,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCustomAttributeShellScript,
-        crate::beta::DeviceCustomAttributeShellScript,
+        super::super::DeviceCustomAttributeShellScript,
+        super::super::DeviceCustomAttributeShellScript,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30366,10 +30366,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceCustomAttributeShellScript,
+        body: &super::super::DeviceCustomAttributeShellScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCustomAttributeShellScript,
-        crate::beta::DeviceCustomAttributeShellScript,
+        super::super::DeviceCustomAttributeShellScript,
+        super::super::DeviceCustomAttributeShellScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30408,7 +30408,7 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-devicecustomattributeshellscript-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceCustomAttributeShellScriptsAssignBody,
+        body: &super::super::DeviceCustomAttributeShellScriptsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -30487,8 +30487,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptAssignment>,
-        crate::beta::DeviceManagementScriptAssignment,
+        graph_rt::Page<super::super::DeviceManagementScriptAssignment>,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -30507,10 +30507,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptAssignment,
+        body: &super::super::DeviceManagementScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30556,8 +30556,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30576,10 +30576,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptAssignment,
+        body: &super::super::DeviceManagementScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30635,8 +30635,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemDeviceRunStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptDeviceState>,
-        crate::beta::DeviceManagementScriptDeviceState,
+        graph_rt::Page<super::super::DeviceManagementScriptDeviceState>,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -30655,10 +30655,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemDeviceRunStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptDeviceState,
+        body: &super::super::DeviceManagementScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30704,8 +30704,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemDeviceRunStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30724,10 +30724,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemDeviceRunStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptDeviceState,
+        body: &super::super::DeviceManagementScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30783,8 +30783,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemGroupAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptGroupAssignment>,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        graph_rt::Page<super::super::DeviceManagementScriptGroupAssignment>,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -30803,10 +30803,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemGroupAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptGroupAssignment,
+        body: &super::super::DeviceManagementScriptGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30852,8 +30852,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemGroupAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30872,10 +30872,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemGroupAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptGroupAssignment,
+        body: &super::super::DeviceManagementScriptGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30931,8 +30931,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemRunSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptRunSummary,
-        crate::beta::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30951,10 +30951,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemRunSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptRunSummary,
+        body: &super::super::DeviceManagementScriptRunSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptRunSummary,
-        crate::beta::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30990,8 +30990,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemUserRunStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptUserState>,
-        crate::beta::DeviceManagementScriptUserState,
+        graph_rt::Page<super::super::DeviceManagementScriptUserState>,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -31010,10 +31010,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemUserRunStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptUserState,
+        body: &super::super::DeviceManagementScriptUserState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31059,8 +31059,8 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemUserRunStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31079,10 +31079,10 @@ impl DeviceManagementDeviceCustomAttributeShellScriptsItemUserRunStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptUserState,
+        body: &super::super::DeviceManagementScriptUserState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31136,8 +31136,8 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceComanagementAuthorityConfiguration>,
-        crate::beta::DeviceComanagementAuthorityConfiguration,
+        graph_rt::Page<super::super::DeviceComanagementAuthorityConfiguration>,
+        super::super::DeviceComanagementAuthorityConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -31156,10 +31156,10 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceComanagementAuthorityConfiguration,
+        body: &super::super::DeviceComanagementAuthorityConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComanagementAuthorityConfiguration,
-        crate::beta::DeviceComanagementAuthorityConfiguration,
+        super::super::DeviceComanagementAuthorityConfiguration,
+        super::super::DeviceComanagementAuthorityConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31179,9 +31179,9 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -31228,8 +31228,8 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComanagementAuthorityConfiguration,
-        crate::beta::DeviceComanagementAuthorityConfiguration,
+        super::super::DeviceComanagementAuthorityConfiguration,
+        super::super::DeviceComanagementAuthorityConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31248,10 +31248,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceComanagementAuthorityConfiguration,
+        body: &super::super::DeviceComanagementAuthorityConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::DeviceComanagementAuthorityConfiguration,
-        crate::beta::DeviceComanagementAuthorityConfiguration,
+        super::super::DeviceComanagementAuthorityConfiguration,
+        super::super::DeviceComanagementAuthorityConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31290,7 +31290,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceenrollmentconfiguration-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceEnrollmentConfigurationsAssignBody,
+        body: &super::super::DeviceEnrollmentConfigurationsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -31320,7 +31320,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceenrollmentconfiguration-setpriority?view=graph-rest-beta)
     pub fn set_priority(
         &self,
-        body: &crate::beta::SetPriorityBody,
+        body: &super::super::SetPriorityBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -31359,8 +31359,8 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EnrollmentConfigurationAssignment>,
-        crate::beta::EnrollmentConfigurationAssignment,
+        graph_rt::Page<super::super::EnrollmentConfigurationAssignment>,
+        super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -31379,10 +31379,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::EnrollmentConfigurationAssignment,
+        body: &super::super::EnrollmentConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::EnrollmentConfigurationAssignment,
-        crate::beta::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31428,8 +31428,8 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EnrollmentConfigurationAssignment,
-        crate::beta::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31448,10 +31448,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::EnrollmentConfigurationAssignment,
+        body: &super::super::EnrollmentConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::EnrollmentConfigurationAssignment,
-        crate::beta::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31505,8 +31505,8 @@ impl DeviceManagementDeviceHealthScripts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceHealthScript>,
-        crate::beta::DeviceHealthScript,
+        graph_rt::Page<super::super::DeviceHealthScript>,
+        super::super::DeviceHealthScript,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -31525,10 +31525,10 @@ impl DeviceManagementDeviceHealthScripts {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceHealthScript,
+        body: &super::super::DeviceHealthScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScript,
-        crate::beta::DeviceHealthScript,
+        super::super::DeviceHealthScript,
+        super::super::DeviceHealthScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31549,7 +31549,7 @@ impl DeviceManagementDeviceHealthScripts {
     pub fn are_global_scripts_available(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GlobalDeviceHealthScriptState,
+        super::super::GlobalDeviceHealthScriptState,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -31590,7 +31590,7 @@ impl DeviceManagementDeviceHealthScripts {
     pub fn get_remediation_summary(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptRemediationSummary,
+        super::super::DeviceHealthScriptRemediationSummary,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -31634,8 +31634,8 @@ impl DeviceManagementDeviceHealthScriptsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScript,
-        crate::beta::DeviceHealthScript,
+        super::super::DeviceHealthScript,
+        super::super::DeviceHealthScript,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31654,10 +31654,10 @@ impl DeviceManagementDeviceHealthScriptsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceHealthScript,
+        body: &super::super::DeviceHealthScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScript,
-        crate::beta::DeviceHealthScript,
+        super::super::DeviceHealthScript,
+        super::super::DeviceHealthScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31696,7 +31696,7 @@ impl DeviceManagementDeviceHealthScriptsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-devicehealthscript-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceComplianceScriptsAssignBody,
+        body: &super::super::DeviceComplianceScriptsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -31754,7 +31754,7 @@ impl DeviceManagementDeviceHealthScriptsItem {
     pub fn get_remediation_history(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptRemediationHistory,
+        super::super::DeviceHealthScriptRemediationHistory,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -31779,7 +31779,7 @@ impl DeviceManagementDeviceHealthScriptsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-devicehealthscript-updateglobalscript?view=graph-rest-beta)
     pub fn update_global_script(
         &self,
-        body: &crate::beta::UpdateGlobalScriptBody,
+        body: &super::super::UpdateGlobalScriptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -31818,8 +31818,8 @@ impl DeviceManagementDeviceHealthScriptsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceHealthScriptAssignment>,
-        crate::beta::DeviceHealthScriptAssignment,
+        graph_rt::Page<super::super::DeviceHealthScriptAssignment>,
+        super::super::DeviceHealthScriptAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -31838,10 +31838,10 @@ impl DeviceManagementDeviceHealthScriptsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceHealthScriptAssignment,
+        body: &super::super::DeviceHealthScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptAssignment,
-        crate::beta::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31887,8 +31887,8 @@ impl DeviceManagementDeviceHealthScriptsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptAssignment,
-        crate::beta::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31907,10 +31907,10 @@ impl DeviceManagementDeviceHealthScriptsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceHealthScriptAssignment,
+        body: &super::super::DeviceHealthScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptAssignment,
-        crate::beta::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
+        super::super::DeviceHealthScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31966,8 +31966,8 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceHealthScriptDeviceState>,
-        crate::beta::DeviceHealthScriptDeviceState,
+        graph_rt::Page<super::super::DeviceHealthScriptDeviceState>,
+        super::super::DeviceHealthScriptDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -31986,10 +31986,10 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceHealthScriptDeviceState,
+        body: &super::super::DeviceHealthScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptDeviceState,
-        crate::beta::DeviceHealthScriptDeviceState,
+        super::super::DeviceHealthScriptDeviceState,
+        super::super::DeviceHealthScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32035,8 +32035,8 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptDeviceState,
-        crate::beta::DeviceHealthScriptDeviceState,
+        super::super::DeviceHealthScriptDeviceState,
+        super::super::DeviceHealthScriptDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32055,10 +32055,10 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceHealthScriptDeviceState,
+        body: &super::super::DeviceHealthScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptDeviceState,
-        crate::beta::DeviceHealthScriptDeviceState,
+        super::super::DeviceHealthScriptDeviceState,
+        super::super::DeviceHealthScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32123,8 +32123,8 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32143,10 +32143,10 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyManagedDevice,
+        body: &super::super::AnyManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32185,7 +32185,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-activatedeviceesim?view=graph-rest-beta)
     pub fn activate_device_esim(
         &self,
-        body: &crate::beta::ActivateDeviceEsimBody,
+        body: &super::super::ActivateDeviceEsimBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32227,7 +32227,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-beta)
     pub fn clean_windows_device(
         &self,
-        body: &crate::beta::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32250,10 +32250,10 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     #[cfg(feature = "device_management")]
     pub fn create_device_log_collection_request(
         &self,
-        body: &crate::beta::CreateDeviceLogCollectionRequestBody,
+        body: &super::super::CreateDeviceLogCollectionRequestBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32272,7 +32272,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-beta)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::beta::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32314,7 +32314,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-enablelostmode?view=graph-rest-beta)
     pub fn enable_lost_mode(
         &self,
-        body: &crate::beta::EnableLostModeBody,
+        body: &super::super::EnableLostModeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32596,7 +32596,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-sendcustomnotificationtocompanyportal?view=graph-rest-beta)
     pub fn send_custom_notification_to_company_portal(
         &self,
-        body: &crate::beta::SendCustomNotificationToCompanyPortalBody,
+        body: &super::super::SendCustomNotificationToCompanyPortalBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32618,7 +32618,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-setdevicename?view=graph-rest-beta)
     pub fn set_device_name(
         &self,
-        body: &crate::beta::SetDeviceNameBody,
+        body: &super::super::SetDeviceNameBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32680,7 +32680,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-triggerconfigurationmanageraction?view=graph-rest-beta)
     pub fn trigger_configuration_manager_action(
         &self,
-        body: &crate::beta::TriggerConfigurationManagerActionBody,
+        body: &super::super::TriggerConfigurationManagerActionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32702,7 +32702,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-beta)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::beta::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32724,7 +32724,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-beta)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::beta::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32766,7 +32766,7 @@ impl DeviceManagementDeviceHealthScriptsItemDeviceRunStatesItemManagedDevice {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-beta)
     pub fn wipe(
         &self,
-        body: &crate::beta::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32805,8 +32805,8 @@ impl DeviceManagementDeviceHealthScriptsItemRunSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptRunSummary,
-        crate::beta::DeviceHealthScriptRunSummary,
+        super::super::DeviceHealthScriptRunSummary,
+        super::super::DeviceHealthScriptRunSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32825,10 +32825,10 @@ impl DeviceManagementDeviceHealthScriptsItemRunSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceHealthScriptRunSummary,
+        body: &super::super::DeviceHealthScriptRunSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceHealthScriptRunSummary,
-        crate::beta::DeviceHealthScriptRunSummary,
+        super::super::DeviceHealthScriptRunSummary,
+        super::super::DeviceHealthScriptRunSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32862,8 +32862,8 @@ impl DeviceManagementDeviceManagementPartners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementPartner>,
-        crate::beta::DeviceManagementPartner,
+        graph_rt::Page<super::super::DeviceManagementPartner>,
+        super::super::DeviceManagementPartner,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -32882,10 +32882,10 @@ impl DeviceManagementDeviceManagementPartners {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementPartner,
+        body: &super::super::DeviceManagementPartner,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementPartner,
-        crate::beta::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32929,8 +32929,8 @@ impl DeviceManagementDeviceManagementPartnersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementPartner,
-        crate::beta::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32949,10 +32949,10 @@ impl DeviceManagementDeviceManagementPartnersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementPartner,
+        body: &super::super::DeviceManagementPartner,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementPartner,
-        crate::beta::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33006,8 +33006,8 @@ impl DeviceManagementDeviceManagementScripts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScript>,
-        crate::beta::DeviceManagementScript,
+        graph_rt::Page<super::super::DeviceManagementScript>,
+        super::super::DeviceManagementScript,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -33026,10 +33026,10 @@ impl DeviceManagementDeviceManagementScripts {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScript,
+        body: &super::super::DeviceManagementScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScript,
-        crate::beta::DeviceManagementScript,
+        super::super::DeviceManagementScript,
+        super::super::DeviceManagementScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33049,9 +33049,9 @@ impl DeviceManagementDeviceManagementScripts {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -33096,8 +33096,8 @@ impl DeviceManagementDeviceManagementScriptsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScript,
-        crate::beta::DeviceManagementScript,
+        super::super::DeviceManagementScript,
+        super::super::DeviceManagementScript,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33116,10 +33116,10 @@ impl DeviceManagementDeviceManagementScriptsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScript,
+        body: &super::super::DeviceManagementScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScript,
-        crate::beta::DeviceManagementScript,
+        super::super::DeviceManagementScript,
+        super::super::DeviceManagementScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33158,7 +33158,7 @@ impl DeviceManagementDeviceManagementScriptsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-devicemanagementscript-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceCustomAttributeShellScriptsAssignBody,
+        body: &super::super::DeviceCustomAttributeShellScriptsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -33233,8 +33233,8 @@ impl DeviceManagementDeviceManagementScriptsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptAssignment>,
-        crate::beta::DeviceManagementScriptAssignment,
+        graph_rt::Page<super::super::DeviceManagementScriptAssignment>,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -33253,10 +33253,10 @@ impl DeviceManagementDeviceManagementScriptsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptAssignment,
+        body: &super::super::DeviceManagementScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33302,8 +33302,8 @@ impl DeviceManagementDeviceManagementScriptsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33322,10 +33322,10 @@ impl DeviceManagementDeviceManagementScriptsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptAssignment,
+        body: &super::super::DeviceManagementScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33381,8 +33381,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptDeviceState>,
-        crate::beta::DeviceManagementScriptDeviceState,
+        graph_rt::Page<super::super::DeviceManagementScriptDeviceState>,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -33401,10 +33401,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptDeviceState,
+        body: &super::super::DeviceManagementScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33450,8 +33450,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33470,10 +33470,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptDeviceState,
+        body: &super::super::DeviceManagementScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33538,8 +33538,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33558,10 +33558,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyManagedDevice,
+        body: &super::super::AnyManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33600,7 +33600,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-activatedeviceesim?view=graph-rest-beta)
     pub fn activate_device_esim(
         &self,
-        body: &crate::beta::ActivateDeviceEsimBody,
+        body: &super::super::ActivateDeviceEsimBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -33642,7 +33642,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-beta)
     pub fn clean_windows_device(
         &self,
-        body: &crate::beta::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -33665,10 +33665,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create_device_log_collection_request(
         &self,
-        body: &crate::beta::CreateDeviceLogCollectionRequestBody,
+        body: &super::super::CreateDeviceLogCollectionRequestBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -33687,7 +33687,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-beta)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::beta::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -33745,7 +33745,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-enablelostmode?view=graph-rest-beta)
     pub fn enable_lost_mode(
         &self,
-        body: &crate::beta::EnableLostModeBody,
+        body: &super::super::EnableLostModeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34035,7 +34035,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-sendcustomnotificationtocompanyportal?view=graph-rest-beta)
     pub fn send_custom_notification_to_company_portal(
         &self,
-        body: &crate::beta::SendCustomNotificationToCompanyPortalBody,
+        body: &super::super::SendCustomNotificationToCompanyPortalBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34057,7 +34057,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-setdevicename?view=graph-rest-beta)
     pub fn set_device_name(
         &self,
-        body: &crate::beta::SetDeviceNameBody,
+        body: &super::super::SetDeviceNameBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34119,7 +34119,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-triggerconfigurationmanageraction?view=graph-rest-beta)
     pub fn trigger_configuration_manager_action(
         &self,
-        body: &crate::beta::TriggerConfigurationManagerActionBody,
+        body: &super::super::TriggerConfigurationManagerActionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34141,7 +34141,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-beta)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::beta::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34171,7 +34171,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-beta)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::beta::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34221,7 +34221,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-beta)
     pub fn wipe(
         &self,
-        body: &crate::beta::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34260,8 +34260,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DetectedApp>,
-        crate::beta::DetectedApp,
+        graph_rt::Page<super::super::DetectedApp>,
+        super::super::DetectedApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -34280,10 +34280,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DetectedApp,
+        body: &super::super::DetectedApp,
     ) -> graph_rt::Request<
-        crate::beta::DetectedApp,
-        crate::beta::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -34329,8 +34329,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DetectedApp,
-        crate::beta::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -34349,10 +34349,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DetectedApp,
+        body: &super::super::DetectedApp,
     ) -> graph_rt::Request<
-        crate::beta::DetectedApp,
-        crate::beta::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -34416,8 +34416,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsManagedDevice>,
-        crate::beta::WindowsManagedDevice,
+        graph_rt::Page<super::super::WindowsManagedDevice>,
+        super::super::WindowsManagedDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -34436,10 +34436,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsManagedDevice,
+        body: &super::super::WindowsManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagedDevice,
-        crate::beta::WindowsManagedDevice,
+        super::super::WindowsManagedDevice,
+        super::super::WindowsManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -34459,9 +34459,9 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn execute_action(
         &self,
-        body: &crate::beta::ExecuteActionBody,
+        body: &super::super::ExecuteActionBody,
     ) -> graph_rt::Request<
-        crate::beta::BulkManagedDeviceActionResult,
+        super::super::BulkManagedDeviceActionResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -34508,8 +34508,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -34528,10 +34528,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyManagedDevice,
+        body: &super::super::AnyManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -34570,7 +34570,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-activatedeviceesim?view=graph-rest-beta)
     pub fn activate_device_esim(
         &self,
-        body: &crate::beta::ActivateDeviceEsimBody,
+        body: &super::super::ActivateDeviceEsimBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34612,7 +34612,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-beta)
     pub fn clean_windows_device(
         &self,
-        body: &crate::beta::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34635,10 +34635,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create_device_log_collection_request(
         &self,
-        body: &crate::beta::CreateDeviceLogCollectionRequestBody,
+        body: &super::super::CreateDeviceLogCollectionRequestBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -34657,7 +34657,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-beta)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::beta::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34699,7 +34699,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-enablelostmode?view=graph-rest-beta)
     pub fn enable_lost_mode(
         &self,
-        body: &crate::beta::EnableLostModeBody,
+        body: &super::super::EnableLostModeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -34981,7 +34981,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-sendcustomnotificationtocompanyportal?view=graph-rest-beta)
     pub fn send_custom_notification_to_company_portal(
         &self,
-        body: &crate::beta::SendCustomNotificationToCompanyPortalBody,
+        body: &super::super::SendCustomNotificationToCompanyPortalBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35003,7 +35003,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-setdevicename?view=graph-rest-beta)
     pub fn set_device_name(
         &self,
-        body: &crate::beta::SetDeviceNameBody,
+        body: &super::super::SetDeviceNameBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35065,7 +35065,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-triggerconfigurationmanageraction?view=graph-rest-beta)
     pub fn trigger_configuration_manager_action(
         &self,
-        body: &crate::beta::TriggerConfigurationManagerActionBody,
+        body: &super::super::TriggerConfigurationManagerActionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35087,7 +35087,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-beta)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::beta::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35109,7 +35109,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-beta)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::beta::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35151,7 +35151,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-beta)
     pub fn wipe(
         &self,
-        body: &crate::beta::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35190,8 +35190,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCategory,
-        crate::beta::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35210,10 +35210,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceCategory,
+        body: &super::super::DeviceCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceCategory,
-        crate::beta::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35249,8 +35249,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceLogCollectionResponse>,
-        crate::beta::DeviceLogCollectionResponse,
+        graph_rt::Page<super::super::DeviceLogCollectionResponse>,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -35269,10 +35269,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceLogCollectionResponse,
+        body: &super::super::DeviceLogCollectionResponse,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35318,8 +35318,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35338,10 +35338,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceLogCollectionResponse,
+        body: &super::super::DeviceLogCollectionResponse,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35458,8 +35458,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsManagedDevice>,
-        crate::beta::WindowsManagedDevice,
+        graph_rt::Page<super::super::WindowsManagedDevice>,
+        super::super::WindowsManagedDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -35478,10 +35478,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsManagedDevice,
+        body: &super::super::WindowsManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagedDevice,
-        crate::beta::WindowsManagedDevice,
+        super::super::WindowsManagedDevice,
+        super::super::WindowsManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35501,9 +35501,9 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn execute_action(
         &self,
-        body: &crate::beta::ExecuteActionBody,
+        body: &super::super::ExecuteActionBody,
     ) -> graph_rt::Request<
-        crate::beta::BulkManagedDeviceActionResult,
+        super::super::BulkManagedDeviceActionResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -35550,8 +35550,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35570,10 +35570,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyManagedDevice,
+        body: &super::super::AnyManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35612,7 +35612,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-activatedeviceesim?view=graph-rest-beta)
     pub fn activate_device_esim(
         &self,
-        body: &crate::beta::ActivateDeviceEsimBody,
+        body: &super::super::ActivateDeviceEsimBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35654,7 +35654,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-beta)
     pub fn clean_windows_device(
         &self,
-        body: &crate::beta::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35677,10 +35677,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create_device_log_collection_request(
         &self,
-        body: &crate::beta::CreateDeviceLogCollectionRequestBody,
+        body: &super::super::CreateDeviceLogCollectionRequestBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -35699,7 +35699,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-beta)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::beta::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -35741,7 +35741,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-enablelostmode?view=graph-rest-beta)
     pub fn enable_lost_mode(
         &self,
-        body: &crate::beta::EnableLostModeBody,
+        body: &super::super::EnableLostModeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -36023,7 +36023,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-sendcustomnotificationtocompanyportal?view=graph-rest-beta)
     pub fn send_custom_notification_to_company_portal(
         &self,
-        body: &crate::beta::SendCustomNotificationToCompanyPortalBody,
+        body: &super::super::SendCustomNotificationToCompanyPortalBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -36045,7 +36045,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-setdevicename?view=graph-rest-beta)
     pub fn set_device_name(
         &self,
-        body: &crate::beta::SetDeviceNameBody,
+        body: &super::super::SetDeviceNameBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -36107,7 +36107,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-triggerconfigurationmanageraction?view=graph-rest-beta)
     pub fn trigger_configuration_manager_action(
         &self,
-        body: &crate::beta::TriggerConfigurationManagerActionBody,
+        body: &super::super::TriggerConfigurationManagerActionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -36129,7 +36129,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-beta)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::beta::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -36151,7 +36151,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-beta)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::beta::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -36193,7 +36193,7 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-beta)
     pub fn wipe(
         &self,
-        body: &crate::beta::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -36232,8 +36232,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsProtectionState,
-        crate::beta::WindowsProtectionState,
+        super::super::WindowsProtectionState,
+        super::super::WindowsProtectionState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36252,10 +36252,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsProtectionState,
+        body: &super::super::WindowsProtectionState,
     ) -> graph_rt::Request<
-        crate::beta::WindowsProtectionState,
-        crate::beta::WindowsProtectionState,
+        super::super::WindowsProtectionState,
+        super::super::WindowsProtectionState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36299,8 +36299,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsDeviceMalwareState>,
-        crate::beta::WindowsDeviceMalwareState,
+        graph_rt::Page<super::super::WindowsDeviceMalwareState>,
+        super::super::WindowsDeviceMalwareState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -36319,10 +36319,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsDeviceMalwareState,
+        body: &super::super::WindowsDeviceMalwareState,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDeviceMalwareState,
-        crate::beta::WindowsDeviceMalwareState,
+        super::super::WindowsDeviceMalwareState,
+        super::super::WindowsDeviceMalwareState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36368,8 +36368,8 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDeviceMalwareState,
-        crate::beta::WindowsDeviceMalwareState,
+        super::super::WindowsDeviceMalwareState,
+        super::super::WindowsDeviceMalwareState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36388,10 +36388,10 @@ impl DeviceManagementDeviceManagementScriptsItemDeviceRunStatesItemManagedDevice
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsDeviceMalwareState,
+        body: &super::super::WindowsDeviceMalwareState,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDeviceMalwareState,
-        crate::beta::WindowsDeviceMalwareState,
+        super::super::WindowsDeviceMalwareState,
+        super::super::WindowsDeviceMalwareState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36447,8 +36447,8 @@ impl DeviceManagementDeviceManagementScriptsItemGroupAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptGroupAssignment>,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        graph_rt::Page<super::super::DeviceManagementScriptGroupAssignment>,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -36467,10 +36467,10 @@ impl DeviceManagementDeviceManagementScriptsItemGroupAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptGroupAssignment,
+        body: &super::super::DeviceManagementScriptGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36516,8 +36516,8 @@ impl DeviceManagementDeviceManagementScriptsItemGroupAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36536,10 +36536,10 @@ impl DeviceManagementDeviceManagementScriptsItemGroupAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptGroupAssignment,
+        body: &super::super::DeviceManagementScriptGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36595,8 +36595,8 @@ impl DeviceManagementDeviceManagementScriptsItemRunSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptRunSummary,
-        crate::beta::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36615,10 +36615,10 @@ impl DeviceManagementDeviceManagementScriptsItemRunSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptRunSummary,
+        body: &super::super::DeviceManagementScriptRunSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptRunSummary,
-        crate::beta::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36654,8 +36654,8 @@ impl DeviceManagementDeviceManagementScriptsItemUserRunStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptUserState>,
-        crate::beta::DeviceManagementScriptUserState,
+        graph_rt::Page<super::super::DeviceManagementScriptUserState>,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -36674,10 +36674,10 @@ impl DeviceManagementDeviceManagementScriptsItemUserRunStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptUserState,
+        body: &super::super::DeviceManagementScriptUserState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36723,8 +36723,8 @@ impl DeviceManagementDeviceManagementScriptsItemUserRunStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36743,10 +36743,10 @@ impl DeviceManagementDeviceManagementScriptsItemUserRunStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptUserState,
+        body: &super::super::DeviceManagementScriptUserState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36810,8 +36810,8 @@ impl DeviceManagementDeviceManagementScriptsItemUserRunStatesItemDeviceRunStates
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptDeviceState>,
-        crate::beta::DeviceManagementScriptDeviceState,
+        graph_rt::Page<super::super::DeviceManagementScriptDeviceState>,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -36830,10 +36830,10 @@ impl DeviceManagementDeviceManagementScriptsItemUserRunStatesItemDeviceRunStates
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptDeviceState,
+        body: &super::super::DeviceManagementScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36879,8 +36879,8 @@ impl DeviceManagementDeviceManagementScriptsItemUserRunStatesItemDeviceRunStates
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36899,10 +36899,10 @@ impl DeviceManagementDeviceManagementScriptsItemUserRunStatesItemDeviceRunStates
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptDeviceState,
+        body: &super::super::DeviceManagementScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -36956,8 +36956,8 @@ impl DeviceManagementDeviceShellScripts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceShellScript>,
-        crate::beta::DeviceShellScript,
+        graph_rt::Page<super::super::DeviceShellScript>,
+        super::super::DeviceShellScript,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -36976,10 +36976,10 @@ impl DeviceManagementDeviceShellScripts {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceShellScript,
+        body: &super::super::DeviceShellScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceShellScript,
-        crate::beta::DeviceShellScript,
+        super::super::DeviceShellScript,
+        super::super::DeviceShellScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37023,8 +37023,8 @@ impl DeviceManagementDeviceShellScriptsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceShellScript,
-        crate::beta::DeviceShellScript,
+        super::super::DeviceShellScript,
+        super::super::DeviceShellScript,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37043,10 +37043,10 @@ impl DeviceManagementDeviceShellScriptsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceShellScript,
+        body: &super::super::DeviceShellScript,
     ) -> graph_rt::Request<
-        crate::beta::DeviceShellScript,
-        crate::beta::DeviceShellScript,
+        super::super::DeviceShellScript,
+        super::super::DeviceShellScript,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37085,7 +37085,7 @@ impl DeviceManagementDeviceShellScriptsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-deviceshellscript-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::DeviceCustomAttributeShellScriptsAssignBody,
+        body: &super::super::DeviceCustomAttributeShellScriptsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -37160,8 +37160,8 @@ impl DeviceManagementDeviceShellScriptsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptAssignment>,
-        crate::beta::DeviceManagementScriptAssignment,
+        graph_rt::Page<super::super::DeviceManagementScriptAssignment>,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -37180,10 +37180,10 @@ impl DeviceManagementDeviceShellScriptsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptAssignment,
+        body: &super::super::DeviceManagementScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37229,8 +37229,8 @@ impl DeviceManagementDeviceShellScriptsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37249,10 +37249,10 @@ impl DeviceManagementDeviceShellScriptsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptAssignment,
+        body: &super::super::DeviceManagementScriptAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptAssignment,
-        crate::beta::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
+        super::super::DeviceManagementScriptAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37308,8 +37308,8 @@ impl DeviceManagementDeviceShellScriptsItemDeviceRunStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptDeviceState>,
-        crate::beta::DeviceManagementScriptDeviceState,
+        graph_rt::Page<super::super::DeviceManagementScriptDeviceState>,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -37328,10 +37328,10 @@ impl DeviceManagementDeviceShellScriptsItemDeviceRunStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptDeviceState,
+        body: &super::super::DeviceManagementScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37377,8 +37377,8 @@ impl DeviceManagementDeviceShellScriptsItemDeviceRunStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37397,10 +37397,10 @@ impl DeviceManagementDeviceShellScriptsItemDeviceRunStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptDeviceState,
+        body: &super::super::DeviceManagementScriptDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptDeviceState,
-        crate::beta::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
+        super::super::DeviceManagementScriptDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37456,8 +37456,8 @@ impl DeviceManagementDeviceShellScriptsItemGroupAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptGroupAssignment>,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        graph_rt::Page<super::super::DeviceManagementScriptGroupAssignment>,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -37476,10 +37476,10 @@ impl DeviceManagementDeviceShellScriptsItemGroupAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptGroupAssignment,
+        body: &super::super::DeviceManagementScriptGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37525,8 +37525,8 @@ impl DeviceManagementDeviceShellScriptsItemGroupAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37545,10 +37545,10 @@ impl DeviceManagementDeviceShellScriptsItemGroupAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptGroupAssignment,
+        body: &super::super::DeviceManagementScriptGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptGroupAssignment,
-        crate::beta::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
+        super::super::DeviceManagementScriptGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37604,8 +37604,8 @@ impl DeviceManagementDeviceShellScriptsItemRunSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptRunSummary,
-        crate::beta::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37624,10 +37624,10 @@ impl DeviceManagementDeviceShellScriptsItemRunSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptRunSummary,
+        body: &super::super::DeviceManagementScriptRunSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptRunSummary,
-        crate::beta::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
+        super::super::DeviceManagementScriptRunSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37663,8 +37663,8 @@ impl DeviceManagementDeviceShellScriptsItemUserRunStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementScriptUserState>,
-        crate::beta::DeviceManagementScriptUserState,
+        graph_rt::Page<super::super::DeviceManagementScriptUserState>,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -37683,10 +37683,10 @@ impl DeviceManagementDeviceShellScriptsItemUserRunStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementScriptUserState,
+        body: &super::super::DeviceManagementScriptUserState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37732,8 +37732,8 @@ impl DeviceManagementDeviceShellScriptsItemUserRunStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37752,10 +37752,10 @@ impl DeviceManagementDeviceShellScriptsItemUserRunStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementScriptUserState,
+        body: &super::super::DeviceManagementScriptUserState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementScriptUserState,
-        crate::beta::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
+        super::super::DeviceManagementScriptUserState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37809,8 +37809,8 @@ impl DeviceManagementDomainJoinConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementDomainJoinConnector>,
-        crate::beta::DeviceManagementDomainJoinConnector,
+        graph_rt::Page<super::super::DeviceManagementDomainJoinConnector>,
+        super::super::DeviceManagementDomainJoinConnector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -37829,10 +37829,10 @@ impl DeviceManagementDomainJoinConnectors {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementDomainJoinConnector,
+        body: &super::super::DeviceManagementDomainJoinConnector,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDomainJoinConnector,
-        crate::beta::DeviceManagementDomainJoinConnector,
+        super::super::DeviceManagementDomainJoinConnector,
+        super::super::DeviceManagementDomainJoinConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37876,8 +37876,8 @@ impl DeviceManagementDomainJoinConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDomainJoinConnector,
-        crate::beta::DeviceManagementDomainJoinConnector,
+        super::super::DeviceManagementDomainJoinConnector,
+        super::super::DeviceManagementDomainJoinConnector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37896,10 +37896,10 @@ impl DeviceManagementDomainJoinConnectorsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementDomainJoinConnector,
+        body: &super::super::DeviceManagementDomainJoinConnector,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementDomainJoinConnector,
-        crate::beta::DeviceManagementDomainJoinConnector,
+        super::super::DeviceManagementDomainJoinConnector,
+        super::super::DeviceManagementDomainJoinConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -37953,8 +37953,8 @@ impl DeviceManagementEmbeddedSimActivationCodePools {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmbeddedSimActivationCodePool>,
-        crate::beta::EmbeddedSimActivationCodePool,
+        graph_rt::Page<super::super::EmbeddedSimActivationCodePool>,
+        super::super::EmbeddedSimActivationCodePool,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -37973,10 +37973,10 @@ impl DeviceManagementEmbeddedSimActivationCodePools {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::EmbeddedSimActivationCodePool,
+        body: &super::super::EmbeddedSimActivationCodePool,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimActivationCodePool,
-        crate::beta::EmbeddedSimActivationCodePool,
+        super::super::EmbeddedSimActivationCodePool,
+        super::super::EmbeddedSimActivationCodePool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38022,8 +38022,8 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimActivationCodePool,
-        crate::beta::EmbeddedSimActivationCodePool,
+        super::super::EmbeddedSimActivationCodePool,
+        super::super::EmbeddedSimActivationCodePool,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38042,10 +38042,10 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::EmbeddedSimActivationCodePool,
+        body: &super::super::EmbeddedSimActivationCodePool,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimActivationCodePool,
-        crate::beta::EmbeddedSimActivationCodePool,
+        super::super::EmbeddedSimActivationCodePool,
+        super::super::EmbeddedSimActivationCodePool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38085,10 +38085,10 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::EmbeddedSimActivationCodePoolsAssignBody,
+        body: &super::super::EmbeddedSimActivationCodePoolsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmbeddedSimActivationCodePoolAssignment>,
-        crate::beta::EmbeddedSimActivationCodePoolAssignment,
+        graph_rt::Page<super::super::EmbeddedSimActivationCodePoolAssignment>,
+        super::super::EmbeddedSimActivationCodePoolAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38140,8 +38140,8 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmbeddedSimActivationCodePoolAssignment>,
-        crate::beta::EmbeddedSimActivationCodePoolAssignment,
+        graph_rt::Page<super::super::EmbeddedSimActivationCodePoolAssignment>,
+        super::super::EmbeddedSimActivationCodePoolAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -38160,10 +38160,10 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::EmbeddedSimActivationCodePoolAssignment,
+        body: &super::super::EmbeddedSimActivationCodePoolAssignment,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimActivationCodePoolAssignment,
-        crate::beta::EmbeddedSimActivationCodePoolAssignment,
+        super::super::EmbeddedSimActivationCodePoolAssignment,
+        super::super::EmbeddedSimActivationCodePoolAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38209,8 +38209,8 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimActivationCodePoolAssignment,
-        crate::beta::EmbeddedSimActivationCodePoolAssignment,
+        super::super::EmbeddedSimActivationCodePoolAssignment,
+        super::super::EmbeddedSimActivationCodePoolAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38229,10 +38229,10 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::EmbeddedSimActivationCodePoolAssignment,
+        body: &super::super::EmbeddedSimActivationCodePoolAssignment,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimActivationCodePoolAssignment,
-        crate::beta::EmbeddedSimActivationCodePoolAssignment,
+        super::super::EmbeddedSimActivationCodePoolAssignment,
+        super::super::EmbeddedSimActivationCodePoolAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38288,8 +38288,8 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItemDeviceStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmbeddedSimDeviceState>,
-        crate::beta::EmbeddedSimDeviceState,
+        graph_rt::Page<super::super::EmbeddedSimDeviceState>,
+        super::super::EmbeddedSimDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -38308,10 +38308,10 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItemDeviceStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::EmbeddedSimDeviceState,
+        body: &super::super::EmbeddedSimDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimDeviceState,
-        crate::beta::EmbeddedSimDeviceState,
+        super::super::EmbeddedSimDeviceState,
+        super::super::EmbeddedSimDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38357,8 +38357,8 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItemDeviceStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimDeviceState,
-        crate::beta::EmbeddedSimDeviceState,
+        super::super::EmbeddedSimDeviceState,
+        super::super::EmbeddedSimDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38377,10 +38377,10 @@ impl DeviceManagementEmbeddedSimActivationCodePoolsItemDeviceStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::EmbeddedSimDeviceState,
+        body: &super::super::EmbeddedSimDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::EmbeddedSimDeviceState,
-        crate::beta::EmbeddedSimDeviceState,
+        super::super::EmbeddedSimDeviceState,
+        super::super::EmbeddedSimDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38434,8 +38434,8 @@ impl DeviceManagementExchangeConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementExchangeConnector>,
-        crate::beta::DeviceManagementExchangeConnector,
+        graph_rt::Page<super::super::DeviceManagementExchangeConnector>,
+        super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -38454,10 +38454,10 @@ impl DeviceManagementExchangeConnectors {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementExchangeConnector,
+        body: &super::super::DeviceManagementExchangeConnector,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExchangeConnector,
-        crate::beta::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38501,8 +38501,8 @@ impl DeviceManagementExchangeConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExchangeConnector,
-        crate::beta::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38521,10 +38521,10 @@ impl DeviceManagementExchangeConnectorsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementExchangeConnector,
+        body: &super::super::DeviceManagementExchangeConnector,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExchangeConnector,
-        crate::beta::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38563,7 +38563,7 @@ impl DeviceManagementExchangeConnectorsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-sync?view=graph-rest-beta)
     pub fn sync(
         &self,
-        body: &crate::beta::SyncBody,
+        body: &super::super::SyncBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -38619,8 +38619,8 @@ impl DeviceManagementExchangeOnPremisesPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExchangeOnPremisesPolicy,
-        crate::beta::DeviceManagementExchangeOnPremisesPolicy,
+        super::super::DeviceManagementExchangeOnPremisesPolicy,
+        super::super::DeviceManagementExchangeOnPremisesPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38639,10 +38639,10 @@ impl DeviceManagementExchangeOnPremisesPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementExchangeOnPremisesPolicy,
+        body: &super::super::DeviceManagementExchangeOnPremisesPolicy,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExchangeOnPremisesPolicy,
-        crate::beta::DeviceManagementExchangeOnPremisesPolicy,
+        super::super::DeviceManagementExchangeOnPremisesPolicy,
+        super::super::DeviceManagementExchangeOnPremisesPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38676,8 +38676,8 @@ impl DeviceManagementExchangeOnPremisesPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExchangeOnPremisesPolicy,
-        crate::beta::DeviceManagementExchangeOnPremisesPolicy,
+        super::super::DeviceManagementExchangeOnPremisesPolicy,
+        super::super::DeviceManagementExchangeOnPremisesPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38696,10 +38696,10 @@ impl DeviceManagementExchangeOnPremisesPolicy {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementExchangeOnPremisesPolicy,
+        body: &super::super::DeviceManagementExchangeOnPremisesPolicy,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExchangeOnPremisesPolicy,
-        crate::beta::DeviceManagementExchangeOnPremisesPolicy,
+        super::super::DeviceManagementExchangeOnPremisesPolicy,
+        super::super::DeviceManagementExchangeOnPremisesPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38743,8 +38743,8 @@ impl DeviceManagementExchangeOnPremisesPolicyConditionalAccessSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnPremisesConditionalAccessSettings,
-        crate::beta::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38763,10 +38763,10 @@ impl DeviceManagementExchangeOnPremisesPolicyConditionalAccessSettings {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::OnPremisesConditionalAccessSettings,
+        body: &super::super::OnPremisesConditionalAccessSettings,
     ) -> graph_rt::Request<
-        crate::beta::OnPremisesConditionalAccessSettings,
-        crate::beta::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38800,8 +38800,8 @@ impl DeviceManagementGroupPolicyCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyUploadedCategory>,
-        crate::beta::GroupPolicyUploadedCategory,
+        graph_rt::Page<super::super::GroupPolicyUploadedCategory>,
+        super::super::GroupPolicyUploadedCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -38820,10 +38820,10 @@ impl DeviceManagementGroupPolicyCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyUploadedCategory,
+        body: &super::super::GroupPolicyUploadedCategory,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyUploadedCategory,
-        crate::beta::GroupPolicyUploadedCategory,
+        super::super::GroupPolicyUploadedCategory,
+        super::super::GroupPolicyUploadedCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38867,8 +38867,8 @@ impl DeviceManagementGroupPolicyCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyCategory,
-        crate::beta::GroupPolicyCategory,
+        super::super::AnyGroupPolicyCategory,
+        super::super::GroupPolicyCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38887,10 +38887,10 @@ impl DeviceManagementGroupPolicyCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyCategory,
+        body: &super::super::AnyGroupPolicyCategory,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyCategory,
-        crate::beta::GroupPolicyCategory,
+        super::super::AnyGroupPolicyCategory,
+        super::super::GroupPolicyCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -38944,8 +38944,8 @@ impl DeviceManagementGroupPolicyConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyConfiguration>,
-        crate::beta::GroupPolicyConfiguration,
+        graph_rt::Page<super::super::GroupPolicyConfiguration>,
+        super::super::GroupPolicyConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -38964,10 +38964,10 @@ impl DeviceManagementGroupPolicyConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyConfiguration,
+        body: &super::super::GroupPolicyConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyConfiguration,
-        crate::beta::GroupPolicyConfiguration,
+        super::super::GroupPolicyConfiguration,
+        super::super::GroupPolicyConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39011,8 +39011,8 @@ impl DeviceManagementGroupPolicyConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyConfiguration,
-        crate::beta::GroupPolicyConfiguration,
+        super::super::GroupPolicyConfiguration,
+        super::super::GroupPolicyConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39031,10 +39031,10 @@ impl DeviceManagementGroupPolicyConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicyConfiguration,
+        body: &super::super::GroupPolicyConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyConfiguration,
-        crate::beta::GroupPolicyConfiguration,
+        super::super::GroupPolicyConfiguration,
+        super::super::GroupPolicyConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39074,10 +39074,10 @@ impl DeviceManagementGroupPolicyConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::GroupPolicyConfigurationsAssignBody,
+        body: &super::super::GroupPolicyConfigurationsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyConfigurationAssignment>,
-        crate::beta::GroupPolicyConfigurationAssignment,
+        graph_rt::Page<super::super::GroupPolicyConfigurationAssignment>,
+        super::super::GroupPolicyConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39112,7 +39112,7 @@ impl DeviceManagementGroupPolicyConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-grouppolicy-grouppolicyconfiguration-updatedefinitionvalues?view=graph-rest-beta)
     pub fn update_definition_values(
         &self,
-        body: &crate::beta::UpdateDefinitionValuesBody,
+        body: &super::super::UpdateDefinitionValuesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -39151,8 +39151,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyConfigurationAssignment>,
-        crate::beta::GroupPolicyConfigurationAssignment,
+        graph_rt::Page<super::super::GroupPolicyConfigurationAssignment>,
+        super::super::GroupPolicyConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -39171,10 +39171,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyConfigurationAssignment,
+        body: &super::super::GroupPolicyConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyConfigurationAssignment,
-        crate::beta::GroupPolicyConfigurationAssignment,
+        super::super::GroupPolicyConfigurationAssignment,
+        super::super::GroupPolicyConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39220,8 +39220,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyConfigurationAssignment,
-        crate::beta::GroupPolicyConfigurationAssignment,
+        super::super::GroupPolicyConfigurationAssignment,
+        super::super::GroupPolicyConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39240,10 +39240,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicyConfigurationAssignment,
+        body: &super::super::GroupPolicyConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyConfigurationAssignment,
-        crate::beta::GroupPolicyConfigurationAssignment,
+        super::super::GroupPolicyConfigurationAssignment,
+        super::super::GroupPolicyConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39299,8 +39299,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValues {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyDefinitionValue>,
-        crate::beta::GroupPolicyDefinitionValue,
+        graph_rt::Page<super::super::GroupPolicyDefinitionValue>,
+        super::super::GroupPolicyDefinitionValue,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -39319,10 +39319,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValues {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyDefinitionValue,
+        body: &super::super::GroupPolicyDefinitionValue,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyDefinitionValue,
-        crate::beta::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39368,8 +39368,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyDefinitionValue,
-        crate::beta::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39388,10 +39388,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicyDefinitionValue,
+        body: &super::super::GroupPolicyDefinitionValue,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyDefinitionValue,
-        crate::beta::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39464,8 +39464,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemDefinition
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39484,10 +39484,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemDefinition
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyDefinition,
+        body: &super::super::AnyGroupPolicyDefinition,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39543,8 +39543,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyGroupPolicyPresentationValue>,
-        crate::beta::GroupPolicyPresentationValue,
+        graph_rt::Page<super::super::AnyGroupPolicyPresentationValue>,
+        super::super::GroupPolicyPresentationValue,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -39563,10 +39563,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyGroupPolicyPresentationValue,
+        body: &super::super::AnyGroupPolicyPresentationValue,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyPresentationValue,
-        crate::beta::GroupPolicyPresentationValue,
+        super::super::AnyGroupPolicyPresentationValue,
+        super::super::GroupPolicyPresentationValue,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39612,8 +39612,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyPresentationValue,
-        crate::beta::GroupPolicyPresentationValue,
+        super::super::AnyGroupPolicyPresentationValue,
+        super::super::GroupPolicyPresentationValue,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39632,10 +39632,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyPresentationValue,
+        body: &super::super::AnyGroupPolicyPresentationValue,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyPresentationValue,
-        crate::beta::GroupPolicyPresentationValue,
+        super::super::AnyGroupPolicyPresentationValue,
+        super::super::GroupPolicyPresentationValue,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39708,8 +39708,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyDefinitionValue,
-        crate::beta::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39728,10 +39728,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicyDefinitionValue,
+        body: &super::super::GroupPolicyDefinitionValue,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyDefinitionValue,
-        crate::beta::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
+        super::super::GroupPolicyDefinitionValue,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39788,8 +39788,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyPresentation,
-        crate::beta::GroupPolicyPresentation,
+        super::super::AnyGroupPolicyPresentation,
+        super::super::GroupPolicyPresentation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39808,10 +39808,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyPresentation,
+        body: &super::super::AnyGroupPolicyPresentation,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyPresentation,
-        crate::beta::GroupPolicyPresentation,
+        super::super::AnyGroupPolicyPresentation,
+        super::super::GroupPolicyPresentation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39876,8 +39876,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39896,10 +39896,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyDefinition,
+        body: &super::super::AnyGroupPolicyDefinition,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -39980,8 +39980,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyCategory,
-        crate::beta::GroupPolicyCategory,
+        super::super::AnyGroupPolicyCategory,
+        super::super::GroupPolicyCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40000,10 +40000,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyCategory,
+        body: &super::super::AnyGroupPolicyCategory,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyCategory,
-        crate::beta::GroupPolicyCategory,
+        super::super::AnyGroupPolicyCategory,
+        super::super::GroupPolicyCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40091,8 +40091,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyUploadedCategory>,
-        crate::beta::GroupPolicyUploadedCategory,
+        graph_rt::Page<super::super::GroupPolicyUploadedCategory>,
+        super::super::GroupPolicyUploadedCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -40111,10 +40111,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyUploadedCategory,
+        body: &super::super::GroupPolicyUploadedCategory,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyUploadedCategory,
-        crate::beta::GroupPolicyUploadedCategory,
+        super::super::GroupPolicyUploadedCategory,
+        super::super::GroupPolicyUploadedCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40160,8 +40160,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyCategory,
-        crate::beta::GroupPolicyCategory,
+        super::super::AnyGroupPolicyCategory,
+        super::super::GroupPolicyCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40180,10 +40180,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyCategory,
+        body: &super::super::AnyGroupPolicyCategory,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyCategory,
-        crate::beta::GroupPolicyCategory,
+        super::super::AnyGroupPolicyCategory,
+        super::super::GroupPolicyCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40239,8 +40239,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinitionFile,
-        crate::beta::GroupPolicyDefinitionFile,
+        super::super::AnyGroupPolicyDefinitionFile,
+        super::super::GroupPolicyDefinitionFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40259,10 +40259,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyDefinitionFile,
+        body: &super::super::AnyGroupPolicyDefinitionFile,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinitionFile,
-        crate::beta::GroupPolicyDefinitionFile,
+        super::super::AnyGroupPolicyDefinitionFile,
+        super::super::GroupPolicyDefinitionFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40298,8 +40298,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyUploadedDefinition>,
-        crate::beta::GroupPolicyUploadedDefinition,
+        graph_rt::Page<super::super::GroupPolicyUploadedDefinition>,
+        super::super::GroupPolicyUploadedDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -40318,10 +40318,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyUploadedDefinition,
+        body: &super::super::GroupPolicyUploadedDefinition,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyUploadedDefinition,
-        crate::beta::GroupPolicyUploadedDefinition,
+        super::super::GroupPolicyUploadedDefinition,
+        super::super::GroupPolicyUploadedDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40367,8 +40367,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40387,10 +40387,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyDefinition,
+        body: &super::super::AnyGroupPolicyDefinition,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40447,8 +40447,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyCategory,
-        crate::beta::GroupPolicyCategory,
+        super::super::AnyGroupPolicyCategory,
+        super::super::GroupPolicyCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40467,10 +40467,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyCategory,
+        body: &super::super::AnyGroupPolicyCategory,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyCategory,
-        crate::beta::GroupPolicyCategory,
+        super::super::AnyGroupPolicyCategory,
+        super::super::GroupPolicyCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40526,8 +40526,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinitionFile,
-        crate::beta::GroupPolicyDefinitionFile,
+        super::super::AnyGroupPolicyDefinitionFile,
+        super::super::GroupPolicyDefinitionFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40546,10 +40546,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyDefinitionFile,
+        body: &super::super::AnyGroupPolicyDefinitionFile,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinitionFile,
-        crate::beta::GroupPolicyDefinitionFile,
+        super::super::AnyGroupPolicyDefinitionFile,
+        super::super::GroupPolicyDefinitionFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40601,8 +40601,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyUploadedDefinition>,
-        crate::beta::GroupPolicyUploadedDefinition,
+        graph_rt::Page<super::super::GroupPolicyUploadedDefinition>,
+        super::super::GroupPolicyUploadedDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -40621,10 +40621,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyUploadedDefinition,
+        body: &super::super::GroupPolicyUploadedDefinition,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyUploadedDefinition,
-        crate::beta::GroupPolicyUploadedDefinition,
+        super::super::GroupPolicyUploadedDefinition,
+        super::super::GroupPolicyUploadedDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40670,8 +40670,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40690,10 +40690,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyDefinition,
+        body: &super::super::AnyGroupPolicyDefinition,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40769,8 +40769,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyOperation>,
-        crate::beta::GroupPolicyOperation,
+        graph_rt::Page<super::super::GroupPolicyOperation>,
+        super::super::GroupPolicyOperation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -40789,10 +40789,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyOperation,
+        body: &super::super::GroupPolicyOperation,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyOperation,
-        crate::beta::GroupPolicyOperation,
+        super::super::GroupPolicyOperation,
+        super::super::GroupPolicyOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40838,8 +40838,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyOperation,
-        crate::beta::GroupPolicyOperation,
+        super::super::GroupPolicyOperation,
+        super::super::GroupPolicyOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40858,10 +40858,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicyOperation,
+        body: &super::super::GroupPolicyOperation,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyOperation,
-        crate::beta::GroupPolicyOperation,
+        super::super::GroupPolicyOperation,
+        super::super::GroupPolicyOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40917,8 +40917,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyPresentationCheckBox>,
-        crate::beta::GroupPolicyPresentationCheckBox,
+        graph_rt::Page<super::super::GroupPolicyPresentationCheckBox>,
+        super::super::GroupPolicyPresentationCheckBox,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -40937,10 +40937,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyPresentationCheckBox,
+        body: &super::super::GroupPolicyPresentationCheckBox,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyPresentationCheckBox,
-        crate::beta::GroupPolicyPresentationCheckBox,
+        super::super::GroupPolicyPresentationCheckBox,
+        super::super::GroupPolicyPresentationCheckBox,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -40986,8 +40986,8 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyPresentation,
-        crate::beta::GroupPolicyPresentation,
+        super::super::AnyGroupPolicyPresentation,
+        super::super::GroupPolicyPresentation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41006,10 +41006,10 @@ impl DeviceManagementGroupPolicyConfigurationsItemDefinitionValuesItemPresentati
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyPresentation,
+        body: &super::super::AnyGroupPolicyPresentation,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyPresentation,
-        crate::beta::GroupPolicyPresentation,
+        super::super::AnyGroupPolicyPresentation,
+        super::super::GroupPolicyPresentation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41082,8 +41082,8 @@ impl DeviceManagementGroupPolicyDefinitionFilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinitionFile,
-        crate::beta::GroupPolicyDefinitionFile,
+        super::super::AnyGroupPolicyDefinitionFile,
+        super::super::GroupPolicyDefinitionFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41102,10 +41102,10 @@ impl DeviceManagementGroupPolicyDefinitionFilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyDefinitionFile,
+        body: &super::super::AnyGroupPolicyDefinitionFile,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinitionFile,
-        crate::beta::GroupPolicyDefinitionFile,
+        super::super::AnyGroupPolicyDefinitionFile,
+        super::super::GroupPolicyDefinitionFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41139,8 +41139,8 @@ impl DeviceManagementGroupPolicyDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyUploadedDefinition>,
-        crate::beta::GroupPolicyUploadedDefinition,
+        graph_rt::Page<super::super::GroupPolicyUploadedDefinition>,
+        super::super::GroupPolicyUploadedDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -41159,10 +41159,10 @@ impl DeviceManagementGroupPolicyDefinitions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyUploadedDefinition,
+        body: &super::super::GroupPolicyUploadedDefinition,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyUploadedDefinition,
-        crate::beta::GroupPolicyUploadedDefinition,
+        super::super::GroupPolicyUploadedDefinition,
+        super::super::GroupPolicyUploadedDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41206,8 +41206,8 @@ impl DeviceManagementGroupPolicyDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41226,10 +41226,10 @@ impl DeviceManagementGroupPolicyDefinitionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyGroupPolicyDefinition,
+        body: &super::super::AnyGroupPolicyDefinition,
     ) -> graph_rt::Request<
-        crate::beta::AnyGroupPolicyDefinition,
-        crate::beta::GroupPolicyDefinition,
+        super::super::AnyGroupPolicyDefinition,
+        super::super::GroupPolicyDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41283,8 +41283,8 @@ impl DeviceManagementGroupPolicyMigrationReports {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyMigrationReport>,
-        crate::beta::GroupPolicyMigrationReport,
+        graph_rt::Page<super::super::GroupPolicyMigrationReport>,
+        super::super::GroupPolicyMigrationReport,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -41303,10 +41303,10 @@ impl DeviceManagementGroupPolicyMigrationReports {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyMigrationReport,
+        body: &super::super::GroupPolicyMigrationReport,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyMigrationReport,
-        crate::beta::GroupPolicyMigrationReport,
+        super::super::GroupPolicyMigrationReport,
+        super::super::GroupPolicyMigrationReport,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41325,7 +41325,7 @@ impl DeviceManagementGroupPolicyMigrationReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-gpanalyticsservice-grouppolicymigrationreport-createmigrationreport?view=graph-rest-beta)
     pub fn create_migration_report(
         &self,
-        body: &crate::beta::CreateMigrationReportBody,
+        body: &super::super::CreateMigrationReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -41372,8 +41372,8 @@ impl DeviceManagementGroupPolicyMigrationReportsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyMigrationReport,
-        crate::beta::GroupPolicyMigrationReport,
+        super::super::GroupPolicyMigrationReport,
+        super::super::GroupPolicyMigrationReport,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41392,10 +41392,10 @@ impl DeviceManagementGroupPolicyMigrationReportsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicyMigrationReport,
+        body: &super::super::GroupPolicyMigrationReport,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyMigrationReport,
-        crate::beta::GroupPolicyMigrationReport,
+        super::super::GroupPolicyMigrationReport,
+        super::super::GroupPolicyMigrationReport,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41467,8 +41467,8 @@ impl DeviceManagementGroupPolicyMigrationReportsItemGroupPolicySettingMappings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicySettingMapping>,
-        crate::beta::GroupPolicySettingMapping,
+        graph_rt::Page<super::super::GroupPolicySettingMapping>,
+        super::super::GroupPolicySettingMapping,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -41487,10 +41487,10 @@ impl DeviceManagementGroupPolicyMigrationReportsItemGroupPolicySettingMappings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicySettingMapping,
+        body: &super::super::GroupPolicySettingMapping,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicySettingMapping,
-        crate::beta::GroupPolicySettingMapping,
+        super::super::GroupPolicySettingMapping,
+        super::super::GroupPolicySettingMapping,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41536,8 +41536,8 @@ impl DeviceManagementGroupPolicyMigrationReportsItemGroupPolicySettingMappingsIt
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicySettingMapping,
-        crate::beta::GroupPolicySettingMapping,
+        super::super::GroupPolicySettingMapping,
+        super::super::GroupPolicySettingMapping,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41556,10 +41556,10 @@ impl DeviceManagementGroupPolicyMigrationReportsItemGroupPolicySettingMappingsIt
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicySettingMapping,
+        body: &super::super::GroupPolicySettingMapping,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicySettingMapping,
-        crate::beta::GroupPolicySettingMapping,
+        super::super::GroupPolicySettingMapping,
+        super::super::GroupPolicySettingMapping,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41615,8 +41615,8 @@ impl DeviceManagementGroupPolicyMigrationReportsItemUnsupportedGroupPolicyExtens
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnsupportedGroupPolicyExtension>,
-        crate::beta::UnsupportedGroupPolicyExtension,
+        graph_rt::Page<super::super::UnsupportedGroupPolicyExtension>,
+        super::super::UnsupportedGroupPolicyExtension,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -41635,10 +41635,10 @@ impl DeviceManagementGroupPolicyMigrationReportsItemUnsupportedGroupPolicyExtens
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UnsupportedGroupPolicyExtension,
+        body: &super::super::UnsupportedGroupPolicyExtension,
     ) -> graph_rt::Request<
-        crate::beta::UnsupportedGroupPolicyExtension,
-        crate::beta::UnsupportedGroupPolicyExtension,
+        super::super::UnsupportedGroupPolicyExtension,
+        super::super::UnsupportedGroupPolicyExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41684,8 +41684,8 @@ impl DeviceManagementGroupPolicyMigrationReportsItemUnsupportedGroupPolicyExtens
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnsupportedGroupPolicyExtension,
-        crate::beta::UnsupportedGroupPolicyExtension,
+        super::super::UnsupportedGroupPolicyExtension,
+        super::super::UnsupportedGroupPolicyExtension,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41704,10 +41704,10 @@ impl DeviceManagementGroupPolicyMigrationReportsItemUnsupportedGroupPolicyExtens
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UnsupportedGroupPolicyExtension,
+        body: &super::super::UnsupportedGroupPolicyExtension,
     ) -> graph_rt::Request<
-        crate::beta::UnsupportedGroupPolicyExtension,
-        crate::beta::UnsupportedGroupPolicyExtension,
+        super::super::UnsupportedGroupPolicyExtension,
+        super::super::UnsupportedGroupPolicyExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41761,8 +41761,8 @@ impl DeviceManagementGroupPolicyObjectFiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyObjectFile>,
-        crate::beta::GroupPolicyObjectFile,
+        graph_rt::Page<super::super::GroupPolicyObjectFile>,
+        super::super::GroupPolicyObjectFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -41781,10 +41781,10 @@ impl DeviceManagementGroupPolicyObjectFiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyObjectFile,
+        body: &super::super::GroupPolicyObjectFile,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyObjectFile,
-        crate::beta::GroupPolicyObjectFile,
+        super::super::GroupPolicyObjectFile,
+        super::super::GroupPolicyObjectFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41828,8 +41828,8 @@ impl DeviceManagementGroupPolicyObjectFilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyObjectFile,
-        crate::beta::GroupPolicyObjectFile,
+        super::super::GroupPolicyObjectFile,
+        super::super::GroupPolicyObjectFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41848,10 +41848,10 @@ impl DeviceManagementGroupPolicyObjectFilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicyObjectFile,
+        body: &super::super::GroupPolicyObjectFile,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyObjectFile,
-        crate::beta::GroupPolicyObjectFile,
+        super::super::GroupPolicyObjectFile,
+        super::super::GroupPolicyObjectFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41907,8 +41907,8 @@ impl DeviceManagementGroupPolicyUploadedDefinitionFiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupPolicyUploadedDefinitionFile>,
-        crate::beta::GroupPolicyUploadedDefinitionFile,
+        graph_rt::Page<super::super::GroupPolicyUploadedDefinitionFile>,
+        super::super::GroupPolicyUploadedDefinitionFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -41927,10 +41927,10 @@ impl DeviceManagementGroupPolicyUploadedDefinitionFiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupPolicyUploadedDefinitionFile,
+        body: &super::super::GroupPolicyUploadedDefinitionFile,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyUploadedDefinitionFile,
-        crate::beta::GroupPolicyUploadedDefinitionFile,
+        super::super::GroupPolicyUploadedDefinitionFile,
+        super::super::GroupPolicyUploadedDefinitionFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41976,8 +41976,8 @@ impl DeviceManagementGroupPolicyUploadedDefinitionFilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyUploadedDefinitionFile,
-        crate::beta::GroupPolicyUploadedDefinitionFile,
+        super::super::GroupPolicyUploadedDefinitionFile,
+        super::super::GroupPolicyUploadedDefinitionFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -41996,10 +41996,10 @@ impl DeviceManagementGroupPolicyUploadedDefinitionFilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupPolicyUploadedDefinitionFile,
+        body: &super::super::GroupPolicyUploadedDefinitionFile,
     ) -> graph_rt::Request<
-        crate::beta::GroupPolicyUploadedDefinitionFile,
-        crate::beta::GroupPolicyUploadedDefinitionFile,
+        super::super::GroupPolicyUploadedDefinitionFile,
+        super::super::GroupPolicyUploadedDefinitionFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42038,7 +42038,7 @@ impl DeviceManagementGroupPolicyUploadedDefinitionFilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-grouppolicy-grouppolicyuploadeddefinitionfile-addlanguagefiles?view=graph-rest-beta)
     pub fn add_language_files(
         &self,
-        body: &crate::beta::AddLanguageFilesBody,
+        body: &super::super::AddLanguageFilesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -42080,7 +42080,7 @@ impl DeviceManagementGroupPolicyUploadedDefinitionFilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-grouppolicy-grouppolicyuploadeddefinitionfile-removelanguagefiles?view=graph-rest-beta)
     pub fn remove_language_files(
         &self,
-        body: &crate::beta::RemoveLanguageFilesBody,
+        body: &super::super::RemoveLanguageFilesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -42102,7 +42102,7 @@ impl DeviceManagementGroupPolicyUploadedDefinitionFilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-grouppolicy-grouppolicyuploadeddefinitionfile-updatelanguagefiles?view=graph-rest-beta)
     pub fn update_language_files(
         &self,
-        body: &crate::beta::UpdateLanguageFilesBody,
+        body: &super::super::UpdateLanguageFilesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -42124,7 +42124,7 @@ impl DeviceManagementGroupPolicyUploadedDefinitionFilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-grouppolicy-grouppolicyuploadeddefinitionfile-uploadnewversion?view=graph-rest-beta)
     pub fn upload_new_version(
         &self,
-        body: &crate::beta::UploadNewVersionBody,
+        body: &super::super::UploadNewVersionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -42161,8 +42161,8 @@ impl DeviceManagementImportedDeviceIdentities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyImportedDeviceIdentity>,
-        crate::beta::ImportedDeviceIdentity,
+        graph_rt::Page<super::super::AnyImportedDeviceIdentity>,
+        super::super::ImportedDeviceIdentity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -42181,10 +42181,10 @@ impl DeviceManagementImportedDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyImportedDeviceIdentity,
+        body: &super::super::AnyImportedDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::beta::AnyImportedDeviceIdentity,
-        crate::beta::ImportedDeviceIdentity,
+        super::super::AnyImportedDeviceIdentity,
+        super::super::ImportedDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42204,10 +42204,10 @@ impl DeviceManagementImportedDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn import_device_identity_list(
         &self,
-        body: &crate::beta::ImportDeviceIdentityListBody,
+        body: &super::super::ImportDeviceIdentityListBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ImportedDeviceIdentityResult>,
-        crate::beta::ImportedDeviceIdentityResult,
+        graph_rt::Page<super::super::ImportedDeviceIdentityResult>,
+        super::super::ImportedDeviceIdentityResult,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42227,10 +42227,10 @@ impl DeviceManagementImportedDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn search_existing_identities(
         &self,
-        body: &crate::beta::SearchExistingIdentitiesBody,
+        body: &super::super::SearchExistingIdentitiesBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyImportedDeviceIdentity>,
-        crate::beta::ImportedDeviceIdentity,
+        graph_rt::Page<super::super::AnyImportedDeviceIdentity>,
+        super::super::ImportedDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42274,8 +42274,8 @@ impl DeviceManagementImportedDeviceIdentitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyImportedDeviceIdentity,
-        crate::beta::ImportedDeviceIdentity,
+        super::super::AnyImportedDeviceIdentity,
+        super::super::ImportedDeviceIdentity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42294,10 +42294,10 @@ impl DeviceManagementImportedDeviceIdentitiesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyImportedDeviceIdentity,
+        body: &super::super::AnyImportedDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::beta::AnyImportedDeviceIdentity,
-        crate::beta::ImportedDeviceIdentity,
+        super::super::AnyImportedDeviceIdentity,
+        super::super::ImportedDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42353,8 +42353,8 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ImportedWindowsAutopilotDeviceIdentity>,
-        crate::beta::ImportedWindowsAutopilotDeviceIdentity,
+        graph_rt::Page<super::super::ImportedWindowsAutopilotDeviceIdentity>,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -42373,10 +42373,10 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ImportedWindowsAutopilotDeviceIdentity,
+        body: &super::super::ImportedWindowsAutopilotDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::beta::ImportedWindowsAutopilotDeviceIdentity,
-        crate::beta::ImportedWindowsAutopilotDeviceIdentity,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42396,10 +42396,10 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn import(
         &self,
-        body: &crate::beta::ImportBody,
+        body: &super::super::ImportBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ImportedWindowsAutopilotDeviceIdentity>,
-        crate::beta::ImportedWindowsAutopilotDeviceIdentity,
+        graph_rt::Page<super::super::ImportedWindowsAutopilotDeviceIdentity>,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42444,8 +42444,8 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ImportedWindowsAutopilotDeviceIdentity,
-        crate::beta::ImportedWindowsAutopilotDeviceIdentity,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42498,8 +42498,8 @@ impl DeviceManagementIntents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementIntent>,
-        crate::beta::DeviceManagementIntent,
+        graph_rt::Page<super::super::DeviceManagementIntent>,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -42518,10 +42518,10 @@ impl DeviceManagementIntents {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementIntent,
+        body: &super::super::DeviceManagementIntent,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntent,
-        crate::beta::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42563,8 +42563,8 @@ impl DeviceManagementIntentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntent,
-        crate::beta::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42583,10 +42583,10 @@ impl DeviceManagementIntentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementIntent,
+        body: &super::super::DeviceManagementIntent,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntent,
-        crate::beta::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42625,7 +42625,7 @@ impl DeviceManagementIntentsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceintent-devicemanagementintent-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::IntentsAssignBody,
+        body: &super::super::IntentsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -42657,7 +42657,7 @@ impl DeviceManagementIntentsItem {
     pub fn compare(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementSettingComparison>,
+        graph_rt::Page<super::super::DeviceManagementSettingComparison>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -42677,10 +42677,10 @@ impl DeviceManagementIntentsItem {
     #[cfg(feature = "device_management")]
     pub fn create_copy(
         &self,
-        body: &crate::beta::IntentsCreateCopyBody,
+        body: &super::super::IntentsCreateCopyBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntent,
-        crate::beta::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42717,7 +42717,7 @@ impl DeviceManagementIntentsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceintent-devicemanagementintent-migratetotemplate?view=graph-rest-beta)
     pub fn migrate_to_template(
         &self,
-        body: &crate::beta::MigrateToTemplateBody,
+        body: &super::super::MigrateToTemplateBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -42743,7 +42743,7 @@ impl DeviceManagementIntentsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceintent-devicemanagementintent-updatesettings?view=graph-rest-beta)
     pub fn update_settings(
         &self,
-        body: &crate::beta::UpdateSettingsBody,
+        body: &super::super::UpdateSettingsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -42790,8 +42790,8 @@ impl DeviceManagementIntentsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementIntentAssignment>,
-        crate::beta::DeviceManagementIntentAssignment,
+        graph_rt::Page<super::super::DeviceManagementIntentAssignment>,
+        super::super::DeviceManagementIntentAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -42810,10 +42810,10 @@ impl DeviceManagementIntentsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementIntentAssignment,
+        body: &super::super::DeviceManagementIntentAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentAssignment,
-        crate::beta::DeviceManagementIntentAssignment,
+        super::super::DeviceManagementIntentAssignment,
+        super::super::DeviceManagementIntentAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42857,8 +42857,8 @@ impl DeviceManagementIntentsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentAssignment,
-        crate::beta::DeviceManagementIntentAssignment,
+        super::super::DeviceManagementIntentAssignment,
+        super::super::DeviceManagementIntentAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42877,10 +42877,10 @@ impl DeviceManagementIntentsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementIntentAssignment,
+        body: &super::super::DeviceManagementIntentAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentAssignment,
-        crate::beta::DeviceManagementIntentAssignment,
+        super::super::DeviceManagementIntentAssignment,
+        super::super::DeviceManagementIntentAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42934,8 +42934,8 @@ impl DeviceManagementIntentsItemCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementIntentSettingCategory>,
-        crate::beta::DeviceManagementIntentSettingCategory,
+        graph_rt::Page<super::super::DeviceManagementIntentSettingCategory>,
+        super::super::DeviceManagementIntentSettingCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -42954,10 +42954,10 @@ impl DeviceManagementIntentsItemCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementIntentSettingCategory,
+        body: &super::super::DeviceManagementIntentSettingCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentSettingCategory,
-        crate::beta::DeviceManagementIntentSettingCategory,
+        super::super::DeviceManagementIntentSettingCategory,
+        super::super::DeviceManagementIntentSettingCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43001,8 +43001,8 @@ impl DeviceManagementIntentsItemCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentSettingCategory,
-        crate::beta::DeviceManagementIntentSettingCategory,
+        super::super::DeviceManagementIntentSettingCategory,
+        super::super::DeviceManagementIntentSettingCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43021,10 +43021,10 @@ impl DeviceManagementIntentsItemCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementIntentSettingCategory,
+        body: &super::super::DeviceManagementIntentSettingCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentSettingCategory,
-        crate::beta::DeviceManagementIntentSettingCategory,
+        super::super::DeviceManagementIntentSettingCategory,
+        super::super::DeviceManagementIntentSettingCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43094,8 +43094,8 @@ impl DeviceManagementIntentsItemCategoriesItemSettingDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAbstractComplexSettingDefinition>,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        graph_rt::Page<super::super::DeviceManagementAbstractComplexSettingDefinition>,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -43114,10 +43114,10 @@ impl DeviceManagementIntentsItemCategoriesItemSettingDefinitions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        body: &super::super::DeviceManagementAbstractComplexSettingDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43163,8 +43163,8 @@ impl DeviceManagementIntentsItemCategoriesItemSettingDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43183,10 +43183,10 @@ impl DeviceManagementIntentsItemCategoriesItemSettingDefinitionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        body: &super::super::DeviceManagementAbstractComplexSettingDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43242,8 +43242,8 @@ impl DeviceManagementIntentsItemCategoriesItemSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAbstractComplexSettingInstance>,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        graph_rt::Page<super::super::DeviceManagementAbstractComplexSettingInstance>,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -43262,10 +43262,10 @@ impl DeviceManagementIntentsItemCategoriesItemSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        body: &super::super::DeviceManagementAbstractComplexSettingInstance,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43311,8 +43311,8 @@ impl DeviceManagementIntentsItemCategoriesItemSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43331,10 +43331,10 @@ impl DeviceManagementIntentsItemCategoriesItemSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        body: &super::super::DeviceManagementAbstractComplexSettingInstance,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43390,8 +43390,8 @@ impl DeviceManagementIntentsItemDeviceSettingStateSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementIntentDeviceSettingStateSummary>,
-        crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
+        graph_rt::Page<super::super::DeviceManagementIntentDeviceSettingStateSummary>,
+        super::super::DeviceManagementIntentDeviceSettingStateSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -43410,10 +43410,10 @@ impl DeviceManagementIntentsItemDeviceSettingStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
+        body: &super::super::DeviceManagementIntentDeviceSettingStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
-        crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
+        super::super::DeviceManagementIntentDeviceSettingStateSummary,
+        super::super::DeviceManagementIntentDeviceSettingStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43459,8 +43459,8 @@ impl DeviceManagementIntentsItemDeviceSettingStateSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
-        crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
+        super::super::DeviceManagementIntentDeviceSettingStateSummary,
+        super::super::DeviceManagementIntentDeviceSettingStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43479,10 +43479,10 @@ impl DeviceManagementIntentsItemDeviceSettingStateSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
+        body: &super::super::DeviceManagementIntentDeviceSettingStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
-        crate::beta::DeviceManagementIntentDeviceSettingStateSummary,
+        super::super::DeviceManagementIntentDeviceSettingStateSummary,
+        super::super::DeviceManagementIntentDeviceSettingStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43536,8 +43536,8 @@ impl DeviceManagementIntentsItemDeviceStateSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentDeviceStateSummary,
-        crate::beta::DeviceManagementIntentDeviceStateSummary,
+        super::super::DeviceManagementIntentDeviceStateSummary,
+        super::super::DeviceManagementIntentDeviceStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43556,10 +43556,10 @@ impl DeviceManagementIntentsItemDeviceStateSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementIntentDeviceStateSummary,
+        body: &super::super::DeviceManagementIntentDeviceStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentDeviceStateSummary,
-        crate::beta::DeviceManagementIntentDeviceStateSummary,
+        super::super::DeviceManagementIntentDeviceStateSummary,
+        super::super::DeviceManagementIntentDeviceStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43593,8 +43593,8 @@ impl DeviceManagementIntentsItemDeviceStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementIntentDeviceState>,
-        crate::beta::DeviceManagementIntentDeviceState,
+        graph_rt::Page<super::super::DeviceManagementIntentDeviceState>,
+        super::super::DeviceManagementIntentDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -43613,10 +43613,10 @@ impl DeviceManagementIntentsItemDeviceStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementIntentDeviceState,
+        body: &super::super::DeviceManagementIntentDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentDeviceState,
-        crate::beta::DeviceManagementIntentDeviceState,
+        super::super::DeviceManagementIntentDeviceState,
+        super::super::DeviceManagementIntentDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43660,8 +43660,8 @@ impl DeviceManagementIntentsItemDeviceStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentDeviceState,
-        crate::beta::DeviceManagementIntentDeviceState,
+        super::super::DeviceManagementIntentDeviceState,
+        super::super::DeviceManagementIntentDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43680,10 +43680,10 @@ impl DeviceManagementIntentsItemDeviceStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementIntentDeviceState,
+        body: &super::super::DeviceManagementIntentDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentDeviceState,
-        crate::beta::DeviceManagementIntentDeviceState,
+        super::super::DeviceManagementIntentDeviceState,
+        super::super::DeviceManagementIntentDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43737,8 +43737,8 @@ impl DeviceManagementIntentsItemSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAbstractComplexSettingInstance>,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        graph_rt::Page<super::super::DeviceManagementAbstractComplexSettingInstance>,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -43757,10 +43757,10 @@ impl DeviceManagementIntentsItemSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        body: &super::super::DeviceManagementAbstractComplexSettingInstance,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43804,8 +43804,8 @@ impl DeviceManagementIntentsItemSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43824,10 +43824,10 @@ impl DeviceManagementIntentsItemSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        body: &super::super::DeviceManagementAbstractComplexSettingInstance,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43881,8 +43881,8 @@ impl DeviceManagementIntentsItemUserStateSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentUserStateSummary,
-        crate::beta::DeviceManagementIntentUserStateSummary,
+        super::super::DeviceManagementIntentUserStateSummary,
+        super::super::DeviceManagementIntentUserStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43901,10 +43901,10 @@ impl DeviceManagementIntentsItemUserStateSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementIntentUserStateSummary,
+        body: &super::super::DeviceManagementIntentUserStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentUserStateSummary,
-        crate::beta::DeviceManagementIntentUserStateSummary,
+        super::super::DeviceManagementIntentUserStateSummary,
+        super::super::DeviceManagementIntentUserStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -43938,8 +43938,8 @@ impl DeviceManagementIntentsItemUserStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementIntentUserState>,
-        crate::beta::DeviceManagementIntentUserState,
+        graph_rt::Page<super::super::DeviceManagementIntentUserState>,
+        super::super::DeviceManagementIntentUserState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -43958,10 +43958,10 @@ impl DeviceManagementIntentsItemUserStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementIntentUserState,
+        body: &super::super::DeviceManagementIntentUserState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentUserState,
-        crate::beta::DeviceManagementIntentUserState,
+        super::super::DeviceManagementIntentUserState,
+        super::super::DeviceManagementIntentUserState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44005,8 +44005,8 @@ impl DeviceManagementIntentsItemUserStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentUserState,
-        crate::beta::DeviceManagementIntentUserState,
+        super::super::DeviceManagementIntentUserState,
+        super::super::DeviceManagementIntentUserState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44025,10 +44025,10 @@ impl DeviceManagementIntentsItemUserStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementIntentUserState,
+        body: &super::super::DeviceManagementIntentUserState,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntentUserState,
-        crate::beta::DeviceManagementIntentUserState,
+        super::super::DeviceManagementIntentUserState,
+        super::super::DeviceManagementIntentUserState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44082,8 +44082,8 @@ impl DeviceManagementIntuneBrandingProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IntuneBrandingProfile>,
-        crate::beta::IntuneBrandingProfile,
+        graph_rt::Page<super::super::IntuneBrandingProfile>,
+        super::super::IntuneBrandingProfile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44102,10 +44102,10 @@ impl DeviceManagementIntuneBrandingProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IntuneBrandingProfile,
+        body: &super::super::IntuneBrandingProfile,
     ) -> graph_rt::Request<
-        crate::beta::IntuneBrandingProfile,
-        crate::beta::IntuneBrandingProfile,
+        super::super::IntuneBrandingProfile,
+        super::super::IntuneBrandingProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44149,8 +44149,8 @@ impl DeviceManagementIntuneBrandingProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IntuneBrandingProfile,
-        crate::beta::IntuneBrandingProfile,
+        super::super::IntuneBrandingProfile,
+        super::super::IntuneBrandingProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44169,10 +44169,10 @@ impl DeviceManagementIntuneBrandingProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IntuneBrandingProfile,
+        body: &super::super::IntuneBrandingProfile,
     ) -> graph_rt::Request<
-        crate::beta::IntuneBrandingProfile,
-        crate::beta::IntuneBrandingProfile,
+        super::super::IntuneBrandingProfile,
+        super::super::IntuneBrandingProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44211,7 +44211,7 @@ impl DeviceManagementIntuneBrandingProfilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-intunebrandingprofile-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::IntuneBrandingProfilesAssignBody,
+        body: &super::super::IntuneBrandingProfilesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -44256,8 +44256,8 @@ impl DeviceManagementIntuneBrandingProfilesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IntuneBrandingProfileAssignment>,
-        crate::beta::IntuneBrandingProfileAssignment,
+        graph_rt::Page<super::super::IntuneBrandingProfileAssignment>,
+        super::super::IntuneBrandingProfileAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44276,10 +44276,10 @@ impl DeviceManagementIntuneBrandingProfilesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IntuneBrandingProfileAssignment,
+        body: &super::super::IntuneBrandingProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IntuneBrandingProfileAssignment,
-        crate::beta::IntuneBrandingProfileAssignment,
+        super::super::IntuneBrandingProfileAssignment,
+        super::super::IntuneBrandingProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44325,8 +44325,8 @@ impl DeviceManagementIntuneBrandingProfilesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IntuneBrandingProfileAssignment,
-        crate::beta::IntuneBrandingProfileAssignment,
+        super::super::IntuneBrandingProfileAssignment,
+        super::super::IntuneBrandingProfileAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44345,10 +44345,10 @@ impl DeviceManagementIntuneBrandingProfilesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IntuneBrandingProfileAssignment,
+        body: &super::super::IntuneBrandingProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IntuneBrandingProfileAssignment,
-        crate::beta::IntuneBrandingProfileAssignment,
+        super::super::IntuneBrandingProfileAssignment,
+        super::super::IntuneBrandingProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44402,8 +44402,8 @@ impl DeviceManagementIosUpdateStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IosUpdateDeviceStatus>,
-        crate::beta::IosUpdateDeviceStatus,
+        graph_rt::Page<super::super::IosUpdateDeviceStatus>,
+        super::super::IosUpdateDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44422,10 +44422,10 @@ impl DeviceManagementIosUpdateStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::IosUpdateDeviceStatus,
+        body: &super::super::IosUpdateDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::IosUpdateDeviceStatus,
-        crate::beta::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44469,8 +44469,8 @@ impl DeviceManagementIosUpdateStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IosUpdateDeviceStatus,
-        crate::beta::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44489,10 +44489,10 @@ impl DeviceManagementIosUpdateStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::IosUpdateDeviceStatus,
+        body: &super::super::IosUpdateDeviceStatus,
     ) -> graph_rt::Request<
-        crate::beta::IosUpdateDeviceStatus,
-        crate::beta::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44548,8 +44548,8 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MacOsSoftwareUpdateAccountSummary>,
-        crate::beta::MacOsSoftwareUpdateAccountSummary,
+        graph_rt::Page<super::super::MacOsSoftwareUpdateAccountSummary>,
+        super::super::MacOsSoftwareUpdateAccountSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44568,10 +44568,10 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MacOsSoftwareUpdateAccountSummary,
+        body: &super::super::MacOsSoftwareUpdateAccountSummary,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateAccountSummary,
-        crate::beta::MacOsSoftwareUpdateAccountSummary,
+        super::super::MacOsSoftwareUpdateAccountSummary,
+        super::super::MacOsSoftwareUpdateAccountSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44617,8 +44617,8 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateAccountSummary,
-        crate::beta::MacOsSoftwareUpdateAccountSummary,
+        super::super::MacOsSoftwareUpdateAccountSummary,
+        super::super::MacOsSoftwareUpdateAccountSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44637,10 +44637,10 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MacOsSoftwareUpdateAccountSummary,
+        body: &super::super::MacOsSoftwareUpdateAccountSummary,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateAccountSummary,
-        crate::beta::MacOsSoftwareUpdateAccountSummary,
+        super::super::MacOsSoftwareUpdateAccountSummary,
+        super::super::MacOsSoftwareUpdateAccountSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44704,8 +44704,8 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItemCategorySummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MacOsSoftwareUpdateCategorySummary>,
-        crate::beta::MacOsSoftwareUpdateCategorySummary,
+        graph_rt::Page<super::super::MacOsSoftwareUpdateCategorySummary>,
+        super::super::MacOsSoftwareUpdateCategorySummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44724,10 +44724,10 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItemCategorySummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MacOsSoftwareUpdateCategorySummary,
+        body: &super::super::MacOsSoftwareUpdateCategorySummary,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateCategorySummary,
-        crate::beta::MacOsSoftwareUpdateCategorySummary,
+        super::super::MacOsSoftwareUpdateCategorySummary,
+        super::super::MacOsSoftwareUpdateCategorySummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44773,8 +44773,8 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItemCategorySummariesIte
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateCategorySummary,
-        crate::beta::MacOsSoftwareUpdateCategorySummary,
+        super::super::MacOsSoftwareUpdateCategorySummary,
+        super::super::MacOsSoftwareUpdateCategorySummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44793,10 +44793,10 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItemCategorySummariesIte
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MacOsSoftwareUpdateCategorySummary,
+        body: &super::super::MacOsSoftwareUpdateCategorySummary,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateCategorySummary,
-        crate::beta::MacOsSoftwareUpdateCategorySummary,
+        super::super::MacOsSoftwareUpdateCategorySummary,
+        super::super::MacOsSoftwareUpdateCategorySummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44860,8 +44860,8 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItemCategorySummariesIte
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MacOsSoftwareUpdateStateSummary>,
-        crate::beta::MacOsSoftwareUpdateStateSummary,
+        graph_rt::Page<super::super::MacOsSoftwareUpdateStateSummary>,
+        super::super::MacOsSoftwareUpdateStateSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44880,10 +44880,10 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItemCategorySummariesIte
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MacOsSoftwareUpdateStateSummary,
+        body: &super::super::MacOsSoftwareUpdateStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateStateSummary,
-        crate::beta::MacOsSoftwareUpdateStateSummary,
+        super::super::MacOsSoftwareUpdateStateSummary,
+        super::super::MacOsSoftwareUpdateStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44929,8 +44929,8 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItemCategorySummariesIte
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateStateSummary,
-        crate::beta::MacOsSoftwareUpdateStateSummary,
+        super::super::MacOsSoftwareUpdateStateSummary,
+        super::super::MacOsSoftwareUpdateStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44949,10 +44949,10 @@ impl DeviceManagementMacOsSoftwareUpdateAccountSummariesItemCategorySummariesIte
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MacOsSoftwareUpdateStateSummary,
+        body: &super::super::MacOsSoftwareUpdateStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::MacOsSoftwareUpdateStateSummary,
-        crate::beta::MacOsSoftwareUpdateStateSummary,
+        super::super::MacOsSoftwareUpdateStateSummary,
+        super::super::MacOsSoftwareUpdateStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45006,8 +45006,8 @@ impl DeviceManagementManagedDeviceEncryptionStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceEncryptionState>,
-        crate::beta::ManagedDeviceEncryptionState,
+        graph_rt::Page<super::super::ManagedDeviceEncryptionState>,
+        super::super::ManagedDeviceEncryptionState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -45026,10 +45026,10 @@ impl DeviceManagementManagedDeviceEncryptionStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagedDeviceEncryptionState,
+        body: &super::super::ManagedDeviceEncryptionState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceEncryptionState,
-        crate::beta::ManagedDeviceEncryptionState,
+        super::super::ManagedDeviceEncryptionState,
+        super::super::ManagedDeviceEncryptionState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45075,8 +45075,8 @@ impl DeviceManagementManagedDeviceEncryptionStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceEncryptionState,
-        crate::beta::ManagedDeviceEncryptionState,
+        super::super::ManagedDeviceEncryptionState,
+        super::super::ManagedDeviceEncryptionState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45095,10 +45095,10 @@ impl DeviceManagementManagedDeviceEncryptionStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceEncryptionState,
+        body: &super::super::ManagedDeviceEncryptionState,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceEncryptionState,
-        crate::beta::ManagedDeviceEncryptionState,
+        super::super::ManagedDeviceEncryptionState,
+        super::super::ManagedDeviceEncryptionState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45152,8 +45152,8 @@ impl DeviceManagementManagedDeviceOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceOverview,
-        crate::beta::ManagedDeviceOverview,
+        super::super::ManagedDeviceOverview,
+        super::super::ManagedDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45172,10 +45172,10 @@ impl DeviceManagementManagedDeviceOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagedDeviceOverview,
+        body: &super::super::ManagedDeviceOverview,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceOverview,
-        crate::beta::ManagedDeviceOverview,
+        super::super::ManagedDeviceOverview,
+        super::super::ManagedDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45209,8 +45209,8 @@ impl DeviceManagementManagedDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsManagedDevice>,
-        crate::beta::WindowsManagedDevice,
+        graph_rt::Page<super::super::WindowsManagedDevice>,
+        super::super::WindowsManagedDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -45229,10 +45229,10 @@ impl DeviceManagementManagedDevices {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsManagedDevice,
+        body: &super::super::WindowsManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::WindowsManagedDevice,
-        crate::beta::WindowsManagedDevice,
+        super::super::WindowsManagedDevice,
+        super::super::WindowsManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45252,9 +45252,9 @@ impl DeviceManagementManagedDevices {
     #[cfg(feature = "device_management")]
     pub fn execute_action(
         &self,
-        body: &crate::beta::ExecuteActionBody,
+        body: &super::super::ExecuteActionBody,
     ) -> graph_rt::Request<
-        crate::beta::BulkManagedDeviceActionResult,
+        super::super::BulkManagedDeviceActionResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -45294,8 +45294,8 @@ impl DeviceManagementManagedDevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45314,10 +45314,10 @@ impl DeviceManagementManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyManagedDevice,
+        body: &super::super::AnyManagedDevice,
     ) -> graph_rt::Request<
-        crate::beta::AnyManagedDevice,
-        crate::beta::ManagedDevice,
+        super::super::AnyManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45356,7 +45356,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-activatedeviceesim?view=graph-rest-beta)
     pub fn activate_device_esim(
         &self,
-        body: &crate::beta::ActivateDeviceEsimBody,
+        body: &super::super::ActivateDeviceEsimBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45398,7 +45398,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-beta)
     pub fn clean_windows_device(
         &self,
-        body: &crate::beta::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45421,10 +45421,10 @@ impl DeviceManagementManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn create_device_log_collection_request(
         &self,
-        body: &crate::beta::CreateDeviceLogCollectionRequestBody,
+        body: &super::super::CreateDeviceLogCollectionRequestBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceLogCollectionResponse,
-        crate::beta::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
+        super::super::DeviceLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -45443,7 +45443,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-beta)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::beta::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45485,7 +45485,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-enablelostmode?view=graph-rest-beta)
     pub fn enable_lost_mode(
         &self,
-        body: &crate::beta::EnableLostModeBody,
+        body: &super::super::EnableLostModeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45767,7 +45767,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-sendcustomnotificationtocompanyportal?view=graph-rest-beta)
     pub fn send_custom_notification_to_company_portal(
         &self,
-        body: &crate::beta::SendCustomNotificationToCompanyPortalBody,
+        body: &super::super::SendCustomNotificationToCompanyPortalBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45789,7 +45789,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-setdevicename?view=graph-rest-beta)
     pub fn set_device_name(
         &self,
-        body: &crate::beta::SetDeviceNameBody,
+        body: &super::super::SetDeviceNameBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45851,7 +45851,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-triggerconfigurationmanageraction?view=graph-rest-beta)
     pub fn trigger_configuration_manager_action(
         &self,
-        body: &crate::beta::TriggerConfigurationManagerActionBody,
+        body: &super::super::TriggerConfigurationManagerActionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45873,7 +45873,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-beta)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::beta::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45895,7 +45895,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-beta)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::beta::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45937,7 +45937,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-beta)
     pub fn wipe(
         &self,
-        body: &crate::beta::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -45974,8 +45974,8 @@ impl DeviceManagementManagementConditionStatements {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagementConditionStatement>,
-        crate::beta::ManagementConditionStatement,
+        graph_rt::Page<super::super::ManagementConditionStatement>,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -45994,10 +45994,10 @@ impl DeviceManagementManagementConditionStatements {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagementConditionStatement,
+        body: &super::super::ManagementConditionStatement,
     ) -> graph_rt::Request<
-        crate::beta::ManagementConditionStatement,
-        crate::beta::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46018,8 +46018,8 @@ impl DeviceManagementManagementConditionStatements {
     pub fn get_management_condition_statements_for_platform(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagementConditionStatement>,
-        crate::beta::ManagementConditionStatement,
+        graph_rt::Page<super::super::ManagementConditionStatement>,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46064,8 +46064,8 @@ impl DeviceManagementManagementConditionStatementsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagementConditionStatement,
-        crate::beta::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46084,10 +46084,10 @@ impl DeviceManagementManagementConditionStatementsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagementConditionStatement,
+        body: &super::super::ManagementConditionStatement,
     ) -> graph_rt::Request<
-        crate::beta::ManagementConditionStatement,
-        crate::beta::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46128,7 +46128,7 @@ impl DeviceManagementManagementConditionStatementsItem {
     pub fn get_management_condition_statement_expression_string(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagementConditionExpressionString,
+        super::super::ManagementConditionExpressionString,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -46165,8 +46165,8 @@ impl DeviceManagementManagementConditions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CircularGeofenceManagementCondition>,
-        crate::beta::CircularGeofenceManagementCondition,
+        graph_rt::Page<super::super::CircularGeofenceManagementCondition>,
+        super::super::CircularGeofenceManagementCondition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -46185,10 +46185,10 @@ impl DeviceManagementManagementConditions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::CircularGeofenceManagementCondition,
+        body: &super::super::CircularGeofenceManagementCondition,
     ) -> graph_rt::Request<
-        crate::beta::CircularGeofenceManagementCondition,
-        crate::beta::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46209,8 +46209,8 @@ impl DeviceManagementManagementConditions {
     pub fn get_management_conditions_for_platform(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyManagementCondition>,
-        crate::beta::ManagementCondition,
+        graph_rt::Page<super::super::AnyManagementCondition>,
+        super::super::ManagementCondition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46253,8 +46253,8 @@ impl DeviceManagementManagementConditionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CircularGeofenceManagementCondition,
-        crate::beta::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46273,10 +46273,10 @@ impl DeviceManagementManagementConditionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::CircularGeofenceManagementCondition,
+        body: &super::super::CircularGeofenceManagementCondition,
     ) -> graph_rt::Request<
-        crate::beta::CircularGeofenceManagementCondition,
-        crate::beta::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46340,8 +46340,8 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatements {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagementConditionStatement>,
-        crate::beta::ManagementConditionStatement,
+        graph_rt::Page<super::super::ManagementConditionStatement>,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -46360,10 +46360,10 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatements {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ManagementConditionStatement,
+        body: &super::super::ManagementConditionStatement,
     ) -> graph_rt::Request<
-        crate::beta::ManagementConditionStatement,
-        crate::beta::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46384,8 +46384,8 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatements {
     pub fn get_management_condition_statements_for_platform(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagementConditionStatement>,
-        crate::beta::ManagementConditionStatement,
+        graph_rt::Page<super::super::ManagementConditionStatement>,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46430,8 +46430,8 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatementsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagementConditionStatement,
-        crate::beta::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46450,10 +46450,10 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatementsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ManagementConditionStatement,
+        body: &super::super::ManagementConditionStatement,
     ) -> graph_rt::Request<
-        crate::beta::ManagementConditionStatement,
-        crate::beta::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
+        super::super::ManagementConditionStatement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46494,7 +46494,7 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatementsItem {
     pub fn get_management_condition_statement_expression_string(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagementConditionExpressionString,
+        super::super::ManagementConditionExpressionString,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -46541,8 +46541,8 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatementsItemMa
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CircularGeofenceManagementCondition>,
-        crate::beta::CircularGeofenceManagementCondition,
+        graph_rt::Page<super::super::CircularGeofenceManagementCondition>,
+        super::super::CircularGeofenceManagementCondition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -46561,10 +46561,10 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatementsItemMa
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::CircularGeofenceManagementCondition,
+        body: &super::super::CircularGeofenceManagementCondition,
     ) -> graph_rt::Request<
-        crate::beta::CircularGeofenceManagementCondition,
-        crate::beta::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46585,8 +46585,8 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatementsItemMa
     pub fn get_management_conditions_for_platform(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyManagementCondition>,
-        crate::beta::ManagementCondition,
+        graph_rt::Page<super::super::AnyManagementCondition>,
+        super::super::ManagementCondition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46631,8 +46631,8 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatementsItemMa
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CircularGeofenceManagementCondition,
-        crate::beta::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46651,10 +46651,10 @@ impl DeviceManagementManagementConditionsItemManagementConditionStatementsItemMa
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::CircularGeofenceManagementCondition,
+        body: &super::super::CircularGeofenceManagementCondition,
     ) -> graph_rt::Request<
-        crate::beta::CircularGeofenceManagementCondition,
-        crate::beta::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
+        super::super::CircularGeofenceManagementCondition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46708,8 +46708,8 @@ impl DeviceManagementMicrosoftTunnelConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftTunnelConfiguration>,
-        crate::beta::MicrosoftTunnelConfiguration,
+        graph_rt::Page<super::super::MicrosoftTunnelConfiguration>,
+        super::super::MicrosoftTunnelConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -46728,10 +46728,10 @@ impl DeviceManagementMicrosoftTunnelConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MicrosoftTunnelConfiguration,
+        body: &super::super::MicrosoftTunnelConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelConfiguration,
-        crate::beta::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46777,8 +46777,8 @@ impl DeviceManagementMicrosoftTunnelConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelConfiguration,
-        crate::beta::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46797,10 +46797,10 @@ impl DeviceManagementMicrosoftTunnelConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftTunnelConfiguration,
+        body: &super::super::MicrosoftTunnelConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelConfiguration,
-        crate::beta::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46856,8 +46856,8 @@ impl DeviceManagementMicrosoftTunnelServerLogCollectionResponses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftTunnelServerLogCollectionResponse>,
-        crate::beta::MicrosoftTunnelServerLogCollectionResponse,
+        graph_rt::Page<super::super::MicrosoftTunnelServerLogCollectionResponse>,
+        super::super::MicrosoftTunnelServerLogCollectionResponse,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -46876,10 +46876,10 @@ impl DeviceManagementMicrosoftTunnelServerLogCollectionResponses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MicrosoftTunnelServerLogCollectionResponse,
+        body: &super::super::MicrosoftTunnelServerLogCollectionResponse,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelServerLogCollectionResponse,
-        crate::beta::MicrosoftTunnelServerLogCollectionResponse,
+        super::super::MicrosoftTunnelServerLogCollectionResponse,
+        super::super::MicrosoftTunnelServerLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46925,8 +46925,8 @@ impl DeviceManagementMicrosoftTunnelServerLogCollectionResponsesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelServerLogCollectionResponse,
-        crate::beta::MicrosoftTunnelServerLogCollectionResponse,
+        super::super::MicrosoftTunnelServerLogCollectionResponse,
+        super::super::MicrosoftTunnelServerLogCollectionResponse,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -46945,10 +46945,10 @@ impl DeviceManagementMicrosoftTunnelServerLogCollectionResponsesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftTunnelServerLogCollectionResponse,
+        body: &super::super::MicrosoftTunnelServerLogCollectionResponse,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelServerLogCollectionResponse,
-        crate::beta::MicrosoftTunnelServerLogCollectionResponse,
+        super::super::MicrosoftTunnelServerLogCollectionResponse,
+        super::super::MicrosoftTunnelServerLogCollectionResponse,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47002,8 +47002,8 @@ impl DeviceManagementMicrosoftTunnelSites {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftTunnelSite>,
-        crate::beta::MicrosoftTunnelSite,
+        graph_rt::Page<super::super::MicrosoftTunnelSite>,
+        super::super::MicrosoftTunnelSite,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -47022,10 +47022,10 @@ impl DeviceManagementMicrosoftTunnelSites {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MicrosoftTunnelSite,
+        body: &super::super::MicrosoftTunnelSite,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelSite,
-        crate::beta::MicrosoftTunnelSite,
+        super::super::MicrosoftTunnelSite,
+        super::super::MicrosoftTunnelSite,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47069,8 +47069,8 @@ impl DeviceManagementMicrosoftTunnelSitesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelSite,
-        crate::beta::MicrosoftTunnelSite,
+        super::super::MicrosoftTunnelSite,
+        super::super::MicrosoftTunnelSite,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47089,10 +47089,10 @@ impl DeviceManagementMicrosoftTunnelSitesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftTunnelSite,
+        body: &super::super::MicrosoftTunnelSite,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelSite,
-        crate::beta::MicrosoftTunnelSite,
+        super::super::MicrosoftTunnelSite,
+        super::super::MicrosoftTunnelSite,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47165,8 +47165,8 @@ impl DeviceManagementMicrosoftTunnelSitesItemMicrosoftTunnelConfiguration {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelConfiguration,
-        crate::beta::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47185,10 +47185,10 @@ impl DeviceManagementMicrosoftTunnelSitesItemMicrosoftTunnelConfiguration {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftTunnelConfiguration,
+        body: &super::super::MicrosoftTunnelConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelConfiguration,
-        crate::beta::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
+        super::super::MicrosoftTunnelConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47244,8 +47244,8 @@ impl DeviceManagementMicrosoftTunnelSitesItemMicrosoftTunnelServers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftTunnelServer>,
-        crate::beta::MicrosoftTunnelServer,
+        graph_rt::Page<super::super::MicrosoftTunnelServer>,
+        super::super::MicrosoftTunnelServer,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -47264,10 +47264,10 @@ impl DeviceManagementMicrosoftTunnelSitesItemMicrosoftTunnelServers {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MicrosoftTunnelServer,
+        body: &super::super::MicrosoftTunnelServer,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelServer,
-        crate::beta::MicrosoftTunnelServer,
+        super::super::MicrosoftTunnelServer,
+        super::super::MicrosoftTunnelServer,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47313,8 +47313,8 @@ impl DeviceManagementMicrosoftTunnelSitesItemMicrosoftTunnelServersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelServer,
-        crate::beta::MicrosoftTunnelServer,
+        super::super::MicrosoftTunnelServer,
+        super::super::MicrosoftTunnelServer,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47333,10 +47333,10 @@ impl DeviceManagementMicrosoftTunnelSitesItemMicrosoftTunnelServersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftTunnelServer,
+        body: &super::super::MicrosoftTunnelServer,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftTunnelServer,
-        crate::beta::MicrosoftTunnelServer,
+        super::super::MicrosoftTunnelServer,
+        super::super::MicrosoftTunnelServer,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47390,8 +47390,8 @@ impl DeviceManagementMobileAppTroubleshootingEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppTroubleshootingEvent>,
-        crate::beta::MobileAppTroubleshootingEvent,
+        graph_rt::Page<super::super::MobileAppTroubleshootingEvent>,
+        super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -47410,10 +47410,10 @@ impl DeviceManagementMobileAppTroubleshootingEvents {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppTroubleshootingEvent,
+        body: &super::super::MobileAppTroubleshootingEvent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppTroubleshootingEvent,
-        crate::beta::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47459,8 +47459,8 @@ impl DeviceManagementMobileAppTroubleshootingEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppTroubleshootingEvent,
-        crate::beta::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47479,10 +47479,10 @@ impl DeviceManagementMobileAppTroubleshootingEventsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppTroubleshootingEvent,
+        body: &super::super::MobileAppTroubleshootingEvent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppTroubleshootingEvent,
-        crate::beta::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47546,8 +47546,8 @@ impl DeviceManagementMobileAppTroubleshootingEventsItemAppLogCollectionRequests 
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppLogCollectionRequest>,
-        crate::beta::AppLogCollectionRequest,
+        graph_rt::Page<super::super::AppLogCollectionRequest>,
+        super::super::AppLogCollectionRequest,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -47566,10 +47566,10 @@ impl DeviceManagementMobileAppTroubleshootingEventsItemAppLogCollectionRequests 
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AppLogCollectionRequest,
+        body: &super::super::AppLogCollectionRequest,
     ) -> graph_rt::Request<
-        crate::beta::AppLogCollectionRequest,
-        crate::beta::AppLogCollectionRequest,
+        super::super::AppLogCollectionRequest,
+        super::super::AppLogCollectionRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47615,8 +47615,8 @@ impl DeviceManagementMobileAppTroubleshootingEventsItemAppLogCollectionRequestsI
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AppLogCollectionRequest,
-        crate::beta::AppLogCollectionRequest,
+        super::super::AppLogCollectionRequest,
+        super::super::AppLogCollectionRequest,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47635,10 +47635,10 @@ impl DeviceManagementMobileAppTroubleshootingEventsItemAppLogCollectionRequestsI
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AppLogCollectionRequest,
+        body: &super::super::AppLogCollectionRequest,
     ) -> graph_rt::Request<
-        crate::beta::AppLogCollectionRequest,
-        crate::beta::AppLogCollectionRequest,
+        super::super::AppLogCollectionRequest,
+        super::super::AppLogCollectionRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47679,7 +47679,7 @@ impl DeviceManagementMobileAppTroubleshootingEventsItemAppLogCollectionRequestsI
     pub fn create_download_url(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AppLogCollectionDownloadDetails,
+        super::super::AppLogCollectionDownloadDetails,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -47713,8 +47713,8 @@ impl DeviceManagementMobileThreatDefenseConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileThreatDefenseConnector>,
-        crate::beta::MobileThreatDefenseConnector,
+        graph_rt::Page<super::super::MobileThreatDefenseConnector>,
+        super::super::MobileThreatDefenseConnector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -47733,10 +47733,10 @@ impl DeviceManagementMobileThreatDefenseConnectors {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileThreatDefenseConnector,
+        body: &super::super::MobileThreatDefenseConnector,
     ) -> graph_rt::Request<
-        crate::beta::MobileThreatDefenseConnector,
-        crate::beta::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47782,8 +47782,8 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileThreatDefenseConnector,
-        crate::beta::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47802,10 +47802,10 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileThreatDefenseConnector,
+        body: &super::super::MobileThreatDefenseConnector,
     ) -> graph_rt::Request<
-        crate::beta::MobileThreatDefenseConnector,
-        crate::beta::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47859,8 +47859,8 @@ impl DeviceManagementNdesConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::NdesConnector>,
-        crate::beta::NdesConnector,
+        graph_rt::Page<super::super::NdesConnector>,
+        super::super::NdesConnector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -47879,10 +47879,10 @@ impl DeviceManagementNdesConnectors {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::NdesConnector,
+        body: &super::super::NdesConnector,
     ) -> graph_rt::Request<
-        crate::beta::NdesConnector,
-        crate::beta::NdesConnector,
+        super::super::NdesConnector,
+        super::super::NdesConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47921,8 +47921,8 @@ impl DeviceManagementNdesConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::NdesConnector,
-        crate::beta::NdesConnector,
+        super::super::NdesConnector,
+        super::super::NdesConnector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47941,10 +47941,10 @@ impl DeviceManagementNdesConnectorsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::NdesConnector,
+        body: &super::super::NdesConnector,
     ) -> graph_rt::Request<
-        crate::beta::NdesConnector,
-        crate::beta::NdesConnector,
+        super::super::NdesConnector,
+        super::super::NdesConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -47998,8 +47998,8 @@ impl DeviceManagementNotificationMessageTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::NotificationMessageTemplate>,
-        crate::beta::NotificationMessageTemplate,
+        graph_rt::Page<super::super::NotificationMessageTemplate>,
+        super::super::NotificationMessageTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -48018,10 +48018,10 @@ impl DeviceManagementNotificationMessageTemplates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::NotificationMessageTemplate,
+        body: &super::super::NotificationMessageTemplate,
     ) -> graph_rt::Request<
-        crate::beta::NotificationMessageTemplate,
-        crate::beta::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48067,8 +48067,8 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::NotificationMessageTemplate,
-        crate::beta::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48087,10 +48087,10 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::NotificationMessageTemplate,
+        body: &super::super::NotificationMessageTemplate,
     ) -> graph_rt::Request<
-        crate::beta::NotificationMessageTemplate,
-        crate::beta::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48174,8 +48174,8 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LocalizedNotificationMessage>,
-        crate::beta::LocalizedNotificationMessage,
+        graph_rt::Page<super::super::LocalizedNotificationMessage>,
+        super::super::LocalizedNotificationMessage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -48194,10 +48194,10 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::LocalizedNotificationMessage,
+        body: &super::super::LocalizedNotificationMessage,
     ) -> graph_rt::Request<
-        crate::beta::LocalizedNotificationMessage,
-        crate::beta::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48243,8 +48243,8 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::LocalizedNotificationMessage,
-        crate::beta::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48263,10 +48263,10 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::LocalizedNotificationMessage,
+        body: &super::super::LocalizedNotificationMessage,
     ) -> graph_rt::Request<
-        crate::beta::LocalizedNotificationMessage,
-        crate::beta::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48320,8 +48320,8 @@ impl DeviceManagementRemoteActionAudits {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RemoteActionAudit>,
-        crate::beta::RemoteActionAudit,
+        graph_rt::Page<super::super::RemoteActionAudit>,
+        super::super::RemoteActionAudit,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -48340,10 +48340,10 @@ impl DeviceManagementRemoteActionAudits {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::RemoteActionAudit,
+        body: &super::super::RemoteActionAudit,
     ) -> graph_rt::Request<
-        crate::beta::RemoteActionAudit,
-        crate::beta::RemoteActionAudit,
+        super::super::RemoteActionAudit,
+        super::super::RemoteActionAudit,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48387,8 +48387,8 @@ impl DeviceManagementRemoteActionAuditsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RemoteActionAudit,
-        crate::beta::RemoteActionAudit,
+        super::super::RemoteActionAudit,
+        super::super::RemoteActionAudit,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48407,10 +48407,10 @@ impl DeviceManagementRemoteActionAuditsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::RemoteActionAudit,
+        body: &super::super::RemoteActionAudit,
     ) -> graph_rt::Request<
-        crate::beta::RemoteActionAudit,
-        crate::beta::RemoteActionAudit,
+        super::super::RemoteActionAudit,
+        super::super::RemoteActionAudit,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48464,8 +48464,8 @@ impl DeviceManagementRemoteAssistancePartners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RemoteAssistancePartner>,
-        crate::beta::RemoteAssistancePartner,
+        graph_rt::Page<super::super::RemoteAssistancePartner>,
+        super::super::RemoteAssistancePartner,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -48484,10 +48484,10 @@ impl DeviceManagementRemoteAssistancePartners {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::RemoteAssistancePartner,
+        body: &super::super::RemoteAssistancePartner,
     ) -> graph_rt::Request<
-        crate::beta::RemoteAssistancePartner,
-        crate::beta::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48531,8 +48531,8 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RemoteAssistancePartner,
-        crate::beta::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48551,10 +48551,10 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::RemoteAssistancePartner,
+        body: &super::super::RemoteAssistancePartner,
     ) -> graph_rt::Request<
-        crate::beta::RemoteAssistancePartner,
-        crate::beta::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48648,8 +48648,8 @@ impl DeviceManagementReports {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReports,
-        crate::beta::DeviceManagementReports,
+        super::super::DeviceManagementReports,
+        super::super::DeviceManagementReports,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48668,10 +48668,10 @@ impl DeviceManagementReports {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementReports,
+        body: &super::super::DeviceManagementReports,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReports,
-        crate::beta::DeviceManagementReports,
+        super::super::DeviceManagementReports,
+        super::super::DeviceManagementReports,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -48702,7 +48702,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcachedreport?view=graph-rest-beta)
     pub fn get_cached_report(
         &self,
-        body: &crate::beta::GetCachedReportBody,
+        body: &super::super::GetCachedReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48724,7 +48724,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancepolicynoncompliancereport?view=graph-rest-beta)
     pub fn get_compliance_policy_non_compliance_report(
         &self,
-        body: &crate::beta::GetCompliancePolicyNonComplianceReportBody,
+        body: &super::super::GetCompliancePolicyNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48746,7 +48746,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancepolicynoncompliancesummaryreport?view=graph-rest-beta)
     pub fn get_compliance_policy_non_compliance_summary_report(
         &self,
-        body: &crate::beta::GetCompliancePolicyNonComplianceSummaryReportBody,
+        body: &super::super::GetCompliancePolicyNonComplianceSummaryReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48768,7 +48768,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancesettingnoncompliancereport?view=graph-rest-beta)
     pub fn get_compliance_setting_non_compliance_report(
         &self,
-        body: &crate::beta::GetComplianceSettingNonComplianceReportBody,
+        body: &super::super::GetComplianceSettingNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48790,7 +48790,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationpolicynoncompliancereport?view=graph-rest-beta)
     pub fn get_configuration_policy_non_compliance_report(
         &self,
-        body: &crate::beta::GetConfigurationPolicyNonComplianceReportBody,
+        body: &super::super::GetConfigurationPolicyNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48812,7 +48812,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationpolicynoncompliancesummaryreport?view=graph-rest-beta)
     pub fn get_configuration_policy_non_compliance_summary_report(
         &self,
-        body: &crate::beta::GetConfigurationPolicyNonComplianceSummaryReportBody,
+        body: &super::super::GetConfigurationPolicyNonComplianceSummaryReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48837,7 +48837,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationsettingnoncompliancereport?view=graph-rest-beta)
     pub fn get_configuration_setting_non_compliance_report(
         &self,
-        body: &crate::beta::GetConfigurationSettingNonComplianceReportBody,
+        body: &super::super::GetConfigurationSettingNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48859,7 +48859,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicemanagementintentsettingsreport?view=graph-rest-beta)
     pub fn get_device_management_intent_settings_report(
         &self,
-        body: &crate::beta::GetDeviceManagementIntentSettingsReportBody,
+        body: &super::super::GetDeviceManagementIntentSettingsReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48881,7 +48881,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicenoncompliancereport?view=graph-rest-beta)
     pub fn get_device_non_compliance_report(
         &self,
-        body: &crate::beta::GetDeviceNonComplianceReportBody,
+        body: &super::super::GetDeviceNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48903,7 +48903,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-gethistoricalreport?view=graph-rest-beta)
     pub fn get_historical_report(
         &self,
-        body: &crate::beta::GetHistoricalReportBody,
+        body: &super::super::GetHistoricalReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48925,7 +48925,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancemetadata?view=graph-rest-beta)
     pub fn get_policy_non_compliance_metadata(
         &self,
-        body: &crate::beta::GetPolicyNonComplianceMetadataBody,
+        body: &super::super::GetPolicyNonComplianceMetadataBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48947,7 +48947,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancereport?view=graph-rest-beta)
     pub fn get_policy_non_compliance_report(
         &self,
-        body: &crate::beta::GetPolicyNonComplianceReportBody,
+        body: &super::super::GetPolicyNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48969,7 +48969,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancesummaryreport?view=graph-rest-beta)
     pub fn get_policy_non_compliance_summary_report(
         &self,
-        body: &crate::beta::GetPolicyNonComplianceSummaryReportBody,
+        body: &super::super::GetPolicyNonComplianceSummaryReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -48991,7 +48991,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getreportfilters?view=graph-rest-beta)
     pub fn get_report_filters(
         &self,
-        body: &crate::beta::GetReportFiltersBody,
+        body: &super::super::GetReportFiltersBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -49013,7 +49013,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getsettingnoncompliancereport?view=graph-rest-beta)
     pub fn get_setting_non_compliance_report(
         &self,
-        body: &crate::beta::GetSettingNonComplianceReportBody,
+        body: &super::super::GetSettingNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -49056,8 +49056,8 @@ impl DeviceManagementReportsCachedReportConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementCachedReportConfiguration>,
-        crate::beta::DeviceManagementCachedReportConfiguration,
+        graph_rt::Page<super::super::DeviceManagementCachedReportConfiguration>,
+        super::super::DeviceManagementCachedReportConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -49076,10 +49076,10 @@ impl DeviceManagementReportsCachedReportConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementCachedReportConfiguration,
+        body: &super::super::DeviceManagementCachedReportConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementCachedReportConfiguration,
-        crate::beta::DeviceManagementCachedReportConfiguration,
+        super::super::DeviceManagementCachedReportConfiguration,
+        super::super::DeviceManagementCachedReportConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49125,8 +49125,8 @@ impl DeviceManagementReportsCachedReportConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementCachedReportConfiguration,
-        crate::beta::DeviceManagementCachedReportConfiguration,
+        super::super::DeviceManagementCachedReportConfiguration,
+        super::super::DeviceManagementCachedReportConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49145,10 +49145,10 @@ impl DeviceManagementReportsCachedReportConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementCachedReportConfiguration,
+        body: &super::super::DeviceManagementCachedReportConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementCachedReportConfiguration,
-        crate::beta::DeviceManagementCachedReportConfiguration,
+        super::super::DeviceManagementCachedReportConfiguration,
+        super::super::DeviceManagementCachedReportConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49202,8 +49202,8 @@ impl DeviceManagementReportsExportJobs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementExportJob>,
-        crate::beta::DeviceManagementExportJob,
+        graph_rt::Page<super::super::DeviceManagementExportJob>,
+        super::super::DeviceManagementExportJob,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -49222,10 +49222,10 @@ impl DeviceManagementReportsExportJobs {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementExportJob,
+        body: &super::super::DeviceManagementExportJob,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExportJob,
-        crate::beta::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49269,8 +49269,8 @@ impl DeviceManagementReportsExportJobsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExportJob,
-        crate::beta::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49289,10 +49289,10 @@ impl DeviceManagementReportsExportJobsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementExportJob,
+        body: &super::super::DeviceManagementExportJob,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementExportJob,
-        crate::beta::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49346,8 +49346,8 @@ impl DeviceManagementReportsReportSchedules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementReportSchedule>,
-        crate::beta::DeviceManagementReportSchedule,
+        graph_rt::Page<super::super::DeviceManagementReportSchedule>,
+        super::super::DeviceManagementReportSchedule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -49366,10 +49366,10 @@ impl DeviceManagementReportsReportSchedules {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementReportSchedule,
+        body: &super::super::DeviceManagementReportSchedule,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReportSchedule,
-        crate::beta::DeviceManagementReportSchedule,
+        super::super::DeviceManagementReportSchedule,
+        super::super::DeviceManagementReportSchedule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49413,8 +49413,8 @@ impl DeviceManagementReportsReportSchedulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReportSchedule,
-        crate::beta::DeviceManagementReportSchedule,
+        super::super::DeviceManagementReportSchedule,
+        super::super::DeviceManagementReportSchedule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49433,10 +49433,10 @@ impl DeviceManagementReportsReportSchedulesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementReportSchedule,
+        body: &super::super::DeviceManagementReportSchedule,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReportSchedule,
-        crate::beta::DeviceManagementReportSchedule,
+        super::super::DeviceManagementReportSchedule,
+        super::super::DeviceManagementReportSchedule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49490,8 +49490,8 @@ impl DeviceManagementResourceAccessProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDeviceManagementResourceAccessProfileBase>,
-        crate::beta::DeviceManagementResourceAccessProfileBase,
+        graph_rt::Page<super::super::AnyDeviceManagementResourceAccessProfileBase>,
+        super::super::DeviceManagementResourceAccessProfileBase,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -49510,10 +49510,10 @@ impl DeviceManagementResourceAccessProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::Windows10XscepCertificateProfile,
+        body: &super::super::Windows10XscepCertificateProfile,
     ) -> graph_rt::Request<
-        crate::beta::Windows10XscepCertificateProfile,
-        crate::beta::Windows10XscepCertificateProfile,
+        super::super::Windows10XscepCertificateProfile,
+        super::super::Windows10XscepCertificateProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49533,10 +49533,10 @@ impl DeviceManagementResourceAccessProfiles {
     #[cfg(feature = "device_management")]
     pub fn query_by_platform_type(
         &self,
-        body: &crate::beta::QueryByPlatformTypeBody,
+        body: &super::super::QueryByPlatformTypeBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDeviceManagementResourceAccessProfileBase>,
-        crate::beta::DeviceManagementResourceAccessProfileBase,
+        graph_rt::Page<super::super::AnyDeviceManagementResourceAccessProfileBase>,
+        super::super::DeviceManagementResourceAccessProfileBase,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49580,8 +49580,8 @@ impl DeviceManagementResourceAccessProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementResourceAccessProfileBase,
-        crate::beta::DeviceManagementResourceAccessProfileBase,
+        super::super::AnyDeviceManagementResourceAccessProfileBase,
+        super::super::DeviceManagementResourceAccessProfileBase,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49600,10 +49600,10 @@ impl DeviceManagementResourceAccessProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::Windows10XscepCertificateProfile,
+        body: &super::super::Windows10XscepCertificateProfile,
     ) -> graph_rt::Request<
-        crate::beta::Windows10XscepCertificateProfile,
-        crate::beta::Windows10XscepCertificateProfile,
+        super::super::Windows10XscepCertificateProfile,
+        super::super::Windows10XscepCertificateProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49643,10 +49643,10 @@ impl DeviceManagementResourceAccessProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::ResourceAccessProfilesAssignBody,
+        body: &super::super::ResourceAccessProfilesAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementResourceAccessProfileAssignment>,
-        crate::beta::DeviceManagementResourceAccessProfileAssignment,
+        graph_rt::Page<super::super::DeviceManagementResourceAccessProfileAssignment>,
+        super::super::DeviceManagementResourceAccessProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49688,8 +49688,8 @@ impl DeviceManagementResourceAccessProfilesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementResourceAccessProfileAssignment>,
-        crate::beta::DeviceManagementResourceAccessProfileAssignment,
+        graph_rt::Page<super::super::DeviceManagementResourceAccessProfileAssignment>,
+        super::super::DeviceManagementResourceAccessProfileAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -49708,10 +49708,10 @@ impl DeviceManagementResourceAccessProfilesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementResourceAccessProfileAssignment,
+        body: &super::super::DeviceManagementResourceAccessProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementResourceAccessProfileAssignment,
-        crate::beta::DeviceManagementResourceAccessProfileAssignment,
+        super::super::DeviceManagementResourceAccessProfileAssignment,
+        super::super::DeviceManagementResourceAccessProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49757,8 +49757,8 @@ impl DeviceManagementResourceAccessProfilesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementResourceAccessProfileAssignment,
-        crate::beta::DeviceManagementResourceAccessProfileAssignment,
+        super::super::DeviceManagementResourceAccessProfileAssignment,
+        super::super::DeviceManagementResourceAccessProfileAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49777,10 +49777,10 @@ impl DeviceManagementResourceAccessProfilesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementResourceAccessProfileAssignment,
+        body: &super::super::DeviceManagementResourceAccessProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementResourceAccessProfileAssignment,
-        crate::beta::DeviceManagementResourceAccessProfileAssignment,
+        super::super::DeviceManagementResourceAccessProfileAssignment,
+        super::super::DeviceManagementResourceAccessProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49834,8 +49834,8 @@ impl DeviceManagementResourceOperations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ResourceOperation>,
-        crate::beta::ResourceOperation,
+        graph_rt::Page<super::super::ResourceOperation>,
+        super::super::ResourceOperation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -49854,10 +49854,10 @@ impl DeviceManagementResourceOperations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ResourceOperation,
+        body: &super::super::ResourceOperation,
     ) -> graph_rt::Request<
-        crate::beta::ResourceOperation,
-        crate::beta::ResourceOperation,
+        super::super::ResourceOperation,
+        super::super::ResourceOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49899,8 +49899,8 @@ impl DeviceManagementResourceOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ResourceOperation,
-        crate::beta::ResourceOperation,
+        super::super::ResourceOperation,
+        super::super::ResourceOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49919,10 +49919,10 @@ impl DeviceManagementResourceOperationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ResourceOperation,
+        body: &super::super::ResourceOperation,
     ) -> graph_rt::Request<
-        crate::beta::ResourceOperation,
-        crate::beta::ResourceOperation,
+        super::super::ResourceOperation,
+        super::super::ResourceOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -49996,8 +49996,8 @@ impl DeviceManagementReusablePolicySettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementReusablePolicySetting>,
-        crate::beta::DeviceManagementReusablePolicySetting,
+        graph_rt::Page<super::super::DeviceManagementReusablePolicySetting>,
+        super::super::DeviceManagementReusablePolicySetting,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -50016,10 +50016,10 @@ impl DeviceManagementReusablePolicySettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementReusablePolicySetting,
+        body: &super::super::DeviceManagementReusablePolicySetting,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReusablePolicySetting,
-        crate::beta::DeviceManagementReusablePolicySetting,
+        super::super::DeviceManagementReusablePolicySetting,
+        super::super::DeviceManagementReusablePolicySetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50063,8 +50063,8 @@ impl DeviceManagementReusablePolicySettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReusablePolicySetting,
-        crate::beta::DeviceManagementReusablePolicySetting,
+        super::super::DeviceManagementReusablePolicySetting,
+        super::super::DeviceManagementReusablePolicySetting,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50083,10 +50083,10 @@ impl DeviceManagementReusablePolicySettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementReusablePolicySetting,
+        body: &super::super::DeviceManagementReusablePolicySetting,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReusablePolicySetting,
-        crate::beta::DeviceManagementReusablePolicySetting,
+        super::super::DeviceManagementReusablePolicySetting,
+        super::super::DeviceManagementReusablePolicySetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50127,8 +50127,8 @@ impl DeviceManagementReusablePolicySettingsItem {
     pub fn clone(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementReusablePolicySetting,
-        crate::beta::DeviceManagementReusablePolicySetting,
+        super::super::DeviceManagementReusablePolicySetting,
+        super::super::DeviceManagementReusablePolicySetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50171,8 +50171,8 @@ impl DeviceManagementReusablePolicySettingsItemReferencingConfigurationPolicies 
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationPolicy>,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        graph_rt::Page<super::super::DeviceManagementConfigurationPolicy>,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -50191,10 +50191,10 @@ impl DeviceManagementReusablePolicySettingsItemReferencingConfigurationPolicies 
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationPolicy,
+        body: &super::super::DeviceManagementConfigurationPolicy,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicy,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50240,8 +50240,8 @@ impl DeviceManagementReusablePolicySettingsItemReferencingConfigurationPoliciesI
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicy,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50260,10 +50260,10 @@ impl DeviceManagementReusablePolicySettingsItemReferencingConfigurationPoliciesI
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationPolicy,
+        body: &super::super::DeviceManagementConfigurationPolicy,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicy,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50303,10 +50303,10 @@ impl DeviceManagementReusablePolicySettingsItemReferencingConfigurationPoliciesI
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::ConfigurationPoliciesAssignBody,
+        body: &super::super::ConfigurationPoliciesAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationPolicyAssignment>,
-        crate::beta::DeviceManagementConfigurationPolicyAssignment,
+        graph_rt::Page<super::super::DeviceManagementConfigurationPolicyAssignment>,
+        super::super::DeviceManagementConfigurationPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50326,10 +50326,10 @@ impl DeviceManagementReusablePolicySettingsItemReferencingConfigurationPoliciesI
     #[cfg(feature = "device_management")]
     pub fn create_copy(
         &self,
-        body: &crate::beta::CreateCopyBody,
+        body: &super::super::CreateCopyBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationPolicy,
-        crate::beta::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
+        super::super::DeviceManagementConfigurationPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50364,9 +50364,9 @@ impl DeviceManagementReusableSettings {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+            super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         >,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -50385,10 +50385,10 @@ impl DeviceManagementReusableSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        body: &super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50432,8 +50432,8 @@ impl DeviceManagementReusableSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50452,10 +50452,10 @@ impl DeviceManagementReusableSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        body: &super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
-        crate::beta::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
+        super::super::DeviceManagementConfigurationChoiceSettingCollectionDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50509,8 +50509,8 @@ impl DeviceManagementRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceAndAppManagementRoleAssignment>,
-        crate::beta::DeviceAndAppManagementRoleAssignment,
+        graph_rt::Page<super::super::DeviceAndAppManagementRoleAssignment>,
+        super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -50529,10 +50529,10 @@ impl DeviceManagementRoleAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceAndAppManagementRoleAssignment,
+        body: &super::super::DeviceAndAppManagementRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementRoleAssignment,
-        crate::beta::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50576,8 +50576,8 @@ impl DeviceManagementRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementRoleAssignment,
-        crate::beta::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50596,10 +50596,10 @@ impl DeviceManagementRoleAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceAndAppManagementRoleAssignment,
+        body: &super::super::DeviceAndAppManagementRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementRoleAssignment,
-        crate::beta::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50653,8 +50653,8 @@ impl DeviceManagementRoleDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceAndAppManagementRoleDefinition>,
-        crate::beta::DeviceAndAppManagementRoleDefinition,
+        graph_rt::Page<super::super::DeviceAndAppManagementRoleDefinition>,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -50673,10 +50673,10 @@ impl DeviceManagementRoleDefinitions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::DeviceAndAppManagementRoleDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementRoleDefinition,
-        crate::beta::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50715,8 +50715,8 @@ impl DeviceManagementRoleDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementRoleDefinition,
-        crate::beta::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50735,10 +50735,10 @@ impl DeviceManagementRoleDefinitionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::DeviceAndAppManagementRoleDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementRoleDefinition,
-        crate::beta::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50802,8 +50802,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyRoleAssignment>,
-        crate::beta::RoleAssignment,
+        graph_rt::Page<super::super::AnyRoleAssignment>,
+        super::super::RoleAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -50822,10 +50822,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyRoleAssignment,
+        body: &super::super::AnyRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::AnyRoleAssignment,
-        crate::beta::RoleAssignment,
+        super::super::AnyRoleAssignment,
+        super::super::RoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50871,8 +50871,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyRoleAssignment,
-        crate::beta::RoleAssignment,
+        super::super::AnyRoleAssignment,
+        super::super::RoleAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50891,10 +50891,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyRoleAssignment,
+        body: &super::super::AnyRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::AnyRoleAssignment,
-        crate::beta::RoleAssignment,
+        super::super::AnyRoleAssignment,
+        super::super::RoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -50989,8 +50989,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTag>,
-        crate::beta::RoleScopeTag,
+        graph_rt::Page<super::super::RoleScopeTag>,
+        super::super::RoleScopeTag,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -51009,10 +51009,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::RoleScopeTag,
+        body: &super::super::RoleScopeTag,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTag,
-        crate::beta::RoleScopeTag,
+        super::super::RoleScopeTag,
+        super::super::RoleScopeTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51032,10 +51032,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     #[cfg(feature = "device_management")]
     pub fn get_role_scope_tags_by_id(
         &self,
-        body: &crate::beta::GetRoleScopeTagsByIdBody,
+        body: &super::super::GetRoleScopeTagsByIdBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTag>,
-        crate::beta::RoleScopeTag,
+        graph_rt::Page<super::super::RoleScopeTag>,
+        super::super::RoleScopeTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51101,8 +51101,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTag,
-        crate::beta::RoleScopeTag,
+        super::super::RoleScopeTag,
+        super::super::RoleScopeTag,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51121,10 +51121,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::RoleScopeTag,
+        body: &super::super::RoleScopeTag,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTag,
-        crate::beta::RoleScopeTag,
+        super::super::RoleScopeTag,
+        super::super::RoleScopeTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51164,10 +51164,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::RoleScopeTagsAssignBody,
+        body: &super::super::RoleScopeTagsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTagAutoAssignment>,
-        crate::beta::RoleScopeTagAutoAssignment,
+        graph_rt::Page<super::super::RoleScopeTagAutoAssignment>,
+        super::super::RoleScopeTagAutoAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51211,8 +51211,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTagAutoAssignment>,
-        crate::beta::RoleScopeTagAutoAssignment,
+        graph_rt::Page<super::super::RoleScopeTagAutoAssignment>,
+        super::super::RoleScopeTagAutoAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -51231,10 +51231,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::RoleScopeTagAutoAssignment,
+        body: &super::super::RoleScopeTagAutoAssignment,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTagAutoAssignment,
-        crate::beta::RoleScopeTagAutoAssignment,
+        super::super::RoleScopeTagAutoAssignment,
+        super::super::RoleScopeTagAutoAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51280,8 +51280,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTagAutoAssignment,
-        crate::beta::RoleScopeTagAutoAssignment,
+        super::super::RoleScopeTagAutoAssignment,
+        super::super::RoleScopeTagAutoAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51300,10 +51300,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemDeviceAndAppManagemen
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::RoleScopeTagAutoAssignment,
+        body: &super::super::RoleScopeTagAutoAssignment,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTagAutoAssignment,
-        crate::beta::RoleScopeTagAutoAssignment,
+        super::super::RoleScopeTagAutoAssignment,
+        super::super::RoleScopeTagAutoAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51360,8 +51360,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementRoleDefinition,
-        crate::beta::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51380,10 +51380,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::DeviceAndAppManagementRoleDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementRoleDefinition,
-        crate::beta::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51437,8 +51437,8 @@ impl DeviceManagementRoleScopeTags {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTag>,
-        crate::beta::RoleScopeTag,
+        graph_rt::Page<super::super::RoleScopeTag>,
+        super::super::RoleScopeTag,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -51457,10 +51457,10 @@ impl DeviceManagementRoleScopeTags {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::RoleScopeTag,
+        body: &super::super::RoleScopeTag,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTag,
-        crate::beta::RoleScopeTag,
+        super::super::RoleScopeTag,
+        super::super::RoleScopeTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51480,10 +51480,10 @@ impl DeviceManagementRoleScopeTags {
     #[cfg(feature = "device_management")]
     pub fn get_role_scope_tags_by_id(
         &self,
-        body: &crate::beta::GetRoleScopeTagsByIdBody,
+        body: &super::super::GetRoleScopeTagsByIdBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTag>,
-        crate::beta::RoleScopeTag,
+        graph_rt::Page<super::super::RoleScopeTag>,
+        super::super::RoleScopeTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51542,8 +51542,8 @@ impl DeviceManagementRoleScopeTagsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTag,
-        crate::beta::RoleScopeTag,
+        super::super::RoleScopeTag,
+        super::super::RoleScopeTag,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51562,10 +51562,10 @@ impl DeviceManagementRoleScopeTagsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::RoleScopeTag,
+        body: &super::super::RoleScopeTag,
     ) -> graph_rt::Request<
-        crate::beta::RoleScopeTag,
-        crate::beta::RoleScopeTag,
+        super::super::RoleScopeTag,
+        super::super::RoleScopeTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51605,10 +51605,10 @@ impl DeviceManagementRoleScopeTagsItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::RoleScopeTagsAssignBody,
+        body: &super::super::RoleScopeTagsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RoleScopeTagAutoAssignment>,
-        crate::beta::RoleScopeTagAutoAssignment,
+        graph_rt::Page<super::super::RoleScopeTagAutoAssignment>,
+        super::super::RoleScopeTagAutoAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51642,8 +51642,8 @@ impl DeviceManagementSettingDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAbstractComplexSettingDefinition>,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        graph_rt::Page<super::super::DeviceManagementAbstractComplexSettingDefinition>,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -51662,10 +51662,10 @@ impl DeviceManagementSettingDefinitions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        body: &super::super::DeviceManagementAbstractComplexSettingDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51709,8 +51709,8 @@ impl DeviceManagementSettingDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51729,10 +51729,10 @@ impl DeviceManagementSettingDefinitionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        body: &super::super::DeviceManagementAbstractComplexSettingDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51786,8 +51786,8 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SoftwareUpdateStatusSummary,
-        crate::beta::SoftwareUpdateStatusSummary,
+        super::super::SoftwareUpdateStatusSummary,
+        super::super::SoftwareUpdateStatusSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51806,10 +51806,10 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SoftwareUpdateStatusSummary,
+        body: &super::super::SoftwareUpdateStatusSummary,
     ) -> graph_rt::Request<
-        crate::beta::SoftwareUpdateStatusSummary,
-        crate::beta::SoftwareUpdateStatusSummary,
+        super::super::SoftwareUpdateStatusSummary,
+        super::super::SoftwareUpdateStatusSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51845,8 +51845,8 @@ impl DeviceManagementTelecomExpenseManagementPartners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TelecomExpenseManagementPartner>,
-        crate::beta::TelecomExpenseManagementPartner,
+        graph_rt::Page<super::super::TelecomExpenseManagementPartner>,
+        super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -51865,10 +51865,10 @@ impl DeviceManagementTelecomExpenseManagementPartners {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::TelecomExpenseManagementPartner,
+        body: &super::super::TelecomExpenseManagementPartner,
     ) -> graph_rt::Request<
-        crate::beta::TelecomExpenseManagementPartner,
-        crate::beta::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51914,8 +51914,8 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TelecomExpenseManagementPartner,
-        crate::beta::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51934,10 +51934,10 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TelecomExpenseManagementPartner,
+        body: &super::super::TelecomExpenseManagementPartner,
     ) -> graph_rt::Request<
-        crate::beta::TelecomExpenseManagementPartner,
-        crate::beta::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -51991,8 +51991,8 @@ impl DeviceManagementTemplateSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementConfigurationSettingTemplate>,
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
+        graph_rt::Page<super::super::DeviceManagementConfigurationSettingTemplate>,
+        super::super::DeviceManagementConfigurationSettingTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -52011,10 +52011,10 @@ impl DeviceManagementTemplateSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationSettingTemplate,
+        body: &super::super::DeviceManagementConfigurationSettingTemplate,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52058,8 +52058,8 @@ impl DeviceManagementTemplateSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52078,10 +52078,10 @@ impl DeviceManagementTemplateSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementConfigurationSettingTemplate,
+        body: &super::super::DeviceManagementConfigurationSettingTemplate,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
-        crate::beta::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
+        super::super::DeviceManagementConfigurationSettingTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52135,8 +52135,8 @@ impl DeviceManagementTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDeviceManagementTemplate>,
-        crate::beta::DeviceManagementTemplate,
+        graph_rt::Page<super::super::AnyDeviceManagementTemplate>,
+        super::super::DeviceManagementTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -52155,10 +52155,10 @@ impl DeviceManagementTemplates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDeviceManagementTemplate,
+        body: &super::super::AnyDeviceManagementTemplate,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementTemplate,
-        crate::beta::DeviceManagementTemplate,
+        super::super::AnyDeviceManagementTemplate,
+        super::super::DeviceManagementTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52179,8 +52179,8 @@ impl DeviceManagementTemplates {
     pub fn import_office365_device_configuration_policies(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementIntent>,
-        crate::beta::DeviceManagementIntent,
+        graph_rt::Page<super::super::DeviceManagementIntent>,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52221,8 +52221,8 @@ impl DeviceManagementTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementTemplate,
-        crate::beta::DeviceManagementTemplate,
+        super::super::AnyDeviceManagementTemplate,
+        super::super::DeviceManagementTemplate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52241,10 +52241,10 @@ impl DeviceManagementTemplatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyDeviceManagementTemplate,
+        body: &super::super::AnyDeviceManagementTemplate,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementTemplate,
-        crate::beta::DeviceManagementTemplate,
+        super::super::AnyDeviceManagementTemplate,
+        super::super::DeviceManagementTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52289,7 +52289,7 @@ impl DeviceManagementTemplatesItem {
     pub fn compare(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementSettingComparison>,
+        graph_rt::Page<super::super::DeviceManagementSettingComparison>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -52309,10 +52309,10 @@ impl DeviceManagementTemplatesItem {
     #[cfg(feature = "device_management")]
     pub fn create_instance(
         &self,
-        body: &crate::beta::CreateInstanceBody,
+        body: &super::super::CreateInstanceBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntent,
-        crate::beta::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52362,8 +52362,8 @@ impl DeviceManagementTemplatesItemCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementTemplateSettingCategory>,
-        crate::beta::DeviceManagementTemplateSettingCategory,
+        graph_rt::Page<super::super::DeviceManagementTemplateSettingCategory>,
+        super::super::DeviceManagementTemplateSettingCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -52382,10 +52382,10 @@ impl DeviceManagementTemplatesItemCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementTemplateSettingCategory,
+        body: &super::super::DeviceManagementTemplateSettingCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementTemplateSettingCategory,
-        crate::beta::DeviceManagementTemplateSettingCategory,
+        super::super::DeviceManagementTemplateSettingCategory,
+        super::super::DeviceManagementTemplateSettingCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52429,8 +52429,8 @@ impl DeviceManagementTemplatesItemCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementTemplateSettingCategory,
-        crate::beta::DeviceManagementTemplateSettingCategory,
+        super::super::DeviceManagementTemplateSettingCategory,
+        super::super::DeviceManagementTemplateSettingCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52449,10 +52449,10 @@ impl DeviceManagementTemplatesItemCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementTemplateSettingCategory,
+        body: &super::super::DeviceManagementTemplateSettingCategory,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementTemplateSettingCategory,
-        crate::beta::DeviceManagementTemplateSettingCategory,
+        super::super::DeviceManagementTemplateSettingCategory,
+        super::super::DeviceManagementTemplateSettingCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52524,8 +52524,8 @@ impl DeviceManagementTemplatesItemCategoriesItemRecommendedSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAbstractComplexSettingInstance>,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        graph_rt::Page<super::super::DeviceManagementAbstractComplexSettingInstance>,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -52544,10 +52544,10 @@ impl DeviceManagementTemplatesItemCategoriesItemRecommendedSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        body: &super::super::DeviceManagementAbstractComplexSettingInstance,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52593,8 +52593,8 @@ impl DeviceManagementTemplatesItemCategoriesItemRecommendedSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52613,10 +52613,10 @@ impl DeviceManagementTemplatesItemCategoriesItemRecommendedSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        body: &super::super::DeviceManagementAbstractComplexSettingInstance,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52672,8 +52672,8 @@ impl DeviceManagementTemplatesItemCategoriesItemSettingDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAbstractComplexSettingDefinition>,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        graph_rt::Page<super::super::DeviceManagementAbstractComplexSettingDefinition>,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -52692,10 +52692,10 @@ impl DeviceManagementTemplatesItemCategoriesItemSettingDefinitions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        body: &super::super::DeviceManagementAbstractComplexSettingDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52741,8 +52741,8 @@ impl DeviceManagementTemplatesItemCategoriesItemSettingDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52761,10 +52761,10 @@ impl DeviceManagementTemplatesItemCategoriesItemSettingDefinitionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        body: &super::super::DeviceManagementAbstractComplexSettingDefinition,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
-        crate::beta::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
+        super::super::DeviceManagementAbstractComplexSettingDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52856,8 +52856,8 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateCategoryDeviceStateSum
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SecurityBaselineCategoryStateSummary>,
-        crate::beta::SecurityBaselineCategoryStateSummary,
+        graph_rt::Page<super::super::SecurityBaselineCategoryStateSummary>,
+        super::super::SecurityBaselineCategoryStateSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -52876,10 +52876,10 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateCategoryDeviceStateSum
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SecurityBaselineCategoryStateSummary,
+        body: &super::super::SecurityBaselineCategoryStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::SecurityBaselineCategoryStateSummary,
-        crate::beta::SecurityBaselineCategoryStateSummary,
+        super::super::SecurityBaselineCategoryStateSummary,
+        super::super::SecurityBaselineCategoryStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52925,8 +52925,8 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateCategoryDeviceStateSum
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SecurityBaselineCategoryStateSummary,
-        crate::beta::SecurityBaselineCategoryStateSummary,
+        super::super::SecurityBaselineCategoryStateSummary,
+        super::super::SecurityBaselineCategoryStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -52945,10 +52945,10 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateCategoryDeviceStateSum
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SecurityBaselineCategoryStateSummary,
+        body: &super::super::SecurityBaselineCategoryStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::SecurityBaselineCategoryStateSummary,
-        crate::beta::SecurityBaselineCategoryStateSummary,
+        super::super::SecurityBaselineCategoryStateSummary,
+        super::super::SecurityBaselineCategoryStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53004,8 +53004,8 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateDeviceStateSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnySecurityBaselineStateSummary,
-        crate::beta::SecurityBaselineStateSummary,
+        super::super::AnySecurityBaselineStateSummary,
+        super::super::SecurityBaselineStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53024,10 +53024,10 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateDeviceStateSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnySecurityBaselineStateSummary,
+        body: &super::super::AnySecurityBaselineStateSummary,
     ) -> graph_rt::Request<
-        crate::beta::AnySecurityBaselineStateSummary,
-        crate::beta::SecurityBaselineStateSummary,
+        super::super::AnySecurityBaselineStateSummary,
+        super::super::SecurityBaselineStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53063,8 +53063,8 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateDeviceStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SecurityBaselineDeviceState>,
-        crate::beta::SecurityBaselineDeviceState,
+        graph_rt::Page<super::super::SecurityBaselineDeviceState>,
+        super::super::SecurityBaselineDeviceState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -53083,10 +53083,10 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateDeviceStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::SecurityBaselineDeviceState,
+        body: &super::super::SecurityBaselineDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::SecurityBaselineDeviceState,
-        crate::beta::SecurityBaselineDeviceState,
+        super::super::SecurityBaselineDeviceState,
+        super::super::SecurityBaselineDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53132,8 +53132,8 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateDeviceStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SecurityBaselineDeviceState,
-        crate::beta::SecurityBaselineDeviceState,
+        super::super::SecurityBaselineDeviceState,
+        super::super::SecurityBaselineDeviceState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53152,10 +53152,10 @@ impl DeviceManagementTemplatesItemSecurityBaselineTemplateDeviceStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::SecurityBaselineDeviceState,
+        body: &super::super::SecurityBaselineDeviceState,
     ) -> graph_rt::Request<
-        crate::beta::SecurityBaselineDeviceState,
-        crate::beta::SecurityBaselineDeviceState,
+        super::super::SecurityBaselineDeviceState,
+        super::super::SecurityBaselineDeviceState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53209,8 +53209,8 @@ impl DeviceManagementTemplatesItemMigratableTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDeviceManagementTemplate>,
-        crate::beta::DeviceManagementTemplate,
+        graph_rt::Page<super::super::AnyDeviceManagementTemplate>,
+        super::super::DeviceManagementTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -53229,10 +53229,10 @@ impl DeviceManagementTemplatesItemMigratableTo {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDeviceManagementTemplate,
+        body: &super::super::AnyDeviceManagementTemplate,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementTemplate,
-        crate::beta::DeviceManagementTemplate,
+        super::super::AnyDeviceManagementTemplate,
+        super::super::DeviceManagementTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53253,8 +53253,8 @@ impl DeviceManagementTemplatesItemMigratableTo {
     pub fn import_office365_device_configuration_policies(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementIntent>,
-        crate::beta::DeviceManagementIntent,
+        graph_rt::Page<super::super::DeviceManagementIntent>,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53297,8 +53297,8 @@ impl DeviceManagementTemplatesItemMigratableToItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementTemplate,
-        crate::beta::DeviceManagementTemplate,
+        super::super::AnyDeviceManagementTemplate,
+        super::super::DeviceManagementTemplate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53317,10 +53317,10 @@ impl DeviceManagementTemplatesItemMigratableToItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyDeviceManagementTemplate,
+        body: &super::super::AnyDeviceManagementTemplate,
     ) -> graph_rt::Request<
-        crate::beta::AnyDeviceManagementTemplate,
-        crate::beta::DeviceManagementTemplate,
+        super::super::AnyDeviceManagementTemplate,
+        super::super::DeviceManagementTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53361,7 +53361,7 @@ impl DeviceManagementTemplatesItemMigratableToItem {
     pub fn compare(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementSettingComparison>,
+        graph_rt::Page<super::super::DeviceManagementSettingComparison>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -53381,10 +53381,10 @@ impl DeviceManagementTemplatesItemMigratableToItem {
     #[cfg(feature = "device_management")]
     pub fn create_instance(
         &self,
-        body: &crate::beta::CreateInstanceBody,
+        body: &super::super::CreateInstanceBody,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementIntent,
-        crate::beta::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
+        super::super::DeviceManagementIntent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53418,8 +53418,8 @@ impl DeviceManagementTemplatesItemSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DeviceManagementAbstractComplexSettingInstance>,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        graph_rt::Page<super::super::DeviceManagementAbstractComplexSettingInstance>,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -53438,10 +53438,10 @@ impl DeviceManagementTemplatesItemSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        body: &super::super::DeviceManagementAbstractComplexSettingInstance,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53485,8 +53485,8 @@ impl DeviceManagementTemplatesItemSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53505,10 +53505,10 @@ impl DeviceManagementTemplatesItemSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        body: &super::super::DeviceManagementAbstractComplexSettingInstance,
     ) -> graph_rt::Request<
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
-        crate::beta::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
+        super::super::DeviceManagementAbstractComplexSettingInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53562,8 +53562,8 @@ impl DeviceManagementTermsAndConditions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TermsAndConditions>,
-        crate::beta::TermsAndConditions,
+        graph_rt::Page<super::super::TermsAndConditions>,
+        super::super::TermsAndConditions,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -53582,10 +53582,10 @@ impl DeviceManagementTermsAndConditions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::TermsAndConditions,
+        body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditions,
-        crate::beta::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53629,8 +53629,8 @@ impl DeviceManagementTermsAndConditionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditions,
-        crate::beta::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53649,10 +53649,10 @@ impl DeviceManagementTermsAndConditionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TermsAndConditions,
+        body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditions,
-        crate::beta::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53730,8 +53730,8 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TermsAndConditionsAcceptanceStatus>,
-        crate::beta::TermsAndConditionsAcceptanceStatus,
+        graph_rt::Page<super::super::TermsAndConditionsAcceptanceStatus>,
+        super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -53750,10 +53750,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::TermsAndConditionsAcceptanceStatus,
+        body: &super::super::TermsAndConditionsAcceptanceStatus,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsAcceptanceStatus,
-        crate::beta::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53799,8 +53799,8 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsAcceptanceStatus,
-        crate::beta::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53819,10 +53819,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TermsAndConditionsAcceptanceStatus,
+        body: &super::super::TermsAndConditionsAcceptanceStatus,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsAcceptanceStatus,
-        crate::beta::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53887,8 +53887,8 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditions,
-        crate::beta::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53907,10 +53907,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TermsAndConditions,
+        body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditions,
-        crate::beta::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -53966,8 +53966,8 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TermsAndConditionsAssignment>,
-        crate::beta::TermsAndConditionsAssignment,
+        graph_rt::Page<super::super::TermsAndConditionsAssignment>,
+        super::super::TermsAndConditionsAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -53986,10 +53986,10 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::TermsAndConditionsAssignment,
+        body: &super::super::TermsAndConditionsAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsAssignment,
-        crate::beta::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54035,8 +54035,8 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsAssignment,
-        crate::beta::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54055,10 +54055,10 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TermsAndConditionsAssignment,
+        body: &super::super::TermsAndConditionsAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsAssignment,
-        crate::beta::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54114,8 +54114,8 @@ impl DeviceManagementTermsAndConditionsItemGroupAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TermsAndConditionsGroupAssignment>,
-        crate::beta::TermsAndConditionsGroupAssignment,
+        graph_rt::Page<super::super::TermsAndConditionsGroupAssignment>,
+        super::super::TermsAndConditionsGroupAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -54134,10 +54134,10 @@ impl DeviceManagementTermsAndConditionsItemGroupAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::TermsAndConditionsGroupAssignment,
+        body: &super::super::TermsAndConditionsGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsGroupAssignment,
-        crate::beta::TermsAndConditionsGroupAssignment,
+        super::super::TermsAndConditionsGroupAssignment,
+        super::super::TermsAndConditionsGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54183,8 +54183,8 @@ impl DeviceManagementTermsAndConditionsItemGroupAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsGroupAssignment,
-        crate::beta::TermsAndConditionsGroupAssignment,
+        super::super::TermsAndConditionsGroupAssignment,
+        super::super::TermsAndConditionsGroupAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54203,10 +54203,10 @@ impl DeviceManagementTermsAndConditionsItemGroupAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TermsAndConditionsGroupAssignment,
+        body: &super::super::TermsAndConditionsGroupAssignment,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditionsGroupAssignment,
-        crate::beta::TermsAndConditionsGroupAssignment,
+        super::super::TermsAndConditionsGroupAssignment,
+        super::super::TermsAndConditionsGroupAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54271,8 +54271,8 @@ impl DeviceManagementTermsAndConditionsItemGroupAssignmentsItemTermsAndCondition
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditions,
-        crate::beta::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54291,10 +54291,10 @@ impl DeviceManagementTermsAndConditionsItemGroupAssignmentsItemTermsAndCondition
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TermsAndConditions,
+        body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        crate::beta::TermsAndConditions,
-        crate::beta::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54348,8 +54348,8 @@ impl DeviceManagementTroubleshootingEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppleVppTokenTroubleshootingEvent>,
-        crate::beta::AppleVppTokenTroubleshootingEvent,
+        graph_rt::Page<super::super::AppleVppTokenTroubleshootingEvent>,
+        super::super::AppleVppTokenTroubleshootingEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -54368,10 +54368,10 @@ impl DeviceManagementTroubleshootingEvents {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::AppleVppTokenTroubleshootingEvent,
+        body: &super::super::AppleVppTokenTroubleshootingEvent,
     ) -> graph_rt::Request<
-        crate::beta::AppleVppTokenTroubleshootingEvent,
-        crate::beta::AppleVppTokenTroubleshootingEvent,
+        super::super::AppleVppTokenTroubleshootingEvent,
+        super::super::AppleVppTokenTroubleshootingEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54415,8 +54415,8 @@ impl DeviceManagementTroubleshootingEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AppleVppTokenTroubleshootingEvent,
-        crate::beta::AppleVppTokenTroubleshootingEvent,
+        super::super::AppleVppTokenTroubleshootingEvent,
+        super::super::AppleVppTokenTroubleshootingEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54435,10 +54435,10 @@ impl DeviceManagementTroubleshootingEventsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::AppleVppTokenTroubleshootingEvent,
+        body: &super::super::AppleVppTokenTroubleshootingEvent,
     ) -> graph_rt::Request<
-        crate::beta::AppleVppTokenTroubleshootingEvent,
-        crate::beta::AppleVppTokenTroubleshootingEvent,
+        super::super::AppleVppTokenTroubleshootingEvent,
+        super::super::AppleVppTokenTroubleshootingEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54495,9 +54495,9 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformance {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
+            super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
         >,
-        crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -54516,10 +54516,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformance {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        body: &super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54568,8 +54568,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54588,10 +54588,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceItem 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        body: &super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
+        super::super::UserExperienceAnalyticsAppHealthApplicationPerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54648,9 +54648,9 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceByApp
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+            super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
         >,
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -54669,10 +54669,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceByApp
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        body: &super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54723,8 +54723,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceByApp
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54743,10 +54743,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceByApp
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        body: &super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54803,9 +54803,9 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceByOsV
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+            super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
         >,
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -54824,10 +54824,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceByOsV
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        body: &super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54878,8 +54878,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceByOsV
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54898,10 +54898,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthApplicationPerformanceByOsV
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        body: &super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
-        crate::beta::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
+        super::super::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -54958,9 +54958,9 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDeviceModelPerformance {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+            super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
         >,
-        crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -54979,10 +54979,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDeviceModelPerformance {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        body: &super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55031,8 +55031,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDeviceModelPerformanceItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55051,10 +55051,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDeviceModelPerformanceItem 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        body: &super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
+        super::super::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55110,8 +55110,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDevicePerformance {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance>,
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
+        graph_rt::Page<super::super::UserExperienceAnalyticsAppHealthDevicePerformance>,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -55130,10 +55130,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDevicePerformance {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
+        body: &super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55182,8 +55182,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDevicePerformanceItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55202,10 +55202,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDevicePerformanceItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
+        body: &super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformance,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55262,9 +55262,9 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDevicePerformanceDetails {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+            super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
         >,
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -55283,10 +55283,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        body: &super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55335,8 +55335,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDevicePerformanceDetailsIte
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55355,10 +55355,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthDevicePerformanceDetailsIte
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        body: &super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
-        crate::beta::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
+        super::super::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55415,9 +55415,9 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthOsVersionPerformance {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+            super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
         >,
-        crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -55436,10 +55436,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthOsVersionPerformance {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        body: &super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55488,8 +55488,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthOsVersionPerformanceItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55508,10 +55508,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthOsVersionPerformanceItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        body: &super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
-        crate::beta::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
+        super::super::UserExperienceAnalyticsAppHealthOsVersionPerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55567,8 +55567,8 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55587,10 +55587,10 @@ impl DeviceManagementUserExperienceAnalyticsAppHealthOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsCategory,
+        body: &super::super::UserExperienceAnalyticsCategory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55626,8 +55626,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselines {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsBaseline>,
-        crate::beta::UserExperienceAnalyticsBaseline,
+        graph_rt::Page<super::super::UserExperienceAnalyticsBaseline>,
+        super::super::UserExperienceAnalyticsBaseline,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -55646,10 +55646,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselines {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsBaseline,
+        body: &super::super::UserExperienceAnalyticsBaseline,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsBaseline,
-        crate::beta::UserExperienceAnalyticsBaseline,
+        super::super::UserExperienceAnalyticsBaseline,
+        super::super::UserExperienceAnalyticsBaseline,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55695,8 +55695,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsBaseline,
-        crate::beta::UserExperienceAnalyticsBaseline,
+        super::super::UserExperienceAnalyticsBaseline,
+        super::super::UserExperienceAnalyticsBaseline,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55715,10 +55715,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsBaseline,
+        body: &super::super::UserExperienceAnalyticsBaseline,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsBaseline,
-        crate::beta::UserExperienceAnalyticsBaseline,
+        super::super::UserExperienceAnalyticsBaseline,
+        super::super::UserExperienceAnalyticsBaseline,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55822,8 +55822,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemAppHealthMetrics {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55842,10 +55842,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemAppHealthMetrics {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsCategory,
+        body: &super::super::UserExperienceAnalyticsCategory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55881,8 +55881,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemBestPracticesMetrics {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55901,10 +55901,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemBestPracticesMetrics {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsCategory,
+        body: &super::super::UserExperienceAnalyticsCategory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55940,8 +55940,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemDeviceBootPerformanceMe
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -55960,10 +55960,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemDeviceBootPerformanceMe
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsCategory,
+        body: &super::super::UserExperienceAnalyticsCategory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56007,8 +56007,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemDeviceBootPerformanceMe
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsMetric>,
-        crate::beta::UserExperienceAnalyticsMetric,
+        graph_rt::Page<super::super::UserExperienceAnalyticsMetric>,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -56027,10 +56027,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemDeviceBootPerformanceMe
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56076,8 +56076,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemDeviceBootPerformanceMe
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56096,10 +56096,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemDeviceBootPerformanceMe
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56155,8 +56155,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemRebootAnalyticsMetrics 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56175,10 +56175,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemRebootAnalyticsMetrics 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsCategory,
+        body: &super::super::UserExperienceAnalyticsCategory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56214,8 +56214,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemResourcePerformanceMetr
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56234,10 +56234,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemResourcePerformanceMetr
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsCategory,
+        body: &super::super::UserExperienceAnalyticsCategory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56273,8 +56273,8 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemWorkFromAnywhereMetrics
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56293,10 +56293,10 @@ impl DeviceManagementUserExperienceAnalyticsBaselinesItemWorkFromAnywhereMetrics
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsCategory,
+        body: &super::super::UserExperienceAnalyticsCategory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56353,8 +56353,8 @@ impl DeviceManagementUserExperienceAnalyticsCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56373,10 +56373,10 @@ impl DeviceManagementUserExperienceAnalyticsCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsCategory,
+        body: &super::super::UserExperienceAnalyticsCategory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsCategory,
-        crate::beta::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
+        super::super::UserExperienceAnalyticsCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56412,8 +56412,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceMetricHistory {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsMetricHistory>,
-        crate::beta::UserExperienceAnalyticsMetricHistory,
+        graph_rt::Page<super::super::UserExperienceAnalyticsMetricHistory>,
+        super::super::UserExperienceAnalyticsMetricHistory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -56432,10 +56432,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceMetricHistory {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetricHistory,
+        body: &super::super::UserExperienceAnalyticsMetricHistory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetricHistory,
-        crate::beta::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56481,8 +56481,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceMetricHistoryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetricHistory,
-        crate::beta::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56501,10 +56501,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceMetricHistoryItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetricHistory,
+        body: &super::super::UserExperienceAnalyticsMetricHistory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetricHistory,
-        crate::beta::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56560,8 +56560,8 @@ impl DeviceManagementUserExperienceAnalyticsDevicePerformance {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsDevicePerformance>,
-        crate::beta::UserExperienceAnalyticsDevicePerformance,
+        graph_rt::Page<super::super::UserExperienceAnalyticsDevicePerformance>,
+        super::super::UserExperienceAnalyticsDevicePerformance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -56580,10 +56580,10 @@ impl DeviceManagementUserExperienceAnalyticsDevicePerformance {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDevicePerformance,
+        body: &super::super::UserExperienceAnalyticsDevicePerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDevicePerformance,
-        crate::beta::UserExperienceAnalyticsDevicePerformance,
+        super::super::UserExperienceAnalyticsDevicePerformance,
+        super::super::UserExperienceAnalyticsDevicePerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56604,8 +56604,8 @@ impl DeviceManagementUserExperienceAnalyticsDevicePerformance {
     pub fn summarize_device_performance_devices(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsDevicePerformance>,
-        crate::beta::UserExperienceAnalyticsDevicePerformance,
+        graph_rt::Page<super::super::UserExperienceAnalyticsDevicePerformance>,
+        super::super::UserExperienceAnalyticsDevicePerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56650,8 +56650,8 @@ impl DeviceManagementUserExperienceAnalyticsDevicePerformanceItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDevicePerformance,
-        crate::beta::UserExperienceAnalyticsDevicePerformance,
+        super::super::UserExperienceAnalyticsDevicePerformance,
+        super::super::UserExperienceAnalyticsDevicePerformance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56670,10 +56670,10 @@ impl DeviceManagementUserExperienceAnalyticsDevicePerformanceItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDevicePerformance,
+        body: &super::super::UserExperienceAnalyticsDevicePerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDevicePerformance,
-        crate::beta::UserExperienceAnalyticsDevicePerformance,
+        super::super::UserExperienceAnalyticsDevicePerformance,
+        super::super::UserExperienceAnalyticsDevicePerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56729,8 +56729,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceScores {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsDeviceScores>,
-        crate::beta::UserExperienceAnalyticsDeviceScores,
+        graph_rt::Page<super::super::UserExperienceAnalyticsDeviceScores>,
+        super::super::UserExperienceAnalyticsDeviceScores,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -56749,10 +56749,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceScores {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceScores,
+        body: &super::super::UserExperienceAnalyticsDeviceScores,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceScores,
-        crate::beta::UserExperienceAnalyticsDeviceScores,
+        super::super::UserExperienceAnalyticsDeviceScores,
+        super::super::UserExperienceAnalyticsDeviceScores,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56798,8 +56798,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceScoresItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceScores,
-        crate::beta::UserExperienceAnalyticsDeviceScores,
+        super::super::UserExperienceAnalyticsDeviceScores,
+        super::super::UserExperienceAnalyticsDeviceScores,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56818,10 +56818,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceScoresItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceScores,
+        body: &super::super::UserExperienceAnalyticsDeviceScores,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceScores,
-        crate::beta::UserExperienceAnalyticsDeviceScores,
+        super::super::UserExperienceAnalyticsDeviceScores,
+        super::super::UserExperienceAnalyticsDeviceScores,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56877,8 +56877,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupHistory {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsDeviceStartupHistory>,
-        crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
+        graph_rt::Page<super::super::UserExperienceAnalyticsDeviceStartupHistory>,
+        super::super::UserExperienceAnalyticsDeviceStartupHistory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -56897,10 +56897,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupHistory {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
+        body: &super::super::UserExperienceAnalyticsDeviceStartupHistory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
-        crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
+        super::super::UserExperienceAnalyticsDeviceStartupHistory,
+        super::super::UserExperienceAnalyticsDeviceStartupHistory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56946,8 +56946,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupHistoryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
-        crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
+        super::super::UserExperienceAnalyticsDeviceStartupHistory,
+        super::super::UserExperienceAnalyticsDeviceStartupHistory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -56966,10 +56966,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupHistoryItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
+        body: &super::super::UserExperienceAnalyticsDeviceStartupHistory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
-        crate::beta::UserExperienceAnalyticsDeviceStartupHistory,
+        super::super::UserExperienceAnalyticsDeviceStartupHistory,
+        super::super::UserExperienceAnalyticsDeviceStartupHistory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57026,9 +57026,9 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupProcessPerformance {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+            super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
         >,
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -57047,10 +57047,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupProcessPerformance {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        body: &super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57099,8 +57099,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupProcessPerformanceItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57119,10 +57119,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupProcessPerformanceItem 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        body: &super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
+        super::super::UserExperienceAnalyticsDeviceStartupProcessPerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57178,8 +57178,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupProcesses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsDeviceStartupProcess>,
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
+        graph_rt::Page<super::super::UserExperienceAnalyticsDeviceStartupProcess>,
+        super::super::UserExperienceAnalyticsDeviceStartupProcess,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -57198,10 +57198,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupProcesses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
+        body: &super::super::UserExperienceAnalyticsDeviceStartupProcess,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
+        super::super::UserExperienceAnalyticsDeviceStartupProcess,
+        super::super::UserExperienceAnalyticsDeviceStartupProcess,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57247,8 +57247,8 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupProcessesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
+        super::super::UserExperienceAnalyticsDeviceStartupProcess,
+        super::super::UserExperienceAnalyticsDeviceStartupProcess,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57267,10 +57267,10 @@ impl DeviceManagementUserExperienceAnalyticsDeviceStartupProcessesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
+        body: &super::super::UserExperienceAnalyticsDeviceStartupProcess,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
-        crate::beta::UserExperienceAnalyticsDeviceStartupProcess,
+        super::super::UserExperienceAnalyticsDeviceStartupProcess,
+        super::super::UserExperienceAnalyticsDeviceStartupProcess,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57326,8 +57326,8 @@ impl DeviceManagementUserExperienceAnalyticsDevicesWithoutCloudIdentity {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity>,
-        crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        graph_rt::Page<super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity>,
+        super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -57346,10 +57346,10 @@ impl DeviceManagementUserExperienceAnalyticsDevicesWithoutCloudIdentity {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        body: &super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
-        crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57398,8 +57398,8 @@ impl DeviceManagementUserExperienceAnalyticsDevicesWithoutCloudIdentityItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
-        crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57418,10 +57418,10 @@ impl DeviceManagementUserExperienceAnalyticsDevicesWithoutCloudIdentityItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        body: &super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
-        crate::beta::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
+        super::super::UserExperienceAnalyticsDeviceWithoutCloudIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57477,8 +57477,8 @@ impl DeviceManagementUserExperienceAnalyticsImpactingProcess {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsImpactingProcess>,
-        crate::beta::UserExperienceAnalyticsImpactingProcess,
+        graph_rt::Page<super::super::UserExperienceAnalyticsImpactingProcess>,
+        super::super::UserExperienceAnalyticsImpactingProcess,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -57497,10 +57497,10 @@ impl DeviceManagementUserExperienceAnalyticsImpactingProcess {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsImpactingProcess,
+        body: &super::super::UserExperienceAnalyticsImpactingProcess,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsImpactingProcess,
-        crate::beta::UserExperienceAnalyticsImpactingProcess,
+        super::super::UserExperienceAnalyticsImpactingProcess,
+        super::super::UserExperienceAnalyticsImpactingProcess,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57546,8 +57546,8 @@ impl DeviceManagementUserExperienceAnalyticsImpactingProcessItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsImpactingProcess,
-        crate::beta::UserExperienceAnalyticsImpactingProcess,
+        super::super::UserExperienceAnalyticsImpactingProcess,
+        super::super::UserExperienceAnalyticsImpactingProcess,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57566,10 +57566,10 @@ impl DeviceManagementUserExperienceAnalyticsImpactingProcessItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsImpactingProcess,
+        body: &super::super::UserExperienceAnalyticsImpactingProcess,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsImpactingProcess,
-        crate::beta::UserExperienceAnalyticsImpactingProcess,
+        super::super::UserExperienceAnalyticsImpactingProcess,
+        super::super::UserExperienceAnalyticsImpactingProcess,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57625,8 +57625,8 @@ impl DeviceManagementUserExperienceAnalyticsMetricHistory {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsMetricHistory>,
-        crate::beta::UserExperienceAnalyticsMetricHistory,
+        graph_rt::Page<super::super::UserExperienceAnalyticsMetricHistory>,
+        super::super::UserExperienceAnalyticsMetricHistory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -57645,10 +57645,10 @@ impl DeviceManagementUserExperienceAnalyticsMetricHistory {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetricHistory,
+        body: &super::super::UserExperienceAnalyticsMetricHistory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetricHistory,
-        crate::beta::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57694,8 +57694,8 @@ impl DeviceManagementUserExperienceAnalyticsMetricHistoryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetricHistory,
-        crate::beta::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57714,10 +57714,10 @@ impl DeviceManagementUserExperienceAnalyticsMetricHistoryItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetricHistory,
+        body: &super::super::UserExperienceAnalyticsMetricHistory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetricHistory,
-        crate::beta::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
+        super::super::UserExperienceAnalyticsMetricHistory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57782,8 +57782,8 @@ impl DeviceManagementUserExperienceAnalyticsMetricHistoryItemUserExperienceAnaly
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57802,10 +57802,10 @@ impl DeviceManagementUserExperienceAnalyticsMetricHistoryItemUserExperienceAnaly
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57861,8 +57861,8 @@ impl DeviceManagementUserExperienceAnalyticsNotAutopilotReadyDevice {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice>,
-        crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        graph_rt::Page<super::super::UserExperienceAnalyticsNotAutopilotReadyDevice>,
+        super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -57881,10 +57881,10 @@ impl DeviceManagementUserExperienceAnalyticsNotAutopilotReadyDevice {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        body: &super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
-        crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57930,8 +57930,8 @@ impl DeviceManagementUserExperienceAnalyticsNotAutopilotReadyDeviceItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
-        crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -57950,10 +57950,10 @@ impl DeviceManagementUserExperienceAnalyticsNotAutopilotReadyDeviceItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        body: &super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
-        crate::beta::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
+        super::super::UserExperienceAnalyticsNotAutopilotReadyDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58007,8 +58007,8 @@ impl DeviceManagementUserExperienceAnalyticsOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsOverview,
-        crate::beta::UserExperienceAnalyticsOverview,
+        super::super::UserExperienceAnalyticsOverview,
+        super::super::UserExperienceAnalyticsOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58027,10 +58027,10 @@ impl DeviceManagementUserExperienceAnalyticsOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsOverview,
+        body: &super::super::UserExperienceAnalyticsOverview,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsOverview,
-        crate::beta::UserExperienceAnalyticsOverview,
+        super::super::UserExperienceAnalyticsOverview,
+        super::super::UserExperienceAnalyticsOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58066,8 +58066,8 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsRegressionSummary,
-        crate::beta::UserExperienceAnalyticsRegressionSummary,
+        super::super::UserExperienceAnalyticsRegressionSummary,
+        super::super::UserExperienceAnalyticsRegressionSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58086,10 +58086,10 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsRegressionSummary,
+        body: &super::super::UserExperienceAnalyticsRegressionSummary,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsRegressionSummary,
-        crate::beta::UserExperienceAnalyticsRegressionSummary,
+        super::super::UserExperienceAnalyticsRegressionSummary,
+        super::super::UserExperienceAnalyticsRegressionSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58134,8 +58134,8 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummary {
     pub fn summarize_device_regression_performance(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsRegressionSummary,
-        crate::beta::UserExperienceAnalyticsRegressionSummary,
+        super::super::UserExperienceAnalyticsRegressionSummary,
+        super::super::UserExperienceAnalyticsRegressionSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58170,8 +58170,8 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryManufacturerRegress
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsMetric>,
-        crate::beta::UserExperienceAnalyticsMetric,
+        graph_rt::Page<super::super::UserExperienceAnalyticsMetric>,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -58190,10 +58190,10 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryManufacturerRegress
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58239,8 +58239,8 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryManufacturerRegress
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58259,10 +58259,10 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryManufacturerRegress
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58318,8 +58318,8 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryModelRegression {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsMetric>,
-        crate::beta::UserExperienceAnalyticsMetric,
+        graph_rt::Page<super::super::UserExperienceAnalyticsMetric>,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -58338,10 +58338,10 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryModelRegression {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58387,8 +58387,8 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryModelRegressionItem
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58407,10 +58407,10 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryModelRegressionItem
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58466,8 +58466,8 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryOperatingSystemRegr
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsMetric>,
-        crate::beta::UserExperienceAnalyticsMetric,
+        graph_rt::Page<super::super::UserExperienceAnalyticsMetric>,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -58486,10 +58486,10 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryOperatingSystemRegr
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58535,8 +58535,8 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryOperatingSystemRegr
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58555,10 +58555,10 @@ impl DeviceManagementUserExperienceAnalyticsRegressionSummaryOperatingSystemRegr
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsMetric,
+        body: &super::super::UserExperienceAnalyticsMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsMetric,
-        crate::beta::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
+        super::super::UserExperienceAnalyticsMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58614,8 +58614,8 @@ impl DeviceManagementUserExperienceAnalyticsRemoteConnection {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsRemoteConnection>,
-        crate::beta::UserExperienceAnalyticsRemoteConnection,
+        graph_rt::Page<super::super::UserExperienceAnalyticsRemoteConnection>,
+        super::super::UserExperienceAnalyticsRemoteConnection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -58634,10 +58634,10 @@ impl DeviceManagementUserExperienceAnalyticsRemoteConnection {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsRemoteConnection,
+        body: &super::super::UserExperienceAnalyticsRemoteConnection,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsRemoteConnection,
-        crate::beta::UserExperienceAnalyticsRemoteConnection,
+        super::super::UserExperienceAnalyticsRemoteConnection,
+        super::super::UserExperienceAnalyticsRemoteConnection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58658,8 +58658,8 @@ impl DeviceManagementUserExperienceAnalyticsRemoteConnection {
     pub fn summarize_device_remote_connection(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsRemoteConnection>,
-        crate::beta::UserExperienceAnalyticsRemoteConnection,
+        graph_rt::Page<super::super::UserExperienceAnalyticsRemoteConnection>,
+        super::super::UserExperienceAnalyticsRemoteConnection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58704,8 +58704,8 @@ impl DeviceManagementUserExperienceAnalyticsRemoteConnectionItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsRemoteConnection,
-        crate::beta::UserExperienceAnalyticsRemoteConnection,
+        super::super::UserExperienceAnalyticsRemoteConnection,
+        super::super::UserExperienceAnalyticsRemoteConnection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58724,10 +58724,10 @@ impl DeviceManagementUserExperienceAnalyticsRemoteConnectionItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsRemoteConnection,
+        body: &super::super::UserExperienceAnalyticsRemoteConnection,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsRemoteConnection,
-        crate::beta::UserExperienceAnalyticsRemoteConnection,
+        super::super::UserExperienceAnalyticsRemoteConnection,
+        super::super::UserExperienceAnalyticsRemoteConnection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58783,8 +58783,8 @@ impl DeviceManagementUserExperienceAnalyticsResourcePerformance {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsResourcePerformance>,
-        crate::beta::UserExperienceAnalyticsResourcePerformance,
+        graph_rt::Page<super::super::UserExperienceAnalyticsResourcePerformance>,
+        super::super::UserExperienceAnalyticsResourcePerformance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -58803,10 +58803,10 @@ impl DeviceManagementUserExperienceAnalyticsResourcePerformance {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsResourcePerformance,
+        body: &super::super::UserExperienceAnalyticsResourcePerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsResourcePerformance,
-        crate::beta::UserExperienceAnalyticsResourcePerformance,
+        super::super::UserExperienceAnalyticsResourcePerformance,
+        super::super::UserExperienceAnalyticsResourcePerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58827,8 +58827,8 @@ impl DeviceManagementUserExperienceAnalyticsResourcePerformance {
     pub fn summarize_device_resource_performance(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsResourcePerformance>,
-        crate::beta::UserExperienceAnalyticsResourcePerformance,
+        graph_rt::Page<super::super::UserExperienceAnalyticsResourcePerformance>,
+        super::super::UserExperienceAnalyticsResourcePerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58873,8 +58873,8 @@ impl DeviceManagementUserExperienceAnalyticsResourcePerformanceItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsResourcePerformance,
-        crate::beta::UserExperienceAnalyticsResourcePerformance,
+        super::super::UserExperienceAnalyticsResourcePerformance,
+        super::super::UserExperienceAnalyticsResourcePerformance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58893,10 +58893,10 @@ impl DeviceManagementUserExperienceAnalyticsResourcePerformanceItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsResourcePerformance,
+        body: &super::super::UserExperienceAnalyticsResourcePerformance,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsResourcePerformance,
-        crate::beta::UserExperienceAnalyticsResourcePerformance,
+        super::super::UserExperienceAnalyticsResourcePerformance,
+        super::super::UserExperienceAnalyticsResourcePerformance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58952,8 +58952,8 @@ impl DeviceManagementUserExperienceAnalyticsScoreHistory {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsScoreHistory>,
-        crate::beta::UserExperienceAnalyticsScoreHistory,
+        graph_rt::Page<super::super::UserExperienceAnalyticsScoreHistory>,
+        super::super::UserExperienceAnalyticsScoreHistory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -58972,10 +58972,10 @@ impl DeviceManagementUserExperienceAnalyticsScoreHistory {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsScoreHistory,
+        body: &super::super::UserExperienceAnalyticsScoreHistory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsScoreHistory,
-        crate::beta::UserExperienceAnalyticsScoreHistory,
+        super::super::UserExperienceAnalyticsScoreHistory,
+        super::super::UserExperienceAnalyticsScoreHistory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59021,8 +59021,8 @@ impl DeviceManagementUserExperienceAnalyticsScoreHistoryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsScoreHistory,
-        crate::beta::UserExperienceAnalyticsScoreHistory,
+        super::super::UserExperienceAnalyticsScoreHistory,
+        super::super::UserExperienceAnalyticsScoreHistory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59041,10 +59041,10 @@ impl DeviceManagementUserExperienceAnalyticsScoreHistoryItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsScoreHistory,
+        body: &super::super::UserExperienceAnalyticsScoreHistory,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsScoreHistory,
-        crate::beta::UserExperienceAnalyticsScoreHistory,
+        super::super::UserExperienceAnalyticsScoreHistory,
+        super::super::UserExperienceAnalyticsScoreHistory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59100,8 +59100,8 @@ impl DeviceManagementUserExperienceAnalyticsWorkFromAnywhereMetrics {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric>,
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        graph_rt::Page<super::super::UserExperienceAnalyticsWorkFromAnywhereMetric>,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -59120,10 +59120,10 @@ impl DeviceManagementUserExperienceAnalyticsWorkFromAnywhereMetrics {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        body: &super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59169,8 +59169,8 @@ impl DeviceManagementUserExperienceAnalyticsWorkFromAnywhereMetricsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59189,10 +59189,10 @@ impl DeviceManagementUserExperienceAnalyticsWorkFromAnywhereMetricsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        body: &super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereMetric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59256,8 +59256,8 @@ impl DeviceManagementUserExperienceAnalyticsWorkFromAnywhereMetricsItemMetricDev
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice>,
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        graph_rt::Page<super::super::UserExperienceAnalyticsWorkFromAnywhereDevice>,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -59276,10 +59276,10 @@ impl DeviceManagementUserExperienceAnalyticsWorkFromAnywhereMetricsItemMetricDev
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        body: &super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59325,8 +59325,8 @@ impl DeviceManagementUserExperienceAnalyticsWorkFromAnywhereMetricsItemMetricDev
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59345,10 +59345,10 @@ impl DeviceManagementUserExperienceAnalyticsWorkFromAnywhereMetricsItemMetricDev
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        body: &super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
     ) -> graph_rt::Request<
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
-        crate::beta::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
+        super::super::UserExperienceAnalyticsWorkFromAnywhereDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59402,8 +59402,8 @@ impl DeviceManagementUserPfxCertificates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserPfxCertificate>,
-        crate::beta::UserPfxCertificate,
+        graph_rt::Page<super::super::UserPfxCertificate>,
+        super::super::UserPfxCertificate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -59422,10 +59422,10 @@ impl DeviceManagementUserPfxCertificates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::UserPfxCertificate,
+        body: &super::super::UserPfxCertificate,
     ) -> graph_rt::Request<
-        crate::beta::UserPfxCertificate,
-        crate::beta::UserPfxCertificate,
+        super::super::UserPfxCertificate,
+        super::super::UserPfxCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59469,8 +59469,8 @@ impl DeviceManagementUserPfxCertificatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserPfxCertificate,
-        crate::beta::UserPfxCertificate,
+        super::super::UserPfxCertificate,
+        super::super::UserPfxCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59489,10 +59489,10 @@ impl DeviceManagementUserPfxCertificatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::UserPfxCertificate,
+        body: &super::super::UserPfxCertificate,
     ) -> graph_rt::Request<
-        crate::beta::UserPfxCertificate,
-        crate::beta::UserPfxCertificate,
+        super::super::UserPfxCertificate,
+        super::super::UserPfxCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59611,8 +59611,8 @@ impl DeviceManagementVirtualEndpointAuditEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcAuditEvent>,
-        crate::beta::CloudPcAuditEvent,
+        graph_rt::Page<super::super::CloudPcAuditEvent>,
+        super::super::CloudPcAuditEvent,
         graph_rt::Options<false, false, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59668,8 +59668,8 @@ impl DeviceManagementVirtualEndpointAuditEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcAuditEvent,
-        crate::beta::CloudPcAuditEvent,
+        super::super::CloudPcAuditEvent,
+        super::super::CloudPcAuditEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59701,8 +59701,8 @@ impl DeviceManagementVirtualEndpointCloudPCs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPc>,
-        crate::beta::CloudPc,
+        graph_rt::Page<super::super::CloudPc>,
+        super::super::CloudPc,
         graph_rt::Options<true, false, true, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -59738,8 +59738,8 @@ impl DeviceManagementVirtualEndpointCloudPCsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPc,
-        crate::beta::CloudPc,
+        super::super::CloudPc,
+        super::super::CloudPc,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59792,8 +59792,8 @@ impl DeviceManagementVirtualEndpointDeviceImages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcDeviceImage>,
-        crate::beta::CloudPcDeviceImage,
+        graph_rt::Page<super::super::CloudPcDeviceImage>,
+        super::super::CloudPcDeviceImage,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59812,10 +59812,10 @@ impl DeviceManagementVirtualEndpointDeviceImages {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::CloudPcDeviceImage,
+        body: &super::super::CloudPcDeviceImage,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcDeviceImage,
-        crate::beta::CloudPcDeviceImage,
+        super::super::CloudPcDeviceImage,
+        super::super::CloudPcDeviceImage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59836,7 +59836,7 @@ impl DeviceManagementVirtualEndpointDeviceImages {
     pub fn get_source_images(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcSourceDeviceImage>,
+        graph_rt::Page<super::super::CloudPcSourceDeviceImage>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -59879,8 +59879,8 @@ impl DeviceManagementVirtualEndpointDeviceImagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcDeviceImage,
-        crate::beta::CloudPcDeviceImage,
+        super::super::CloudPcDeviceImage,
+        super::super::CloudPcDeviceImage,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59955,8 +59955,8 @@ impl DeviceManagementVirtualEndpointOnPremisesConnections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcOnPremisesConnection>,
-        crate::beta::CloudPcOnPremisesConnection,
+        graph_rt::Page<super::super::CloudPcOnPremisesConnection>,
+        super::super::CloudPcOnPremisesConnection,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -59975,10 +59975,10 @@ impl DeviceManagementVirtualEndpointOnPremisesConnections {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::CloudPcOnPremisesConnection,
+        body: &super::super::CloudPcOnPremisesConnection,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcOnPremisesConnection,
-        crate::beta::CloudPcOnPremisesConnection,
+        super::super::CloudPcOnPremisesConnection,
+        super::super::CloudPcOnPremisesConnection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60022,8 +60022,8 @@ impl DeviceManagementVirtualEndpointOnPremisesConnectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcOnPremisesConnection,
-        crate::beta::CloudPcOnPremisesConnection,
+        super::super::CloudPcOnPremisesConnection,
+        super::super::CloudPcOnPremisesConnection,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60042,10 +60042,10 @@ impl DeviceManagementVirtualEndpointOnPremisesConnectionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::CloudPcOnPremisesConnection,
+        body: &super::super::CloudPcOnPremisesConnection,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcOnPremisesConnection,
-        crate::beta::CloudPcOnPremisesConnection,
+        super::super::CloudPcOnPremisesConnection,
+        super::super::CloudPcOnPremisesConnection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60126,7 +60126,7 @@ impl DeviceManagementVirtualEndpointOnPremisesConnectionsItemUpdateAdDomainPassw
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/cloudpconpremisesconnection-updateaddomainpassword?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::CloudPcOnPremisesConnectionUpdateAdDomainPasswordBody,
+        body: &super::super::CloudPcOnPremisesConnectionUpdateAdDomainPasswordBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -60165,8 +60165,8 @@ impl DeviceManagementVirtualEndpointProvisioningPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcProvisioningPolicy>,
-        crate::beta::CloudPcProvisioningPolicy,
+        graph_rt::Page<super::super::CloudPcProvisioningPolicy>,
+        super::super::CloudPcProvisioningPolicy,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60185,10 +60185,10 @@ impl DeviceManagementVirtualEndpointProvisioningPolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::CloudPcProvisioningPolicy,
+        body: &super::super::CloudPcProvisioningPolicy,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcProvisioningPolicy,
-        crate::beta::CloudPcProvisioningPolicy,
+        super::super::CloudPcProvisioningPolicy,
+        super::super::CloudPcProvisioningPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60232,8 +60232,8 @@ impl DeviceManagementVirtualEndpointProvisioningPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcProvisioningPolicy,
-        crate::beta::CloudPcProvisioningPolicy,
+        super::super::CloudPcProvisioningPolicy,
+        super::super::CloudPcProvisioningPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60252,10 +60252,10 @@ impl DeviceManagementVirtualEndpointProvisioningPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::CloudPcProvisioningPolicy,
+        body: &super::super::CloudPcProvisioningPolicy,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcProvisioningPolicy,
-        crate::beta::CloudPcProvisioningPolicy,
+        super::super::CloudPcProvisioningPolicy,
+        super::super::CloudPcProvisioningPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60295,7 +60295,7 @@ impl DeviceManagementVirtualEndpointProvisioningPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::CloudPcProvisioningPolicyAssignment,
+        body: &super::super::CloudPcProvisioningPolicyAssignment,
     ) -> graph_rt::Request<
         (),
         (),
@@ -60332,8 +60332,8 @@ impl DeviceManagementVirtualEndpointUserSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcUserSetting>,
-        crate::beta::CloudPcUserSetting,
+        graph_rt::Page<super::super::CloudPcUserSetting>,
+        super::super::CloudPcUserSetting,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60352,10 +60352,10 @@ impl DeviceManagementVirtualEndpointUserSettings {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::CloudPcUserSetting,
+        body: &super::super::CloudPcUserSetting,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcUserSetting,
-        crate::beta::CloudPcUserSetting,
+        super::super::CloudPcUserSetting,
+        super::super::CloudPcUserSetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60393,8 +60393,8 @@ impl DeviceManagementVirtualEndpointUserSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcUserSetting,
-        crate::beta::CloudPcUserSetting,
+        super::super::CloudPcUserSetting,
+        super::super::CloudPcUserSetting,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60433,7 +60433,7 @@ impl DeviceManagementVirtualEndpointUserSettingsItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::CloudPcUserSettingAssignment,
+        body: &super::super::CloudPcUserSettingAssignment,
     ) -> graph_rt::Request<
         (),
         (),
@@ -60472,8 +60472,8 @@ impl DeviceManagementWindowsAutopilotDeploymentProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile>,
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        graph_rt::Page<super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile>,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60492,10 +60492,10 @@ impl DeviceManagementWindowsAutopilotDeploymentProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        body: &super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
     ) -> graph_rt::Request<
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60515,9 +60515,9 @@ impl DeviceManagementWindowsAutopilotDeploymentProfiles {
     #[cfg(feature = "device_management")]
     pub fn has_payload_links(
         &self,
-        body: &crate::beta::HasPayloadLinksBody,
+        body: &super::super::HasPayloadLinksBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HasPayloadLinkResultItem>,
+        graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -60564,8 +60564,8 @@ impl DeviceManagementWindowsAutopilotDeploymentProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60584,10 +60584,10 @@ impl DeviceManagementWindowsAutopilotDeploymentProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        body: &super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
     ) -> graph_rt::Request<
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60626,7 +60626,7 @@ impl DeviceManagementWindowsAutopilotDeploymentProfilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-windowsautopilotdeploymentprofile-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::WindowsAutopilotDeploymentProfilesAssignBody,
+        body: &super::super::WindowsAutopilotDeploymentProfilesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -60665,8 +60665,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsAutopilotDeviceIdentity>,
-        crate::beta::WindowsAutopilotDeviceIdentity,
+        graph_rt::Page<super::super::WindowsAutopilotDeviceIdentity>,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60685,10 +60685,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsAutopilotDeviceIdentity,
+        body: &super::super::WindowsAutopilotDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotDeviceIdentity,
-        crate::beta::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60733,8 +60733,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotDeviceIdentity,
-        crate::beta::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60772,7 +60772,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-assignresourceaccounttodevice?view=graph-rest-beta)
     pub fn assign_resource_account_to_device(
         &self,
-        body: &crate::beta::AssignResourceAccountToDeviceBody,
+        body: &super::super::AssignResourceAccountToDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -60794,7 +60794,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-assignusertodevice?view=graph-rest-beta)
     pub fn assign_user_to_device(
         &self,
-        body: &crate::beta::AssignUserToDeviceBody,
+        body: &super::super::AssignUserToDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -60872,7 +60872,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-updatedeviceproperties?view=graph-rest-beta)
     pub fn update_device_properties(
         &self,
-        body: &crate::beta::UpdateDevicePropertiesBody,
+        body: &super::super::UpdateDevicePropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -60912,8 +60912,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfile {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60932,10 +60932,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfile {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        body: &super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
     ) -> graph_rt::Request<
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60974,7 +60974,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfile {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-windowsautopilotdeploymentprofile-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::WindowsAutopilotDeploymentProfilesAssignBody,
+        body: &super::super::WindowsAutopilotDeploymentProfilesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -61042,8 +61042,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsAutopilotDeviceIdentity>,
-        crate::beta::WindowsAutopilotDeviceIdentity,
+        graph_rt::Page<super::super::WindowsAutopilotDeviceIdentity>,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -61062,10 +61062,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsAutopilotDeviceIdentity,
+        body: &super::super::WindowsAutopilotDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotDeviceIdentity,
-        crate::beta::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61110,8 +61110,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotDeviceIdentity,
-        crate::beta::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61149,7 +61149,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-assignresourceaccounttodevice?view=graph-rest-beta)
     pub fn assign_resource_account_to_device(
         &self,
-        body: &crate::beta::AssignResourceAccountToDeviceBody,
+        body: &super::super::AssignResourceAccountToDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -61171,7 +61171,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-assignusertodevice?view=graph-rest-beta)
     pub fn assign_user_to_device(
         &self,
-        body: &crate::beta::AssignUserToDeviceBody,
+        body: &super::super::AssignUserToDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -61233,7 +61233,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-updatedeviceproperties?view=graph-rest-beta)
     pub fn update_device_properties(
         &self,
-        body: &crate::beta::UpdateDevicePropertiesBody,
+        body: &super::super::UpdateDevicePropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -61272,8 +61272,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsAutopilotDeploymentProfileAssignment>,
-        crate::beta::WindowsAutopilotDeploymentProfileAssignment,
+        graph_rt::Page<super::super::WindowsAutopilotDeploymentProfileAssignment>,
+        super::super::WindowsAutopilotDeploymentProfileAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -61292,10 +61292,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsAutopilotDeploymentProfileAssignment,
+        body: &super::super::WindowsAutopilotDeploymentProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotDeploymentProfileAssignment,
-        crate::beta::WindowsAutopilotDeploymentProfileAssignment,
+        super::super::WindowsAutopilotDeploymentProfileAssignment,
+        super::super::WindowsAutopilotDeploymentProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61341,8 +61341,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotDeploymentProfileAssignment,
-        crate::beta::WindowsAutopilotDeploymentProfileAssignment,
+        super::super::WindowsAutopilotDeploymentProfileAssignment,
+        super::super::WindowsAutopilotDeploymentProfileAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61361,10 +61361,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileAssign
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsAutopilotDeploymentProfileAssignment,
+        body: &super::super::WindowsAutopilotDeploymentProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotDeploymentProfileAssignment,
-        crate::beta::WindowsAutopilotDeploymentProfileAssignment,
+        super::super::WindowsAutopilotDeploymentProfileAssignment,
+        super::super::WindowsAutopilotDeploymentProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61440,8 +61440,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileActive
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDomainJoinConfiguration,
-        crate::beta::WindowsDomainJoinConfiguration,
+        super::super::WindowsDomainJoinConfiguration,
+        super::super::WindowsDomainJoinConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61460,10 +61460,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemDeploymentProfileActive
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsDomainJoinConfiguration,
+        body: &super::super::WindowsDomainJoinConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::WindowsDomainJoinConfiguration,
-        crate::beta::WindowsDomainJoinConfiguration,
+        super::super::WindowsDomainJoinConfiguration,
+        super::super::WindowsDomainJoinConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61500,8 +61500,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemIntendedDeploymentProfi
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61520,10 +61520,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemIntendedDeploymentProfi
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        body: &super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
     ) -> graph_rt::Request<
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
-        crate::beta::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
+        super::super::ActiveDirectoryWindowsAutopilotDeploymentProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61562,7 +61562,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItemIntendedDeploymentProfi
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-windowsautopilotdeploymentprofile-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::WindowsAutopilotDeploymentProfilesAssignBody,
+        body: &super::super::WindowsAutopilotDeploymentProfilesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -61599,8 +61599,8 @@ impl DeviceManagementWindowsAutopilotSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotSettings,
-        crate::beta::WindowsAutopilotSettings,
+        super::super::WindowsAutopilotSettings,
+        super::super::WindowsAutopilotSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61619,10 +61619,10 @@ impl DeviceManagementWindowsAutopilotSettings {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsAutopilotSettings,
+        body: &super::super::WindowsAutopilotSettings,
     ) -> graph_rt::Request<
-        crate::beta::WindowsAutopilotSettings,
-        crate::beta::WindowsAutopilotSettings,
+        super::super::WindowsAutopilotSettings,
+        super::super::WindowsAutopilotSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61676,8 +61676,8 @@ impl DeviceManagementWindowsFeatureUpdateProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsFeatureUpdateProfile>,
-        crate::beta::WindowsFeatureUpdateProfile,
+        graph_rt::Page<super::super::WindowsFeatureUpdateProfile>,
+        super::super::WindowsFeatureUpdateProfile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -61696,10 +61696,10 @@ impl DeviceManagementWindowsFeatureUpdateProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsFeatureUpdateProfile,
+        body: &super::super::WindowsFeatureUpdateProfile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateProfile,
-        crate::beta::WindowsFeatureUpdateProfile,
+        super::super::WindowsFeatureUpdateProfile,
+        super::super::WindowsFeatureUpdateProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61745,8 +61745,8 @@ impl DeviceManagementWindowsFeatureUpdateProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateProfile,
-        crate::beta::WindowsFeatureUpdateProfile,
+        super::super::WindowsFeatureUpdateProfile,
+        super::super::WindowsFeatureUpdateProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61765,10 +61765,10 @@ impl DeviceManagementWindowsFeatureUpdateProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsFeatureUpdateProfile,
+        body: &super::super::WindowsFeatureUpdateProfile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateProfile,
-        crate::beta::WindowsFeatureUpdateProfile,
+        super::super::WindowsFeatureUpdateProfile,
+        super::super::WindowsFeatureUpdateProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61807,7 +61807,7 @@ impl DeviceManagementWindowsFeatureUpdateProfilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-softwareupdate-windowsfeatureupdateprofile-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::WindowsFeatureUpdateProfilesAssignBody,
+        body: &super::super::WindowsFeatureUpdateProfilesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -61854,8 +61854,8 @@ impl DeviceManagementWindowsFeatureUpdateProfilesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsFeatureUpdateProfileAssignment>,
-        crate::beta::WindowsFeatureUpdateProfileAssignment,
+        graph_rt::Page<super::super::WindowsFeatureUpdateProfileAssignment>,
+        super::super::WindowsFeatureUpdateProfileAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -61874,10 +61874,10 @@ impl DeviceManagementWindowsFeatureUpdateProfilesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsFeatureUpdateProfileAssignment,
+        body: &super::super::WindowsFeatureUpdateProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateProfileAssignment,
-        crate::beta::WindowsFeatureUpdateProfileAssignment,
+        super::super::WindowsFeatureUpdateProfileAssignment,
+        super::super::WindowsFeatureUpdateProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61923,8 +61923,8 @@ impl DeviceManagementWindowsFeatureUpdateProfilesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateProfileAssignment,
-        crate::beta::WindowsFeatureUpdateProfileAssignment,
+        super::super::WindowsFeatureUpdateProfileAssignment,
+        super::super::WindowsFeatureUpdateProfileAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61943,10 +61943,10 @@ impl DeviceManagementWindowsFeatureUpdateProfilesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsFeatureUpdateProfileAssignment,
+        body: &super::super::WindowsFeatureUpdateProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateProfileAssignment,
-        crate::beta::WindowsFeatureUpdateProfileAssignment,
+        super::super::WindowsFeatureUpdateProfileAssignment,
+        super::super::WindowsFeatureUpdateProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62002,8 +62002,8 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionAppLearningSummary>,
-        crate::beta::WindowsInformationProtectionAppLearningSummary,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLearningSummary>,
+        super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62022,10 +62022,10 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLearningSummary,
+        body: &super::super::WindowsInformationProtectionAppLearningSummary,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLearningSummary,
-        crate::beta::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62071,8 +62071,8 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLearningSummary,
-        crate::beta::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62091,10 +62091,10 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionAppLearningSummary,
+        body: &super::super::WindowsInformationProtectionAppLearningSummary,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionAppLearningSummary,
-        crate::beta::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62150,8 +62150,8 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsInformationProtectionNetworkLearningSummary>,
-        crate::beta::WindowsInformationProtectionNetworkLearningSummary,
+        graph_rt::Page<super::super::WindowsInformationProtectionNetworkLearningSummary>,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62170,10 +62170,10 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsInformationProtectionNetworkLearningSummary,
+        body: &super::super::WindowsInformationProtectionNetworkLearningSummary,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionNetworkLearningSummary,
-        crate::beta::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62222,8 +62222,8 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionNetworkLearningSummary,
-        crate::beta::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62242,10 +62242,10 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsInformationProtectionNetworkLearningSummary,
+        body: &super::super::WindowsInformationProtectionNetworkLearningSummary,
     ) -> graph_rt::Request<
-        crate::beta::WindowsInformationProtectionNetworkLearningSummary,
-        crate::beta::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62299,8 +62299,8 @@ impl DeviceManagementWindowsMalwareInformation {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsMalwareInformation>,
-        crate::beta::WindowsMalwareInformation,
+        graph_rt::Page<super::super::WindowsMalwareInformation>,
+        super::super::WindowsMalwareInformation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62319,10 +62319,10 @@ impl DeviceManagementWindowsMalwareInformation {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsMalwareInformation,
+        body: &super::super::WindowsMalwareInformation,
     ) -> graph_rt::Request<
-        crate::beta::WindowsMalwareInformation,
-        crate::beta::WindowsMalwareInformation,
+        super::super::WindowsMalwareInformation,
+        super::super::WindowsMalwareInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62366,8 +62366,8 @@ impl DeviceManagementWindowsMalwareInformationItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsMalwareInformation,
-        crate::beta::WindowsMalwareInformation,
+        super::super::WindowsMalwareInformation,
+        super::super::WindowsMalwareInformation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62386,10 +62386,10 @@ impl DeviceManagementWindowsMalwareInformationItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsMalwareInformation,
+        body: &super::super::WindowsMalwareInformation,
     ) -> graph_rt::Request<
-        crate::beta::WindowsMalwareInformation,
-        crate::beta::WindowsMalwareInformation,
+        super::super::WindowsMalwareInformation,
+        super::super::WindowsMalwareInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62453,8 +62453,8 @@ impl DeviceManagementWindowsMalwareInformationItemDeviceMalwareStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MalwareStateForWindowsDevice>,
-        crate::beta::MalwareStateForWindowsDevice,
+        graph_rt::Page<super::super::MalwareStateForWindowsDevice>,
+        super::super::MalwareStateForWindowsDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62473,10 +62473,10 @@ impl DeviceManagementWindowsMalwareInformationItemDeviceMalwareStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MalwareStateForWindowsDevice,
+        body: &super::super::MalwareStateForWindowsDevice,
     ) -> graph_rt::Request<
-        crate::beta::MalwareStateForWindowsDevice,
-        crate::beta::MalwareStateForWindowsDevice,
+        super::super::MalwareStateForWindowsDevice,
+        super::super::MalwareStateForWindowsDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62522,8 +62522,8 @@ impl DeviceManagementWindowsMalwareInformationItemDeviceMalwareStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MalwareStateForWindowsDevice,
-        crate::beta::MalwareStateForWindowsDevice,
+        super::super::MalwareStateForWindowsDevice,
+        super::super::MalwareStateForWindowsDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62542,10 +62542,10 @@ impl DeviceManagementWindowsMalwareInformationItemDeviceMalwareStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MalwareStateForWindowsDevice,
+        body: &super::super::MalwareStateForWindowsDevice,
     ) -> graph_rt::Request<
-        crate::beta::MalwareStateForWindowsDevice,
-        crate::beta::MalwareStateForWindowsDevice,
+        super::super::MalwareStateForWindowsDevice,
+        super::super::MalwareStateForWindowsDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62599,8 +62599,8 @@ impl DeviceManagementWindowsQualityUpdateProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsQualityUpdateProfile>,
-        crate::beta::WindowsQualityUpdateProfile,
+        graph_rt::Page<super::super::WindowsQualityUpdateProfile>,
+        super::super::WindowsQualityUpdateProfile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62619,10 +62619,10 @@ impl DeviceManagementWindowsQualityUpdateProfiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsQualityUpdateProfile,
+        body: &super::super::WindowsQualityUpdateProfile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsQualityUpdateProfile,
-        crate::beta::WindowsQualityUpdateProfile,
+        super::super::WindowsQualityUpdateProfile,
+        super::super::WindowsQualityUpdateProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62668,8 +62668,8 @@ impl DeviceManagementWindowsQualityUpdateProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsQualityUpdateProfile,
-        crate::beta::WindowsQualityUpdateProfile,
+        super::super::WindowsQualityUpdateProfile,
+        super::super::WindowsQualityUpdateProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62688,10 +62688,10 @@ impl DeviceManagementWindowsQualityUpdateProfilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsQualityUpdateProfile,
+        body: &super::super::WindowsQualityUpdateProfile,
     ) -> graph_rt::Request<
-        crate::beta::WindowsQualityUpdateProfile,
-        crate::beta::WindowsQualityUpdateProfile,
+        super::super::WindowsQualityUpdateProfile,
+        super::super::WindowsQualityUpdateProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62730,7 +62730,7 @@ impl DeviceManagementWindowsQualityUpdateProfilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-softwareupdate-windowsqualityupdateprofile-assign?view=graph-rest-beta)
     pub fn assign(
         &self,
-        body: &crate::beta::WindowsQualityUpdateProfilesAssignBody,
+        body: &super::super::WindowsQualityUpdateProfilesAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -62777,8 +62777,8 @@ impl DeviceManagementWindowsQualityUpdateProfilesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsQualityUpdateProfileAssignment>,
-        crate::beta::WindowsQualityUpdateProfileAssignment,
+        graph_rt::Page<super::super::WindowsQualityUpdateProfileAssignment>,
+        super::super::WindowsQualityUpdateProfileAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62797,10 +62797,10 @@ impl DeviceManagementWindowsQualityUpdateProfilesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsQualityUpdateProfileAssignment,
+        body: &super::super::WindowsQualityUpdateProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::WindowsQualityUpdateProfileAssignment,
-        crate::beta::WindowsQualityUpdateProfileAssignment,
+        super::super::WindowsQualityUpdateProfileAssignment,
+        super::super::WindowsQualityUpdateProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62846,8 +62846,8 @@ impl DeviceManagementWindowsQualityUpdateProfilesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsQualityUpdateProfileAssignment,
-        crate::beta::WindowsQualityUpdateProfileAssignment,
+        super::super::WindowsQualityUpdateProfileAssignment,
+        super::super::WindowsQualityUpdateProfileAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62866,10 +62866,10 @@ impl DeviceManagementWindowsQualityUpdateProfilesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsQualityUpdateProfileAssignment,
+        body: &super::super::WindowsQualityUpdateProfileAssignment,
     ) -> graph_rt::Request<
-        crate::beta::WindowsQualityUpdateProfileAssignment,
-        crate::beta::WindowsQualityUpdateProfileAssignment,
+        super::super::WindowsQualityUpdateProfileAssignment,
+        super::super::WindowsQualityUpdateProfileAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62923,8 +62923,8 @@ impl DeviceManagementWindowsUpdateCatalogItems {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsFeatureUpdateCatalogItem>,
-        crate::beta::WindowsFeatureUpdateCatalogItem,
+        graph_rt::Page<super::super::WindowsFeatureUpdateCatalogItem>,
+        super::super::WindowsFeatureUpdateCatalogItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62943,10 +62943,10 @@ impl DeviceManagementWindowsUpdateCatalogItems {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsFeatureUpdateCatalogItem,
+        body: &super::super::WindowsFeatureUpdateCatalogItem,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateCatalogItem,
-        crate::beta::WindowsFeatureUpdateCatalogItem,
+        super::super::WindowsFeatureUpdateCatalogItem,
+        super::super::WindowsFeatureUpdateCatalogItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62990,8 +62990,8 @@ impl DeviceManagementWindowsUpdateCatalogItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateCatalogItem,
-        crate::beta::WindowsFeatureUpdateCatalogItem,
+        super::super::WindowsFeatureUpdateCatalogItem,
+        super::super::WindowsFeatureUpdateCatalogItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -63010,10 +63010,10 @@ impl DeviceManagementWindowsUpdateCatalogItemsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsFeatureUpdateCatalogItem,
+        body: &super::super::WindowsFeatureUpdateCatalogItem,
     ) -> graph_rt::Request<
-        crate::beta::WindowsFeatureUpdateCatalogItem,
-        crate::beta::WindowsFeatureUpdateCatalogItem,
+        super::super::WindowsFeatureUpdateCatalogItem,
+        super::super::WindowsFeatureUpdateCatalogItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl Devices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Device>,
-        crate::beta::Device,
+        graph_rt::Page<super::super::Device>,
+        super::super::Device,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Devices {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::Device,
+        body: &super::super::Device,
     ) -> graph_rt::Request<
-        crate::beta::Device,
-        crate::beta::Device,
+        super::super::Device,
+        super::super::Device,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,7 +86,7 @@ impl DevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -105,7 +105,7 @@ impl DevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateDeviceBody,
+        body: &super::super::UpdateDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -147,7 +147,7 @@ impl DevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
         &self,
-        body: &crate::beta::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -247,7 +247,7 @@ impl DevicesItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -267,9 +267,9 @@ impl DevicesItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -323,8 +323,8 @@ impl DevicesItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -356,8 +356,8 @@ impl DevicesItemRegisteredOwners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -396,7 +396,7 @@ impl DevicesItemRegisteredOwnersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -478,8 +478,8 @@ impl DevicesItemRegisteredUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -518,7 +518,7 @@ impl DevicesItemRegisteredUsersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -600,8 +600,8 @@ impl DevicesItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -633,8 +633,8 @@ impl DevicesItemUsageRights {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UsageRight>,
-        crate::beta::UsageRight,
+        graph_rt::Page<super::super::UsageRight>,
+        super::super::UsageRight,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

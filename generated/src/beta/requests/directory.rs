@@ -33,7 +33,7 @@ impl DirectoryDeletedItems {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-user-owned?view=graph-rest-beta)
     pub fn get_user_owned_objects(
         &self,
-        body: &crate::beta::GetUserOwnedObjectsBody,
+        body: &super::super::GetUserOwnedObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -87,8 +87,8 @@ impl DirectoryDeletedItemsUser {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, true, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -120,8 +120,8 @@ impl DirectoryDeletedItemsApplication {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, true, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -153,8 +153,8 @@ impl DirectoryDeletedItemsGroup {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, true, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -187,8 +187,8 @@ impl DirectoryDeletedItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyDirectoryObject,
-        crate::beta::DirectoryObject,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -228,8 +228,8 @@ impl DirectoryDeletedItemsItem {
     pub fn restore(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyDirectoryObject,
-        crate::beta::DirectoryObject,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

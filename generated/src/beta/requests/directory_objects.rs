@@ -38,7 +38,7 @@ impl DirectoryObjects {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getbyids?view=graph-rest-beta)
     pub fn get_by_ids(
         &self,
-        body: &crate::beta::GetByIdsBody,
+        body: &super::super::GetByIdsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -60,7 +60,7 @@ impl DirectoryObjects {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-validateproperties?view=graph-rest-beta)
     pub fn validate_properties(
         &self,
-        body: &crate::beta::ValidatePropertiesBody,
+        body: &super::super::ValidatePropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -101,8 +101,8 @@ impl DirectoryObjectsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyDirectoryObject,
-        crate::beta::DirectoryObject,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -140,7 +140,7 @@ impl DirectoryObjectsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
         &self,
-        body: &crate::beta::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -162,7 +162,7 @@ impl DirectoryObjectsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
         &self,
-        body: &crate::beta::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -184,7 +184,7 @@ impl DirectoryObjectsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
         &self,
-        body: &crate::beta::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -23,8 +23,8 @@ impl DirectoryRoleTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DirectoryRoleTemplate>,
-        crate::beta::DirectoryRoleTemplate,
+        graph_rt::Page<super::super::DirectoryRoleTemplate>,
+        super::super::DirectoryRoleTemplate,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl DirectoryRoleTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DirectoryRoleTemplate,
-        crate::beta::DirectoryRoleTemplate,
+        super::super::DirectoryRoleTemplate,
+        super::super::DirectoryRoleTemplate,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl DirectoryRoles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DirectoryRole>,
-        crate::beta::DirectoryRole,
+        graph_rt::Page<super::super::DirectoryRole>,
+        super::super::DirectoryRole,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl DirectoryRoles {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::DirectoryRole,
+        body: &super::super::DirectoryRole,
     ) -> graph_rt::Request<
-        crate::beta::DirectoryRole,
-        crate::beta::DirectoryRole,
+        super::super::DirectoryRole,
+        super::super::DirectoryRole,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -111,8 +111,8 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateId {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DirectoryRole,
-        crate::beta::DirectoryRole,
+        super::super::DirectoryRole,
+        super::super::DirectoryRole,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -160,8 +160,8 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -207,7 +207,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -295,8 +295,8 @@ impl DirectoryRolesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DirectoryRole,
-        crate::beta::DirectoryRole,
+        super::super::DirectoryRole,
+        super::super::DirectoryRole,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -336,8 +336,8 @@ impl DirectoryRolesItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -376,7 +376,7 @@ impl DirectoryRolesItemMembersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -460,7 +460,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdScopedMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ScopedRoleMembership>,
+        graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -493,7 +493,7 @@ impl DirectoryRolesItemScopedMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ScopedRoleMembership>,
+        graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {

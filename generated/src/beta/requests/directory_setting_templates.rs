@@ -23,7 +23,7 @@ impl DirectorySettingTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DirectorySettingTemplate>,
+        graph_rt::Page<super::super::DirectorySettingTemplate>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -60,7 +60,7 @@ impl DirectorySettingTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DirectorySettingTemplate,
+        super::super::DirectorySettingTemplate,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

@@ -24,8 +24,8 @@ impl Domains {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Domain>,
-        crate::beta::Domain,
+        graph_rt::Page<super::super::Domain>,
+        super::super::Domain,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Domains {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::Domain,
+        body: &super::super::Domain,
     ) -> graph_rt::Request<
-        crate::beta::Domain,
-        crate::beta::Domain,
+        super::super::Domain,
+        super::super::Domain,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl DomainsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Domain,
-        crate::beta::Domain,
+        super::super::Domain,
+        super::super::Domain,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -149,7 +149,7 @@ impl DomainsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-forcedelete?view=graph-rest-beta)
     pub fn force_delete(
         &self,
-        body: &crate::beta::ForceDeleteBody,
+        body: &super::super::ForceDeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -187,8 +187,8 @@ impl DomainsItem {
     pub fn verify(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Domain,
-        crate::beta::Domain,
+        super::super::Domain,
+        super::super::Domain,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -220,8 +220,8 @@ impl DomainsItemDomainNameReferences {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -253,7 +253,7 @@ impl DomainsItemServiceConfigurationRecords {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DomainDnsRecord>,
+        graph_rt::Page<super::super::DomainDnsRecord>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -286,7 +286,7 @@ impl DomainsItemVerificationDnsRecords {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DomainDnsRecord>,
+        graph_rt::Page<super::super::DomainDnsRecord>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {

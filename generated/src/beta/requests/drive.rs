@@ -64,10 +64,10 @@ impl DriveBundles {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -103,8 +103,8 @@ impl DriveBundlesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -223,8 +223,8 @@ impl DriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -242,10 +242,10 @@ impl DriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -361,8 +361,8 @@ impl DriveItemsItemWorkbookCommentsItemRepliesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookCommentReply,
-        crate::beta::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -480,8 +480,8 @@ impl DriveRootCreatedByUserPlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -513,8 +513,8 @@ impl DriveRootCreatedByUserTrendingAround {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -562,8 +562,8 @@ impl DriveRootLastModifiedByUserTrendingAround {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

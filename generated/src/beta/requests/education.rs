@@ -56,8 +56,8 @@ impl EducationClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationClass>,
-        crate::beta::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -76,10 +76,10 @@ impl EducationClasses {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationClass,
+        body: &super::super::EducationClass,
     ) -> graph_rt::Request<
-        crate::beta::EducationClass,
-        crate::beta::EducationClass,
+        super::super::EducationClass,
+        super::super::EducationClass,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -100,8 +100,8 @@ impl EducationClasses {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationClass>,
-        crate::beta::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -139,8 +139,8 @@ impl EducationClassesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationClass,
-        crate::beta::EducationClass,
+        super::super::EducationClass,
+        super::super::EducationClass,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -159,10 +159,10 @@ impl EducationClassesItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationClass,
+        body: &super::super::EducationClass,
     ) -> graph_rt::Request<
-        crate::beta::EducationClass,
-        crate::beta::EducationClass,
+        super::super::EducationClass,
+        super::super::EducationClass,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -254,7 +254,7 @@ impl EducationClassesItemAssignmentCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationCategory>,
+        graph_rt::Page<super::super::EducationCategory>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -274,9 +274,9 @@ impl EducationClassesItemAssignmentCategories {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationCategory,
+        body: &super::super::EducationCategory,
     ) -> graph_rt::Request<
-        crate::beta::EducationCategory,
+        super::super::EducationCategory,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -315,7 +315,7 @@ impl EducationClassesItemAssignmentCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationCategory,
+        super::super::EducationCategory,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -369,8 +369,8 @@ impl EducationClassesItemAssignmentDefaults {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignmentDefaults,
-        crate::beta::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -389,10 +389,10 @@ impl EducationClassesItemAssignmentDefaults {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationAssignmentDefaults,
+        body: &super::super::EducationAssignmentDefaults,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignmentDefaults,
-        crate::beta::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -426,8 +426,8 @@ impl EducationClassesItemAssignmentSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignmentSettings,
-        crate::beta::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -446,10 +446,10 @@ impl EducationClassesItemAssignmentSettings {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationAssignmentSettings,
+        body: &super::super::EducationAssignmentSettings,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignmentSettings,
-        crate::beta::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -483,8 +483,8 @@ impl EducationClassesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationAssignment>,
-        crate::beta::EducationAssignment,
+        graph_rt::Page<super::super::EducationAssignment>,
+        super::super::EducationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -503,10 +503,10 @@ impl EducationClassesItemAssignments {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationAssignment,
+        body: &super::super::EducationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignment,
-        crate::beta::EducationAssignment,
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -545,8 +545,8 @@ impl EducationClassesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignment,
-        crate::beta::EducationAssignment,
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -565,10 +565,10 @@ impl EducationClassesItemAssignmentsItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationAssignment,
+        body: &super::super::EducationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignment,
-        crate::beta::EducationAssignment,
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -681,7 +681,7 @@ impl EducationClassesItemAssignmentsItemCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationCategory>,
+        graph_rt::Page<super::super::EducationCategory>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -811,7 +811,7 @@ impl EducationClassesItemAssignmentsItemResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationAssignmentResource>,
+        graph_rt::Page<super::super::EducationAssignmentResource>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -831,9 +831,9 @@ impl EducationClassesItemAssignmentsItemResources {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationAssignmentResource,
+        body: &super::super::EducationAssignmentResource,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignmentResource,
+        super::super::EducationAssignmentResource,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -874,7 +874,7 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationAssignmentResource,
+        super::super::EducationAssignmentResource,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -928,8 +928,8 @@ impl EducationClassesItemAssignmentsItemRubric {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationRubric,
-        crate::beta::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -948,10 +948,10 @@ impl EducationClassesItemAssignmentsItemRubric {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationRubric,
+        body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        crate::beta::EducationRubric,
-        crate::beta::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1043,8 +1043,8 @@ impl EducationClassesItemAssignmentsItemSubmissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationSubmission>,
-        crate::beta::EducationSubmission,
+        graph_rt::Page<super::super::EducationSubmission>,
+        super::super::EducationSubmission,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1082,8 +1082,8 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationSubmission,
-        crate::beta::EducationSubmission,
+        super::super::EducationSubmission,
+        super::super::EducationSubmission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1221,8 +1221,8 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationOutcome>,
-        crate::beta::EducationOutcome,
+        graph_rt::Page<super::super::EducationOutcome>,
+        super::super::EducationOutcome,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1264,10 +1264,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationOutcome,
+        body: &super::super::EducationOutcome,
     ) -> graph_rt::Request<
-        crate::beta::EducationOutcome,
-        crate::beta::EducationOutcome,
+        super::super::EducationOutcome,
+        super::super::EducationOutcome,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1303,7 +1303,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationSubmissionResource>,
+        graph_rt::Page<super::super::EducationSubmissionResource>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1323,9 +1323,9 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationSubmissionResource,
+        body: &super::super::EducationSubmissionResource,
     ) -> graph_rt::Request<
-        crate::beta::EducationSubmissionResource,
+        super::super::EducationSubmissionResource,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1371,7 +1371,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationSubmissionResource,
+        super::super::EducationSubmissionResource,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1426,7 +1426,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationSubmissionResource>,
+        graph_rt::Page<super::super::EducationSubmissionResource>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1470,7 +1470,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationSubmissionResource,
+        super::super::EducationSubmissionResource,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1503,8 +1503,8 @@ impl EducationClassesItemGroup {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Group,
-        crate::beta::Group,
+        super::super::Group,
+        super::super::Group,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1536,8 +1536,8 @@ impl EducationClassesItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationUser>,
-        crate::beta::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1576,7 +1576,7 @@ impl EducationClassesItemMembersRef {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1658,8 +1658,8 @@ impl EducationClassesItemSchools {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationSchool>,
-        crate::beta::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1691,8 +1691,8 @@ impl EducationClassesItemTeachers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationUser>,
-        crate::beta::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1731,7 +1731,7 @@ impl EducationClassesItemTeachersRef {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1814,8 +1814,8 @@ impl EducationMe {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationUser,
-        crate::beta::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1834,10 +1834,10 @@ impl EducationMe {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        crate::beta::EducationUser,
-        crate::beta::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1886,8 +1886,8 @@ impl EducationMeClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationClass>,
-        crate::beta::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1920,8 +1920,8 @@ impl EducationMeRubrics {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationRubric>,
-        crate::beta::EducationRubric,
+        graph_rt::Page<super::super::EducationRubric>,
+        super::super::EducationRubric,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1940,10 +1940,10 @@ impl EducationMeRubrics {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationRubric,
+        body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        crate::beta::EducationRubric,
-        crate::beta::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1982,8 +1982,8 @@ impl EducationMeRubricsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationRubric,
-        crate::beta::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2002,10 +2002,10 @@ impl EducationMeRubricsItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationRubric,
+        body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        crate::beta::EducationRubric,
-        crate::beta::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2058,8 +2058,8 @@ impl EducationMeSchools {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationSchool,
-        crate::beta::EducationSchool,
+        super::super::EducationSchool,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2091,8 +2091,8 @@ impl EducationMeUser {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::User,
-        crate::beta::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2125,8 +2125,8 @@ impl EducationSchools {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationSchool>,
-        crate::beta::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2145,10 +2145,10 @@ impl EducationSchools {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationSchool,
+        body: &super::super::EducationSchool,
     ) -> graph_rt::Request<
-        crate::beta::EducationSchool,
-        crate::beta::EducationSchool,
+        super::super::EducationSchool,
+        super::super::EducationSchool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2169,8 +2169,8 @@ impl EducationSchools {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationSchool>,
-        crate::beta::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2206,10 +2206,10 @@ impl EducationSchoolsItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationSchool,
+        body: &super::super::EducationSchool,
     ) -> graph_rt::Request<
-        crate::beta::EducationSchool,
-        crate::beta::EducationSchool,
+        super::super::EducationSchool,
+        super::super::EducationSchool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2276,8 +2276,8 @@ impl EducationSchoolsItemAdministrativeUnit {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AdministrativeUnit,
-        crate::beta::AdministrativeUnit,
+        super::super::AdministrativeUnit,
+        super::super::AdministrativeUnit,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2309,8 +2309,8 @@ impl EducationSchoolsItemClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationClass>,
-        crate::beta::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2349,7 +2349,7 @@ impl EducationSchoolsItemClassesRef {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationClass,
+        body: &super::super::EducationClass,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2431,8 +2431,8 @@ impl EducationSchoolsItemUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationUser>,
-        crate::beta::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2471,7 +2471,7 @@ impl EducationSchoolsItemUsersRef {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2555,8 +2555,8 @@ impl EducationSynchronizationProfiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationSynchronizationProfile>,
-        crate::beta::EducationSynchronizationProfile,
+        graph_rt::Page<super::super::EducationSynchronizationProfile>,
+        super::super::EducationSynchronizationProfile,
         graph_rt::Options<false, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -2575,10 +2575,10 @@ impl EducationSynchronizationProfiles {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationSynchronizationProfile,
+        body: &super::super::EducationSynchronizationProfile,
     ) -> graph_rt::Request<
-        crate::beta::EducationSynchronizationProfile,
-        crate::beta::EducationSynchronizationProfile,
+        super::super::EducationSynchronizationProfile,
+        super::super::EducationSynchronizationProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2598,10 +2598,10 @@ impl EducationSynchronizationProfiles {
     #[cfg(feature = "education")]
     pub fn put(
         &self,
-        body: &crate::beta::EducationSynchronizationProfile,
+        body: &super::super::EducationSynchronizationProfile,
     ) -> graph_rt::Request<
-        crate::beta::EducationSynchronizationProfile,
-        crate::beta::EducationSynchronizationProfile,
+        super::super::EducationSynchronizationProfile,
+        super::super::EducationSynchronizationProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2639,8 +2639,8 @@ impl EducationSynchronizationProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationSynchronizationProfile,
-        crate::beta::EducationSynchronizationProfile,
+        super::super::EducationSynchronizationProfile,
+        super::super::EducationSynchronizationProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2750,7 +2750,7 @@ impl EducationSynchronizationProfilesItem {
     pub fn start(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationFileSynchronizationVerificationMessage>,
+        graph_rt::Page<super::super::EducationFileSynchronizationVerificationMessage>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2771,8 +2771,8 @@ impl EducationSynchronizationProfilesItem {
     pub fn upload_url(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationSynchronizationProfile,
-        crate::beta::EducationSynchronizationProfile,
+        super::super::EducationSynchronizationProfile,
+        super::super::EducationSynchronizationProfile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2838,7 +2838,7 @@ impl EducationSynchronizationProfilesItemProfileStatus {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationSynchronizationProfileStatus,
+        super::super::EducationSynchronizationProfileStatus,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -2872,8 +2872,8 @@ impl EducationUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationUser>,
-        crate::beta::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2892,10 +2892,10 @@ impl EducationUsers {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        crate::beta::EducationUser,
-        crate::beta::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2916,8 +2916,8 @@ impl EducationUsers {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationUser>,
-        crate::beta::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2957,8 +2957,8 @@ impl EducationUsersSchools {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationSchool,
-        crate::beta::EducationSchool,
+        super::super::EducationSchool,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2992,8 +2992,8 @@ impl EducationUsersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationUser,
-        crate::beta::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3012,10 +3012,10 @@ impl EducationUsersItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        crate::beta::EducationUser,
-        crate::beta::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3084,8 +3084,8 @@ impl EducationUsersItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationAssignment>,
-        crate::beta::EducationAssignment,
+        graph_rt::Page<super::super::EducationAssignment>,
+        super::super::EducationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3117,8 +3117,8 @@ impl EducationUsersItemClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationClass>,
-        crate::beta::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3150,8 +3150,8 @@ impl EducationUsersItemSchools {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationSchool>,
-        crate::beta::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3183,8 +3183,8 @@ impl EducationUsersItemUser {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::User,
-        crate::beta::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

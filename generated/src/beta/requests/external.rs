@@ -38,8 +38,8 @@ impl ExternalConnections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ExternalConnection>,
-        crate::beta::ExternalConnection,
+        graph_rt::Page<super::super::ExternalConnection>,
+        super::super::ExternalConnection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -58,10 +58,10 @@ impl ExternalConnections {
     #[cfg(feature = "search")]
     pub fn create(
         &self,
-        body: &crate::beta::ExternalConnection,
+        body: &super::super::ExternalConnection,
     ) -> graph_rt::Request<
-        crate::beta::ExternalConnection,
-        crate::beta::ExternalConnection,
+        super::super::ExternalConnection,
+        super::super::ExternalConnection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -100,8 +100,8 @@ impl ExternalConnectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ExternalConnection,
-        crate::beta::ExternalConnection,
+        super::super::ExternalConnection,
+        super::super::ExternalConnection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -119,7 +119,7 @@ impl ExternalConnectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateConnectionBody,
+        body: &super::super::UpdateConnectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -208,8 +208,8 @@ impl ExternalConnectionsItemItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ExternalItem,
-        crate::beta::ExternalItem,
+        super::super::ExternalItem,
+        super::super::ExternalItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -228,10 +228,10 @@ impl ExternalConnectionsItemItemsItem {
     #[cfg(feature = "search")]
     pub fn update(
         &self,
-        body: &crate::beta::ExternalItem,
+        body: &super::super::ExternalItem,
     ) -> graph_rt::Request<
-        crate::beta::ExternalItem,
-        crate::beta::ExternalItem,
+        super::super::ExternalItem,
+        super::super::ExternalItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -251,7 +251,7 @@ impl ExternalConnectionsItemItemsItem {
     #[cfg(feature = "search")]
     pub fn put(
         &self,
-        body: &crate::beta::ExternalItem,
+        body: &super::super::ExternalItem,
     ) -> graph_rt::Request<
         (),
         (),
@@ -321,8 +321,8 @@ impl ExternalConnectionsItemOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConnectionOperation,
-        crate::beta::ConnectionOperation,
+        super::super::ConnectionOperation,
+        super::super::ConnectionOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -353,10 +353,10 @@ impl ExternalConnectionsItemGroups {
     #[cfg(feature = "search")]
     pub fn create(
         &self,
-        body: &crate::beta::ExternalGroup,
+        body: &super::super::ExternalGroup,
     ) -> graph_rt::Request<
-        crate::beta::ExternalGroup,
-        crate::beta::ExternalGroup,
+        super::super::ExternalGroup,
+        super::super::ExternalGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -428,10 +428,10 @@ impl ExternalConnectionsItemGroupsItemMembers {
     #[cfg(feature = "search")]
     pub fn create(
         &self,
-        body: &crate::beta::ExternalGroupMember,
+        body: &super::super::ExternalGroupMember,
     ) -> graph_rt::Request<
-        crate::beta::ExternalGroupMember,
-        crate::beta::ExternalGroupMember,
+        super::super::ExternalGroupMember,
+        super::super::ExternalGroupMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -506,8 +506,8 @@ impl ExternalConnectionsItemSchema {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Schema,
-        crate::beta::Schema,
+        super::super::Schema,
+        super::super::Schema,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -526,10 +526,10 @@ impl ExternalConnectionsItemSchema {
     #[cfg(feature = "search")]
     pub fn create(
         &self,
-        body: &crate::beta::Schema,
+        body: &super::super::Schema,
     ) -> graph_rt::Request<
-        crate::beta::Schema,
-        crate::beta::Schema,
+        super::super::Schema,
+        super::super::Schema,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

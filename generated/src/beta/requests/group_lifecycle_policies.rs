@@ -24,7 +24,7 @@ impl GroupLifecyclePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupLifecyclePolicy>,
+        graph_rt::Page<super::super::GroupLifecyclePolicy>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -44,9 +44,9 @@ impl GroupLifecyclePolicies {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::beta::GroupLifecyclePolicy,
+        body: &super::super::GroupLifecyclePolicy,
     ) -> graph_rt::Request<
-        crate::beta::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -66,7 +66,7 @@ impl GroupLifecyclePolicies {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-renewgroup?view=graph-rest-beta)
     pub fn renew_group(
         &self,
-        body: &crate::beta::RenewGroupBody,
+        body: &super::super::RenewGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -108,7 +108,7 @@ impl GroupLifecyclePoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -128,9 +128,9 @@ impl GroupLifecyclePoliciesItem {
     #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &crate::beta::GroupLifecyclePolicy,
+        body: &super::super::GroupLifecyclePolicy,
     ) -> graph_rt::Request<
-        crate::beta::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -170,7 +170,7 @@ impl GroupLifecyclePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-addgroup?view=graph-rest-beta)
     pub fn add_group(
         &self,
-        body: &crate::beta::AddGroupBody,
+        body: &super::super::AddGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -192,7 +192,7 @@ impl GroupLifecyclePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-removegroup?view=graph-rest-beta)
     pub fn remove_group(
         &self,
-        body: &crate::beta::RemoveGroupBody,
+        body: &super::super::RemoveGroupBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -24,8 +24,8 @@ impl Groups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Group>,
-        crate::beta::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Groups {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::beta::Group,
+        body: &super::super::Group,
     ) -> graph_rt::Request<
-        crate::beta::Group,
-        crate::beta::Group,
+        super::super::Group,
+        super::super::Group,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,9 +86,9 @@ impl Groups {
     #[cfg(feature = "core")]
     pub fn evaluate_dynamic_membership(
         &self,
-        body: &crate::beta::EvaluateDynamicMembershipBody,
+        body: &super::super::EvaluateDynamicMembershipBody,
     ) -> graph_rt::Request<
-        crate::beta::EvaluateDynamicMembershipResult,
+        super::super::EvaluateDynamicMembershipResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -128,7 +128,7 @@ impl GroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -147,7 +147,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateGroupBody,
+        body: &super::super::UpdateGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -218,10 +218,10 @@ impl GroupsItem {
     #[cfg(feature = "groups")]
     pub fn assign_license(
         &self,
-        body: &crate::beta::AssignLicenseBody,
+        body: &super::super::AssignLicenseBody,
     ) -> graph_rt::Request<
-        crate::beta::Group,
-        crate::beta::Group,
+        super::super::Group,
+        super::super::Group,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -246,8 +246,8 @@ impl GroupsItem {
     pub fn calendar_view(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -265,7 +265,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
         &self,
-        body: &crate::beta::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -287,7 +287,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
         &self,
-        body: &crate::beta::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -326,9 +326,9 @@ impl GroupsItem {
     #[cfg(feature = "core")]
     pub fn evaluate_dynamic_membership(
         &self,
-        body: &crate::beta::EvaluateDynamicMembershipBody,
+        body: &super::super::EvaluateDynamicMembershipBody,
     ) -> graph_rt::Request<
-        crate::beta::EvaluateDynamicMembershipResult,
+        super::super::EvaluateDynamicMembershipResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -356,7 +356,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
         &self,
-        body: &crate::beta::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -378,7 +378,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
         &self,
-        body: &crate::beta::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -542,7 +542,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-validateproperties?view=graph-rest-beta)
     pub fn validate_properties(
         &self,
-        body: &crate::beta::GroupsValidatePropertiesBody,
+        body: &super::super::GroupsValidatePropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -579,7 +579,7 @@ impl GroupsItemEvents {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -599,10 +599,10 @@ impl GroupsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -641,7 +641,7 @@ impl GroupsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -661,10 +661,10 @@ impl GroupsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -703,7 +703,7 @@ impl GroupsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -729,7 +729,7 @@ impl GroupsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -809,7 +809,7 @@ impl GroupsItemEventsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -829,9 +829,9 @@ impl GroupsItemEventsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -925,7 +925,7 @@ impl GroupsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -945,9 +945,9 @@ impl GroupsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1002,8 +1002,8 @@ impl GroupsItemThreads {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConversationThread>,
-        crate::beta::ConversationThread,
+        graph_rt::Page<super::super::ConversationThread>,
+        super::super::ConversationThread,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1022,10 +1022,10 @@ impl GroupsItemThreads {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::beta::ConversationThread,
+        body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        crate::beta::ConversationThread,
-        crate::beta::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1064,8 +1064,8 @@ impl GroupsItemThreadsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConversationThread,
-        crate::beta::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1084,10 +1084,10 @@ impl GroupsItemThreadsItem {
     #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &crate::beta::ConversationThread,
+        body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        crate::beta::ConversationThread,
-        crate::beta::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1130,7 +1130,7 @@ impl GroupsItemThreadsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-beta)
     pub fn reply(
         &self,
-        body: &crate::beta::ReplyBody,
+        body: &super::super::ReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1166,7 +1166,7 @@ impl GroupsItemThreadsItemPosts {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -1203,7 +1203,7 @@ impl GroupsItemThreadsItemPostsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -1230,7 +1230,7 @@ impl GroupsItemThreadsItemPostsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::PostsForwardBody,
+        body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1313,7 +1313,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -1333,9 +1333,9 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1445,8 +1445,8 @@ impl GroupsItemDriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1465,10 +1465,10 @@ impl GroupsItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1575,10 +1575,10 @@ impl GroupsItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn create_link(
         &self,
-        body: &crate::beta::CreateLinkBody,
+        body: &super::super::CreateLinkBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1597,7 +1597,7 @@ impl GroupsItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
     pub fn create_upload_session(
         &self,
-        body: &crate::beta::CreateUploadSessionBody,
+        body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1620,8 +1620,8 @@ impl GroupsItemDriveItemsItem {
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1638,7 +1638,7 @@ impl GroupsItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
     pub fn invite(
         &self,
-        body: &crate::beta::ItemsInviteBody,
+        body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1663,7 +1663,7 @@ impl GroupsItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
     pub fn preview(
         &self,
-        body: &crate::beta::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1711,8 +1711,8 @@ impl GroupsItemDriveItemsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1730,10 +1730,10 @@ impl GroupsItemDriveItemsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1785,10 +1785,10 @@ impl GroupsItemDriveItemsItemContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1820,8 +1820,8 @@ impl GroupsItemDriveItemsItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Permission>,
-        crate::beta::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1859,8 +1859,8 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1879,10 +1879,10 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1922,10 +1922,10 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn revoke_grants(
         &self,
-        body: &crate::beta::RevokeGrantsBody,
+        body: &super::super::RevokeGrantsBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1958,8 +1958,8 @@ impl GroupsItemDriveItemsItemThumbnails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ThumbnailSet>,
-        crate::beta::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1991,8 +1991,8 @@ impl GroupsItemDriveItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItemVersion>,
-        crate::beta::DriveItemVersion,
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2028,8 +2028,8 @@ impl GroupsItemDriveItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItemVersion,
-        crate::beta::DriveItemVersion,
+        super::super::DriveItemVersion,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2130,10 +2130,10 @@ impl GroupsItemDriveItemsItemByPathContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2207,8 +2207,8 @@ impl GroupsItemDriveRootByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2240,8 +2240,8 @@ impl GroupsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -2280,7 +2280,7 @@ impl GroupsItemMembersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2316,8 +2316,8 @@ impl GroupsItemPermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ResourceSpecificPermissionGrant>,
-        crate::beta::ResourceSpecificPermissionGrant,
+        graph_rt::Page<super::super::ResourceSpecificPermissionGrant>,
+        super::super::ResourceSpecificPermissionGrant,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2363,8 +2363,8 @@ impl GroupsItemPlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2396,8 +2396,8 @@ impl GroupsItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2474,8 +2474,8 @@ impl GroupsItemDrives {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Drive>,
-        crate::beta::Drive,
+        graph_rt::Page<super::super::Drive>,
+        super::super::Drive,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2507,8 +2507,8 @@ impl GroupsItemAcceptedSenders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2600,7 +2600,7 @@ impl GroupsItemAppRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppRoleAssignment>,
+        graph_rt::Page<super::super::AppRoleAssignment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -2620,9 +2620,9 @@ impl GroupsItemAppRoleAssignments {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::AppRoleAssignment,
+        body: &super::super::AppRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::AppRoleAssignment,
+        super::super::AppRoleAssignment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2693,8 +2693,8 @@ impl GroupsItemCalendar {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2713,10 +2713,10 @@ impl GroupsItemCalendar {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2775,8 +2775,8 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CalendarPermission,
-        crate::beta::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2795,10 +2795,10 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::CalendarPermission,
+        body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        crate::beta::CalendarPermission,
-        crate::beta::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2852,8 +2852,8 @@ impl GroupsItemCalendarEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2872,10 +2872,10 @@ impl GroupsItemCalendarEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2914,8 +2914,8 @@ impl GroupsItemCalendarEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2934,10 +2934,10 @@ impl GroupsItemCalendarEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2976,7 +2976,7 @@ impl GroupsItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2998,7 +2998,7 @@ impl GroupsItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3038,8 +3038,8 @@ impl GroupsItemCalendarEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3072,8 +3072,8 @@ impl GroupsItemConversations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Conversation>,
-        crate::beta::Conversation,
+        graph_rt::Page<super::super::Conversation>,
+        super::super::Conversation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3092,10 +3092,10 @@ impl GroupsItemConversations {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::beta::Conversation,
+        body: &super::super::Conversation,
     ) -> graph_rt::Request<
-        crate::beta::Conversation,
-        crate::beta::Conversation,
+        super::super::Conversation,
+        super::super::Conversation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3133,8 +3133,8 @@ impl GroupsItemConversationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Conversation,
-        crate::beta::Conversation,
+        super::super::Conversation,
+        super::super::Conversation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3191,8 +3191,8 @@ impl GroupsItemConversationsItemThreads {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConversationThread>,
-        crate::beta::ConversationThread,
+        graph_rt::Page<super::super::ConversationThread>,
+        super::super::ConversationThread,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3211,10 +3211,10 @@ impl GroupsItemConversationsItemThreads {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::beta::ConversationThread,
+        body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        crate::beta::ConversationThread,
-        crate::beta::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3253,8 +3253,8 @@ impl GroupsItemConversationsItemThreadsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConversationThread,
-        crate::beta::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3273,10 +3273,10 @@ impl GroupsItemConversationsItemThreadsItem {
     #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &crate::beta::ConversationThread,
+        body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        crate::beta::ConversationThread,
-        crate::beta::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3319,7 +3319,7 @@ impl GroupsItemConversationsItemThreadsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-beta)
     pub fn reply(
         &self,
-        body: &crate::beta::ReplyBody,
+        body: &super::super::ReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3355,8 +3355,8 @@ impl GroupsItemConversationsItemThreadsItemPosts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Post>,
-        crate::beta::Post,
+        graph_rt::Page<super::super::Post>,
+        super::super::Post,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3392,7 +3392,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3419,7 +3419,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::PostsForwardBody,
+        body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3463,8 +3463,8 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3508,8 +3508,8 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3604,7 +3604,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemReply {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3640,7 +3640,7 @@ impl GroupsItemEndpoints {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Endpoint>,
+        graph_rt::Page<super::super::Endpoint>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3677,7 +3677,7 @@ impl GroupsItemEndpointsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Endpoint,
+        super::super::Endpoint,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3710,8 +3710,8 @@ impl GroupsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3743,7 +3743,7 @@ impl GroupsItemGroupLifecyclePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GroupLifecyclePolicy>,
+        graph_rt::Page<super::super::GroupLifecyclePolicy>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3776,8 +3776,8 @@ impl GroupsItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -3890,8 +3890,8 @@ impl GroupsItemOnenoteNotebooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Notebook>,
-        crate::beta::Notebook,
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3910,10 +3910,10 @@ impl GroupsItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::Notebook,
+        body: &super::super::Notebook,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3933,10 +3933,10 @@ impl GroupsItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn get_notebook_from_web_url(
         &self,
-        body: &crate::beta::GetNotebookFromWebUrlBody,
+        body: &super::super::GetNotebookFromWebUrlBody,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3973,8 +3973,8 @@ impl GroupsItemOnenoteNotebooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3992,7 +3992,7 @@ impl GroupsItemOnenoteNotebooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
     pub fn copy_notebook(
         &self,
-        body: &crate::beta::CopyNotebookBody,
+        body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4039,8 +4039,8 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4059,10 +4059,10 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4096,8 +4096,8 @@ impl GroupsItemOnenoteNotebooksItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4116,10 +4116,10 @@ impl GroupsItemOnenoteNotebooksItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4166,7 +4166,7 @@ impl GroupsItemOnenoteOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteOperation,
+        super::super::OnenoteOperation,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -4200,8 +4200,8 @@ impl GroupsItemOnenotePages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenotePage>,
-        crate::beta::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4220,10 +4220,10 @@ impl GroupsItemOnenotePages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4261,8 +4261,8 @@ impl GroupsItemOnenotePagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4304,7 +4304,7 @@ impl GroupsItemOnenotePagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
     pub fn copy_to_section(
         &self,
-        body: &crate::beta::CopyToSectionBody,
+        body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4432,8 +4432,8 @@ impl GroupsItemOnenoteSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4469,8 +4469,8 @@ impl GroupsItemOnenoteSectionGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4513,8 +4513,8 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4533,10 +4533,10 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4570,8 +4570,8 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4590,10 +4590,10 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4626,8 +4626,8 @@ impl GroupsItemOnenoteSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4663,8 +4663,8 @@ impl GroupsItemOnenoteSectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4682,7 +4682,7 @@ impl GroupsItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
     pub fn copy_to_notebook(
         &self,
-        body: &crate::beta::CopyToNotebookBody,
+        body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4704,7 +4704,7 @@ impl GroupsItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
     pub fn copy_to_section_group(
         &self,
-        body: &crate::beta::CopyToSectionGroupBody,
+        body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4745,8 +4745,8 @@ impl GroupsItemOnenoteSectionsItemPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenotePage>,
-        crate::beta::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4765,10 +4765,10 @@ impl GroupsItemOnenoteSectionsItemPages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4801,8 +4801,8 @@ impl GroupsItemOwners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4841,7 +4841,7 @@ impl GroupsItemOwnersRef {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::User,
+        body: &super::super::User,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4923,8 +4923,8 @@ impl GroupsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5013,8 +5013,8 @@ impl GroupsItemPhotos {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProfilePhoto>,
-        crate::beta::ProfilePhoto,
+        graph_rt::Page<super::super::ProfilePhoto>,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5050,8 +5050,8 @@ impl GroupsItemPhotosItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5083,8 +5083,8 @@ impl GroupsItemRejectedSenders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5176,7 +5176,7 @@ impl GroupsItemSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DirectorySetting>,
+        graph_rt::Page<super::super::DirectorySetting>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -5196,9 +5196,9 @@ impl GroupsItemSettings {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::DirectorySetting,
+        body: &super::super::DirectorySetting,
     ) -> graph_rt::Request<
-        crate::beta::DirectorySetting,
+        super::super::DirectorySetting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5238,7 +5238,7 @@ impl GroupsItemSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DirectorySetting,
+        super::super::DirectorySetting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -5257,7 +5257,7 @@ impl GroupsItemSettingsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateADirectorySettingBody,
+        body: &super::super::UpdateADirectorySettingBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5312,10 +5312,10 @@ impl GroupsItemTeam {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::Team,
+        body: &super::super::Team,
     ) -> graph_rt::Request<
-        crate::beta::Team,
-        crate::beta::Team,
+        super::super::Team,
+        super::super::Team,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5348,8 +5348,8 @@ impl GroupsItemThreadsItemPostsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5386,8 +5386,8 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5478,7 +5478,7 @@ impl GroupsItemThreadsItemPostsItemReply {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5514,8 +5514,8 @@ impl GroupsItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -5547,8 +5547,8 @@ impl GroupsItemTransitiveMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(

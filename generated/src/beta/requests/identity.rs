@@ -74,8 +74,8 @@ impl IdentityApiConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IdentityApiConnector>,
-        crate::beta::IdentityApiConnector,
+        graph_rt::Page<super::super::IdentityApiConnector>,
+        super::super::IdentityApiConnector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -94,10 +94,10 @@ impl IdentityApiConnectors {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::IdentityApiConnector,
+        body: &super::super::IdentityApiConnector,
     ) -> graph_rt::Request<
-        crate::beta::IdentityApiConnector,
-        crate::beta::IdentityApiConnector,
+        super::super::IdentityApiConnector,
+        super::super::IdentityApiConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -136,8 +136,8 @@ impl IdentityApiConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IdentityApiConnector,
-        crate::beta::IdentityApiConnector,
+        super::super::IdentityApiConnector,
+        super::super::IdentityApiConnector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -156,7 +156,7 @@ impl IdentityApiConnectorsItem {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::beta::IdentityApiConnector,
+        body: &super::super::IdentityApiConnector,
     ) -> graph_rt::Request<
         (),
         (),
@@ -199,10 +199,10 @@ impl IdentityApiConnectorsItem {
     #[cfg(feature = "identity")]
     pub fn upload_client_certificate(
         &self,
-        body: &crate::beta::UploadClientCertificateBody,
+        body: &super::super::UploadClientCertificateBody,
     ) -> graph_rt::Request<
-        crate::beta::IdentityApiConnector,
-        crate::beta::IdentityApiConnector,
+        super::super::IdentityApiConnector,
+        super::super::IdentityApiConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -236,8 +236,8 @@ impl IdentityB2cUserFlows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::B2cIdentityUserFlow>,
-        crate::beta::B2cIdentityUserFlow,
+        graph_rt::Page<super::super::B2cIdentityUserFlow>,
+        super::super::B2cIdentityUserFlow,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -256,10 +256,10 @@ impl IdentityB2cUserFlows {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::B2cIdentityUserFlow,
+        body: &super::super::B2cIdentityUserFlow,
     ) -> graph_rt::Request<
-        crate::beta::B2cIdentityUserFlow,
-        crate::beta::B2cIdentityUserFlow,
+        super::super::B2cIdentityUserFlow,
+        super::super::B2cIdentityUserFlow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -298,8 +298,8 @@ impl IdentityB2cUserFlowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::B2cIdentityUserFlow,
-        crate::beta::B2cIdentityUserFlow,
+        super::super::B2cIdentityUserFlow,
+        super::super::B2cIdentityUserFlow,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -318,10 +318,10 @@ impl IdentityB2cUserFlowsItem {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::beta::B2cIdentityUserFlow,
+        body: &super::super::B2cIdentityUserFlow,
     ) -> graph_rt::Request<
-        crate::beta::B2cIdentityUserFlow,
-        crate::beta::B2cIdentityUserFlow,
+        super::super::B2cIdentityUserFlow,
+        super::super::B2cIdentityUserFlow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -411,8 +411,8 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IdentityUserFlowAttributeAssignment>,
-        crate::beta::IdentityUserFlowAttributeAssignment,
+        graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -431,10 +431,10 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::IdentityUserFlowAttributeAssignment,
+        body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IdentityUserFlowAttributeAssignment,
-        crate::beta::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -455,7 +455,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     pub fn get_order(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AssignmentOrder,
+        super::super::AssignmentOrder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -474,7 +474,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-beta)
     pub fn set_order(
         &self,
-        body: &crate::beta::SetOrderBody,
+        body: &super::super::SetOrderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -519,7 +519,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserFlowApiConnectorConfiguration,
+        super::super::UserFlowApiConnectorConfiguration,
         (),
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
@@ -578,7 +578,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef {
     #[cfg(feature = "identity")]
     pub fn put(
         &self,
-        body: &crate::beta::IdentityApiConnector,
+        body: &super::super::IdentityApiConnector,
     ) -> graph_rt::Request<
         (),
         (),
@@ -614,7 +614,7 @@ impl IdentityB2cUserFlowsItemIdentityProviders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyIdentityProvider>,
+        graph_rt::Page<super::super::AnyIdentityProvider>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -654,7 +654,7 @@ impl IdentityB2cUserFlowsItemIdentityProvidersRef {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyIdentityProvider,
+        body: &super::super::AnyIdentityProvider,
     ) -> graph_rt::Request<
         (),
         (),
@@ -738,8 +738,8 @@ impl IdentityB2cUserFlowsItemLanguages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserFlowLanguageConfiguration>,
-        crate::beta::UserFlowLanguageConfiguration,
+        graph_rt::Page<super::super::UserFlowLanguageConfiguration>,
+        super::super::UserFlowLanguageConfiguration,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -777,8 +777,8 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserFlowLanguageConfiguration,
-        crate::beta::UserFlowLanguageConfiguration,
+        super::super::UserFlowLanguageConfiguration,
+        super::super::UserFlowLanguageConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -797,10 +797,10 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
     #[cfg(feature = "users")]
     pub fn put(
         &self,
-        body: &crate::beta::UserFlowLanguageConfiguration,
+        body: &super::super::UserFlowLanguageConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::UserFlowLanguageConfiguration,
-        crate::beta::UserFlowLanguageConfiguration,
+        super::super::UserFlowLanguageConfiguration,
+        super::super::UserFlowLanguageConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -869,8 +869,8 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserFlowLanguagePage>,
-        crate::beta::UserFlowLanguagePage,
+        graph_rt::Page<super::super::UserFlowLanguagePage>,
+        super::super::UserFlowLanguagePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -963,8 +963,8 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserFlowLanguagePage>,
-        crate::beta::UserFlowLanguagePage,
+        graph_rt::Page<super::super::UserFlowLanguagePage>,
+        super::super::UserFlowLanguagePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1085,7 +1085,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
     #[cfg(feature = "users")]
     pub fn put(
         &self,
-        body: &crate::beta::UserFlowLanguagePage,
+        body: &super::super::UserFlowLanguagePage,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -1125,8 +1125,8 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IdentityUserFlowAttributeAssignment,
-        crate::beta::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1145,10 +1145,10 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::beta::IdentityUserFlowAttributeAssignment,
+        body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IdentityUserFlowAttributeAssignment,
-        crate::beta::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1203,7 +1203,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyIdentityProviderBase>,
+        graph_rt::Page<super::super::AnyIdentityProviderBase>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1252,7 +1252,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyIdentityProviderBase,
+        body: &super::super::AnyIdentityProviderBase,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1341,8 +1341,8 @@ impl IdentityB2xUserFlows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::B2xIdentityUserFlow>,
-        crate::beta::B2xIdentityUserFlow,
+        graph_rt::Page<super::super::B2xIdentityUserFlow>,
+        super::super::B2xIdentityUserFlow,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1361,10 +1361,10 @@ impl IdentityB2xUserFlows {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::B2xIdentityUserFlow,
+        body: &super::super::B2xIdentityUserFlow,
     ) -> graph_rt::Request<
-        crate::beta::B2xIdentityUserFlow,
-        crate::beta::B2xIdentityUserFlow,
+        super::super::B2xIdentityUserFlow,
+        super::super::B2xIdentityUserFlow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1402,8 +1402,8 @@ impl IdentityB2xUserFlowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::B2xIdentityUserFlow,
-        crate::beta::B2xIdentityUserFlow,
+        super::super::B2xIdentityUserFlow,
+        super::super::B2xIdentityUserFlow,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1492,8 +1492,8 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::IdentityUserFlowAttributeAssignment>,
-        crate::beta::IdentityUserFlowAttributeAssignment,
+        graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1512,10 +1512,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::IdentityUserFlowAttributeAssignment,
+        body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IdentityUserFlowAttributeAssignment,
-        crate::beta::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1536,7 +1536,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     pub fn get_order(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AssignmentOrder,
+        super::super::AssignmentOrder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1555,7 +1555,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-beta)
     pub fn set_order(
         &self,
-        body: &crate::beta::SetOrderBody,
+        body: &super::super::SetOrderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1600,7 +1600,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserFlowApiConnectorConfiguration,
+        super::super::UserFlowApiConnectorConfiguration,
         (),
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
@@ -1659,7 +1659,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
     #[cfg(feature = "identity")]
     pub fn put(
         &self,
-        body: &crate::beta::IdentityApiConnector,
+        body: &super::super::IdentityApiConnector,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1695,7 +1695,7 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyIdentityProvider>,
+        graph_rt::Page<super::super::AnyIdentityProvider>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1735,7 +1735,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyIdentityProvider,
+        body: &super::super::AnyIdentityProvider,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1819,8 +1819,8 @@ impl IdentityB2xUserFlowsItemLanguages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserFlowLanguageConfiguration>,
-        crate::beta::UserFlowLanguageConfiguration,
+        graph_rt::Page<super::super::UserFlowLanguageConfiguration>,
+        super::super::UserFlowLanguageConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1856,8 +1856,8 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserFlowLanguageConfiguration,
-        crate::beta::UserFlowLanguageConfiguration,
+        super::super::UserFlowLanguageConfiguration,
+        super::super::UserFlowLanguageConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1905,8 +1905,8 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserFlowLanguagePage>,
-        crate::beta::UserFlowLanguagePage,
+        graph_rt::Page<super::super::UserFlowLanguagePage>,
+        super::super::UserFlowLanguagePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1999,8 +1999,8 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserFlowLanguagePage>,
-        crate::beta::UserFlowLanguagePage,
+        graph_rt::Page<super::super::UserFlowLanguagePage>,
+        super::super::UserFlowLanguagePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2121,7 +2121,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     #[cfg(feature = "users")]
     pub fn put(
         &self,
-        body: &crate::beta::UserFlowLanguagePage,
+        body: &super::super::UserFlowLanguagePage,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -2161,8 +2161,8 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IdentityUserFlowAttributeAssignment,
-        crate::beta::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2181,10 +2181,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::beta::IdentityUserFlowAttributeAssignment,
+        body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        crate::beta::IdentityUserFlowAttributeAssignment,
-        crate::beta::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2239,7 +2239,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyIdentityProviderBase>,
+        graph_rt::Page<super::super::AnyIdentityProviderBase>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -2286,7 +2286,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyIdentityProviderBase,
+        body: &super::super::AnyIdentityProviderBase,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2403,8 +2403,8 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AuthenticationContextClassReference>,
-        crate::beta::AuthenticationContextClassReference,
+        graph_rt::Page<super::super::AuthenticationContextClassReference>,
+        super::super::AuthenticationContextClassReference,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2423,10 +2423,10 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::AuthenticationContextClassReference,
+        body: &super::super::AuthenticationContextClassReference,
     ) -> graph_rt::Request<
-        crate::beta::AuthenticationContextClassReference,
-        crate::beta::AuthenticationContextClassReference,
+        super::super::AuthenticationContextClassReference,
+        super::super::AuthenticationContextClassReference,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2471,8 +2471,8 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AuthenticationContextClassReference,
-        crate::beta::AuthenticationContextClassReference,
+        super::super::AuthenticationContextClassReference,
+        super::super::AuthenticationContextClassReference,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2525,8 +2525,8 @@ impl IdentityConditionalAccessNamedLocations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyNamedLocation>,
-        crate::beta::NamedLocation,
+        graph_rt::Page<super::super::AnyNamedLocation>,
+        super::super::NamedLocation,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -2545,10 +2545,10 @@ impl IdentityConditionalAccessNamedLocations {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::IpNamedLocation,
+        body: &super::super::IpNamedLocation,
     ) -> graph_rt::Request<
-        crate::beta::IpNamedLocation,
-        crate::beta::IpNamedLocation,
+        super::super::IpNamedLocation,
+        super::super::IpNamedLocation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2587,8 +2587,8 @@ impl IdentityConditionalAccessNamedLocationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CountryNamedLocation,
-        crate::beta::CountryNamedLocation,
+        super::super::CountryNamedLocation,
+        super::super::CountryNamedLocation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2606,7 +2606,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateCountryNamedLocationBody,
+        body: &super::super::UpdateCountryNamedLocationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2663,8 +2663,8 @@ impl IdentityConditionalAccessPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConditionalAccessPolicy>,
-        crate::beta::ConditionalAccessPolicy,
+        graph_rt::Page<super::super::ConditionalAccessPolicy>,
+        super::super::ConditionalAccessPolicy,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -2683,10 +2683,10 @@ impl IdentityConditionalAccessPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::ConditionalAccessPolicy,
+        body: &super::super::ConditionalAccessPolicy,
     ) -> graph_rt::Request<
-        crate::beta::ConditionalAccessPolicy,
-        crate::beta::ConditionalAccessPolicy,
+        super::super::ConditionalAccessPolicy,
+        super::super::ConditionalAccessPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2725,8 +2725,8 @@ impl IdentityConditionalAccessPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConditionalAccessPolicy,
-        crate::beta::ConditionalAccessPolicy,
+        super::super::ConditionalAccessPolicy,
+        super::super::ConditionalAccessPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2799,8 +2799,8 @@ impl IdentityContinuousAccessEvaluationPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ContinuousAccessEvaluationPolicy,
-        crate::beta::ContinuousAccessEvaluationPolicy,
+        super::super::ContinuousAccessEvaluationPolicy,
+        super::super::ContinuousAccessEvaluationPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2818,7 +2818,7 @@ impl IdentityContinuousAccessEvaluationPolicy {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/continuousaccessevaluationpolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateContinuousAccessEvaluationPolicyBody,
+        body: &super::super::UpdateContinuousAccessEvaluationPolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2869,8 +2869,8 @@ impl IdentityEventsOnSignupStart {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAuthenticationListener>,
-        crate::beta::AuthenticationListener,
+        graph_rt::Page<super::super::AnyAuthenticationListener>,
+        super::super::AuthenticationListener,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2889,10 +2889,10 @@ impl IdentityEventsOnSignupStart {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAuthenticationListener,
+        body: &super::super::AnyAuthenticationListener,
     ) -> graph_rt::Request<
-        crate::beta::AnyAuthenticationListener,
-        crate::beta::AuthenticationListener,
+        super::super::AnyAuthenticationListener,
+        super::super::AuthenticationListener,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2932,8 +2932,8 @@ impl IdentityEventsOnSignupStartItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAuthenticationListener,
-        crate::beta::AuthenticationListener,
+        super::super::AnyAuthenticationListener,
+        super::super::AuthenticationListener,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2952,7 +2952,7 @@ impl IdentityEventsOnSignupStartItem {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyAuthenticationListener,
+        body: &super::super::AnyAuthenticationListener,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2975,7 +2975,7 @@ impl IdentityEventsOnSignupStartItem {
     #[cfg(feature = "identity")]
     pub fn put(
         &self,
-        body: &crate::beta::AnyAuthenticationListener,
+        body: &super::super::AnyAuthenticationListener,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3032,7 +3032,7 @@ impl IdentityIdentityProviders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SocialIdentityProvider>,
+        graph_rt::Page<super::super::SocialIdentityProvider>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3052,9 +3052,9 @@ impl IdentityIdentityProviders {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::SocialIdentityProvider,
+        body: &super::super::SocialIdentityProvider,
     ) -> graph_rt::Request<
-        crate::beta::SocialIdentityProvider,
+        super::super::SocialIdentityProvider,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3134,7 +3134,7 @@ impl IdentityIdentityProvidersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SocialIdentityProvider,
+        super::super::SocialIdentityProvider,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3153,7 +3153,7 @@ impl IdentityIdentityProvidersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateIdentityProviderBody,
+        body: &super::super::UpdateIdentityProviderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3210,7 +3210,7 @@ impl IdentityUserFlowAttributes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyIdentityUserFlowAttribute>,
+        graph_rt::Page<super::super::AnyIdentityUserFlowAttribute>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3230,9 +3230,9 @@ impl IdentityUserFlowAttributes {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyIdentityUserFlowAttribute,
+        body: &super::super::AnyIdentityUserFlowAttribute,
     ) -> graph_rt::Request<
-        crate::beta::AnyIdentityUserFlowAttribute,
+        super::super::AnyIdentityUserFlowAttribute,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3272,7 +3272,7 @@ impl IdentityUserFlowAttributesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIdentityUserFlowAttribute,
+        super::super::AnyIdentityUserFlowAttribute,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3291,7 +3291,7 @@ impl IdentityUserFlowAttributesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateIdentityUserFlowAttributeBody,
+        body: &super::super::UpdateIdentityUserFlowAttributeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3348,8 +3348,8 @@ impl IdentityUserFlows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserFlow>,
-        crate::beta::UserFlow,
+        graph_rt::Page<super::super::UserFlow>,
+        super::super::UserFlow,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3368,10 +3368,10 @@ impl IdentityUserFlows {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::UserFlow,
+        body: &super::super::UserFlow,
     ) -> graph_rt::Request<
-        crate::beta::UserFlow,
-        crate::beta::UserFlow,
+        super::super::UserFlow,
+        super::super::UserFlow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3409,8 +3409,8 @@ impl IdentityUserFlowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserFlow,
-        crate::beta::UserFlow,
+        super::super::UserFlow,
+        super::super::UserFlow,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

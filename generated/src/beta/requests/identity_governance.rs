@@ -78,8 +78,8 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewScheduleDefinition>,
-        crate::beta::AccessReviewScheduleDefinition,
+        graph_rt::Page<super::super::AccessReviewScheduleDefinition>,
+        super::super::AccessReviewScheduleDefinition,
         graph_rt::Options<true, false, true, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -98,10 +98,10 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessReviewScheduleDefinition,
+        body: &super::super::AccessReviewScheduleDefinition,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewScheduleDefinition,
-        crate::beta::AccessReviewScheduleDefinition,
+        super::super::AccessReviewScheduleDefinition,
+        super::super::AccessReviewScheduleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -123,8 +123,8 @@ impl IdentityGovernanceAccessReviewsDefinitions {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewScheduleDefinition>,
-        crate::beta::AccessReviewScheduleDefinition,
+        graph_rt::Page<super::super::AccessReviewScheduleDefinition>,
+        super::super::AccessReviewScheduleDefinition,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -170,8 +170,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewScheduleDefinition,
-        crate::beta::AccessReviewScheduleDefinition,
+        super::super::AccessReviewScheduleDefinition,
+        super::super::AccessReviewScheduleDefinition,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -190,7 +190,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     #[cfg(feature = "identity_governance")]
     pub fn put(
         &self,
-        body: &crate::beta::AccessReviewScheduleDefinition,
+        body: &super::super::AccessReviewScheduleDefinition,
     ) -> graph_rt::Request<
         (),
         (),
@@ -254,8 +254,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewInstance>,
-        crate::beta::AccessReviewInstance,
+        graph_rt::Page<super::super::AccessReviewInstance>,
+        super::super::AccessReviewInstance,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -276,8 +276,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewInstance>,
-        crate::beta::AccessReviewInstance,
+        graph_rt::Page<super::super::AccessReviewInstance>,
+        super::super::AccessReviewInstance,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -323,8 +323,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewInstance,
-        crate::beta::AccessReviewInstance,
+        super::super::AccessReviewInstance,
+        super::super::AccessReviewInstance,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -446,8 +446,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewInstanceDecisionItem>,
-        crate::beta::AccessReviewInstanceDecisionItem,
+        graph_rt::Page<super::super::AccessReviewInstanceDecisionItem>,
+        super::super::AccessReviewInstanceDecisionItem,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -468,8 +468,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewInstanceDecisionItem>,
-        crate::beta::AccessReviewInstanceDecisionItem,
+        graph_rt::Page<super::super::AccessReviewInstanceDecisionItem>,
+        super::super::AccessReviewInstanceDecisionItem,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -515,8 +515,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewInstanceDecisionItem,
-        crate::beta::AccessReviewInstanceDecisionItem,
+        super::super::AccessReviewInstanceDecisionItem,
+        super::super::AccessReviewInstanceDecisionItem,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -551,8 +551,8 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewHistoryDefinition>,
-        crate::beta::AccessReviewHistoryDefinition,
+        graph_rt::Page<super::super::AccessReviewHistoryDefinition>,
+        super::super::AccessReviewHistoryDefinition,
         graph_rt::Options<false, false, true, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -571,10 +571,10 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessReviewHistoryDefinition,
+        body: &super::super::AccessReviewHistoryDefinition,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewHistoryDefinition,
-        crate::beta::AccessReviewHistoryDefinition,
+        super::super::AccessReviewHistoryDefinition,
+        super::super::AccessReviewHistoryDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -618,8 +618,8 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewHistoryDefinition,
-        crate::beta::AccessReviewHistoryDefinition,
+        super::super::AccessReviewHistoryDefinition,
+        super::super::AccessReviewHistoryDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -639,8 +639,8 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
     pub fn generate_download_uri(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewHistoryDefinition,
-        crate::beta::AccessReviewHistoryDefinition,
+        super::super::AccessReviewHistoryDefinition,
+        super::super::AccessReviewHistoryDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -673,8 +673,8 @@ impl IdentityGovernanceAccessReviewsPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewPolicy,
-        crate::beta::AccessReviewPolicy,
+        super::super::AccessReviewPolicy,
+        super::super::AccessReviewPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -693,7 +693,7 @@ impl IdentityGovernanceAccessReviewsPolicy {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::AccessReviewPolicy,
+        body: &super::super::AccessReviewPolicy,
     ) -> graph_rt::Request<
         (),
         (),
@@ -747,8 +747,8 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppConsentRequest>,
-        crate::beta::AppConsentRequest,
+        graph_rt::Page<super::super::AppConsentRequest>,
+        super::super::AppConsentRequest,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -769,8 +769,8 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppConsentRequest>,
-        crate::beta::AppConsentRequest,
+        graph_rt::Page<super::super::AppConsentRequest>,
+        super::super::AppConsentRequest,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -816,8 +816,8 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AppConsentRequest,
-        crate::beta::AppConsentRequest,
+        super::super::AppConsentRequest,
+        super::super::AppConsentRequest,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -859,8 +859,8 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserConsentRequest>,
-        crate::beta::UserConsentRequest,
+        graph_rt::Page<super::super::UserConsentRequest>,
+        super::super::UserConsentRequest,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -881,8 +881,8 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserConsentRequest>,
-        crate::beta::UserConsentRequest,
+        graph_rt::Page<super::super::UserConsentRequest>,
+        super::super::UserConsentRequest,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -928,8 +928,8 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserConsentRequest,
-        crate::beta::UserConsentRequest,
+        super::super::UserConsentRequest,
+        super::super::UserConsentRequest,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1122,8 +1122,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemAccessPackagesIncom
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackage>,
-        crate::beta::AccessPackage,
+        graph_rt::Page<super::super::AccessPackage>,
+        super::super::AccessPackage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1157,8 +1157,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleAccessP
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackage>,
-        crate::beta::AccessPackage,
+        graph_rt::Page<super::super::AccessPackage>,
+        super::super::AccessPackage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1192,8 +1192,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleGroups 
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Group>,
-        crate::beta::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1248,8 +1248,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Approval,
-        crate::beta::Approval,
+        super::super::Approval,
+        super::super::Approval,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1291,8 +1291,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ApprovalStep>,
-        crate::beta::ApprovalStep,
+        graph_rt::Page<super::super::ApprovalStep>,
+        super::super::ApprovalStep,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1336,8 +1336,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ApprovalStep,
-        crate::beta::ApprovalStep,
+        super::super::ApprovalStep,
+        super::super::ApprovalStep,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1355,7 +1355,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/approvalstep-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateApprovalStepBody,
+        body: &super::super::UpdateApprovalStepBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1394,8 +1394,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageAssignmentPolicy>,
-        crate::beta::AccessPackageAssignmentPolicy,
+        graph_rt::Page<super::super::AccessPackageAssignmentPolicy>,
+        super::super::AccessPackageAssignmentPolicy,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1414,10 +1414,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessPackageAssignmentPolicy,
+        body: &super::super::AccessPackageAssignmentPolicy,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageAssignmentPolicy,
-        crate::beta::AccessPackageAssignmentPolicy,
+        super::super::AccessPackageAssignmentPolicy,
+        super::super::AccessPackageAssignmentPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1463,8 +1463,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageAssignmentPolicy,
-        crate::beta::AccessPackageAssignmentPolicy,
+        super::super::AccessPackageAssignmentPolicy,
+        super::super::AccessPackageAssignmentPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1483,10 +1483,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
     #[cfg(feature = "identity_governance")]
     pub fn put(
         &self,
-        body: &crate::beta::AccessPackageAssignmentPolicy,
+        body: &super::super::AccessPackageAssignmentPolicy,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageAssignmentPolicy,
-        crate::beta::AccessPackageAssignmentPolicy,
+        super::super::AccessPackageAssignmentPolicy,
+        super::super::AccessPackageAssignmentPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1542,8 +1542,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageAssignmentRequest>,
-        crate::beta::AccessPackageAssignmentRequest,
+        graph_rt::Page<super::super::AccessPackageAssignmentRequest>,
+        super::super::AccessPackageAssignmentRequest,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1562,10 +1562,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessPackageAssignmentRequest,
+        body: &super::super::AccessPackageAssignmentRequest,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageAssignmentRequest,
-        crate::beta::AccessPackageAssignmentRequest,
+        super::super::AccessPackageAssignmentRequest,
+        super::super::AccessPackageAssignmentRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1586,8 +1586,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageAssignmentRequest>,
-        crate::beta::AccessPackageAssignmentRequest,
+        graph_rt::Page<super::super::AccessPackageAssignmentRequest>,
+        super::super::AccessPackageAssignmentRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1630,8 +1630,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageAssignmentRequest,
-        crate::beta::AccessPackageAssignmentRequest,
+        super::super::AccessPackageAssignmentRequest,
+        super::super::AccessPackageAssignmentRequest,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1650,7 +1650,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
     #[cfg(feature = "identity_governance")]
     pub fn cancel(
         &self,
-        body: &crate::beta::AccessPackageAssignmentRequest,
+        body: &super::super::AccessPackageAssignmentRequest,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1688,8 +1688,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageAssignmentResourceRole>,
-        crate::beta::AccessPackageAssignmentResourceRole,
+        graph_rt::Page<super::super::AccessPackageAssignmentResourceRole>,
+        super::super::AccessPackageAssignmentResourceRole,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1732,8 +1732,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageAssignmentResourceRole,
-        crate::beta::AccessPackageAssignmentResourceRole,
+        super::super::AccessPackageAssignmentResourceRole,
+        super::super::AccessPackageAssignmentResourceRole,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1767,8 +1767,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageAssignment>,
-        crate::beta::AccessPackageAssignment,
+        graph_rt::Page<super::super::AccessPackageAssignment>,
+        super::super::AccessPackageAssignment,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1788,8 +1788,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageAssignment>,
-        crate::beta::AccessPackageAssignment,
+        graph_rt::Page<super::super::AccessPackageAssignment>,
+        super::super::AccessPackageAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1824,8 +1824,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageCatalog>,
-        crate::beta::AccessPackageCatalog,
+        graph_rt::Page<super::super::AccessPackageCatalog>,
+        super::super::AccessPackageCatalog,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1844,10 +1844,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessPackageCatalog,
+        body: &super::super::AccessPackageCatalog,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageCatalog,
-        crate::beta::AccessPackageCatalog,
+        super::super::AccessPackageCatalog,
+        super::super::AccessPackageCatalog,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1893,8 +1893,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageCatalog,
-        crate::beta::AccessPackageCatalog,
+        super::super::AccessPackageCatalog,
+        super::super::AccessPackageCatalog,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1913,7 +1913,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::AccessPackageCatalog,
+        body: &super::super::AccessPackageCatalog,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1987,8 +1987,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageResourceRole>,
-        crate::beta::AccessPackageResourceRole,
+        graph_rt::Page<super::super::AccessPackageResourceRole>,
+        super::super::AccessPackageResourceRole,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2022,8 +2022,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageResource>,
-        crate::beta::AccessPackageResource,
+        graph_rt::Page<super::super::AccessPackageResource>,
+        super::super::AccessPackageResource,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2057,8 +2057,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageResourceEnvironment>,
-        crate::beta::AccessPackageResourceEnvironment,
+        graph_rt::Page<super::super::AccessPackageResourceEnvironment>,
+        super::super::AccessPackageResourceEnvironment,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2101,8 +2101,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironmentsIte
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageResourceEnvironment,
-        crate::beta::AccessPackageResourceEnvironment,
+        super::super::AccessPackageResourceEnvironment,
+        super::super::AccessPackageResourceEnvironment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2137,8 +2137,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackageResourceRequest>,
-        crate::beta::AccessPackageResourceRequest,
+        graph_rt::Page<super::super::AccessPackageResourceRequest>,
+        super::super::AccessPackageResourceRequest,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2157,10 +2157,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessPackageResourceRequest,
+        body: &super::super::AccessPackageResourceRequest,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageResourceRequest,
-        crate::beta::AccessPackageResourceRequest,
+        super::super::AccessPackageResourceRequest,
+        super::super::AccessPackageResourceRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2196,8 +2196,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackage>,
-        crate::beta::AccessPackage,
+        graph_rt::Page<super::super::AccessPackage>,
+        super::super::AccessPackage,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2216,10 +2216,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessPackage,
+        body: &super::super::AccessPackage,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackage,
-        crate::beta::AccessPackage,
+        super::super::AccessPackage,
+        super::super::AccessPackage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2240,8 +2240,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessPackage>,
-        crate::beta::AccessPackage,
+        graph_rt::Page<super::super::AccessPackage>,
+        super::super::AccessPackage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2286,8 +2286,8 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackage,
-        crate::beta::AccessPackage,
+        super::super::AccessPackage,
+        super::super::AccessPackage,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2306,7 +2306,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::AccessPackage,
+        body: &super::super::AccessPackage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2387,10 +2387,10 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemAccessPackageResou
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessPackageResourceRoleScope,
+        body: &super::super::AccessPackageResourceRoleScope,
     ) -> graph_rt::Request<
-        crate::beta::AccessPackageResourceRoleScope,
-        crate::beta::AccessPackageResourceRoleScope,
+        super::super::AccessPackageResourceRoleScope,
+        super::super::AccessPackageResourceRoleScope,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2453,7 +2453,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::AccessPackage,
+        body: &super::super::AccessPackage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2573,7 +2573,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::beta::Group,
+        body: &super::super::Group,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2666,8 +2666,8 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConnectedOrganization>,
-        crate::beta::ConnectedOrganization,
+        graph_rt::Page<super::super::ConnectedOrganization>,
+        super::super::ConnectedOrganization,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2686,10 +2686,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ConnectedOrganization,
+        body: &super::super::ConnectedOrganization,
     ) -> graph_rt::Request<
-        crate::beta::ConnectedOrganization,
-        crate::beta::ConnectedOrganization,
+        super::super::ConnectedOrganization,
+        super::super::ConnectedOrganization,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2735,8 +2735,8 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConnectedOrganization,
-        crate::beta::ConnectedOrganization,
+        super::super::ConnectedOrganization,
+        super::super::ConnectedOrganization,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2755,7 +2755,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ConnectedOrganization,
+        body: &super::super::ConnectedOrganization,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2829,8 +2829,8 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2935,8 +2935,8 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3040,7 +3040,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::User,
+        body: &super::super::User,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3077,7 +3077,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::User,
+        body: &super::super::User,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3114,7 +3114,7 @@ impl IdentityGovernanceEntitlementManagementSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EntitlementManagementSettings,
+        super::super::EntitlementManagementSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3134,7 +3134,7 @@ impl IdentityGovernanceEntitlementManagementSettings {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::EntitlementManagementSettings,
+        body: &super::super::EntitlementManagementSettings,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3185,8 +3185,8 @@ impl IdentityGovernanceTermsOfUseAgreements {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Agreement>,
-        crate::beta::Agreement,
+        graph_rt::Page<super::super::Agreement>,
+        super::super::Agreement,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3205,10 +3205,10 @@ impl IdentityGovernanceTermsOfUseAgreements {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::Agreement,
+        body: &super::super::Agreement,
     ) -> graph_rt::Request<
-        crate::beta::Agreement,
-        crate::beta::Agreement,
+        super::super::Agreement,
+        super::super::Agreement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3247,8 +3247,8 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Agreement,
-        crate::beta::Agreement,
+        super::super::Agreement,
+        super::super::Agreement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3267,10 +3267,10 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::Agreement,
+        body: &super::super::Agreement,
     ) -> graph_rt::Request<
-        crate::beta::Agreement,
-        crate::beta::Agreement,
+        super::super::Agreement,
+        super::super::Agreement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -41,7 +41,7 @@ impl IdentityProtectionRiskDetections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RiskDetection>,
+        graph_rt::Page<super::super::RiskDetection>,
         (),
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
@@ -78,7 +78,7 @@ impl IdentityProtectionRiskDetectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RiskDetection,
+        super::super::RiskDetection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -111,8 +111,8 @@ impl IdentityProtectionRiskyUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyRiskyUser>,
-        crate::beta::RiskyUser,
+        graph_rt::Page<super::super::AnyRiskyUser>,
+        super::super::RiskyUser,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -188,8 +188,8 @@ impl IdentityProtectionRiskyUsersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyRiskyUser,
-        crate::beta::RiskyUser,
+        super::super::AnyRiskyUser,
+        super::super::RiskyUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -225,8 +225,8 @@ impl IdentityProtectionRiskyUsersItemHistory {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RiskyUserHistoryItem>,
-        crate::beta::RiskyUserHistoryItem,
+        graph_rt::Page<super::super::RiskyUserHistoryItem>,
+        super::super::RiskyUserHistoryItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -262,8 +262,8 @@ impl IdentityProtectionRiskyUsersItemHistoryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RiskyUserHistoryItem,
-        crate::beta::RiskyUserHistoryItem,
+        super::super::RiskyUserHistoryItem,
+        super::super::RiskyUserHistoryItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

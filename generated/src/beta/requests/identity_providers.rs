@@ -24,7 +24,7 @@ impl IdentityProviders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyIdentityProvider>,
+        graph_rt::Page<super::super::AnyIdentityProvider>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -44,9 +44,9 @@ impl IdentityProviders {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyIdentityProvider,
+        body: &super::super::AnyIdentityProvider,
     ) -> graph_rt::Request<
-        crate::beta::AnyIdentityProvider,
+        super::super::AnyIdentityProvider,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -124,7 +124,7 @@ impl IdentityProvidersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIdentityProvider,
+        super::super::AnyIdentityProvider,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -143,7 +143,7 @@ impl IdentityProvidersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateIdentityProviderDeprecatedBody,
+        body: &super::super::UpdateIdentityProviderDeprecatedBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -23,8 +23,8 @@ impl IdentityRiskEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyIdentityRiskEvent>,
-        crate::beta::IdentityRiskEvent,
+        graph_rt::Page<super::super::AnyIdentityRiskEvent>,
+        super::super::IdentityRiskEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl IdentityRiskEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyIdentityRiskEvent,
-        crate::beta::IdentityRiskEvent,
+        super::super::AnyIdentityRiskEvent,
+        super::super::IdentityRiskEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl ImpossibleTravelRiskEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ImpossibleTravelRiskEvent>,
-        crate::beta::ImpossibleTravelRiskEvent,
+        graph_rt::Page<super::super::ImpossibleTravelRiskEvent>,
+        super::super::ImpossibleTravelRiskEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl ImpossibleTravelRiskEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ImpossibleTravelRiskEvent,
-        crate::beta::ImpossibleTravelRiskEvent,
+        super::super::ImpossibleTravelRiskEvent,
+        super::super::ImpossibleTravelRiskEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -65,8 +65,8 @@ impl InformationProtectionBitlockerRecoveryKeys {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::BitlockerRecoveryKey>,
-        crate::beta::BitlockerRecoveryKey,
+        graph_rt::Page<super::super::BitlockerRecoveryKey>,
+        super::super::BitlockerRecoveryKey,
         graph_rt::Options<false, false, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -107,8 +107,8 @@ impl InformationProtectionBitlockerRecoveryKeysItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::BitlockerRecoveryKey,
-        crate::beta::BitlockerRecoveryKey,
+        super::super::BitlockerRecoveryKey,
+        super::super::BitlockerRecoveryKey,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -154,8 +154,8 @@ impl InformationProtectionPolicyLabels {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::InformationProtectionLabel>,
-        crate::beta::InformationProtectionLabel,
+        graph_rt::Page<super::super::InformationProtectionLabel>,
+        super::super::InformationProtectionLabel,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -174,9 +174,9 @@ impl InformationProtectionPolicyLabels {
     #[cfg(feature = "security")]
     pub fn evaluate_removal(
         &self,
-        body: &crate::beta::EvaluateRemovalBody,
+        body: &super::super::EvaluateRemovalBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyInformationProtectionAction>,
+        graph_rt::Page<super::super::AnyInformationProtectionAction>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -197,9 +197,9 @@ impl InformationProtectionPolicyLabels {
     #[cfg(feature = "security")]
     pub fn extract_label(
         &self,
-        body: &crate::beta::ExtractLabelBody,
+        body: &super::super::ExtractLabelBody,
     ) -> graph_rt::Request<
-        crate::beta::InformationProtectionContentLabel,
+        super::super::InformationProtectionContentLabel,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -237,8 +237,8 @@ impl InformationProtectionPolicyLabelsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::InformationProtectionLabel,
-        crate::beta::InformationProtectionLabel,
+        super::super::InformationProtectionLabel,
+        super::super::InformationProtectionLabel,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -257,9 +257,9 @@ impl InformationProtectionPolicyLabelsItem {
     #[cfg(feature = "security")]
     pub fn evaluate_classification_results(
         &self,
-        body: &crate::beta::EvaluateClassificationResultsBody,
+        body: &super::super::EvaluateClassificationResultsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyInformationProtectionAction>,
+        graph_rt::Page<super::super::AnyInformationProtectionAction>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -294,8 +294,8 @@ impl InformationProtectionThreatAssessmentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyThreatAssessmentRequest>,
-        crate::beta::ThreatAssessmentRequest,
+        graph_rt::Page<super::super::AnyThreatAssessmentRequest>,
+        super::super::ThreatAssessmentRequest,
         graph_rt::Options<true, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -314,10 +314,10 @@ impl InformationProtectionThreatAssessmentRequests {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyThreatAssessmentRequest,
+        body: &super::super::AnyThreatAssessmentRequest,
     ) -> graph_rt::Request<
-        crate::beta::AnyThreatAssessmentRequest,
-        crate::beta::ThreatAssessmentRequest,
+        super::super::AnyThreatAssessmentRequest,
+        super::super::ThreatAssessmentRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -356,8 +356,8 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyThreatAssessmentRequest,
-        crate::beta::ThreatAssessmentRequest,
+        super::super::AnyThreatAssessmentRequest,
+        super::super::ThreatAssessmentRequest,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -22,10 +22,10 @@ impl Invitations {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::Invitation,
+        body: &super::super::Invitation,
     ) -> graph_rt::Request<
-        crate::beta::Invitation,
-        crate::beta::Invitation,
+        super::super::Invitation,
+        super::super::Invitation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

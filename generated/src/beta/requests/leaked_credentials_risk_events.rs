@@ -23,8 +23,8 @@ impl LeakedCredentialsRiskEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LeakedCredentialsRiskEvent>,
-        crate::beta::LeakedCredentialsRiskEvent,
+        graph_rt::Page<super::super::LeakedCredentialsRiskEvent>,
+        super::super::LeakedCredentialsRiskEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl LeakedCredentialsRiskEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::LeakedCredentialsRiskEvent,
-        crate::beta::LeakedCredentialsRiskEvent,
+        super::super::LeakedCredentialsRiskEvent,
+        super::super::LeakedCredentialsRiskEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -37,8 +37,8 @@ impl LocatedRiskEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyLocatedRiskEvent,
-        crate::beta::LocatedRiskEvent,
+        super::super::AnyLocatedRiskEvent,
+        super::super::LocatedRiskEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl Me {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::User,
-        crate::beta::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -70,7 +70,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-changepassword?view=graph-rest-beta)
     pub fn change_password(
         &self,
-        body: &crate::beta::ChangePasswordBody,
+        body: &super::super::ChangePasswordBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -96,7 +96,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
         &self,
-        body: &crate::beta::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -118,7 +118,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
         &self,
-        body: &crate::beta::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -169,9 +169,9 @@ impl Me {
     #[cfg(feature = "core")]
     pub fn find_meeting_times(
         &self,
-        body: &crate::beta::FindMeetingTimesBody,
+        body: &super::super::FindMeetingTimesBody,
     ) -> graph_rt::Request<
-        crate::beta::MeetingTimeSuggestionsResult,
+        super::super::MeetingTimeSuggestionsResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -193,7 +193,7 @@ impl Me {
     pub fn find_room_lists(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmailAddress>,
+        graph_rt::Page<super::super::EmailAddress>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -214,7 +214,7 @@ impl Me {
     pub fn find_rooms(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmailAddress>,
+        graph_rt::Page<super::super::EmailAddress>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -238,9 +238,9 @@ impl Me {
     #[cfg(feature = "mail")]
     pub fn get_mail_tips(
         &self,
-        body: &crate::beta::GetMailTipsBody,
+        body: &super::super::GetMailTipsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MailTips>,
+        graph_rt::Page<super::super::MailTips>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -260,7 +260,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
         &self,
-        body: &crate::beta::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -282,7 +282,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
         &self,
-        body: &crate::beta::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -442,7 +442,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-beta)
     pub fn send_mail(
         &self,
-        body: &crate::beta::SendMailBody,
+        body: &super::super::SendMailBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -473,9 +473,9 @@ impl Me {
     #[cfg(feature = "core")]
     pub fn translate_exchange_ids(
         &self,
-        body: &crate::beta::TranslateExchangeIdsBody,
+        body: &super::super::TranslateExchangeIdsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConvertIdResult>,
+        graph_rt::Page<super::super::ConvertIdResult>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -502,7 +502,7 @@ impl Me {
         &self,
         room_list: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmailAddress>,
+        graph_rt::Page<super::super::EmailAddress>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -610,7 +610,7 @@ impl MeActivitiesItem {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::beta::Activity,
+        body: &super::super::Activity,
     ) -> graph_rt::Request<
         (),
         (),
@@ -684,7 +684,7 @@ impl MeActivitiesItemHistoryItemsItem {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::beta::HistoryItem,
+        body: &super::super::HistoryItem,
     ) -> graph_rt::Request<
         (),
         (),
@@ -758,8 +758,8 @@ impl MeAnalyticsActivitystatistics {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyActivityStatistics>,
-        crate::beta::ActivityStatistics,
+        graph_rt::Page<super::super::AnyActivityStatistics>,
+        super::super::ActivityStatistics,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -791,7 +791,7 @@ impl MeAnalyticsSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Settings,
+        super::super::Settings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -886,8 +886,8 @@ impl MeAuthenticationEmailMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmailAuthenticationMethod>,
-        crate::beta::EmailAuthenticationMethod,
+        graph_rt::Page<super::super::EmailAuthenticationMethod>,
+        super::super::EmailAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -923,8 +923,8 @@ impl MeAuthenticationEmailMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EmailAuthenticationMethod,
-        crate::beta::EmailAuthenticationMethod,
+        super::super::EmailAuthenticationMethod,
+        super::super::EmailAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -956,8 +956,8 @@ impl MeAuthenticationFido2Methods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Fido2AuthenticationMethod>,
-        crate::beta::Fido2AuthenticationMethod,
+        graph_rt::Page<super::super::Fido2AuthenticationMethod>,
+        super::super::Fido2AuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -993,8 +993,8 @@ impl MeAuthenticationFido2MethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Fido2AuthenticationMethod,
-        crate::beta::Fido2AuthenticationMethod,
+        super::super::Fido2AuthenticationMethod,
+        super::super::Fido2AuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1026,8 +1026,8 @@ impl MeAuthenticationMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAuthenticationMethod>,
-        crate::beta::AuthenticationMethod,
+        graph_rt::Page<super::super::AnyAuthenticationMethod>,
+        super::super::AuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1063,8 +1063,8 @@ impl MeAuthenticationMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAuthenticationMethod,
-        crate::beta::AuthenticationMethod,
+        super::super::AnyAuthenticationMethod,
+        super::super::AuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1096,8 +1096,8 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftAuthenticatorAuthenticationMethod>,
-        crate::beta::MicrosoftAuthenticatorAuthenticationMethod,
+        graph_rt::Page<super::super::MicrosoftAuthenticatorAuthenticationMethod>,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1141,8 +1141,8 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftAuthenticatorAuthenticationMethod,
-        crate::beta::MicrosoftAuthenticatorAuthenticationMethod,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1194,8 +1194,8 @@ impl MeAuthenticationPasswordMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PasswordAuthenticationMethod>,
-        crate::beta::PasswordAuthenticationMethod,
+        graph_rt::Page<super::super::PasswordAuthenticationMethod>,
+        super::super::PasswordAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1231,8 +1231,8 @@ impl MeAuthenticationPasswordMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PasswordAuthenticationMethod,
-        crate::beta::PasswordAuthenticationMethod,
+        super::super::PasswordAuthenticationMethod,
+        super::super::PasswordAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1267,9 +1267,9 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
+            super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         >,
-        crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
+        super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1312,8 +1312,8 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
-        crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
+        super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
+        super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1346,8 +1346,8 @@ impl MeAuthenticationPhoneMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PhoneAuthenticationMethod>,
-        crate::beta::PhoneAuthenticationMethod,
+        graph_rt::Page<super::super::PhoneAuthenticationMethod>,
+        super::super::PhoneAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1366,10 +1366,10 @@ impl MeAuthenticationPhoneMethods {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::PhoneAuthenticationMethod,
+        body: &super::super::PhoneAuthenticationMethod,
     ) -> graph_rt::Request<
-        crate::beta::PhoneAuthenticationMethod,
-        crate::beta::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1408,8 +1408,8 @@ impl MeAuthenticationPhoneMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PhoneAuthenticationMethod,
-        crate::beta::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1428,10 +1428,10 @@ impl MeAuthenticationPhoneMethodsItem {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::beta::PhoneAuthenticationMethod,
+        body: &super::super::PhoneAuthenticationMethod,
     ) -> graph_rt::Request<
-        crate::beta::PhoneAuthenticationMethod,
-        crate::beta::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1524,8 +1524,8 @@ impl MeAuthenticationTemporaryAccessPassMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TemporaryAccessPassAuthenticationMethod>,
-        crate::beta::TemporaryAccessPassAuthenticationMethod,
+        graph_rt::Page<super::super::TemporaryAccessPassAuthenticationMethod>,
+        super::super::TemporaryAccessPassAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1562,8 +1562,8 @@ impl MeAuthenticationTemporaryAccessPassMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TemporaryAccessPassAuthenticationMethod,
-        crate::beta::TemporaryAccessPassAuthenticationMethod,
+        super::super::TemporaryAccessPassAuthenticationMethod,
+        super::super::TemporaryAccessPassAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1615,8 +1615,8 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsHelloForBusinessAuthenticationMethod>,
-        crate::beta::WindowsHelloForBusinessAuthenticationMethod,
+        graph_rt::Page<super::super::WindowsHelloForBusinessAuthenticationMethod>,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1660,8 +1660,8 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsHelloForBusinessAuthenticationMethod,
-        crate::beta::WindowsHelloForBusinessAuthenticationMethod,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1714,8 +1714,8 @@ impl MeCalendar {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1734,10 +1734,10 @@ impl MeCalendar {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1765,9 +1765,9 @@ impl MeCalendar {
     #[cfg(feature = "teams")]
     pub fn get_schedule(
         &self,
-        body: &crate::beta::GetScheduleBody,
+        body: &super::super::GetScheduleBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ScheduleInformation>,
+        graph_rt::Page<super::super::ScheduleInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1801,8 +1801,8 @@ impl MeCalendarCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1835,8 +1835,8 @@ impl MeCalendarEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1855,10 +1855,10 @@ impl MeCalendarEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1879,8 +1879,8 @@ impl MeCalendarEvents {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -1918,8 +1918,8 @@ impl MeCalendarEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1938,10 +1938,10 @@ impl MeCalendarEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1980,7 +1980,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
         &self,
-        body: &crate::beta::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2006,7 +2006,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2028,7 +2028,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2070,7 +2070,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2096,7 +2096,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
         &self,
-        body: &crate::beta::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2118,7 +2118,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
         &self,
-        body: &crate::beta::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2200,8 +2200,8 @@ impl MeCalendarEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2234,8 +2234,8 @@ impl MeCalendarGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CalendarGroup>,
-        crate::beta::CalendarGroup,
+        graph_rt::Page<super::super::CalendarGroup>,
+        super::super::CalendarGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2254,10 +2254,10 @@ impl MeCalendarGroups {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::CalendarGroup,
+        body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        crate::beta::CalendarGroup,
-        crate::beta::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2296,8 +2296,8 @@ impl MeCalendarGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CalendarGroup,
-        crate::beta::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2316,10 +2316,10 @@ impl MeCalendarGroupsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::CalendarGroup,
+        body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        crate::beta::CalendarGroup,
-        crate::beta::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2377,8 +2377,8 @@ impl MeCalendarGroupsItemCalendars {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Calendar>,
-        crate::beta::Calendar,
+        graph_rt::Page<super::super::Calendar>,
+        super::super::Calendar,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2397,10 +2397,10 @@ impl MeCalendarGroupsItemCalendars {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2439,8 +2439,8 @@ impl MeCalendarGroupsItemCalendarsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2459,10 +2459,10 @@ impl MeCalendarGroupsItemCalendarsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2525,8 +2525,8 @@ impl MeCalendarGroupsItemCalendarsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2559,8 +2559,8 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2579,10 +2579,10 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2603,8 +2603,8 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -2638,8 +2638,8 @@ impl MeCalendarView {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -2673,8 +2673,8 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2693,10 +2693,10 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2735,7 +2735,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
         &self,
-        body: &crate::beta::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2763,7 +2763,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2785,7 +2785,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2827,7 +2827,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2855,7 +2855,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
         &self,
-        body: &crate::beta::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2877,7 +2877,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
         &self,
-        body: &crate::beta::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2970,8 +2970,8 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3004,8 +3004,8 @@ impl MeCalendars {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Calendar>,
-        crate::beta::Calendar,
+        graph_rt::Page<super::super::Calendar>,
+        super::super::Calendar,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3024,10 +3024,10 @@ impl MeCalendars {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3066,8 +3066,8 @@ impl MeCalendarsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3086,10 +3086,10 @@ impl MeCalendarsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3150,8 +3150,8 @@ impl MeCalendarsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3171,8 +3171,8 @@ impl MeCalendarsItemCalendarView {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -3205,8 +3205,8 @@ impl MeCalendarsItemEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3225,10 +3225,10 @@ impl MeCalendarsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3249,8 +3249,8 @@ impl MeCalendarsItemEvents {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -3288,8 +3288,8 @@ impl MeCalendarsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3308,10 +3308,10 @@ impl MeCalendarsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3350,7 +3350,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
         &self,
-        body: &crate::beta::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3376,7 +3376,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3398,7 +3398,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3440,7 +3440,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3466,7 +3466,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
         &self,
-        body: &crate::beta::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3488,7 +3488,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
         &self,
-        body: &crate::beta::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3570,8 +3570,8 @@ impl MeCalendarsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3603,8 +3603,8 @@ impl MeChats {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Chat>,
-        crate::beta::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3640,8 +3640,8 @@ impl MeChatsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Chat>,
-        crate::beta::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3677,8 +3677,8 @@ impl MeChatsItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessage>,
-        crate::beta::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3714,8 +3714,8 @@ impl MeChatsItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3748,8 +3748,8 @@ impl MeContactFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContactFolder>,
-        crate::beta::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3768,7 +3768,7 @@ impl MeContactFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3792,8 +3792,8 @@ impl MeContactFolders {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContactFolder>,
-        crate::beta::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3831,8 +3831,8 @@ impl MeContactFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ContactFolder,
-        crate::beta::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3851,10 +3851,10 @@ impl MeContactFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::beta::ContactFolder,
-        crate::beta::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3916,8 +3916,8 @@ impl MeContactFoldersItemContacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Contact>,
-        crate::beta::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3936,10 +3936,10 @@ impl MeContactFoldersItemContacts {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3960,8 +3960,8 @@ impl MeContactFoldersItemContacts {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Contact>,
-        crate::beta::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3998,8 +3998,8 @@ impl MeContactFoldersItemChildFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContactFolder>,
-        crate::beta::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4018,10 +4018,10 @@ impl MeContactFoldersItemChildFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::beta::ContactFolder,
-        crate::beta::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4086,8 +4086,8 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Contact>,
-        crate::beta::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4127,8 +4127,8 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4147,10 +4147,10 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4205,7 +4205,7 @@ impl MeContactFoldersItemContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -4225,10 +4225,10 @@ impl MeContactFoldersItemContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4285,8 +4285,8 @@ impl MeContactFoldersItemContactsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4376,8 +4376,8 @@ impl MeContacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Contact>,
-        crate::beta::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4396,10 +4396,10 @@ impl MeContacts {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4438,8 +4438,8 @@ impl MeContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4458,10 +4458,10 @@ impl MeContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4518,8 +4518,8 @@ impl MeContactsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4608,8 +4608,8 @@ impl MeCreatedObjects {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4794,8 +4794,8 @@ impl MeDirectReports {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4883,8 +4883,8 @@ impl MeDriveFollowing {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4967,8 +4967,8 @@ impl MeDriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4987,10 +4987,10 @@ impl MeDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5097,10 +5097,10 @@ impl MeDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn create_link(
         &self,
-        body: &crate::beta::CreateLinkBody,
+        body: &super::super::CreateLinkBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5119,7 +5119,7 @@ impl MeDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
     pub fn create_upload_session(
         &self,
-        body: &crate::beta::CreateUploadSessionBody,
+        body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5142,8 +5142,8 @@ impl MeDriveItemsItem {
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5160,7 +5160,7 @@ impl MeDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
     pub fn invite(
         &self,
-        body: &crate::beta::ItemsInviteBody,
+        body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5185,7 +5185,7 @@ impl MeDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
     pub fn preview(
         &self,
-        body: &crate::beta::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5207,10 +5207,10 @@ impl MeDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn restore(
         &self,
-        body: &crate::beta::RestoreBody,
+        body: &super::super::RestoreBody,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5357,7 +5357,7 @@ impl MeDriveItemsItemWorkbookApplication {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookApplication,
+        super::super::WorkbookApplication,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -5376,7 +5376,7 @@ impl MeDriveItemsItemWorkbookApplication {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookapplication-calculate?view=graph-rest-beta)
     pub fn calculate(
         &self,
-        body: &crate::beta::CalculateBody,
+        body: &super::super::CalculateBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5412,8 +5412,8 @@ impl MeDriveItemsItemWorkbookComments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookComment>,
-        crate::beta::WorkbookComment,
+        graph_rt::Page<super::super::WorkbookComment>,
+        super::super::WorkbookComment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5449,8 +5449,8 @@ impl MeDriveItemsItemWorkbookCommentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookComment,
-        crate::beta::WorkbookComment,
+        super::super::WorkbookComment,
+        super::super::WorkbookComment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5487,8 +5487,8 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookCommentReply>,
-        crate::beta::WorkbookCommentReply,
+        graph_rt::Page<super::super::WorkbookCommentReply>,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5507,10 +5507,10 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookCommentReply,
+        body: &super::super::WorkbookCommentReply,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookCommentReply,
-        crate::beta::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5542,9 +5542,9 @@ impl MeDriveItemsItemWorkbookCreateSession {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookSessionInfo,
+        body: &super::super::WorkbookSessionInfo,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookSessionInfo,
+        super::super::WorkbookSessionInfo,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5578,8 +5578,8 @@ impl MeDriveItemsItemWorkbookNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookNamedItem>,
-        crate::beta::WorkbookNamedItem,
+        graph_rt::Page<super::super::WorkbookNamedItem>,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5618,10 +5618,10 @@ impl MeDriveItemsItemWorkbookNamesAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookNamedItem,
-        crate::beta::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5655,8 +5655,8 @@ impl MeDriveItemsItemWorkbookNamesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookNamedItem,
-        crate::beta::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5675,10 +5675,10 @@ impl MeDriveItemsItemWorkbookNamesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookNamedItem,
-        crate::beta::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5716,8 +5716,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5736,10 +5736,10 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRange,
+        body: &super::super::WorkbookRange,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5760,8 +5760,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5781,8 +5781,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5800,7 +5800,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
     pub fn clear(
         &self,
-        body: &crate::beta::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5824,8 +5824,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5843,7 +5843,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
-        body: &crate::beta::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5867,8 +5867,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5888,8 +5888,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5912,10 +5912,10 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
-        body: &crate::beta::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5956,8 +5956,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5977,8 +5977,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5998,8 +5998,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6017,7 +6017,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
     pub fn merge(
         &self,
-        body: &crate::beta::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6041,8 +6041,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6061,10 +6061,10 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     #[cfg(feature = "workbook")]
     pub fn row(
         &self,
-        body: &crate::beta::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6109,8 +6109,8 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6143,8 +6143,8 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6163,10 +6163,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6271,7 +6271,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookRangeBorder>,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -6291,9 +6291,9 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6314,9 +6314,9 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6353,7 +6353,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -6373,9 +6373,9 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6412,7 +6412,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -6432,9 +6432,9 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6491,7 +6491,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -6511,9 +6511,9 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6550,7 +6550,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -6570,9 +6570,9 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::FormatProtection,
+        body: &super::super::FormatProtection,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6602,7 +6602,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6652,8 +6652,8 @@ impl MeDriveItemsItemWorkbookOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookOperation,
-        crate::beta::WorkbookOperation,
+        super::super::WorkbookOperation,
+        super::super::WorkbookOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6685,8 +6685,8 @@ impl MeDriveItemsItemWorkbookTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTable>,
-        crate::beta::WorkbookTable,
+        graph_rt::Page<super::super::WorkbookTable>,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6709,10 +6709,10 @@ impl MeDriveItemsItemWorkbookTables {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::AddBody,
+        body: &super::super::AddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6762,10 +6762,10 @@ impl MeDriveItemsItemWorkbookTables2Add {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6800,8 +6800,8 @@ impl MeDriveItemsItemWorkbookTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6820,10 +6820,10 @@ impl MeDriveItemsItemWorkbookTablesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6888,8 +6888,8 @@ impl MeDriveItemsItemWorkbookTablesItem {
     pub fn convert_to_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6909,8 +6909,8 @@ impl MeDriveItemsItemWorkbookTablesItem {
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6930,8 +6930,8 @@ impl MeDriveItemsItemWorkbookTablesItem {
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6951,8 +6951,8 @@ impl MeDriveItemsItemWorkbookTablesItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7000,8 +7000,8 @@ impl MeDriveItemsItemWorkbookTablesItem {
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7034,8 +7034,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTableColumn>,
-        crate::beta::WorkbookTableColumn,
+        graph_rt::Page<super::super::WorkbookTableColumn>,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -7054,10 +7054,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7077,10 +7077,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::ColumnsAddBody,
+        body: &super::super::ColumnsAddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7100,10 +7100,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7142,8 +7142,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7162,10 +7162,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7206,8 +7206,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7233,8 +7233,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7260,8 +7260,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7296,8 +7296,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7316,10 +7316,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRange,
+        body: &super::super::WorkbookRange,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7340,8 +7340,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7361,8 +7361,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7380,7 +7380,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
     pub fn clear(
         &self,
-        body: &crate::beta::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7404,8 +7404,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7423,7 +7423,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
-        body: &crate::beta::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7447,8 +7447,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7468,8 +7468,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7494,10 +7494,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
-        body: &crate::beta::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7538,8 +7538,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7559,8 +7559,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7580,8 +7580,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7599,7 +7599,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
     pub fn merge(
         &self,
-        body: &crate::beta::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7623,8 +7623,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7643,10 +7643,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     #[cfg(feature = "workbook")]
     pub fn row(
         &self,
-        body: &crate::beta::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7693,8 +7693,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7724,7 +7724,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::FilterApplyBody,
+        body: &super::super::FilterApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7783,8 +7783,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7803,10 +7803,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7919,7 +7919,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookRangeBorder>,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -7939,9 +7939,9 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7962,9 +7962,9 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8001,7 +8001,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -8021,9 +8021,9 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8060,7 +8060,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -8080,9 +8080,9 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8139,7 +8139,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -8159,9 +8159,9 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8198,7 +8198,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -8218,9 +8218,9 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::FormatProtection,
+        body: &super::super::FormatProtection,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8252,7 +8252,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8288,7 +8288,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTableRow>,
+        graph_rt::Page<super::super::WorkbookTableRow>,
         (),
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
@@ -8312,9 +8312,9 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8351,9 +8351,9 @@ impl MeDriveItemsItemWorkbookTablesItemRowsAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8389,7 +8389,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -8409,9 +8409,9 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8453,8 +8453,8 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8486,8 +8486,8 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableSort,
-        crate::beta::WorkbookTableSort,
+        super::super::WorkbookTableSort,
+        super::super::WorkbookTableSort,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8505,7 +8505,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::SortApplyBody,
+        body: &super::super::SortApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8602,7 +8602,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -8622,9 +8622,9 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookIcon,
+        body: &super::super::WorkbookIcon,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8659,8 +8659,8 @@ impl MeDriveItemsItemWorkbookWorksheets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookWorksheet>,
-        crate::beta::WorkbookWorksheet,
+        graph_rt::Page<super::super::WorkbookWorksheet>,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8679,10 +8679,10 @@ impl MeDriveItemsItemWorkbookWorksheets {
     #[cfg(feature = "workbook")]
     pub fn post(
         &self,
-        body: &crate::beta::WorksheetsBody,
+        body: &super::super::WorksheetsBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookWorksheet,
-        crate::beta::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8721,8 +8721,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookWorksheet,
-        crate::beta::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8741,10 +8741,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookWorksheet,
+        body: &super::super::WorkbookWorksheet,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookWorksheet,
-        crate::beta::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8813,8 +8813,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8836,8 +8836,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
         row: &str,
         column: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8896,8 +8896,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8918,8 +8918,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8943,8 +8943,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8968,10 +8968,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         delta_rows: &str,
         delta_columns: &str,
-        body: &crate::beta::ResizedRangeBody,
+        body: &super::super::ResizedRangeBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9002,8 +9002,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9027,8 +9027,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9064,8 +9064,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookChart>,
-        crate::beta::WorkbookChart,
+        graph_rt::Page<super::super::WorkbookChart>,
+        super::super::WorkbookChart,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9084,10 +9084,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookChart,
+        body: &super::super::WorkbookChart,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9107,10 +9107,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::ChartsAddBody,
+        body: &super::super::ChartsAddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9130,10 +9130,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9174,8 +9174,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9194,10 +9194,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChart,
+        body: &super::super::WorkbookChart,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9268,7 +9268,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setdata?view=graph-rest-beta)
     pub fn set_data(
         &self,
-        body: &crate::beta::SetDataBody,
+        body: &super::super::SetDataBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9290,7 +9290,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setposition?view=graph-rest-beta)
     pub fn set_position(
         &self,
-        body: &crate::beta::SetPositionBody,
+        body: &super::super::SetPositionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9404,8 +9404,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9424,10 +9424,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9507,8 +9507,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9527,10 +9527,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9566,8 +9566,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9586,10 +9586,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9645,8 +9645,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9665,10 +9665,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9704,8 +9704,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9724,10 +9724,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9815,8 +9815,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9835,10 +9835,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9874,8 +9874,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9894,10 +9894,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9953,8 +9953,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9973,10 +9973,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10040,8 +10040,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10060,10 +10060,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10119,8 +10119,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10139,10 +10139,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10178,8 +10178,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10198,10 +10198,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10289,8 +10289,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10309,10 +10309,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10348,8 +10348,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10368,10 +10368,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10407,8 +10407,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10427,10 +10427,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10466,8 +10466,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10486,10 +10486,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10525,8 +10525,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDatalabels {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartDataLabels,
-        crate::beta::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10545,10 +10545,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDatalabels {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartDataLabels,
+        body: &super::super::WorkbookChartDataLabels,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartDataLabels,
-        crate::beta::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10617,7 +10617,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
     pub fn set_solid_color(
         &self,
-        body: &crate::beta::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10656,8 +10656,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLegend,
-        crate::beta::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10676,10 +10676,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartLegend,
+        body: &super::super::WorkbookChartLegend,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLegend,
-        crate::beta::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10758,7 +10758,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
     pub fn set_solid_color(
         &self,
-        body: &crate::beta::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10797,8 +10797,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookChartSeries>,
-        crate::beta::WorkbookChartSeries,
+        graph_rt::Page<super::super::WorkbookChartSeries>,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10817,10 +10817,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookChartSeries,
+        body: &super::super::WorkbookChartSeries,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartSeries,
-        crate::beta::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10840,10 +10840,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartSeries,
-        crate::beta::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10888,8 +10888,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartSeries,
-        crate::beta::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10908,10 +10908,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartSeries,
+        body: &super::super::WorkbookChartSeries,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartSeries,
-        crate::beta::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10955,8 +10955,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookChartPoint>,
-        crate::beta::WorkbookChartPoint,
+        graph_rt::Page<super::super::WorkbookChartPoint>,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10975,10 +10975,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookChartPoint,
+        body: &super::super::WorkbookChartPoint,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartPoint,
-        crate::beta::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10998,10 +10998,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartPoint,
-        crate::beta::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11045,8 +11045,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartPoint,
-        crate::beta::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11081,8 +11081,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartTitle,
-        crate::beta::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11101,10 +11101,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartTitle,
+        body: &super::super::WorkbookChartTitle,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartTitle,
-        crate::beta::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11181,7 +11181,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
     pub fn set_solid_color(
         &self,
-        body: &crate::beta::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11217,8 +11217,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookNamedItem>,
-        crate::beta::WorkbookNamedItem,
+        graph_rt::Page<super::super::WorkbookNamedItem>,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11253,10 +11253,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookNamedItem,
-        crate::beta::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11291,7 +11291,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookWorksheetProtection,
+        super::super::WorkbookWorksheetProtection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -11310,7 +11310,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-protect?view=graph-rest-beta)
     pub fn protect(
         &self,
-        body: &crate::beta::ProtectBody,
+        body: &super::super::ProtectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11405,7 +11405,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -11425,9 +11425,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::FormatProtection,
+        body: &super::super::FormatProtection,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -11462,8 +11462,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11482,10 +11482,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRange,
+        body: &super::super::WorkbookRange,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11506,8 +11506,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11527,8 +11527,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11546,7 +11546,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
     pub fn clear(
         &self,
-        body: &crate::beta::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11570,8 +11570,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11589,7 +11589,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
-        body: &crate::beta::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11613,8 +11613,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11634,8 +11634,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11660,10 +11660,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
-        body: &crate::beta::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11704,8 +11704,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11725,8 +11725,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11746,8 +11746,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11765,7 +11765,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
     pub fn merge(
         &self,
-        body: &crate::beta::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11789,8 +11789,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11809,10 +11809,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     #[cfg(feature = "workbook")]
     pub fn row(
         &self,
-        body: &crate::beta::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11857,8 +11857,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11901,8 +11901,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11921,10 +11921,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12027,7 +12027,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookRangeBorder>,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -12047,9 +12047,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12070,9 +12070,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12109,7 +12109,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -12129,9 +12129,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12168,7 +12168,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -12188,9 +12188,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12247,7 +12247,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -12267,9 +12267,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12301,7 +12301,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12337,8 +12337,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTable>,
-        crate::beta::WorkbookTable,
+        graph_rt::Page<super::super::WorkbookTable>,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12357,10 +12357,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::AddBody,
+        body: &super::super::AddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12401,8 +12401,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12421,10 +12421,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12491,8 +12491,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     pub fn convert_to_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12512,8 +12512,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12533,8 +12533,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12554,8 +12554,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12607,8 +12607,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12643,8 +12643,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTableColumn>,
-        crate::beta::WorkbookTableColumn,
+        graph_rt::Page<super::super::WorkbookTableColumn>,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12663,10 +12663,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12686,10 +12686,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::ColumnsAddBody,
+        body: &super::super::ColumnsAddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12709,10 +12709,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12758,8 +12758,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12778,10 +12778,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12822,8 +12822,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12851,8 +12851,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12872,8 +12872,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12893,8 +12893,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12924,7 +12924,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::FilterApplyBody,
+        body: &super::super::FilterApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12982,7 +12982,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTableRow>,
+        graph_rt::Page<super::super::WorkbookTableRow>,
         (),
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
@@ -13008,9 +13008,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13054,9 +13054,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13094,7 +13094,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13114,9 +13114,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13158,8 +13158,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13193,8 +13193,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableSort,
-        crate::beta::WorkbookTableSort,
+        super::super::WorkbookTableSort,
+        super::super::WorkbookTableSort,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13212,7 +13212,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::SortApplyBody,
+        body: &super::super::SortApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -13317,7 +13317,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13337,9 +13337,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookIcon,
+        body: &super::super::WorkbookIcon,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13375,8 +13375,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookPivotTable>,
-        crate::beta::WorkbookPivotTable,
+        graph_rt::Page<super::super::WorkbookPivotTable>,
+        super::super::WorkbookPivotTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13437,8 +13437,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookPivotTable,
-        crate::beta::WorkbookPivotTable,
+        super::super::WorkbookPivotTable,
+        super::super::WorkbookPivotTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13492,8 +13492,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeView,
-        crate::beta::WorkbookRangeView,
+        super::super::WorkbookRangeView,
+        super::super::WorkbookRangeView,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13513,8 +13513,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13541,8 +13541,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
         &self,
         index: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeView,
-        crate::beta::WorkbookRangeView,
+        super::super::WorkbookRangeView,
+        super::super::WorkbookRangeView,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13576,8 +13576,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookRangeView>,
-        crate::beta::WorkbookRangeView,
+        graph_rt::Page<super::super::WorkbookRangeView>,
+        super::super::WorkbookRangeView,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13610,8 +13610,8 @@ impl MeDriveItemsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13629,10 +13629,10 @@ impl MeDriveItemsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13684,10 +13684,10 @@ impl MeDriveItemsItemContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13719,8 +13719,8 @@ impl MeDriveItemsItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Permission>,
-        crate::beta::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13758,8 +13758,8 @@ impl MeDriveItemsItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13778,10 +13778,10 @@ impl MeDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13821,10 +13821,10 @@ impl MeDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn revoke_grants(
         &self,
-        body: &crate::beta::RevokeGrantsBody,
+        body: &super::super::RevokeGrantsBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13857,8 +13857,8 @@ impl MeDriveItemsItemThumbnails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ThumbnailSet>,
-        crate::beta::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13908,8 +13908,8 @@ impl MeDriveItemsItemThumbnailsItemItem {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ThumbnailSet>,
-        crate::beta::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13945,8 +13945,8 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ThumbnailSet>,
-        crate::beta::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13978,8 +13978,8 @@ impl MeDriveItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItemVersion>,
-        crate::beta::DriveItemVersion,
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14015,8 +14015,8 @@ impl MeDriveItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItemVersion,
-        crate::beta::DriveItemVersion,
+        super::super::DriveItemVersion,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14117,10 +14117,10 @@ impl MeDriveItemsItemByPathContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14152,8 +14152,8 @@ impl MeDriveRecent {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14226,8 +14226,8 @@ impl MeDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14304,8 +14304,8 @@ impl MeDriveRootByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14454,7 +14454,7 @@ impl MeDriveRootByPathWorkbookApplication {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookApplication,
+        super::super::WorkbookApplication,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -14473,7 +14473,7 @@ impl MeDriveRootByPathWorkbookApplication {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookapplication-calculate?view=graph-rest-beta)
     pub fn calculate(
         &self,
-        body: &crate::beta::CalculateBody,
+        body: &super::super::CalculateBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14509,8 +14509,8 @@ impl MeDriveRootByPathWorkbookComments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookComment>,
-        crate::beta::WorkbookComment,
+        graph_rt::Page<super::super::WorkbookComment>,
+        super::super::WorkbookComment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14561,8 +14561,8 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookCommentReply>,
-        crate::beta::WorkbookCommentReply,
+        graph_rt::Page<super::super::WorkbookCommentReply>,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14581,10 +14581,10 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookCommentReply,
+        body: &super::super::WorkbookCommentReply,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookCommentReply,
-        crate::beta::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14616,9 +14616,9 @@ impl MeDriveRootByPathWorkbookCreateSession {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookSessionInfo,
+        body: &super::super::WorkbookSessionInfo,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookSessionInfo,
+        super::super::WorkbookSessionInfo,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14652,8 +14652,8 @@ impl MeDriveRootByPathWorkbookNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookNamedItem>,
-        crate::beta::WorkbookNamedItem,
+        graph_rt::Page<super::super::WorkbookNamedItem>,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14692,10 +14692,10 @@ impl MeDriveRootByPathWorkbookNamesAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookNamedItem,
-        crate::beta::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14729,8 +14729,8 @@ impl MeDriveRootByPathWorkbookNamesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookNamedItem,
-        crate::beta::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14749,10 +14749,10 @@ impl MeDriveRootByPathWorkbookNamesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookNamedItem,
-        crate::beta::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14790,8 +14790,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14810,10 +14810,10 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRange,
+        body: &super::super::WorkbookRange,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14834,8 +14834,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14855,8 +14855,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14874,7 +14874,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
     pub fn clear(
         &self,
-        body: &crate::beta::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14898,8 +14898,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14917,7 +14917,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
-        body: &crate::beta::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14941,8 +14941,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14962,8 +14962,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14986,10 +14986,10 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
-        body: &crate::beta::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15030,8 +15030,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15051,8 +15051,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15072,8 +15072,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15091,7 +15091,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
     pub fn merge(
         &self,
-        body: &crate::beta::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15115,8 +15115,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15135,10 +15135,10 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     #[cfg(feature = "workbook")]
     pub fn row(
         &self,
-        body: &crate::beta::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15183,8 +15183,8 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15217,8 +15217,8 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15237,10 +15237,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15345,7 +15345,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookRangeBorder>,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -15365,9 +15365,9 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15388,9 +15388,9 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15427,7 +15427,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -15447,9 +15447,9 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15486,7 +15486,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -15506,9 +15506,9 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15565,7 +15565,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -15585,9 +15585,9 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15624,7 +15624,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -15644,9 +15644,9 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::FormatProtection,
+        body: &super::super::FormatProtection,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15676,7 +15676,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15712,8 +15712,8 @@ impl MeDriveRootByPathWorkbookTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTable>,
-        crate::beta::WorkbookTable,
+        graph_rt::Page<super::super::WorkbookTable>,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15736,10 +15736,10 @@ impl MeDriveRootByPathWorkbookTables {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::AddBody,
+        body: &super::super::AddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15789,10 +15789,10 @@ impl MeDriveRootByPathWorkbookTables2Add {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15827,8 +15827,8 @@ impl MeDriveRootByPathWorkbookTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15847,10 +15847,10 @@ impl MeDriveRootByPathWorkbookTablesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15915,8 +15915,8 @@ impl MeDriveRootByPathWorkbookTablesItem {
     pub fn convert_to_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15936,8 +15936,8 @@ impl MeDriveRootByPathWorkbookTablesItem {
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15957,8 +15957,8 @@ impl MeDriveRootByPathWorkbookTablesItem {
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15978,8 +15978,8 @@ impl MeDriveRootByPathWorkbookTablesItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16027,8 +16027,8 @@ impl MeDriveRootByPathWorkbookTablesItem {
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16061,8 +16061,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTableColumn>,
-        crate::beta::WorkbookTableColumn,
+        graph_rt::Page<super::super::WorkbookTableColumn>,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -16081,10 +16081,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16104,10 +16104,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::ColumnsAddBody,
+        body: &super::super::ColumnsAddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16127,10 +16127,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16169,8 +16169,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16189,10 +16189,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16233,8 +16233,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16260,8 +16260,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16287,8 +16287,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16323,8 +16323,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16343,10 +16343,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRange,
+        body: &super::super::WorkbookRange,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16367,8 +16367,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16388,8 +16388,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16407,7 +16407,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
     pub fn clear(
         &self,
-        body: &crate::beta::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16431,8 +16431,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16450,7 +16450,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
-        body: &crate::beta::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16474,8 +16474,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16495,8 +16495,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16521,10 +16521,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
-        body: &crate::beta::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16565,8 +16565,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16586,8 +16586,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16607,8 +16607,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16626,7 +16626,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
     pub fn merge(
         &self,
-        body: &crate::beta::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16650,8 +16650,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16670,10 +16670,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     #[cfg(feature = "workbook")]
     pub fn row(
         &self,
-        body: &crate::beta::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16720,8 +16720,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16751,7 +16751,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::FilterApplyBody,
+        body: &super::super::FilterApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16810,8 +16810,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16830,10 +16830,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16946,7 +16946,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookRangeBorder>,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -16966,9 +16966,9 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -16989,9 +16989,9 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17028,7 +17028,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17048,9 +17048,9 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17087,7 +17087,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17107,9 +17107,9 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17166,7 +17166,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17186,9 +17186,9 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17225,7 +17225,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17245,9 +17245,9 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::FormatProtection,
+        body: &super::super::FormatProtection,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17279,7 +17279,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -17315,7 +17315,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTableRow>,
+        graph_rt::Page<super::super::WorkbookTableRow>,
         (),
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
@@ -17339,9 +17339,9 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17378,9 +17378,9 @@ impl MeDriveRootByPathWorkbookTablesItemRowsAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17416,7 +17416,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17436,9 +17436,9 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17480,8 +17480,8 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17513,8 +17513,8 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableSort,
-        crate::beta::WorkbookTableSort,
+        super::super::WorkbookTableSort,
+        super::super::WorkbookTableSort,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17532,7 +17532,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::SortApplyBody,
+        body: &super::super::SortApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -17629,7 +17629,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17649,9 +17649,9 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookIcon,
+        body: &super::super::WorkbookIcon,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17686,8 +17686,8 @@ impl MeDriveRootByPathWorkbookWorksheets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookWorksheet>,
-        crate::beta::WorkbookWorksheet,
+        graph_rt::Page<super::super::WorkbookWorksheet>,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17706,10 +17706,10 @@ impl MeDriveRootByPathWorkbookWorksheets {
     #[cfg(feature = "workbook")]
     pub fn post(
         &self,
-        body: &crate::beta::WorksheetsBody,
+        body: &super::super::WorksheetsBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookWorksheet,
-        crate::beta::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17748,8 +17748,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookWorksheet,
-        crate::beta::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17768,10 +17768,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookWorksheet,
+        body: &super::super::WorkbookWorksheet,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookWorksheet,
-        crate::beta::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17840,8 +17840,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17863,8 +17863,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
         row: &str,
         column: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17923,8 +17923,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17945,8 +17945,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17970,8 +17970,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17995,10 +17995,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         delta_rows: &str,
         delta_columns: &str,
-        body: &crate::beta::ResizedRangeBody,
+        body: &super::super::ResizedRangeBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18029,8 +18029,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18054,8 +18054,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18091,8 +18091,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookChart>,
-        crate::beta::WorkbookChart,
+        graph_rt::Page<super::super::WorkbookChart>,
+        super::super::WorkbookChart,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -18111,10 +18111,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookChart,
+        body: &super::super::WorkbookChart,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18134,10 +18134,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::ChartsAddBody,
+        body: &super::super::ChartsAddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18157,10 +18157,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18201,8 +18201,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18221,10 +18221,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChart,
+        body: &super::super::WorkbookChart,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChart,
-        crate::beta::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18295,7 +18295,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setdata?view=graph-rest-beta)
     pub fn set_data(
         &self,
-        body: &crate::beta::SetDataBody,
+        body: &super::super::SetDataBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -18317,7 +18317,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setposition?view=graph-rest-beta)
     pub fn set_position(
         &self,
-        body: &crate::beta::SetPositionBody,
+        body: &super::super::SetPositionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -18431,8 +18431,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18451,10 +18451,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18534,8 +18534,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18554,10 +18554,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18593,8 +18593,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18613,10 +18613,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18672,8 +18672,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18692,10 +18692,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18731,8 +18731,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18751,10 +18751,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18842,8 +18842,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18862,10 +18862,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18901,8 +18901,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18921,10 +18921,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18980,8 +18980,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19000,10 +19000,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19067,8 +19067,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19087,10 +19087,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLineFormat,
-        crate::beta::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19146,8 +19146,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19166,10 +19166,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19205,8 +19205,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19225,10 +19225,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxis,
-        crate::beta::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19316,8 +19316,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19336,10 +19336,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartFont,
-        crate::beta::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19375,8 +19375,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridline
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19395,10 +19395,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridline
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19434,8 +19434,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridline
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19454,10 +19454,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridline
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartGridlines,
-        crate::beta::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19493,8 +19493,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19513,10 +19513,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartAxisTitle,
-        crate::beta::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19552,8 +19552,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDatalabels {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartDataLabels,
-        crate::beta::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19572,10 +19572,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDatalabels {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartDataLabels,
+        body: &super::super::WorkbookChartDataLabels,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartDataLabels,
-        crate::beta::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19644,7 +19644,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
     pub fn set_solid_color(
         &self,
-        body: &crate::beta::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -19683,8 +19683,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLegend,
-        crate::beta::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19703,10 +19703,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartLegend,
+        body: &super::super::WorkbookChartLegend,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartLegend,
-        crate::beta::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19785,7 +19785,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
     pub fn set_solid_color(
         &self,
-        body: &crate::beta::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -19824,8 +19824,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookChartSeries>,
-        crate::beta::WorkbookChartSeries,
+        graph_rt::Page<super::super::WorkbookChartSeries>,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -19844,10 +19844,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookChartSeries,
+        body: &super::super::WorkbookChartSeries,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartSeries,
-        crate::beta::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19867,10 +19867,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartSeries,
-        crate::beta::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19915,8 +19915,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartSeries,
-        crate::beta::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19935,10 +19935,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartSeries,
+        body: &super::super::WorkbookChartSeries,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartSeries,
-        crate::beta::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19982,8 +19982,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookChartPoint>,
-        crate::beta::WorkbookChartPoint,
+        graph_rt::Page<super::super::WorkbookChartPoint>,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20002,10 +20002,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookChartPoint,
+        body: &super::super::WorkbookChartPoint,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartPoint,
-        crate::beta::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20025,10 +20025,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartPoint,
-        crate::beta::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20072,8 +20072,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartPoint,
-        crate::beta::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20108,8 +20108,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartTitle,
-        crate::beta::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20128,10 +20128,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookChartTitle,
+        body: &super::super::WorkbookChartTitle,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookChartTitle,
-        crate::beta::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20210,7 +20210,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
     pub fn set_solid_color(
         &self,
-        body: &crate::beta::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20246,8 +20246,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookNamedItem>,
-        crate::beta::WorkbookNamedItem,
+        graph_rt::Page<super::super::WorkbookNamedItem>,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20282,10 +20282,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookNamedItem,
-        crate::beta::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20320,7 +20320,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookWorksheetProtection,
+        super::super::WorkbookWorksheetProtection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -20339,7 +20339,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-protect?view=graph-rest-beta)
     pub fn protect(
         &self,
-        body: &crate::beta::ProtectBody,
+        body: &super::super::ProtectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20436,7 +20436,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -20456,9 +20456,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::FormatProtection,
+        body: &super::super::FormatProtection,
     ) -> graph_rt::Request<
-        crate::beta::FormatProtection,
+        super::super::FormatProtection,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -20493,8 +20493,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20513,10 +20513,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRange,
+        body: &super::super::WorkbookRange,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20537,8 +20537,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20558,8 +20558,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20577,7 +20577,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
     pub fn clear(
         &self,
-        body: &crate::beta::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20601,8 +20601,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20620,7 +20620,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
     pub fn delete(
         &self,
-        body: &crate::beta::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20644,8 +20644,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20665,8 +20665,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20691,10 +20691,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
-        body: &crate::beta::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20735,8 +20735,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20756,8 +20756,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20777,8 +20777,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20796,7 +20796,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
     pub fn merge(
         &self,
-        body: &crate::beta::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20820,8 +20820,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20840,10 +20840,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     #[cfg(feature = "workbook")]
     pub fn row(
         &self,
-        body: &crate::beta::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20888,8 +20888,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20932,8 +20932,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20952,10 +20952,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFormat,
-        crate::beta::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21058,7 +21058,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookRangeBorder>,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -21078,9 +21078,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -21101,9 +21101,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -21140,7 +21140,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -21160,9 +21160,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -21199,7 +21199,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -21219,9 +21219,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -21278,7 +21278,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -21298,9 +21298,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -21332,7 +21332,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -21368,8 +21368,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTable>,
-        crate::beta::WorkbookTable,
+        graph_rt::Page<super::super::WorkbookTable>,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -21388,10 +21388,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::AddBody,
+        body: &super::super::AddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21432,8 +21432,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21452,10 +21452,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTable,
-        crate::beta::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21522,8 +21522,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     pub fn convert_to_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21543,8 +21543,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21564,8 +21564,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21585,8 +21585,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21638,8 +21638,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21674,8 +21674,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTableColumn>,
-        crate::beta::WorkbookTableColumn,
+        graph_rt::Page<super::super::WorkbookTableColumn>,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -21694,10 +21694,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21717,10 +21717,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::beta::ColumnsAddBody,
+        body: &super::super::ColumnsAddBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21740,10 +21740,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21789,8 +21789,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21809,10 +21809,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableColumn,
-        crate::beta::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21853,8 +21853,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21882,8 +21882,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21903,8 +21903,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21924,8 +21924,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21955,7 +21955,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::FilterApplyBody,
+        body: &super::super::FilterApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22013,7 +22013,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookTableRow>,
+        graph_rt::Page<super::super::WorkbookTableRow>,
         (),
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
@@ -22039,9 +22039,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::beta::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -22085,9 +22085,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -22125,7 +22125,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -22145,9 +22145,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -22189,8 +22189,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22224,8 +22224,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookTableSort,
-        crate::beta::WorkbookTableSort,
+        super::super::WorkbookTableSort,
+        super::super::WorkbookTableSort,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22243,7 +22243,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-beta)
     pub fn apply(
         &self,
-        body: &crate::beta::SortApplyBody,
+        body: &super::super::SortApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22348,7 +22348,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -22368,9 +22368,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkbookIcon,
+        body: &super::super::WorkbookIcon,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -22406,8 +22406,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookPivotTable>,
-        crate::beta::WorkbookPivotTable,
+        graph_rt::Page<super::super::WorkbookPivotTable>,
+        super::super::WorkbookPivotTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22468,8 +22468,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookPivotTable,
-        crate::beta::WorkbookPivotTable,
+        super::super::WorkbookPivotTable,
+        super::super::WorkbookPivotTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22523,8 +22523,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeView,
-        crate::beta::WorkbookRangeView,
+        super::super::WorkbookRangeView,
+        super::super::WorkbookRangeView,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22544,8 +22544,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRange,
-        crate::beta::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22572,8 +22572,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
         &self,
         index: &str,
     ) -> graph_rt::Request<
-        crate::beta::WorkbookRangeView,
-        crate::beta::WorkbookRangeView,
+        super::super::WorkbookRangeView,
+        super::super::WorkbookRangeView,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22607,8 +22607,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkbookRangeView>,
-        crate::beta::WorkbookRangeView,
+        graph_rt::Page<super::super::WorkbookRangeView>,
+        super::super::WorkbookRangeView,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22640,8 +22640,8 @@ impl MeDriveRootByPathPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Permission>,
-        crate::beta::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22673,8 +22673,8 @@ impl MeDriveSharedWithMe {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22719,8 +22719,8 @@ impl MeDriveSpecialItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22756,8 +22756,8 @@ impl MeDriveSpecialItemChildren {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22790,7 +22790,7 @@ impl MeEvents {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -22810,7 +22810,7 @@ impl MeEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22834,8 +22834,8 @@ impl MeEvents {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -22873,8 +22873,8 @@ impl MeEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22893,10 +22893,10 @@ impl MeEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22935,7 +22935,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
         &self,
-        body: &crate::beta::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22961,7 +22961,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22983,7 +22983,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -23025,7 +23025,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -23051,7 +23051,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
         &self,
-        body: &crate::beta::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -23073,7 +23073,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
         &self,
-        body: &crate::beta::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -23110,8 +23110,8 @@ impl MeEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23130,10 +23130,10 @@ impl MeEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23153,9 +23153,9 @@ impl MeEventsItemAttachments {
     #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
-        body: &crate::beta::AttachmentsCreateUploadSessionBody,
+        body: &super::super::AttachmentsCreateUploadSessionBody,
     ) -> graph_rt::Request<
-        crate::beta::UploadSession,
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -23194,8 +23194,8 @@ impl MeEventsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23283,8 +23283,8 @@ impl MeEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23316,8 +23316,8 @@ impl MeFollowedSites {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Site>,
-        crate::beta::Site,
+        graph_rt::Page<super::super::Site>,
+        super::super::Site,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23363,7 +23363,7 @@ impl MeInferenceClassificationOverrides {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::InferenceClassificationOverride>,
+        graph_rt::Page<super::super::InferenceClassificationOverride>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -23383,9 +23383,9 @@ impl MeInferenceClassificationOverrides {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::InferenceClassificationOverride,
+        body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        crate::beta::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -23423,9 +23423,9 @@ impl MeInferenceClassificationOverridesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::InferenceClassificationOverride,
+        body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        crate::beta::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -23507,8 +23507,8 @@ impl MeInformationProtectionPolicyLabels {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::InformationProtectionLabel>,
-        crate::beta::InformationProtectionLabel,
+        graph_rt::Page<super::super::InformationProtectionLabel>,
+        super::super::InformationProtectionLabel,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23527,9 +23527,9 @@ impl MeInformationProtectionPolicyLabels {
     #[cfg(feature = "security")]
     pub fn evaluate_application(
         &self,
-        body: &crate::beta::EvaluateApplicationBody,
+        body: &super::super::EvaluateApplicationBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyInformationProtectionAction>,
+        graph_rt::Page<super::super::AnyInformationProtectionAction>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -23567,8 +23567,8 @@ impl MeInformationProtectionPolicyLabelsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::InformationProtectionLabel,
-        crate::beta::InformationProtectionLabel,
+        super::super::InformationProtectionLabel,
+        super::super::InformationProtectionLabel,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23622,8 +23622,8 @@ impl MeInsightsShared {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SharedInsight>,
-        crate::beta::SharedInsight,
+        graph_rt::Page<super::super::SharedInsight>,
+        super::super::SharedInsight,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23673,8 +23673,8 @@ impl MeInsightsSharedItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SharedInsight>,
-        crate::beta::SharedInsight,
+        graph_rt::Page<super::super::SharedInsight>,
+        super::super::SharedInsight,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23706,8 +23706,8 @@ impl MeInsightsTrending {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Trending>,
-        crate::beta::Trending,
+        graph_rt::Page<super::super::Trending>,
+        super::super::Trending,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23757,8 +23757,8 @@ impl MeInsightsTrendingItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Trending>,
-        crate::beta::Trending,
+        graph_rt::Page<super::super::Trending>,
+        super::super::Trending,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23790,8 +23790,8 @@ impl MeInsightsUsed {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UsedInsight>,
-        crate::beta::UsedInsight,
+        graph_rt::Page<super::super::UsedInsight>,
+        super::super::UsedInsight,
         graph_rt::Options<false, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23841,8 +23841,8 @@ impl MeInsightsUsedItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UsedInsight>,
-        crate::beta::UsedInsight,
+        graph_rt::Page<super::super::UsedInsight>,
+        super::super::UsedInsight,
         graph_rt::Options<false, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23874,8 +23874,8 @@ impl MeJoinedTeams {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Team>,
-        crate::beta::Team,
+        graph_rt::Page<super::super::Team>,
+        super::super::Team,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23907,7 +23907,7 @@ impl MeLicenseDetails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LicenseDetails>,
+        graph_rt::Page<super::super::LicenseDetails>,
         (),
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
@@ -23941,7 +23941,7 @@ impl MeMailFolders {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -23961,7 +23961,7 @@ impl MeMailFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -23985,8 +23985,8 @@ impl MeMailFolders {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMailFolder>,
-        crate::beta::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24041,7 +24041,7 @@ impl MeMailFoldersInboxMessagerules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MessageRule>,
+        graph_rt::Page<super::super::MessageRule>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -24060,7 +24060,7 @@ impl MeMailFoldersInboxMessagerules {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-beta)
     pub fn create(
         &self,
-        body: &crate::beta::CreateRuleBody,
+        body: &super::super::CreateRuleBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24102,7 +24102,7 @@ impl MeMailFoldersInboxMessagerulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MessageRule,
+        super::super::MessageRule,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -24122,9 +24122,9 @@ impl MeMailFoldersInboxMessagerulesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::MessageRule,
+        body: &super::super::MessageRule,
     ) -> graph_rt::Request<
-        crate::beta::MessageRule,
+        super::super::MessageRule,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -24180,8 +24180,8 @@ impl MeMailFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24200,10 +24200,10 @@ impl MeMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24247,10 +24247,10 @@ impl MeMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::beta::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24274,10 +24274,10 @@ impl MeMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::beta::MailFoldersMoveBody,
+        body: &super::super::MailFoldersMoveBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24311,8 +24311,8 @@ impl MeMailFoldersItemChildFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMailFolder>,
-        crate::beta::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -24331,10 +24331,10 @@ impl MeMailFoldersItemChildFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24456,8 +24456,8 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24476,10 +24476,10 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24575,8 +24575,8 @@ impl MeMailFoldersItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMessage>,
-        crate::beta::Message,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -24595,10 +24595,10 @@ impl MeMailFoldersItemMessages {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24619,8 +24619,8 @@ impl MeMailFoldersItemMessages {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMessage>,
-        crate::beta::Message,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -24658,8 +24658,8 @@ impl MeMailFoldersItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyEventMessage,
-        crate::beta::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24678,10 +24678,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyEventMessage,
+        body: &super::super::AnyEventMessage,
     ) -> graph_rt::Request<
-        crate::beta::AnyEventMessage,
-        crate::beta::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24725,10 +24725,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::beta::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24748,10 +24748,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_forward(
         &self,
-        body: &crate::beta::CreateForwardBody,
+        body: &super::super::CreateForwardBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24771,10 +24771,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_reply(
         &self,
-        body: &crate::beta::CreateReplyBody,
+        body: &super::super::CreateReplyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24794,10 +24794,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_reply_all(
         &self,
-        body: &crate::beta::CreateReplyAllBody,
+        body: &super::super::CreateReplyAllBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24816,7 +24816,7 @@ impl MeMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::MessagesForwardBody,
+        body: &super::super::MessagesForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24843,10 +24843,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::beta::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24865,7 +24865,7 @@ impl MeMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
     pub fn reply(
         &self,
-        body: &crate::beta::MessagesReplyBody,
+        body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24887,7 +24887,7 @@ impl MeMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
     pub fn reply_all(
         &self,
-        body: &crate::beta::ReplyAllBody,
+        body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24960,8 +24960,8 @@ impl MeMailFoldersItemMessagesItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24980,10 +24980,10 @@ impl MeMailFoldersItemMessagesItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25021,8 +25021,8 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25180,9 +25180,9 @@ impl MeMailboxSettings {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::MailboxSettings,
+        body: &super::super::MailboxSettings,
     ) -> graph_rt::Request<
-        crate::beta::MailboxSettings,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -25512,8 +25512,8 @@ impl MeManager {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25545,8 +25545,8 @@ impl MeMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -25579,7 +25579,7 @@ impl MeMessages {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -25599,7 +25599,7 @@ impl MeMessages {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -25641,8 +25641,8 @@ impl MeMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyEventMessage,
-        crate::beta::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25661,10 +25661,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyEventMessage,
+        body: &super::super::AnyEventMessage,
     ) -> graph_rt::Request<
-        crate::beta::AnyEventMessage,
-        crate::beta::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25708,10 +25708,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::beta::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25731,10 +25731,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_forward(
         &self,
-        body: &crate::beta::CreateForwardBody,
+        body: &super::super::CreateForwardBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25754,10 +25754,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_reply(
         &self,
-        body: &crate::beta::CreateReplyBody,
+        body: &super::super::CreateReplyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25777,10 +25777,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_reply_all(
         &self,
-        body: &crate::beta::CreateReplyAllBody,
+        body: &super::super::CreateReplyAllBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25799,7 +25799,7 @@ impl MeMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::MessagesForwardBody,
+        body: &super::super::MessagesForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -25826,10 +25826,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::beta::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25848,7 +25848,7 @@ impl MeMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
     pub fn reply(
         &self,
-        body: &crate::beta::MessagesReplyBody,
+        body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -25941,8 +25941,8 @@ impl MeMessagesItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25961,10 +25961,10 @@ impl MeMessagesItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25984,9 +25984,9 @@ impl MeMessagesItemAttachments {
     #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
-        body: &crate::beta::AttachmentsCreateUploadSessionBody,
+        body: &super::super::AttachmentsCreateUploadSessionBody,
     ) -> graph_rt::Request<
-        crate::beta::UploadSession,
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -26025,8 +26025,8 @@ impl MeMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26159,7 +26159,7 @@ impl MeNotifications {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::Notification,
+        body: &super::super::Notification,
     ) -> graph_rt::Request<
         (),
         (),
@@ -26195,7 +26195,7 @@ impl MeOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -26263,8 +26263,8 @@ impl MeOnenoteNotebooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Notebook>,
-        crate::beta::Notebook,
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26283,10 +26283,10 @@ impl MeOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::Notebook,
+        body: &super::super::Notebook,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26306,10 +26306,10 @@ impl MeOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn get_notebook_from_web_url(
         &self,
-        body: &crate::beta::GetNotebookFromWebUrlBody,
+        body: &super::super::GetNotebookFromWebUrlBody,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26378,8 +26378,8 @@ impl MeOnenoteNotebooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26397,7 +26397,7 @@ impl MeOnenoteNotebooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
     pub fn copy_notebook(
         &self,
-        body: &crate::beta::CopyNotebookBody,
+        body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -26442,8 +26442,8 @@ impl MeOnenoteNotebooksItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26462,10 +26462,10 @@ impl MeOnenoteNotebooksItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26499,8 +26499,8 @@ impl MeOnenoteNotebooksItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26519,10 +26519,10 @@ impl MeOnenoteNotebooksItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26569,7 +26569,7 @@ impl MeOnenoteOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteOperation,
+        super::super::OnenoteOperation,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -26603,8 +26603,8 @@ impl MeOnenotePages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenotePage>,
-        crate::beta::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26623,10 +26623,10 @@ impl MeOnenotePages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26664,8 +26664,8 @@ impl MeOnenotePagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26707,7 +26707,7 @@ impl MeOnenotePagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
     pub fn copy_to_section(
         &self,
-        body: &crate::beta::CopyToSectionBody,
+        body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -26835,8 +26835,8 @@ impl MeOnenoteSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26872,8 +26872,8 @@ impl MeOnenoteSectionGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26914,8 +26914,8 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26934,10 +26934,10 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26971,8 +26971,8 @@ impl MeOnenoteSectionGroupsItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26991,10 +26991,10 @@ impl MeOnenoteSectionGroupsItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27027,8 +27027,8 @@ impl MeOnenoteSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27064,8 +27064,8 @@ impl MeOnenoteSectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27083,7 +27083,7 @@ impl MeOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
     pub fn copy_to_notebook(
         &self,
-        body: &crate::beta::CopyToNotebookBody,
+        body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -27105,7 +27105,7 @@ impl MeOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
     pub fn copy_to_section_group(
         &self,
-        body: &crate::beta::CopyToSectionGroupBody,
+        body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -27146,8 +27146,8 @@ impl MeOnenoteSectionsItemPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenotePage>,
-        crate::beta::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27166,10 +27166,10 @@ impl MeOnenoteSectionsItemPages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27203,7 +27203,7 @@ impl MeOnlineMeetings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27223,9 +27223,9 @@ impl MeOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn create(
         &self,
-        body: &crate::beta::OnlineMeeting,
+        body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -27246,9 +27246,9 @@ impl MeOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn create_or_get(
         &self,
-        body: &crate::beta::CreateOrGetBody,
+        body: &super::super::CreateOrGetBody,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -27288,7 +27288,7 @@ impl MeOnlineMeetingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27308,9 +27308,9 @@ impl MeOnlineMeetingsItem {
     #[cfg(feature = "communications")]
     pub fn update(
         &self,
-        body: &crate::beta::OnlineMeeting,
+        body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -27386,7 +27386,7 @@ impl MeOnlineMeetingsItemAlternativeRecording {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27419,7 +27419,7 @@ impl MeOnlineMeetingsItemAttendeeReport {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27452,7 +27452,7 @@ impl MeOnlineMeetingsItemMeetingAttendanceReport {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27485,7 +27485,7 @@ impl MeOnlineMeetingsItemRecording {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27520,7 +27520,7 @@ impl MeOutlook {
     pub fn supported_languages(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LocaleInfo>,
+        graph_rt::Page<super::super::LocaleInfo>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -27541,7 +27541,7 @@ impl MeOutlook {
     pub fn supported_time_zones(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TimeZoneInformation>,
+        graph_rt::Page<super::super::TimeZoneInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -27575,7 +27575,7 @@ impl MeOutlook {
         &self,
         time_zone_standard: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TimeZoneInformation>,
+        graph_rt::Page<super::super::TimeZoneInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -27615,7 +27615,7 @@ impl MeOutlookMasterCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookCategory>,
+        graph_rt::Page<super::super::OutlookCategory>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -27635,9 +27635,9 @@ impl MeOutlookMasterCategories {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::OutlookCategory,
+        body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        crate::beta::OutlookCategory,
+        super::super::OutlookCategory,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -27677,7 +27677,7 @@ impl MeOutlookMasterCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OutlookCategory,
+        super::super::OutlookCategory,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27697,9 +27697,9 @@ impl MeOutlookMasterCategoriesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::OutlookCategory,
+        body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        crate::beta::OutlookCategory,
+        super::super::OutlookCategory,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -27754,8 +27754,8 @@ impl MeOutlookTaskFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTaskFolder>,
-        crate::beta::OutlookTaskFolder,
+        graph_rt::Page<super::super::OutlookTaskFolder>,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27774,7 +27774,7 @@ impl MeOutlookTaskFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -27816,7 +27816,7 @@ impl MeOutlookTaskFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27836,7 +27836,7 @@ impl MeOutlookTaskFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -27897,8 +27897,8 @@ impl MeOutlookTaskFoldersItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTask>,
-        crate::beta::OutlookTask,
+        graph_rt::Page<super::super::OutlookTask>,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27917,7 +27917,7 @@ impl MeOutlookTaskFoldersItemTasks {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -27958,7 +27958,7 @@ impl MeOutlookTaskFoldersItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -27978,7 +27978,7 @@ impl MeOutlookTaskFoldersItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28015,8 +28015,8 @@ impl MeOutlookTaskGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTaskGroup>,
-        crate::beta::OutlookTaskGroup,
+        graph_rt::Page<super::super::OutlookTaskGroup>,
+        super::super::OutlookTaskGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28035,10 +28035,10 @@ impl MeOutlookTaskGroups {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::OutlookTaskGroup,
+        body: &super::super::OutlookTaskGroup,
     ) -> graph_rt::Request<
-        crate::beta::OutlookTaskGroup,
-        crate::beta::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28077,8 +28077,8 @@ impl MeOutlookTaskGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OutlookTaskGroup,
-        crate::beta::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28097,10 +28097,10 @@ impl MeOutlookTaskGroupsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::OutlookTaskGroup,
+        body: &super::super::OutlookTaskGroup,
     ) -> graph_rt::Request<
-        crate::beta::OutlookTaskGroup,
-        crate::beta::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28158,8 +28158,8 @@ impl MeOutlookTaskGroupsItemTaskFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTaskFolder>,
-        crate::beta::OutlookTaskFolder,
+        graph_rt::Page<super::super::OutlookTaskFolder>,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28178,7 +28178,7 @@ impl MeOutlookTaskGroupsItemTaskFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28220,7 +28220,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -28240,7 +28240,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28301,8 +28301,8 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTask>,
-        crate::beta::OutlookTask,
+        graph_rt::Page<super::super::OutlookTask>,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28321,7 +28321,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28362,7 +28362,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -28382,7 +28382,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28419,8 +28419,8 @@ impl MeOutlookTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTask>,
-        crate::beta::OutlookTask,
+        graph_rt::Page<super::super::OutlookTask>,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28439,7 +28439,7 @@ impl MeOutlookTasks {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28481,7 +28481,7 @@ impl MeOutlookTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -28501,7 +28501,7 @@ impl MeOutlookTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28549,8 +28549,8 @@ impl MeOutlookTasksItem {
     pub fn complete(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OutlookTask,
-        crate::beta::OutlookTask,
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28583,8 +28583,8 @@ impl MeOutlookTasksItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -28603,10 +28603,10 @@ impl MeOutlookTasksItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28644,8 +28644,8 @@ impl MeOutlookTasksItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28733,8 +28733,8 @@ impl MePendingAccessReviewInstances {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewInstance>,
-        crate::beta::AccessReviewInstance,
+        graph_rt::Page<super::super::AccessReviewInstance>,
+        super::super::AccessReviewInstance,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -28789,7 +28789,7 @@ impl MePendingAccessReviewInstancesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-batchrecorddecisions?view=graph-rest-beta)
     pub fn batch_record_decisions(
         &self,
-        body: &crate::beta::BatchRecordDecisionsBody,
+        body: &super::super::BatchRecordDecisionsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28829,8 +28829,8 @@ impl MePendingAccessReviewInstancesItemDecisions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AccessReviewInstance>,
-        crate::beta::AccessReviewInstance,
+        graph_rt::Page<super::super::AccessReviewInstance>,
+        super::super::AccessReviewInstance,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -28867,7 +28867,7 @@ impl MePendingAccessReviewInstancesItemDecisionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstancedecisionitem-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateAccessReviewInstanceDecisionItemBody,
+        body: &super::super::UpdateAccessReviewInstanceDecisionItemBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -28903,7 +28903,7 @@ impl MePeople {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Person>,
+        graph_rt::Page<super::super::Person>,
         (),
         graph_rt::Options<true, false, true, true, true, true, false, true>,
     > {
@@ -28936,8 +28936,8 @@ impl MePhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29040,8 +29040,8 @@ impl MePhotosItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29074,8 +29074,8 @@ impl MePlanner {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerUser,
-        crate::beta::PlannerUser,
+        super::super::PlannerUser,
+        super::super::PlannerUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29094,7 +29094,7 @@ impl MePlanner {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerUser,
+        body: &super::super::PlannerUser,
     ) -> graph_rt::Request<
         (),
         (),
@@ -29180,8 +29180,8 @@ impl MePlannerFavoritePlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29213,8 +29213,8 @@ impl MePlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29246,8 +29246,8 @@ impl MePlannerRecentPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29279,8 +29279,8 @@ impl MePlannerTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerTask>,
-        crate::beta::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -29312,7 +29312,7 @@ impl MePresence {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Presence,
+        super::super::Presence,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -29346,8 +29346,8 @@ impl MeProfile {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Profile,
-        crate::beta::Profile,
+        super::super::Profile,
+        super::super::Profile,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29476,8 +29476,8 @@ impl MeProfileAccount {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserAccountInformation>,
-        crate::beta::UserAccountInformation,
+        graph_rt::Page<super::super::UserAccountInformation>,
+        super::super::UserAccountInformation,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -29496,10 +29496,10 @@ impl MeProfileAccount {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::UserAccountInformation,
+        body: &super::super::UserAccountInformation,
     ) -> graph_rt::Request<
-        crate::beta::UserAccountInformation,
-        crate::beta::UserAccountInformation,
+        super::super::UserAccountInformation,
+        super::super::UserAccountInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29538,8 +29538,8 @@ impl MeProfileAccountItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserAccountInformation,
-        crate::beta::UserAccountInformation,
+        super::super::UserAccountInformation,
+        super::super::UserAccountInformation,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29558,10 +29558,10 @@ impl MeProfileAccountItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::UserAccountInformation,
+        body: &super::super::UserAccountInformation,
     ) -> graph_rt::Request<
-        crate::beta::UserAccountInformation,
-        crate::beta::UserAccountInformation,
+        super::super::UserAccountInformation,
+        super::super::UserAccountInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29615,8 +29615,8 @@ impl MeProfileAddresses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemAddress>,
-        crate::beta::ItemAddress,
+        graph_rt::Page<super::super::ItemAddress>,
+        super::super::ItemAddress,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -29635,10 +29635,10 @@ impl MeProfileAddresses {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemAddress,
+        body: &super::super::ItemAddress,
     ) -> graph_rt::Request<
-        crate::beta::ItemAddress,
-        crate::beta::ItemAddress,
+        super::super::ItemAddress,
+        super::super::ItemAddress,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29677,8 +29677,8 @@ impl MeProfileAddressesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemAddress,
-        crate::beta::ItemAddress,
+        super::super::ItemAddress,
+        super::super::ItemAddress,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29697,10 +29697,10 @@ impl MeProfileAddressesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemAddress,
+        body: &super::super::ItemAddress,
     ) -> graph_rt::Request<
-        crate::beta::ItemAddress,
-        crate::beta::ItemAddress,
+        super::super::ItemAddress,
+        super::super::ItemAddress,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29754,8 +29754,8 @@ impl MeProfileAnniversaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonAnniversary>,
-        crate::beta::PersonAnniversary,
+        graph_rt::Page<super::super::PersonAnniversary>,
+        super::super::PersonAnniversary,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -29774,10 +29774,10 @@ impl MeProfileAnniversaries {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonAnniversary,
+        body: &super::super::PersonAnniversary,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnniversary,
-        crate::beta::PersonAnniversary,
+        super::super::PersonAnniversary,
+        super::super::PersonAnniversary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29816,8 +29816,8 @@ impl MeProfileAnniversariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnniversary,
-        crate::beta::PersonAnniversary,
+        super::super::PersonAnniversary,
+        super::super::PersonAnniversary,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29836,10 +29836,10 @@ impl MeProfileAnniversariesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonAnniversary,
+        body: &super::super::PersonAnniversary,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnniversary,
-        crate::beta::PersonAnniversary,
+        super::super::PersonAnniversary,
+        super::super::PersonAnniversary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29893,8 +29893,8 @@ impl MeProfileAwards {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonAward>,
-        crate::beta::PersonAward,
+        graph_rt::Page<super::super::PersonAward>,
+        super::super::PersonAward,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -29913,10 +29913,10 @@ impl MeProfileAwards {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonAward,
+        body: &super::super::PersonAward,
     ) -> graph_rt::Request<
-        crate::beta::PersonAward,
-        crate::beta::PersonAward,
+        super::super::PersonAward,
+        super::super::PersonAward,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29955,8 +29955,8 @@ impl MeProfileAwardsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonAward,
-        crate::beta::PersonAward,
+        super::super::PersonAward,
+        super::super::PersonAward,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -29975,10 +29975,10 @@ impl MeProfileAwardsItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonAward,
+        body: &super::super::PersonAward,
     ) -> graph_rt::Request<
-        crate::beta::PersonAward,
-        crate::beta::PersonAward,
+        super::super::PersonAward,
+        super::super::PersonAward,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30032,8 +30032,8 @@ impl MeProfileCertifications {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonCertification>,
-        crate::beta::PersonCertification,
+        graph_rt::Page<super::super::PersonCertification>,
+        super::super::PersonCertification,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -30052,10 +30052,10 @@ impl MeProfileCertifications {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonCertification,
+        body: &super::super::PersonCertification,
     ) -> graph_rt::Request<
-        crate::beta::PersonCertification,
-        crate::beta::PersonCertification,
+        super::super::PersonCertification,
+        super::super::PersonCertification,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30094,8 +30094,8 @@ impl MeProfileCertificationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonCertification,
-        crate::beta::PersonCertification,
+        super::super::PersonCertification,
+        super::super::PersonCertification,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30114,10 +30114,10 @@ impl MeProfileCertificationsItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonCertification,
+        body: &super::super::PersonCertification,
     ) -> graph_rt::Request<
-        crate::beta::PersonCertification,
-        crate::beta::PersonCertification,
+        super::super::PersonCertification,
+        super::super::PersonCertification,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30171,8 +30171,8 @@ impl MeProfileEducationalActivities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationalActivity>,
-        crate::beta::EducationalActivity,
+        graph_rt::Page<super::super::EducationalActivity>,
+        super::super::EducationalActivity,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -30191,10 +30191,10 @@ impl MeProfileEducationalActivities {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationalActivity,
+        body: &super::super::EducationalActivity,
     ) -> graph_rt::Request<
-        crate::beta::EducationalActivity,
-        crate::beta::EducationalActivity,
+        super::super::EducationalActivity,
+        super::super::EducationalActivity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30233,8 +30233,8 @@ impl MeProfileEducationalActivitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationalActivity,
-        crate::beta::EducationalActivity,
+        super::super::EducationalActivity,
+        super::super::EducationalActivity,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30253,10 +30253,10 @@ impl MeProfileEducationalActivitiesItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationalActivity,
+        body: &super::super::EducationalActivity,
     ) -> graph_rt::Request<
-        crate::beta::EducationalActivity,
-        crate::beta::EducationalActivity,
+        super::super::EducationalActivity,
+        super::super::EducationalActivity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30310,8 +30310,8 @@ impl MeProfileEmails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemEmail>,
-        crate::beta::ItemEmail,
+        graph_rt::Page<super::super::ItemEmail>,
+        super::super::ItemEmail,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -30330,10 +30330,10 @@ impl MeProfileEmails {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemEmail,
+        body: &super::super::ItemEmail,
     ) -> graph_rt::Request<
-        crate::beta::ItemEmail,
-        crate::beta::ItemEmail,
+        super::super::ItemEmail,
+        super::super::ItemEmail,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30372,8 +30372,8 @@ impl MeProfileEmailsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemEmail,
-        crate::beta::ItemEmail,
+        super::super::ItemEmail,
+        super::super::ItemEmail,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30392,10 +30392,10 @@ impl MeProfileEmailsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemEmail,
+        body: &super::super::ItemEmail,
     ) -> graph_rt::Request<
-        crate::beta::ItemEmail,
-        crate::beta::ItemEmail,
+        super::super::ItemEmail,
+        super::super::ItemEmail,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30449,8 +30449,8 @@ impl MeProfileInterests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonInterest>,
-        crate::beta::PersonInterest,
+        graph_rt::Page<super::super::PersonInterest>,
+        super::super::PersonInterest,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -30469,10 +30469,10 @@ impl MeProfileInterests {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonInterest,
+        body: &super::super::PersonInterest,
     ) -> graph_rt::Request<
-        crate::beta::PersonInterest,
-        crate::beta::PersonInterest,
+        super::super::PersonInterest,
+        super::super::PersonInterest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30511,8 +30511,8 @@ impl MeProfileInterestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonInterest,
-        crate::beta::PersonInterest,
+        super::super::PersonInterest,
+        super::super::PersonInterest,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30531,10 +30531,10 @@ impl MeProfileInterestsItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonInterest,
+        body: &super::super::PersonInterest,
     ) -> graph_rt::Request<
-        crate::beta::PersonInterest,
-        crate::beta::PersonInterest,
+        super::super::PersonInterest,
+        super::super::PersonInterest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30588,8 +30588,8 @@ impl MeProfileLanguages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LanguageProficiency>,
-        crate::beta::LanguageProficiency,
+        graph_rt::Page<super::super::LanguageProficiency>,
+        super::super::LanguageProficiency,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -30608,10 +30608,10 @@ impl MeProfileLanguages {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::LanguageProficiency,
+        body: &super::super::LanguageProficiency,
     ) -> graph_rt::Request<
-        crate::beta::LanguageProficiency,
-        crate::beta::LanguageProficiency,
+        super::super::LanguageProficiency,
+        super::super::LanguageProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30650,8 +30650,8 @@ impl MeProfileLanguagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::LanguageProficiency,
-        crate::beta::LanguageProficiency,
+        super::super::LanguageProficiency,
+        super::super::LanguageProficiency,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30670,10 +30670,10 @@ impl MeProfileLanguagesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::LanguageProficiency,
+        body: &super::super::LanguageProficiency,
     ) -> graph_rt::Request<
-        crate::beta::LanguageProficiency,
-        crate::beta::LanguageProficiency,
+        super::super::LanguageProficiency,
+        super::super::LanguageProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30727,8 +30727,8 @@ impl MeProfileNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonName>,
-        crate::beta::PersonName,
+        graph_rt::Page<super::super::PersonName>,
+        super::super::PersonName,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -30747,10 +30747,10 @@ impl MeProfileNames {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonName,
+        body: &super::super::PersonName,
     ) -> graph_rt::Request<
-        crate::beta::PersonName,
-        crate::beta::PersonName,
+        super::super::PersonName,
+        super::super::PersonName,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30789,8 +30789,8 @@ impl MeProfileNamesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonName,
-        crate::beta::PersonName,
+        super::super::PersonName,
+        super::super::PersonName,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30809,10 +30809,10 @@ impl MeProfileNamesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonName,
+        body: &super::super::PersonName,
     ) -> graph_rt::Request<
-        crate::beta::PersonName,
-        crate::beta::PersonName,
+        super::super::PersonName,
+        super::super::PersonName,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30866,8 +30866,8 @@ impl MeProfileNotes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonAnnotation>,
-        crate::beta::PersonAnnotation,
+        graph_rt::Page<super::super::PersonAnnotation>,
+        super::super::PersonAnnotation,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -30886,10 +30886,10 @@ impl MeProfileNotes {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonAnnotation,
+        body: &super::super::PersonAnnotation,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnnotation,
-        crate::beta::PersonAnnotation,
+        super::super::PersonAnnotation,
+        super::super::PersonAnnotation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30928,8 +30928,8 @@ impl MeProfileNotesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnnotation,
-        crate::beta::PersonAnnotation,
+        super::super::PersonAnnotation,
+        super::super::PersonAnnotation,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -30948,10 +30948,10 @@ impl MeProfileNotesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonAnnotation,
+        body: &super::super::PersonAnnotation,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnnotation,
-        crate::beta::PersonAnnotation,
+        super::super::PersonAnnotation,
+        super::super::PersonAnnotation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31005,8 +31005,8 @@ impl MeProfilePatents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemPatent>,
-        crate::beta::ItemPatent,
+        graph_rt::Page<super::super::ItemPatent>,
+        super::super::ItemPatent,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -31025,10 +31025,10 @@ impl MeProfilePatents {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemPatent,
+        body: &super::super::ItemPatent,
     ) -> graph_rt::Request<
-        crate::beta::ItemPatent,
-        crate::beta::ItemPatent,
+        super::super::ItemPatent,
+        super::super::ItemPatent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31067,8 +31067,8 @@ impl MeProfilePatentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemPatent,
-        crate::beta::ItemPatent,
+        super::super::ItemPatent,
+        super::super::ItemPatent,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31087,10 +31087,10 @@ impl MeProfilePatentsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemPatent,
+        body: &super::super::ItemPatent,
     ) -> graph_rt::Request<
-        crate::beta::ItemPatent,
-        crate::beta::ItemPatent,
+        super::super::ItemPatent,
+        super::super::ItemPatent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31144,8 +31144,8 @@ impl MeProfilePhones {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemPhone>,
-        crate::beta::ItemPhone,
+        graph_rt::Page<super::super::ItemPhone>,
+        super::super::ItemPhone,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -31164,10 +31164,10 @@ impl MeProfilePhones {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemPhone,
+        body: &super::super::ItemPhone,
     ) -> graph_rt::Request<
-        crate::beta::ItemPhone,
-        crate::beta::ItemPhone,
+        super::super::ItemPhone,
+        super::super::ItemPhone,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31206,8 +31206,8 @@ impl MeProfilePhonesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemPhone,
-        crate::beta::ItemPhone,
+        super::super::ItemPhone,
+        super::super::ItemPhone,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31226,10 +31226,10 @@ impl MeProfilePhonesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemPhone,
+        body: &super::super::ItemPhone,
     ) -> graph_rt::Request<
-        crate::beta::ItemPhone,
-        crate::beta::ItemPhone,
+        super::super::ItemPhone,
+        super::super::ItemPhone,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31283,8 +31283,8 @@ impl MeProfilePositions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkPosition>,
-        crate::beta::WorkPosition,
+        graph_rt::Page<super::super::WorkPosition>,
+        super::super::WorkPosition,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -31303,10 +31303,10 @@ impl MeProfilePositions {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkPosition,
+        body: &super::super::WorkPosition,
     ) -> graph_rt::Request<
-        crate::beta::WorkPosition,
-        crate::beta::WorkPosition,
+        super::super::WorkPosition,
+        super::super::WorkPosition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31345,8 +31345,8 @@ impl MeProfilePositionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkPosition,
-        crate::beta::WorkPosition,
+        super::super::WorkPosition,
+        super::super::WorkPosition,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31365,10 +31365,10 @@ impl MeProfilePositionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkPosition,
+        body: &super::super::WorkPosition,
     ) -> graph_rt::Request<
-        crate::beta::WorkPosition,
-        crate::beta::WorkPosition,
+        super::super::WorkPosition,
+        super::super::WorkPosition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31422,8 +31422,8 @@ impl MeProfileProjects {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProjectParticipation>,
-        crate::beta::ProjectParticipation,
+        graph_rt::Page<super::super::ProjectParticipation>,
+        super::super::ProjectParticipation,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -31442,10 +31442,10 @@ impl MeProfileProjects {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ProjectParticipation,
+        body: &super::super::ProjectParticipation,
     ) -> graph_rt::Request<
-        crate::beta::ProjectParticipation,
-        crate::beta::ProjectParticipation,
+        super::super::ProjectParticipation,
+        super::super::ProjectParticipation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31484,8 +31484,8 @@ impl MeProfileProjectsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProjectParticipation,
-        crate::beta::ProjectParticipation,
+        super::super::ProjectParticipation,
+        super::super::ProjectParticipation,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31504,10 +31504,10 @@ impl MeProfileProjectsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ProjectParticipation,
+        body: &super::super::ProjectParticipation,
     ) -> graph_rt::Request<
-        crate::beta::ProjectParticipation,
-        crate::beta::ProjectParticipation,
+        super::super::ProjectParticipation,
+        super::super::ProjectParticipation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31561,8 +31561,8 @@ impl MeProfilePublications {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemPublication>,
-        crate::beta::ItemPublication,
+        graph_rt::Page<super::super::ItemPublication>,
+        super::super::ItemPublication,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -31581,10 +31581,10 @@ impl MeProfilePublications {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemPublication,
+        body: &super::super::ItemPublication,
     ) -> graph_rt::Request<
-        crate::beta::ItemPublication,
-        crate::beta::ItemPublication,
+        super::super::ItemPublication,
+        super::super::ItemPublication,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31623,8 +31623,8 @@ impl MeProfilePublicationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemPublication,
-        crate::beta::ItemPublication,
+        super::super::ItemPublication,
+        super::super::ItemPublication,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31643,10 +31643,10 @@ impl MeProfilePublicationsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemPublication,
+        body: &super::super::ItemPublication,
     ) -> graph_rt::Request<
-        crate::beta::ItemPublication,
-        crate::beta::ItemPublication,
+        super::super::ItemPublication,
+        super::super::ItemPublication,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31700,8 +31700,8 @@ impl MeProfileSkills {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SkillProficiency>,
-        crate::beta::SkillProficiency,
+        graph_rt::Page<super::super::SkillProficiency>,
+        super::super::SkillProficiency,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -31720,10 +31720,10 @@ impl MeProfileSkills {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::SkillProficiency,
+        body: &super::super::SkillProficiency,
     ) -> graph_rt::Request<
-        crate::beta::SkillProficiency,
-        crate::beta::SkillProficiency,
+        super::super::SkillProficiency,
+        super::super::SkillProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31762,8 +31762,8 @@ impl MeProfileSkillsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SkillProficiency,
-        crate::beta::SkillProficiency,
+        super::super::SkillProficiency,
+        super::super::SkillProficiency,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31782,10 +31782,10 @@ impl MeProfileSkillsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::SkillProficiency,
+        body: &super::super::SkillProficiency,
     ) -> graph_rt::Request<
-        crate::beta::SkillProficiency,
-        crate::beta::SkillProficiency,
+        super::super::SkillProficiency,
+        super::super::SkillProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31839,8 +31839,8 @@ impl MeProfileWebAccounts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WebAccount>,
-        crate::beta::WebAccount,
+        graph_rt::Page<super::super::WebAccount>,
+        super::super::WebAccount,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -31859,10 +31859,10 @@ impl MeProfileWebAccounts {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::WebAccount,
+        body: &super::super::WebAccount,
     ) -> graph_rt::Request<
-        crate::beta::WebAccount,
-        crate::beta::WebAccount,
+        super::super::WebAccount,
+        super::super::WebAccount,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31901,8 +31901,8 @@ impl MeProfileWebAccountsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WebAccount,
-        crate::beta::WebAccount,
+        super::super::WebAccount,
+        super::super::WebAccount,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31921,10 +31921,10 @@ impl MeProfileWebAccountsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::WebAccount,
+        body: &super::super::WebAccount,
     ) -> graph_rt::Request<
-        crate::beta::WebAccount,
-        crate::beta::WebAccount,
+        super::super::WebAccount,
+        super::super::WebAccount,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -31978,8 +31978,8 @@ impl MeProfileWebsites {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonWebsite>,
-        crate::beta::PersonWebsite,
+        graph_rt::Page<super::super::PersonWebsite>,
+        super::super::PersonWebsite,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -31998,10 +31998,10 @@ impl MeProfileWebsites {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonWebsite,
+        body: &super::super::PersonWebsite,
     ) -> graph_rt::Request<
-        crate::beta::PersonWebsite,
-        crate::beta::PersonWebsite,
+        super::super::PersonWebsite,
+        super::super::PersonWebsite,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32040,8 +32040,8 @@ impl MeProfileWebsitesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonWebsite,
-        crate::beta::PersonWebsite,
+        super::super::PersonWebsite,
+        super::super::PersonWebsite,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32060,10 +32060,10 @@ impl MeProfileWebsitesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonWebsite,
+        body: &super::super::PersonWebsite,
     ) -> graph_rt::Request<
-        crate::beta::PersonWebsite,
-        crate::beta::PersonWebsite,
+        super::super::PersonWebsite,
+        super::super::PersonWebsite,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32117,8 +32117,8 @@ impl MeResponsibilities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonResponsibility>,
-        crate::beta::PersonResponsibility,
+        graph_rt::Page<super::super::PersonResponsibility>,
+        super::super::PersonResponsibility,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -32137,10 +32137,10 @@ impl MeResponsibilities {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonResponsibility,
+        body: &super::super::PersonResponsibility,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnnotation,
-        crate::beta::PersonAnnotation,
+        super::super::PersonAnnotation,
+        super::super::PersonAnnotation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32179,8 +32179,8 @@ impl MeResponsibilitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonResponsibility,
-        crate::beta::PersonResponsibility,
+        super::super::PersonResponsibility,
+        super::super::PersonResponsibility,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32199,10 +32199,10 @@ impl MeResponsibilitiesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonResponsibility,
+        body: &super::super::PersonResponsibility,
     ) -> graph_rt::Request<
-        crate::beta::PersonResponsibility,
-        crate::beta::PersonResponsibility,
+        super::super::PersonResponsibility,
+        super::super::PersonResponsibility,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32255,7 +32255,7 @@ impl MeScopedRoleMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ScopedRoleMembership>,
+        graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -32289,8 +32289,8 @@ impl MeSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserSettings,
-        crate::beta::UserSettings,
+        super::super::UserSettings,
+        super::super::UserSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32308,7 +32308,7 @@ impl MeSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::MeUpdateSettingsBody,
+        body: &super::super::MeUpdateSettingsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -32348,7 +32348,7 @@ impl MeSettingsItemInsights {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserInsightsSettings,
+        super::super::UserInsightsSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -32368,9 +32368,9 @@ impl MeSettingsItemInsights {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::UserInsightsSettings,
+        body: &super::super::UserInsightsSettings,
     ) -> graph_rt::Request<
-        crate::beta::UserInsightsSettings,
+        super::super::UserInsightsSettings,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -32419,8 +32419,8 @@ impl MeTodoLists {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTaskList>,
-        crate::beta::TodoTaskList,
+        graph_rt::Page<super::super::TodoTaskList>,
+        super::super::TodoTaskList,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -32439,10 +32439,10 @@ impl MeTodoLists {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::TodoTaskList,
+        body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        crate::beta::TodoTaskList,
-        crate::beta::TodoTaskList,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32463,8 +32463,8 @@ impl MeTodoLists {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTaskList>,
-        crate::beta::TodoTaskList,
+        graph_rt::Page<super::super::TodoTaskList>,
+        super::super::TodoTaskList,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32518,8 +32518,8 @@ impl MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTask>,
-        crate::beta::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -32553,8 +32553,8 @@ impl MeTodoListsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TodoTaskList,
-        crate::beta::TodoTaskList,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32573,10 +32573,10 @@ impl MeTodoListsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::TodoTaskList,
+        body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        crate::beta::TodoTaskList,
-        crate::beta::TodoTaskList,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32634,8 +32634,8 @@ impl MeTodoListsItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTask>,
-        crate::beta::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -32654,10 +32654,10 @@ impl MeTodoListsItemTasks {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::TodoTask,
+        body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        crate::beta::TodoTask,
-        crate::beta::TodoTask,
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32678,8 +32678,8 @@ impl MeTodoListsItemTasks {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTask>,
-        crate::beta::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -32717,8 +32717,8 @@ impl MeTodoListsItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TodoTask,
-        crate::beta::TodoTask,
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32737,10 +32737,10 @@ impl MeTodoListsItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::TodoTask,
+        body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        crate::beta::TodoTask,
-        crate::beta::TodoTask,
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32800,8 +32800,8 @@ impl MeTodoListsItemTasksItemLinkedResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LinkedResource>,
-        crate::beta::LinkedResource,
+        graph_rt::Page<super::super::LinkedResource>,
+        super::super::LinkedResource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -32820,10 +32820,10 @@ impl MeTodoListsItemTasksItemLinkedResources {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::LinkedResource,
+        body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        crate::beta::LinkedResource,
-        crate::beta::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32867,8 +32867,8 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::LinkedResource,
-        crate::beta::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32887,10 +32887,10 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::LinkedResource,
+        body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        crate::beta::LinkedResource,
-        crate::beta::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -32943,8 +32943,8 @@ impl MeTrendingAround {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

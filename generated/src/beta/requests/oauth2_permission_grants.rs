@@ -24,7 +24,7 @@ impl Oauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -44,9 +44,9 @@ impl Oauth2PermissionGrants {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::OAuth2PermissionGrant,
+        body: &super::super::OAuth2PermissionGrant,
     ) -> graph_rt::Request<
-        crate::beta::OAuth2PermissionGrant,
+        super::super::OAuth2PermissionGrant,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -68,7 +68,7 @@ impl Oauth2PermissionGrants {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
@@ -107,7 +107,7 @@ impl Oauth2PermissionGrantsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OAuth2PermissionGrant,
+        super::super::OAuth2PermissionGrant,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -126,7 +126,7 @@ impl Oauth2PermissionGrantsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateADelegatedPermissionGrantOAuth2PermissionGrantBody,
+        body: &super::super::UpdateADelegatedPermissionGrantOAuth2PermissionGrantBody,
     ) -> graph_rt::Request<
         (),
         (),

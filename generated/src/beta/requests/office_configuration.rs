@@ -40,8 +40,8 @@ impl OfficeConfigurationClientConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyOfficeClientConfiguration>,
-        crate::beta::OfficeClientConfiguration,
+        graph_rt::Page<super::super::AnyOfficeClientConfiguration>,
+        super::super::OfficeClientConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,10 +60,10 @@ impl OfficeConfigurationClientConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::WindowsOfficeClientConfiguration,
+        body: &super::super::WindowsOfficeClientConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::WindowsOfficeClientConfiguration,
-        crate::beta::WindowsOfficeClientConfiguration,
+        super::super::WindowsOfficeClientConfiguration,
+        super::super::WindowsOfficeClientConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -108,7 +108,7 @@ impl OfficeConfigurationClientConfigurationsUpdatePriorities {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfiguration-updatepriorities?view=graph-rest-beta)
     pub fn post(
         &self,
-        body: &crate::beta::UpdatePrioritiesActionBody,
+        body: &super::super::UpdatePrioritiesActionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -146,8 +146,8 @@ impl OfficeConfigurationClientConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyOfficeClientConfiguration,
-        crate::beta::OfficeClientConfiguration,
+        super::super::AnyOfficeClientConfiguration,
+        super::super::OfficeClientConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -166,10 +166,10 @@ impl OfficeConfigurationClientConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::WindowsOfficeClientConfiguration,
+        body: &super::super::WindowsOfficeClientConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::AnyOfficeClientConfiguration,
-        crate::beta::OfficeClientConfiguration,
+        super::super::AnyOfficeClientConfiguration,
+        super::super::OfficeClientConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -209,10 +209,10 @@ impl OfficeConfigurationClientConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::beta::ClientConfigurationsAssignBody,
+        body: &super::super::ClientConfigurationsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OfficeClientConfigurationAssignment>,
-        crate::beta::OfficeClientConfigurationAssignment,
+        graph_rt::Page<super::super::OfficeClientConfigurationAssignment>,
+        super::super::OfficeClientConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -254,8 +254,8 @@ impl OfficeConfigurationClientConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OfficeClientConfigurationAssignment>,
-        crate::beta::OfficeClientConfigurationAssignment,
+        graph_rt::Page<super::super::OfficeClientConfigurationAssignment>,
+        super::super::OfficeClientConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -274,10 +274,10 @@ impl OfficeConfigurationClientConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::OfficeClientConfigurationAssignment,
+        body: &super::super::OfficeClientConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::OfficeClientConfigurationAssignment,
-        crate::beta::OfficeClientConfigurationAssignment,
+        super::super::OfficeClientConfigurationAssignment,
+        super::super::OfficeClientConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -323,8 +323,8 @@ impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OfficeClientConfigurationAssignment,
-        crate::beta::OfficeClientConfigurationAssignment,
+        super::super::OfficeClientConfigurationAssignment,
+        super::super::OfficeClientConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -343,10 +343,10 @@ impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::OfficeClientConfigurationAssignment,
+        body: &super::super::OfficeClientConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::beta::OfficeClientConfigurationAssignment,
-        crate::beta::OfficeClientConfigurationAssignment,
+        super::super::OfficeClientConfigurationAssignment,
+        super::super::OfficeClientConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

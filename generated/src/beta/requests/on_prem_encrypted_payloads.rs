@@ -24,8 +24,8 @@ impl OnPremEncryptedPayloads {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnPremEncryptedPayload>,
-        crate::beta::OnPremEncryptedPayload,
+        graph_rt::Page<super::super::OnPremEncryptedPayload>,
+        super::super::OnPremEncryptedPayload,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl OnPremEncryptedPayloads {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::OnPremEncryptedPayload,
+        body: &super::super::OnPremEncryptedPayload,
     ) -> graph_rt::Request<
-        crate::beta::OnPremEncryptedPayload,
-        crate::beta::OnPremEncryptedPayload,
+        super::super::OnPremEncryptedPayload,
+        super::super::OnPremEncryptedPayload,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -89,8 +89,8 @@ impl OnPremEncryptedPayloadsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnPremEncryptedPayload,
-        crate::beta::OnPremEncryptedPayload,
+        super::super::OnPremEncryptedPayload,
+        super::super::OnPremEncryptedPayload,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -109,10 +109,10 @@ impl OnPremEncryptedPayloadsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::OnPremEncryptedPayload,
+        body: &super::super::OnPremEncryptedPayload,
     ) -> graph_rt::Request<
-        crate::beta::OnPremEncryptedPayload,
-        crate::beta::OnPremEncryptedPayload,
+        super::super::OnPremEncryptedPayload,
+        super::super::OnPremEncryptedPayload,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -70,8 +70,8 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConnectorGroup>,
-        crate::beta::ConnectorGroup,
+        graph_rt::Page<super::super::ConnectorGroup>,
+        super::super::ConnectorGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -90,10 +90,10 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::ConnectorGroup,
+        body: &super::super::ConnectorGroup,
     ) -> graph_rt::Request<
-        crate::beta::ConnectorGroup,
-        crate::beta::ConnectorGroup,
+        super::super::ConnectorGroup,
+        super::super::ConnectorGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -139,8 +139,8 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConnectorGroup,
-        crate::beta::ConnectorGroup,
+        super::super::ConnectorGroup,
+        super::super::ConnectorGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -159,10 +159,10 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
     #[cfg(feature = "applications")]
     pub fn update(
         &self,
-        body: &crate::beta::ConnectorGroup,
+        body: &super::super::ConnectorGroup,
     ) -> graph_rt::Request<
-        crate::beta::ConnectorGroup,
-        crate::beta::ConnectorGroup,
+        super::super::ConnectorGroup,
+        super::super::ConnectorGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -233,8 +233,8 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemApplications
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Application>,
-        crate::beta::Application,
+        graph_rt::Page<super::super::Application>,
+        super::super::Application,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -268,8 +268,8 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Connector>,
-        crate::beta::Connector,
+        graph_rt::Page<super::super::Connector>,
+        super::super::Connector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -310,7 +310,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembersRef {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::Connector,
+        body: &super::super::Connector,
     ) -> graph_rt::Request<
         (),
         (),
@@ -348,8 +348,8 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Connector>,
-        crate::beta::Connector,
+        graph_rt::Page<super::super::Connector>,
+        super::super::Connector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -392,8 +392,8 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Connector,
-        crate::beta::Connector,
+        super::super::Connector,
+        super::super::Connector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -435,8 +435,8 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConnectorGroup>,
-        crate::beta::ConnectorGroup,
+        graph_rt::Page<super::super::ConnectorGroup>,
+        super::super::ConnectorGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -477,7 +477,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOfRef {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::ConnectorGroup,
+        body: &super::super::ConnectorGroup,
     ) -> graph_rt::Request<
         (),
         (),
@@ -513,8 +513,8 @@ impl OnPremisesPublishingProfilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnPremisesPublishingProfile,
-        crate::beta::OnPremisesPublishingProfile,
+        super::super::OnPremisesPublishingProfile,
+        super::super::OnPremisesPublishingProfile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -573,8 +573,8 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnPremisesAgentGroup>,
-        crate::beta::OnPremisesAgentGroup,
+        graph_rt::Page<super::super::OnPremisesAgentGroup>,
+        super::super::OnPremisesAgentGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -592,7 +592,7 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateOnPremisesAgentGroupBody,
+        body: &super::super::UpdateOnPremisesAgentGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -633,8 +633,8 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnPremisesAgentGroup,
-        crate::beta::OnPremisesAgentGroup,
+        super::super::OnPremisesAgentGroup,
+        super::super::OnPremisesAgentGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -693,10 +693,10 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::OnPremisesAgentGroup,
+        body: &super::super::OnPremisesAgentGroup,
     ) -> graph_rt::Request<
-        crate::beta::OnPremisesAgentGroup,
-        crate::beta::OnPremisesAgentGroup,
+        super::super::OnPremisesAgentGroup,
+        super::super::OnPremisesAgentGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -729,8 +729,8 @@ impl OnPremisesPublishingProfilesItemAgents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnPremisesAgentGroup>,
-        crate::beta::OnPremisesAgentGroup,
+        graph_rt::Page<super::super::OnPremisesAgentGroup>,
+        super::super::OnPremisesAgentGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -766,8 +766,8 @@ impl OnPremisesPublishingProfilesItemAgentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnPremisesAgent,
-        crate::beta::OnPremisesAgent,
+        super::super::OnPremisesAgent,
+        super::super::OnPremisesAgent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -833,7 +833,7 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::OnPremisesAgentGroup,
+        body: &super::super::OnPremisesAgentGroup,
     ) -> graph_rt::Request<
         (),
         (),
@@ -923,7 +923,7 @@ impl OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisespublishingprofile-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateOnPremisesPublishingProfileBody,
+        body: &super::super::UpdateOnPremisesPublishingProfileBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -962,8 +962,8 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PublishedResource>,
-        crate::beta::PublishedResource,
+        graph_rt::Page<super::super::PublishedResource>,
+        super::super::PublishedResource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -982,10 +982,10 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::PublishedResource,
+        body: &super::super::PublishedResource,
     ) -> graph_rt::Request<
-        crate::beta::PublishedResource,
-        crate::beta::PublishedResource,
+        super::super::PublishedResource,
+        super::super::PublishedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1028,8 +1028,8 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PublishedResource,
-        crate::beta::PublishedResource,
+        super::super::PublishedResource,
+        super::super::PublishedResource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1047,7 +1047,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdatePublishedResourceBody,
+        body: &super::super::UpdatePublishedResourceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1121,7 +1121,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::OnPremisesAgentGroup,
+        body: &super::super::OnPremisesAgentGroup,
     ) -> graph_rt::Request<
         (),
         (),

@@ -23,8 +23,8 @@ impl Organization {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Organization,
-        crate::beta::Organization,
+        super::super::Organization,
+        super::super::Organization,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -64,8 +64,8 @@ impl OrganizationSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OrganizationSettings,
-        crate::beta::OrganizationSettings,
+        super::super::OrganizationSettings,
+        super::super::OrganizationSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -98,7 +98,7 @@ impl OrganizationItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -117,7 +117,7 @@ impl OrganizationItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateOrganizationBody,
+        body: &super::super::UpdateOrganizationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -140,7 +140,7 @@ impl OrganizationItem {
     #[cfg(feature = "core")]
     pub fn activate_service(
         &self,
-        body: &crate::beta::ActivateService,
+        body: &super::super::ActivateService,
     ) -> graph_rt::Request<
         (),
         (),
@@ -256,7 +256,7 @@ impl OrganizationItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -276,9 +276,9 @@ impl OrganizationItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -335,8 +335,8 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CertificateBasedAuthConfiguration>,
-        crate::beta::CertificateBasedAuthConfiguration,
+        graph_rt::Page<super::super::CertificateBasedAuthConfiguration>,
+        super::super::CertificateBasedAuthConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -355,10 +355,10 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::CertificateBasedAuthConfiguration,
+        body: &super::super::CertificateBasedAuthConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::CertificateBasedAuthConfiguration,
-        crate::beta::CertificateBasedAuthConfiguration,
+        super::super::CertificateBasedAuthConfiguration,
+        super::super::CertificateBasedAuthConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -401,8 +401,8 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CertificateBasedAuthConfiguration,
-        crate::beta::CertificateBasedAuthConfiguration,
+        super::super::CertificateBasedAuthConfiguration,
+        super::super::CertificateBasedAuthConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -477,7 +477,7 @@ impl OrganizationItemSettingsItemInsights {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemInsightsSettings,
+        super::super::ItemInsightsSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -497,9 +497,9 @@ impl OrganizationItemSettingsItemInsights {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemInsightsSettings,
+        body: &super::super::ItemInsightsSettings,
     ) -> graph_rt::Request<
-        crate::beta::ItemInsightsSettings,
+        super::super::ItemInsightsSettings,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -534,7 +534,7 @@ impl OrganizationItemSettingsProfileCardProperties {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProfileCardProperty>,
+        graph_rt::Page<super::super::ProfileCardProperty>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -554,9 +554,9 @@ impl OrganizationItemSettingsProfileCardProperties {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::ProfileCardProperty,
+        body: &super::super::ProfileCardProperty,
     ) -> graph_rt::Request<
-        crate::beta::ProfileCardProperty,
+        super::super::ProfileCardProperty,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -603,7 +603,7 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfileCardProperty,
+        super::super::ProfileCardProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -623,9 +623,9 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::ProfileCardProperty,
+        body: &super::super::ProfileCardProperty,
     ) -> graph_rt::Request<
-        crate::beta::ProfileCardProperty,
+        super::super::ProfileCardProperty,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -682,8 +682,8 @@ impl OrganizationItemBranding {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OrganizationalBrandingProperties,
-        crate::beta::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -702,10 +702,10 @@ impl OrganizationItemBranding {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OrganizationalBrandingProperties,
+        body: &super::super::OrganizationalBrandingProperties,
     ) -> graph_rt::Request<
-        crate::beta::OrganizationalBrandingProperties,
-        crate::beta::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -725,10 +725,10 @@ impl OrganizationItemBranding {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::beta::OrganizationalBrandingProperties,
+        body: &super::super::OrganizationalBrandingProperties,
     ) -> graph_rt::Request<
-        crate::beta::OrganizationalBrandingProperties,
-        crate::beta::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -784,10 +784,10 @@ impl OrganizationItemBrandingLocalizations {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::OrganizationalBrandingProperties,
+        body: &super::super::OrganizationalBrandingProperties,
     ) -> graph_rt::Request<
-        crate::beta::OrganizationalBrandingProperties,
-        crate::beta::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -827,8 +827,8 @@ impl OrganizationItemBrandingLocalizationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OrganizationalBrandingProperties,
-        crate::beta::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -846,7 +846,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateLocalizedOrganizationalbrandingpropertiesBody,
+        body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -868,7 +868,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-beta)
     pub fn put(
         &self,
-        body: &crate::beta::UpdateLocalizedOrganizationalbrandingpropertiesBody,
+        body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),

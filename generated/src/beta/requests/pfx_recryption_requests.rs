@@ -24,8 +24,8 @@ impl PfxRecryptionRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PfxRecryptionRequest>,
-        crate::beta::PfxRecryptionRequest,
+        graph_rt::Page<super::super::PfxRecryptionRequest>,
+        super::super::PfxRecryptionRequest,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl PfxRecryptionRequests {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::PfxRecryptionRequest,
+        body: &super::super::PfxRecryptionRequest,
     ) -> graph_rt::Request<
-        crate::beta::PfxRecryptionRequest,
-        crate::beta::PfxRecryptionRequest,
+        super::super::PfxRecryptionRequest,
+        super::super::PfxRecryptionRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl PfxRecryptionRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PfxRecryptionRequest,
-        crate::beta::PfxRecryptionRequest,
+        super::super::PfxRecryptionRequest,
+        super::super::PfxRecryptionRequest,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -106,10 +106,10 @@ impl PfxRecryptionRequestsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::PfxRecryptionRequest,
+        body: &super::super::PfxRecryptionRequest,
     ) -> graph_rt::Request<
-        crate::beta::PfxRecryptionRequest,
-        crate::beta::PfxRecryptionRequest,
+        super::super::PfxRecryptionRequest,
+        super::super::PfxRecryptionRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

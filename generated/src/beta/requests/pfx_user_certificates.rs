@@ -24,8 +24,8 @@ impl PfxUserCertificates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PfxUserCertificate>,
-        crate::beta::PfxUserCertificate,
+        graph_rt::Page<super::super::PfxUserCertificate>,
+        super::super::PfxUserCertificate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl PfxUserCertificates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::PfxUserCertificate,
+        body: &super::super::PfxUserCertificate,
     ) -> graph_rt::Request<
-        crate::beta::PfxUserCertificate,
-        crate::beta::PfxUserCertificate,
+        super::super::PfxUserCertificate,
+        super::super::PfxUserCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl PfxUserCertificatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PfxUserCertificate,
-        crate::beta::PfxUserCertificate,
+        super::super::PfxUserCertificate,
+        super::super::PfxUserCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -106,10 +106,10 @@ impl PfxUserCertificatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::PfxUserCertificate,
+        body: &super::super::PfxUserCertificate,
     ) -> graph_rt::Request<
-        crate::beta::PfxUserCertificate,
-        crate::beta::PfxUserCertificate,
+        super::super::PfxUserCertificate,
+        super::super::PfxUserCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

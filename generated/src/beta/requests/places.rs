@@ -45,7 +45,7 @@ impl PlacesRoom {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyPlace>,
+        graph_rt::Page<super::super::AnyPlace>,
         (),
         graph_rt::Options<true, false, true, false, true, true, true, false>,
     > {
@@ -78,7 +78,7 @@ impl PlacesRoomlist {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyPlace>,
+        graph_rt::Page<super::super::AnyPlace>,
         (),
         graph_rt::Options<true, false, true, false, true, true, true, false>,
     > {
@@ -112,7 +112,7 @@ impl PlacesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyPlace,
+        super::super::AnyPlace,
         (),
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
@@ -132,9 +132,9 @@ impl PlacesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyPlace,
+        body: &super::super::AnyPlace,
     ) -> graph_rt::Request<
-        crate::beta::AnyPlace,
+        super::super::AnyPlace,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -186,7 +186,7 @@ impl PlacesItemRoomlistRooms {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyPlace>,
+        graph_rt::Page<super::super::AnyPlace>,
         (),
         graph_rt::Options<true, false, true, false, true, true, true, false>,
     > {

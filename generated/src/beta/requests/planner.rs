@@ -50,8 +50,8 @@ impl PlannerBuckets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerBucket>,
-        crate::beta::PlannerBucket,
+        graph_rt::Page<super::super::PlannerBucket>,
+        super::super::PlannerBucket,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -70,10 +70,10 @@ impl PlannerBuckets {
     #[cfg(feature = "planner")]
     pub fn create(
         &self,
-        body: &crate::beta::PlannerBucket,
+        body: &super::super::PlannerBucket,
     ) -> graph_rt::Request<
-        crate::beta::PlannerBucket,
-        crate::beta::PlannerBucket,
+        super::super::PlannerBucket,
+        super::super::PlannerBucket,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -112,8 +112,8 @@ impl PlannerBucketsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerBucket,
-        crate::beta::PlannerBucket,
+        super::super::PlannerBucket,
+        super::super::PlannerBucket,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -132,7 +132,7 @@ impl PlannerBucketsItem {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerBucket,
+        body: &super::super::PlannerBucket,
     ) -> graph_rt::Request<
         (),
         (),
@@ -192,8 +192,8 @@ impl PlannerBucketsItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerTask>,
-        crate::beta::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -226,8 +226,8 @@ impl PlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -246,10 +246,10 @@ impl PlannerPlans {
     #[cfg(feature = "planner")]
     pub fn create(
         &self,
-        body: &crate::beta::PlannerPlan,
+        body: &super::super::PlannerPlan,
     ) -> graph_rt::Request<
-        crate::beta::PlannerPlan,
-        crate::beta::PlannerPlan,
+        super::super::PlannerPlan,
+        super::super::PlannerPlan,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -288,8 +288,8 @@ impl PlannerPlansItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerPlan,
-        crate::beta::PlannerPlan,
+        super::super::PlannerPlan,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -308,7 +308,7 @@ impl PlannerPlansItem {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerPlan,
+        body: &super::super::PlannerPlan,
     ) -> graph_rt::Request<
         (),
         (),
@@ -377,7 +377,7 @@ impl PlannerPlansItemDetails {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerPlanDetails,
+        super::super::PlannerPlanDetails,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -397,7 +397,7 @@ impl PlannerPlansItemDetails {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerPlanDetails,
+        body: &super::super::PlannerPlanDetails,
     ) -> graph_rt::Request<
         (),
         (),
@@ -433,8 +433,8 @@ impl PlannerPlansItemBuckets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerBucket>,
-        crate::beta::PlannerBucket,
+        graph_rt::Page<super::super::PlannerBucket>,
+        super::super::PlannerBucket,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -466,8 +466,8 @@ impl PlannerPlansItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerTask>,
-        crate::beta::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -498,10 +498,10 @@ impl PlannerRosters {
     #[cfg(feature = "planner")]
     pub fn create(
         &self,
-        body: &crate::beta::PlannerRoster,
+        body: &super::super::PlannerRoster,
     ) -> graph_rt::Request<
-        crate::beta::PlannerRoster,
-        crate::beta::PlannerRoster,
+        super::super::PlannerRoster,
+        super::super::PlannerRoster,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -539,8 +539,8 @@ impl PlannerRostersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerRoster,
-        crate::beta::PlannerRoster,
+        super::super::PlannerRoster,
+        super::super::PlannerRoster,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -601,8 +601,8 @@ impl PlannerRostersItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerRosterMember>,
-        crate::beta::PlannerRosterMember,
+        graph_rt::Page<super::super::PlannerRosterMember>,
+        super::super::PlannerRosterMember,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -621,10 +621,10 @@ impl PlannerRostersItemMembers {
     #[cfg(feature = "planner")]
     pub fn create(
         &self,
-        body: &crate::beta::PlannerRosterMember,
+        body: &super::super::PlannerRosterMember,
     ) -> graph_rt::Request<
-        crate::beta::PlannerRosterMember,
-        crate::beta::PlannerRosterMember,
+        super::super::PlannerRosterMember,
+        super::super::PlannerRosterMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -662,8 +662,8 @@ impl PlannerRostersItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerRosterMember,
-        crate::beta::PlannerRosterMember,
+        super::super::PlannerRosterMember,
+        super::super::PlannerRosterMember,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -715,8 +715,8 @@ impl PlannerRostersItemPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -749,8 +749,8 @@ impl PlannerTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerTask>,
-        crate::beta::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -769,10 +769,10 @@ impl PlannerTasks {
     #[cfg(feature = "planner")]
     pub fn create(
         &self,
-        body: &crate::beta::PlannerTask,
+        body: &super::super::PlannerTask,
     ) -> graph_rt::Request<
-        crate::beta::PlannerTask,
-        crate::beta::PlannerTask,
+        super::super::PlannerTask,
+        super::super::PlannerTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -811,8 +811,8 @@ impl PlannerTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerTask,
-        crate::beta::PlannerTask,
+        super::super::PlannerTask,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -831,7 +831,7 @@ impl PlannerTasksItem {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerTask,
+        body: &super::super::PlannerTask,
     ) -> graph_rt::Request<
         (),
         (),
@@ -912,7 +912,7 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerAssignedToTaskBoardTaskFormat,
+        super::super::PlannerAssignedToTaskBoardTaskFormat,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -932,7 +932,7 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerAssignedToTaskBoardTaskFormat,
+        body: &super::super::PlannerAssignedToTaskBoardTaskFormat,
     ) -> graph_rt::Request<
         (),
         (),
@@ -969,7 +969,7 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerBucketTaskBoardTaskFormat,
+        super::super::PlannerBucketTaskBoardTaskFormat,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -989,7 +989,7 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerBucketTaskBoardTaskFormat,
+        body: &super::super::PlannerBucketTaskBoardTaskFormat,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1026,7 +1026,7 @@ impl PlannerTasksItemDetails {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerTaskDetails,
+        super::super::PlannerTaskDetails,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1046,7 +1046,7 @@ impl PlannerTasksItemDetails {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerTaskDetails,
+        body: &super::super::PlannerTaskDetails,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1083,7 +1083,7 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerProgressTaskBoardTaskFormat,
+        super::super::PlannerProgressTaskBoardTaskFormat,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1103,7 +1103,7 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::beta::PlannerProgressTaskBoardTaskFormat,
+        body: &super::super::PlannerProgressTaskBoardTaskFormat,
     ) -> graph_rt::Request<
         (),
         (),

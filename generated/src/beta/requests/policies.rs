@@ -138,8 +138,8 @@ impl PoliciesAccessReviewPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AccessReviewPolicy,
-        crate::beta::AccessReviewPolicy,
+        super::super::AccessReviewPolicy,
+        super::super::AccessReviewPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -158,7 +158,7 @@ impl PoliciesAccessReviewPolicy {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::AccessReviewPolicy,
+        body: &super::super::AccessReviewPolicy,
     ) -> graph_rt::Request<
         (),
         (),
@@ -195,8 +195,8 @@ impl PoliciesActivityBasedTimeoutPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ActivityBasedTimeoutPolicy>,
-        crate::beta::ActivityBasedTimeoutPolicy,
+        graph_rt::Page<super::super::ActivityBasedTimeoutPolicy>,
+        super::super::ActivityBasedTimeoutPolicy,
         graph_rt::Options<true, false, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -215,10 +215,10 @@ impl PoliciesActivityBasedTimeoutPolicies {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ActivityBasedTimeoutPolicy,
+        body: &super::super::ActivityBasedTimeoutPolicy,
     ) -> graph_rt::Request<
-        crate::beta::ActivityBasedTimeoutPolicy,
-        crate::beta::ActivityBasedTimeoutPolicy,
+        super::super::ActivityBasedTimeoutPolicy,
+        super::super::ActivityBasedTimeoutPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -257,8 +257,8 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ActivityBasedTimeoutPolicy,
-        crate::beta::ActivityBasedTimeoutPolicy,
+        super::super::ActivityBasedTimeoutPolicy,
+        super::super::ActivityBasedTimeoutPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -276,7 +276,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateActivitybasedtimeoutpolicyBody,
+        body: &super::super::UpdateActivitybasedtimeoutpolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -333,8 +333,8 @@ impl PoliciesAdminConsentRequestPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AdminConsentRequestPolicy,
-        crate::beta::AdminConsentRequestPolicy,
+        super::super::AdminConsentRequestPolicy,
+        super::super::AdminConsentRequestPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -353,7 +353,7 @@ impl PoliciesAdminConsentRequestPolicy {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::beta::AdminConsentRequestPolicy,
+        body: &super::super::AdminConsentRequestPolicy,
     ) -> graph_rt::Request<
         (),
         (),
@@ -390,8 +390,8 @@ impl PoliciesAuthenticationFlowsPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AuthenticationFlowsPolicy,
-        crate::beta::AuthenticationFlowsPolicy,
+        super::super::AuthenticationFlowsPolicy,
+        super::super::AuthenticationFlowsPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -410,7 +410,7 @@ impl PoliciesAuthenticationFlowsPolicy {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::beta::AuthenticationFlowsPolicy,
+        body: &super::super::AuthenticationFlowsPolicy,
     ) -> graph_rt::Request<
         (),
         (),
@@ -447,8 +447,8 @@ impl PoliciesAuthenticationMethodsPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AuthenticationMethodsPolicy,
-        crate::beta::AuthenticationMethodsPolicy,
+        super::super::AuthenticationMethodsPolicy,
+        super::super::AuthenticationMethodsPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -467,7 +467,7 @@ impl PoliciesAuthenticationMethodsPolicy {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::RegistrationEnforcement,
+        body: &super::super::RegistrationEnforcement,
     ) -> graph_rt::Request<
         (),
         (),
@@ -652,8 +652,8 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EmailAuthenticationMethodConfiguration,
-        crate::beta::EmailAuthenticationMethodConfiguration,
+        super::super::EmailAuthenticationMethodConfiguration,
+        super::super::EmailAuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -672,7 +672,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::EmailAuthenticationMethodConfiguration,
+        body: &super::super::EmailAuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -732,8 +732,8 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Fido2AuthenticationMethodConfiguration,
-        crate::beta::Fido2AuthenticationMethodConfiguration,
+        super::super::Fido2AuthenticationMethodConfiguration,
+        super::super::Fido2AuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -752,7 +752,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::Fido2AuthenticationMethodConfiguration,
+        body: &super::super::Fido2AuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -812,8 +812,8 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
-        crate::beta::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -832,7 +832,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        body: &super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -892,8 +892,8 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
-        crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -912,7 +912,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        body: &super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -972,8 +972,8 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SmsAuthenticationMethodConfiguration,
-        crate::beta::SmsAuthenticationMethodConfiguration,
+        super::super::SmsAuthenticationMethodConfiguration,
+        super::super::SmsAuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -992,10 +992,10 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::SmsAuthenticationMethodConfiguration,
+        body: &super::super::SmsAuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
-        crate::beta::SmsAuthenticationMethodConfiguration,
-        crate::beta::SmsAuthenticationMethodConfiguration,
+        super::super::SmsAuthenticationMethodConfiguration,
+        super::super::SmsAuthenticationMethodConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1067,8 +1067,8 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AuthorizationPolicy,
-        crate::beta::AuthorizationPolicy,
+        super::super::AuthorizationPolicy,
+        super::super::AuthorizationPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1086,7 +1086,7 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authorizationpolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateAuthorizationPolicyBody,
+        body: &super::super::UpdateAuthorizationPolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1123,8 +1123,8 @@ impl PoliciesB2cAuthenticationMethodsPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::B2cAuthenticationMethodsPolicy,
-        crate::beta::B2cAuthenticationMethodsPolicy,
+        super::super::B2cAuthenticationMethodsPolicy,
+        super::super::B2cAuthenticationMethodsPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1143,7 +1143,7 @@ impl PoliciesB2cAuthenticationMethodsPolicy {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::B2cAuthenticationMethodsPolicy,
+        body: &super::super::B2cAuthenticationMethodsPolicy,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1180,8 +1180,8 @@ impl PoliciesClaimsMappingPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ClaimsMappingPolicy>,
-        crate::beta::ClaimsMappingPolicy,
+        graph_rt::Page<super::super::ClaimsMappingPolicy>,
+        super::super::ClaimsMappingPolicy,
         graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1200,10 +1200,10 @@ impl PoliciesClaimsMappingPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::ClaimsMappingPolicy,
+        body: &super::super::ClaimsMappingPolicy,
     ) -> graph_rt::Request<
-        crate::beta::ClaimsMappingPolicy,
-        crate::beta::ClaimsMappingPolicy,
+        super::super::ClaimsMappingPolicy,
+        super::super::ClaimsMappingPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1242,8 +1242,8 @@ impl PoliciesClaimsMappingPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ClaimsMappingPolicy,
-        crate::beta::ClaimsMappingPolicy,
+        super::super::ClaimsMappingPolicy,
+        super::super::ClaimsMappingPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1261,7 +1261,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateClaimsmappingpolicyBody,
+        body: &super::super::UpdateClaimsmappingpolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1321,8 +1321,8 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1355,8 +1355,8 @@ impl PoliciesFeatureRolloutPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::FeatureRolloutPolicy>,
-        crate::beta::FeatureRolloutPolicy,
+        graph_rt::Page<super::super::FeatureRolloutPolicy>,
+        super::super::FeatureRolloutPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1375,10 +1375,10 @@ impl PoliciesFeatureRolloutPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::FeatureRolloutPolicy,
+        body: &super::super::FeatureRolloutPolicy,
     ) -> graph_rt::Request<
-        crate::beta::FeatureRolloutPolicy,
-        crate::beta::FeatureRolloutPolicy,
+        super::super::FeatureRolloutPolicy,
+        super::super::FeatureRolloutPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1417,8 +1417,8 @@ impl PoliciesFeatureRolloutPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::FeatureRolloutPolicy,
-        crate::beta::FeatureRolloutPolicy,
+        super::super::FeatureRolloutPolicy,
+        super::super::FeatureRolloutPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1436,7 +1436,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateFeaturerolloutpolicyBody,
+        body: &super::super::UpdateFeaturerolloutpolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1518,7 +1518,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1605,8 +1605,8 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HomeRealmDiscoveryPolicy>,
-        crate::beta::HomeRealmDiscoveryPolicy,
+        graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
+        super::super::HomeRealmDiscoveryPolicy,
         graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1625,10 +1625,10 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::HomeRealmDiscoveryPolicy,
+        body: &super::super::HomeRealmDiscoveryPolicy,
     ) -> graph_rt::Request<
-        crate::beta::HomeRealmDiscoveryPolicy,
-        crate::beta::HomeRealmDiscoveryPolicy,
+        super::super::HomeRealmDiscoveryPolicy,
+        super::super::HomeRealmDiscoveryPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1667,8 +1667,8 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::HomeRealmDiscoveryPolicy,
-        crate::beta::HomeRealmDiscoveryPolicy,
+        super::super::HomeRealmDiscoveryPolicy,
+        super::super::HomeRealmDiscoveryPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1686,7 +1686,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateHomerealmdiscoverypolicyBody,
+        body: &super::super::UpdateHomerealmdiscoverypolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1748,8 +1748,8 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1784,8 +1784,8 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::IdentitySecurityDefaultsEnforcementPolicy,
-        crate::beta::IdentitySecurityDefaultsEnforcementPolicy,
+        super::super::IdentitySecurityDefaultsEnforcementPolicy,
+        super::super::IdentitySecurityDefaultsEnforcementPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1803,7 +1803,7 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
+        body: &super::super::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1839,8 +1839,8 @@ impl PoliciesMobileAppManagementPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobilityManagementPolicy>,
-        crate::beta::MobilityManagementPolicy,
+        graph_rt::Page<super::super::MobilityManagementPolicy>,
+        super::super::MobilityManagementPolicy,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1878,8 +1878,8 @@ impl PoliciesMobileAppManagementPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobilityManagementPolicy,
-        crate::beta::MobilityManagementPolicy,
+        super::super::MobilityManagementPolicy,
+        super::super::MobilityManagementPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1898,10 +1898,10 @@ impl PoliciesMobileAppManagementPoliciesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::MobilityManagementPolicy,
+        body: &super::super::MobilityManagementPolicy,
     ) -> graph_rt::Request<
-        crate::beta::MobilityManagementPolicy,
-        crate::beta::MobilityManagementPolicy,
+        super::super::MobilityManagementPolicy,
+        super::super::MobilityManagementPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1964,8 +1964,8 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Group>,
-        crate::beta::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2011,7 +2011,7 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::beta::Group,
+        body: &super::super::Group,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2101,8 +2101,8 @@ impl PoliciesMobileDeviceManagementPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobilityManagementPolicy>,
-        crate::beta::MobilityManagementPolicy,
+        graph_rt::Page<super::super::MobilityManagementPolicy>,
+        super::super::MobilityManagementPolicy,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2140,8 +2140,8 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobilityManagementPolicy,
-        crate::beta::MobilityManagementPolicy,
+        super::super::MobilityManagementPolicy,
+        super::super::MobilityManagementPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2160,10 +2160,10 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::MobilityManagementPolicy,
+        body: &super::super::MobilityManagementPolicy,
     ) -> graph_rt::Request<
-        crate::beta::MobilityManagementPolicy,
-        crate::beta::MobilityManagementPolicy,
+        super::super::MobilityManagementPolicy,
+        super::super::MobilityManagementPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2226,8 +2226,8 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Group>,
-        crate::beta::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2277,7 +2277,7 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsRef {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::beta::Group,
+        body: &super::super::Group,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2368,8 +2368,8 @@ impl PoliciesPermissionGrantPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PermissionGrantPolicy>,
-        crate::beta::PermissionGrantPolicy,
+        graph_rt::Page<super::super::PermissionGrantPolicy>,
+        super::super::PermissionGrantPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2388,10 +2388,10 @@ impl PoliciesPermissionGrantPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::PermissionGrantPolicy,
+        body: &super::super::PermissionGrantPolicy,
     ) -> graph_rt::Request<
-        crate::beta::PermissionGrantPolicy,
-        crate::beta::PermissionGrantPolicy,
+        super::super::PermissionGrantPolicy,
+        super::super::PermissionGrantPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2430,8 +2430,8 @@ impl PoliciesPermissionGrantPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PermissionGrantPolicy,
-        crate::beta::PermissionGrantPolicy,
+        super::super::PermissionGrantPolicy,
+        super::super::PermissionGrantPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2449,7 +2449,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdatePermissionGrantPolicyBody,
+        body: &super::super::UpdatePermissionGrantPolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2514,8 +2514,8 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PermissionGrantConditionSet>,
-        crate::beta::PermissionGrantConditionSet,
+        graph_rt::Page<super::super::PermissionGrantConditionSet>,
+        super::super::PermissionGrantConditionSet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2534,10 +2534,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::PermissionGrantConditionSet,
+        body: &super::super::PermissionGrantConditionSet,
     ) -> graph_rt::Request<
-        crate::beta::PermissionGrantConditionSet,
-        crate::beta::PermissionGrantConditionSet,
+        super::super::PermissionGrantConditionSet,
+        super::super::PermissionGrantConditionSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2578,8 +2578,8 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PermissionGrantConditionSet>,
-        crate::beta::PermissionGrantConditionSet,
+        graph_rt::Page<super::super::PermissionGrantConditionSet>,
+        super::super::PermissionGrantConditionSet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2598,10 +2598,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::PermissionGrantConditionSet,
+        body: &super::super::PermissionGrantConditionSet,
     ) -> graph_rt::Request<
-        crate::beta::PermissionGrantConditionSet,
-        crate::beta::PermissionGrantConditionSet,
+        super::super::PermissionGrantConditionSet,
+        super::super::PermissionGrantConditionSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2705,8 +2705,8 @@ impl PoliciesRoleManagementPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleManagementPolicy>,
-        crate::beta::UnifiedRoleManagementPolicy,
+        graph_rt::Page<super::super::UnifiedRoleManagementPolicy>,
+        super::super::UnifiedRoleManagementPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2747,8 +2747,8 @@ impl PoliciesRoleManagementPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleManagementPolicy,
-        crate::beta::UnifiedRoleManagementPolicy,
+        super::super::UnifiedRoleManagementPolicy,
+        super::super::UnifiedRoleManagementPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2792,8 +2792,8 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyUnifiedRoleManagementPolicyRule>,
-        crate::beta::UnifiedRoleManagementPolicyRule,
+        graph_rt::Page<super::super::AnyUnifiedRoleManagementPolicyRule>,
+        super::super::UnifiedRoleManagementPolicyRule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2837,8 +2837,8 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyUnifiedRoleManagementPolicyRule,
-        crate::beta::UnifiedRoleManagementPolicyRule,
+        super::super::AnyUnifiedRoleManagementPolicyRule,
+        super::super::UnifiedRoleManagementPolicyRule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2857,10 +2857,10 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyUnifiedRoleManagementPolicyRule,
+        body: &super::super::AnyUnifiedRoleManagementPolicyRule,
     ) -> graph_rt::Request<
-        crate::beta::AnyUnifiedRoleManagementPolicyRule,
-        crate::beta::UnifiedRoleManagementPolicyRule,
+        super::super::AnyUnifiedRoleManagementPolicyRule,
+        super::super::UnifiedRoleManagementPolicyRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2893,8 +2893,8 @@ impl PoliciesRoleManagementPoliciesItemRules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyUnifiedRoleManagementPolicyRule>,
-        crate::beta::UnifiedRoleManagementPolicyRule,
+        graph_rt::Page<super::super::AnyUnifiedRoleManagementPolicyRule>,
+        super::super::UnifiedRoleManagementPolicyRule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2936,8 +2936,8 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyUnifiedRoleManagementPolicyRule,
-        crate::beta::UnifiedRoleManagementPolicyRule,
+        super::super::AnyUnifiedRoleManagementPolicyRule,
+        super::super::UnifiedRoleManagementPolicyRule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2956,10 +2956,10 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyUnifiedRoleManagementPolicyRule,
+        body: &super::super::AnyUnifiedRoleManagementPolicyRule,
     ) -> graph_rt::Request<
-        crate::beta::AnyUnifiedRoleManagementPolicyRule,
-        crate::beta::UnifiedRoleManagementPolicyRule,
+        super::super::AnyUnifiedRoleManagementPolicyRule,
+        super::super::UnifiedRoleManagementPolicyRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2992,8 +2992,8 @@ impl PoliciesRoleManagementPolicyAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleManagementPolicyAssignment>,
-        crate::beta::UnifiedRoleManagementPolicyAssignment,
+        graph_rt::Page<super::super::UnifiedRoleManagementPolicyAssignment>,
+        super::super::UnifiedRoleManagementPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3034,8 +3034,8 @@ impl PoliciesRoleManagementPolicyAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleManagementPolicyAssignment,
-        crate::beta::UnifiedRoleManagementPolicyAssignment,
+        super::super::UnifiedRoleManagementPolicyAssignment,
+        super::super::UnifiedRoleManagementPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3068,8 +3068,8 @@ impl PoliciesTokenIssuancePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TokenIssuancePolicy>,
-        crate::beta::TokenIssuancePolicy,
+        graph_rt::Page<super::super::TokenIssuancePolicy>,
+        super::super::TokenIssuancePolicy,
         graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3088,10 +3088,10 @@ impl PoliciesTokenIssuancePolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::TokenIssuancePolicy,
+        body: &super::super::TokenIssuancePolicy,
     ) -> graph_rt::Request<
-        crate::beta::TokenIssuancePolicy,
-        crate::beta::TokenIssuancePolicy,
+        super::super::TokenIssuancePolicy,
+        super::super::TokenIssuancePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3130,8 +3130,8 @@ impl PoliciesTokenIssuancePoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TokenIssuancePolicy,
-        crate::beta::TokenIssuancePolicy,
+        super::super::TokenIssuancePolicy,
+        super::super::TokenIssuancePolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3149,7 +3149,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateTokenIssuancePolicyBody,
+        body: &super::super::UpdateTokenIssuancePolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3209,8 +3209,8 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3243,8 +3243,8 @@ impl PoliciesTokenLifetimePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TokenLifetimePolicy>,
-        crate::beta::TokenLifetimePolicy,
+        graph_rt::Page<super::super::TokenLifetimePolicy>,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3263,10 +3263,10 @@ impl PoliciesTokenLifetimePolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::TokenLifetimePolicy,
+        body: &super::super::TokenLifetimePolicy,
     ) -> graph_rt::Request<
-        crate::beta::TokenLifetimePolicy,
-        crate::beta::TokenLifetimePolicy,
+        super::super::TokenLifetimePolicy,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3305,8 +3305,8 @@ impl PoliciesTokenLifetimePoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TokenLifetimePolicy,
-        crate::beta::TokenLifetimePolicy,
+        super::super::TokenLifetimePolicy,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3324,7 +3324,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateTokenlifetimepolicyBody,
+        body: &super::super::UpdateTokenlifetimepolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3384,8 +3384,8 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -69,7 +69,7 @@ impl PrintConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintConnector>,
+        graph_rt::Page<super::super::PrintConnector>,
         (),
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
@@ -108,7 +108,7 @@ impl PrintConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintConnector,
+        super::super::PrintConnector,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -128,9 +128,9 @@ impl PrintConnectorsItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::beta::PrintConnector,
+        body: &super::super::PrintConnector,
     ) -> graph_rt::Request<
-        crate::beta::PrintConnector,
+        super::super::PrintConnector,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -198,8 +198,8 @@ impl PrintOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintOperation,
-        crate::beta::PrintOperation,
+        super::super::PrintOperation,
+        super::super::PrintOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -319,8 +319,8 @@ impl PrintPrinters {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Printer>,
-        crate::beta::Printer,
+        graph_rt::Page<super::super::Printer>,
+        super::super::Printer,
         graph_rt::Options<false, true, false, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -359,10 +359,10 @@ impl PrintPrintersCreate {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::beta::PrinterCreateOperation,
+        body: &super::super::PrinterCreateOperation,
     ) -> graph_rt::Request<
-        crate::beta::PrinterCreateOperation,
-        crate::beta::PrinterCreateOperation,
+        super::super::PrinterCreateOperation,
+        super::super::PrinterCreateOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -397,8 +397,8 @@ impl PrintPrintersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Printer,
-        crate::beta::Printer,
+        super::super::Printer,
+        super::super::Printer,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -417,10 +417,10 @@ impl PrintPrintersItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::beta::Printer,
+        body: &super::super::Printer,
     ) -> graph_rt::Request<
-        crate::beta::Printer,
-        crate::beta::Printer,
+        super::super::Printer,
+        super::super::Printer,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -465,7 +465,7 @@ impl PrintPrintersItem {
     pub fn get_capabilities(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrinterCapabilities,
+        super::super::PrinterCapabilities,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -534,7 +534,7 @@ impl PrintPrintersItemConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintConnector>,
+        graph_rt::Page<super::super::PrintConnector>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -568,8 +568,8 @@ impl PrintPrintersItemJobs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintJob>,
-        crate::beta::PrintJob,
+        graph_rt::Page<super::super::PrintJob>,
+        super::super::PrintJob,
         graph_rt::Options<false, true, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -588,10 +588,10 @@ impl PrintPrintersItemJobs {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::beta::PrintJob,
+        body: &super::super::PrintJob,
     ) -> graph_rt::Request<
-        crate::beta::PrintJob,
-        crate::beta::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -629,8 +629,8 @@ impl PrintPrintersItemJobsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintJob,
-        crate::beta::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -649,10 +649,10 @@ impl PrintPrintersItemJobsItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::beta::PrintJob,
+        body: &super::super::PrintJob,
     ) -> graph_rt::Request<
-        crate::beta::PrintJob,
-        crate::beta::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -671,7 +671,7 @@ impl PrintPrintersItemJobsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-abort?view=graph-rest-beta)
     pub fn abort(
         &self,
-        body: &crate::beta::AbortBody,
+        body: &super::super::AbortBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -718,10 +718,10 @@ impl PrintPrintersItemJobsItem {
     #[cfg(feature = "print")]
     pub fn redirect(
         &self,
-        body: &crate::beta::JobsRedirectBody,
+        body: &super::super::JobsRedirectBody,
     ) -> graph_rt::Request<
-        crate::beta::PrintJob,
-        crate::beta::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -765,9 +765,9 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
-        body: &crate::beta::DocumentsCreateUploadSessionBody,
+        body: &super::super::DocumentsCreateUploadSessionBody,
     ) -> graph_rt::Request<
-        crate::beta::UploadSession,
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -889,8 +889,8 @@ impl PrintPrintersItemTaskTriggers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintTaskTrigger>,
-        crate::beta::PrintTaskTrigger,
+        graph_rt::Page<super::super::PrintTaskTrigger>,
+        super::super::PrintTaskTrigger,
         graph_rt::Options<true, false, false, false, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -909,10 +909,10 @@ impl PrintPrintersItemTaskTriggers {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::beta::PrintTaskTrigger,
+        body: &super::super::PrintTaskTrigger,
     ) -> graph_rt::Request<
-        crate::beta::PrintTaskTrigger,
-        crate::beta::PrintTaskTrigger,
+        super::super::PrintTaskTrigger,
+        super::super::PrintTaskTrigger,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -950,8 +950,8 @@ impl PrintPrintersItemTaskTriggersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintTaskTrigger,
-        crate::beta::PrintTaskTrigger,
+        super::super::PrintTaskTrigger,
+        super::super::PrintTaskTrigger,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1017,8 +1017,8 @@ impl PrintPrintersItemSharesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrinterShare,
-        crate::beta::PrinterShare,
+        super::super::PrinterShare,
+        super::super::PrinterShare,
         graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -1077,7 +1077,7 @@ impl PrintReports {
         start_date_time: &str,
         end_date_time: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1111,7 +1111,7 @@ impl PrintReports {
         start_date_time: &str,
         end_date_time: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1145,7 +1145,7 @@ impl PrintReports {
         start_date_time: &str,
         end_date_time: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1188,7 +1188,7 @@ impl PrintReportsDailyPrintUsageByPrinter {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintUsageByPrinter>,
+        graph_rt::Page<super::super::PrintUsageByPrinter>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1225,7 +1225,7 @@ impl PrintReportsDailyPrintUsageByPrinterItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintUsageByPrinter,
+        super::super::PrintUsageByPrinter,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1258,7 +1258,7 @@ impl PrintReportsDailyPrintUsageByUser {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintUsageByUser>,
+        graph_rt::Page<super::super::PrintUsageByUser>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1295,7 +1295,7 @@ impl PrintReportsDailyPrintUsageByUserItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintUsageByUser,
+        super::super::PrintUsageByUser,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1328,7 +1328,7 @@ impl PrintReportsMonthlyPrintUsageByPrinter {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintUsageByPrinter>,
+        graph_rt::Page<super::super::PrintUsageByPrinter>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1365,7 +1365,7 @@ impl PrintReportsMonthlyPrintUsageByPrinterItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintUsageByPrinter,
+        super::super::PrintUsageByPrinter,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1398,7 +1398,7 @@ impl PrintReportsMonthlyPrintUsageByUser {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintUsageByUser>,
+        graph_rt::Page<super::super::PrintUsageByUser>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1435,7 +1435,7 @@ impl PrintReportsMonthlyPrintUsageByUserItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintUsageByUser,
+        super::super::PrintUsageByUser,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1468,8 +1468,8 @@ impl PrintServices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintService>,
-        crate::beta::PrintService,
+        graph_rt::Page<super::super::PrintService>,
+        super::super::PrintService,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1505,8 +1505,8 @@ impl PrintServicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintService,
-        crate::beta::PrintService,
+        super::super::PrintService,
+        super::super::PrintService,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1542,7 +1542,7 @@ impl PrintServicesItemEndpoints {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintServiceEndpoint>,
+        graph_rt::Page<super::super::PrintServiceEndpoint>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1579,7 +1579,7 @@ impl PrintServicesItemEndpointsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintServiceEndpoint,
+        super::super::PrintServiceEndpoint,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1613,7 +1613,7 @@ impl PrintSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintSettings,
+        super::super::PrintSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1632,7 +1632,7 @@ impl PrintSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-update-settings?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdatePrintSettingsBody,
+        body: &super::super::UpdatePrintSettingsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1669,8 +1669,8 @@ impl PrintShares {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrinterShare>,
-        crate::beta::PrinterShare,
+        graph_rt::Page<super::super::PrinterShare>,
+        super::super::PrinterShare,
         graph_rt::Options<true, false, false, true, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -1689,10 +1689,10 @@ impl PrintShares {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::beta::PrinterShare,
+        body: &super::super::PrinterShare,
     ) -> graph_rt::Request<
-        crate::beta::PrinterShare,
-        crate::beta::PrinterShare,
+        super::super::PrinterShare,
+        super::super::PrinterShare,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1731,8 +1731,8 @@ impl PrintSharesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrinterShare,
-        crate::beta::PrinterShare,
+        super::super::PrinterShare,
+        super::super::PrinterShare,
         graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -1751,10 +1751,10 @@ impl PrintSharesItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::beta::PrinterShare,
+        body: &super::super::PrinterShare,
     ) -> graph_rt::Request<
-        crate::beta::PrinterShare,
-        crate::beta::PrinterShare,
+        super::super::PrinterShare,
+        super::super::PrinterShare,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1823,8 +1823,8 @@ impl PrintSharesItemAllowedGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Group>,
-        crate::beta::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1944,8 +1944,8 @@ impl PrintSharesItemAllowedUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::User>,
-        crate::beta::User,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2016,8 +2016,8 @@ impl PrintSharesItemJobs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintJob>,
-        crate::beta::PrintJob,
+        graph_rt::Page<super::super::PrintJob>,
+        super::super::PrintJob,
         graph_rt::Options<false, true, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -2036,10 +2036,10 @@ impl PrintSharesItemJobs {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::beta::PrintJob,
+        body: &super::super::PrintJob,
     ) -> graph_rt::Request<
-        crate::beta::PrintJob,
-        crate::beta::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2076,8 +2076,8 @@ impl PrintSharesItemJobsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintJob,
-        crate::beta::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2101,7 +2101,7 @@ impl PrintSharesItemJobsItem {
     pub fn start(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintJobStatus,
+        super::super::PrintJobStatus,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2145,9 +2145,9 @@ impl PrintSharesItemJobsItemDocumentsItem {
     #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
-        body: &crate::beta::DocumentsCreateUploadSessionBody,
+        body: &super::super::DocumentsCreateUploadSessionBody,
     ) -> graph_rt::Request<
-        crate::beta::UploadSession,
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2181,8 +2181,8 @@ impl PrintSharesItemPrinter {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Printer,
-        crate::beta::Printer,
+        super::super::Printer,
+        super::super::Printer,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2215,8 +2215,8 @@ impl PrintTaskDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintTaskDefinition>,
-        crate::beta::PrintTaskDefinition,
+        graph_rt::Page<super::super::PrintTaskDefinition>,
+        super::super::PrintTaskDefinition,
         graph_rt::Options<true, false, false, false, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2235,10 +2235,10 @@ impl PrintTaskDefinitions {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::beta::PrintTaskDefinition,
+        body: &super::super::PrintTaskDefinition,
     ) -> graph_rt::Request<
-        crate::beta::PrintTaskDefinition,
-        crate::beta::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2277,8 +2277,8 @@ impl PrintTaskDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintTaskDefinition,
-        crate::beta::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2297,10 +2297,10 @@ impl PrintTaskDefinitionsItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::beta::PrintTaskDefinition,
+        body: &super::super::PrintTaskDefinition,
     ) -> graph_rt::Request<
-        crate::beta::PrintTaskDefinition,
-        crate::beta::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2357,8 +2357,8 @@ impl PrintTaskDefinitionsItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintTask>,
-        crate::beta::PrintTask,
+        graph_rt::Page<super::super::PrintTask>,
+        super::super::PrintTask,
         graph_rt::Options<true, false, false, false, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2395,8 +2395,8 @@ impl PrintTaskDefinitionsItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintTask,
-        crate::beta::PrintTask,
+        super::super::PrintTask,
+        super::super::PrintTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2415,10 +2415,10 @@ impl PrintTaskDefinitionsItemTasksItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::beta::PrintTask,
+        body: &super::super::PrintTask,
     ) -> graph_rt::Request<
-        crate::beta::PrintTask,
-        crate::beta::PrintTask,
+        super::super::PrintTask,
+        super::super::PrintTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -77,8 +77,8 @@ impl PrivilegedAccessAzureResourcesResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceResource>,
-        crate::beta::GovernanceResource,
+        graph_rt::Page<super::super::GovernanceResource>,
+        super::super::GovernanceResource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -137,8 +137,8 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GovernanceResource,
-        crate::beta::GovernanceResource,
+        super::super::GovernanceResource,
+        super::super::GovernanceResource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -204,8 +204,8 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceRoleSetting>,
-        crate::beta::GovernanceRoleSetting,
+        graph_rt::Page<super::super::GovernanceRoleSetting>,
+        super::super::GovernanceRoleSetting,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -239,8 +239,8 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceRoleAssignmentRequest>,
-        crate::beta::GovernanceRoleAssignmentRequest,
+        graph_rt::Page<super::super::GovernanceRoleAssignmentRequest>,
+        super::super::GovernanceRoleAssignmentRequest,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -274,8 +274,8 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceRoleAssignment>,
-        crate::beta::GovernanceRoleAssignment,
+        graph_rt::Page<super::super::GovernanceRoleAssignment>,
+        super::super::GovernanceRoleAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -318,8 +318,8 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GovernanceRoleAssignment,
-        crate::beta::GovernanceRoleAssignment,
+        super::super::GovernanceRoleAssignment,
+        super::super::GovernanceRoleAssignment,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -353,8 +353,8 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceRoleDefinition>,
-        crate::beta::GovernanceRoleDefinition,
+        graph_rt::Page<super::super::GovernanceRoleDefinition>,
+        super::super::GovernanceRoleDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -397,8 +397,8 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GovernanceRoleDefinition,
-        crate::beta::GovernanceRoleDefinition,
+        super::super::GovernanceRoleDefinition,
+        super::super::GovernanceRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -433,8 +433,8 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceRoleAssignmentRequest>,
-        crate::beta::GovernanceRoleAssignmentRequest,
+        graph_rt::Page<super::super::GovernanceRoleAssignmentRequest>,
+        super::super::GovernanceRoleAssignmentRequest,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -453,10 +453,10 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::GovernanceRoleAssignmentRequest,
+        body: &super::super::GovernanceRoleAssignmentRequest,
     ) -> graph_rt::Request<
-        crate::beta::GovernanceRoleAssignmentRequest,
-        crate::beta::GovernanceRoleAssignmentRequest,
+        super::super::GovernanceRoleAssignmentRequest,
+        super::super::GovernanceRoleAssignmentRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -498,8 +498,8 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GovernanceRoleAssignmentRequest,
-        crate::beta::GovernanceRoleAssignmentRequest,
+        super::super::GovernanceRoleAssignmentRequest,
+        super::super::GovernanceRoleAssignmentRequest,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -537,7 +537,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-update?view=graph-rest-beta)
     pub fn update_request(
         &self,
-        body: &crate::beta::UpdateRequestBody,
+        body: &super::super::UpdateRequestBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -572,8 +572,8 @@ impl PrivilegedAccessAzureResourcesRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceRoleAssignment>,
-        crate::beta::GovernanceRoleAssignment,
+        graph_rt::Page<super::super::GovernanceRoleAssignment>,
+        super::super::GovernanceRoleAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -651,8 +651,8 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GovernanceRoleAssignment,
-        crate::beta::GovernanceRoleAssignment,
+        super::super::GovernanceRoleAssignment,
+        super::super::GovernanceRoleAssignment,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -684,8 +684,8 @@ impl PrivilegedAccessAzureResourcesRoleDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceRoleDefinition>,
-        crate::beta::GovernanceRoleDefinition,
+        graph_rt::Page<super::super::GovernanceRoleDefinition>,
+        super::super::GovernanceRoleDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -723,8 +723,8 @@ impl PrivilegedAccessAzureResourcesRoleDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GovernanceRoleDefinition,
-        crate::beta::GovernanceRoleDefinition,
+        super::super::GovernanceRoleDefinition,
+        super::super::GovernanceRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -756,8 +756,8 @@ impl PrivilegedAccessAzureResourcesRoleSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::GovernanceRoleSetting>,
-        crate::beta::GovernanceRoleSetting,
+        graph_rt::Page<super::super::GovernanceRoleSetting>,
+        super::super::GovernanceRoleSetting,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -794,8 +794,8 @@ impl PrivilegedAccessAzureResourcesRoleSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::GovernanceRoleSetting,
-        crate::beta::GovernanceRoleSetting,
+        super::super::GovernanceRoleSetting,
+        super::super::GovernanceRoleSetting,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -813,7 +813,7 @@ impl PrivilegedAccessAzureResourcesRoleSettingsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governancerolesetting-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateGovernanceRoleSettingBody,
+        body: &super::super::UpdateGovernanceRoleSettingBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -24,8 +24,8 @@ impl PrivilegedApproval {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrivilegedApproval>,
-        crate::beta::PrivilegedApproval,
+        graph_rt::Page<super::super::PrivilegedApproval>,
+        super::super::PrivilegedApproval,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl PrivilegedApproval {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::PrivilegedApproval,
+        body: &super::super::PrivilegedApproval,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedApproval,
-        crate::beta::PrivilegedApproval,
+        super::super::PrivilegedApproval,
+        super::super::PrivilegedApproval,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -68,8 +68,8 @@ impl PrivilegedApproval {
     pub fn my_requests(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedApproval,
-        crate::beta::PrivilegedApproval,
+        super::super::PrivilegedApproval,
+        super::super::PrivilegedApproval,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -106,8 +106,8 @@ impl PrivilegedApprovalItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedApproval,
-        crate::beta::PrivilegedApproval,
+        super::super::PrivilegedApproval,
+        super::super::PrivilegedApproval,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -125,7 +125,7 @@ impl PrivilegedApprovalItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedapproval-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdatePrivilegedapprovalBody,
+        body: &super::super::UpdatePrivilegedapprovalBody,
     ) -> graph_rt::Request<
         (),
         (),

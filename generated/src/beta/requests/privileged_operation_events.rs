@@ -23,7 +23,7 @@ impl PrivilegedOperationEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrivilegedOperationEvent>,
+        graph_rt::Page<super::super::PrivilegedOperationEvent>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {

@@ -24,8 +24,8 @@ impl PrivilegedRoleAssignmentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrivilegedRoleAssignmentRequest>,
-        crate::beta::PrivilegedRoleAssignmentRequest,
+        graph_rt::Page<super::super::PrivilegedRoleAssignmentRequest>,
+        super::super::PrivilegedRoleAssignmentRequest,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl PrivilegedRoleAssignmentRequests {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::PrivilegedRoleAssignmentRequest,
+        body: &super::super::PrivilegedRoleAssignmentRequest,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleAssignmentRequest,
-        crate::beta::PrivilegedRoleAssignmentRequest,
+        super::super::PrivilegedRoleAssignmentRequest,
+        super::super::PrivilegedRoleAssignmentRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -68,8 +68,8 @@ impl PrivilegedRoleAssignmentRequests {
     pub fn my(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrivilegedRoleAssignmentRequest>,
-        crate::beta::PrivilegedRoleAssignmentRequest,
+        graph_rt::Page<super::super::PrivilegedRoleAssignmentRequest>,
+        super::super::PrivilegedRoleAssignmentRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -103,8 +103,8 @@ impl PrivilegedRoleAssignmentRequestsItem {
     pub fn cancel(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleAssignmentRequest,
-        crate::beta::PrivilegedRoleAssignmentRequest,
+        super::super::PrivilegedRoleAssignmentRequest,
+        super::super::PrivilegedRoleAssignmentRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

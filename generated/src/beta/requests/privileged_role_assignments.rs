@@ -24,8 +24,8 @@ impl PrivilegedRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrivilegedRoleAssignment>,
-        crate::beta::PrivilegedRoleAssignment,
+        graph_rt::Page<super::super::PrivilegedRoleAssignment>,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl PrivilegedRoleAssignments {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::PrivilegedRoleAssignment,
+        body: &super::super::PrivilegedRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleAssignment,
-        crate::beta::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -68,8 +68,8 @@ impl PrivilegedRoleAssignments {
     pub fn my(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrivilegedRoleAssignment>,
-        crate::beta::PrivilegedRoleAssignment,
+        graph_rt::Page<super::super::PrivilegedRoleAssignment>,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -106,8 +106,8 @@ impl PrivilegedRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleAssignment,
-        crate::beta::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -147,8 +147,8 @@ impl PrivilegedRoleAssignmentsItem {
     pub fn make_eligible(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleAssignment,
-        crate::beta::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -167,10 +167,10 @@ impl PrivilegedRoleAssignmentsItem {
     #[cfg(feature = "identity_governance")]
     pub fn make_permanent(
         &self,
-        body: &crate::beta::MakePermanentBody,
+        body: &super::super::MakePermanentBody,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleAssignment,
-        crate::beta::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -207,8 +207,8 @@ impl PrivilegedRoleAssignmentsItemRoleInfo {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRole,
-        crate::beta::PrivilegedRole,
+        super::super::PrivilegedRole,
+        super::super::PrivilegedRole,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl PrivilegedRoles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrivilegedRole>,
-        crate::beta::PrivilegedRole,
+        graph_rt::Page<super::super::PrivilegedRole>,
+        super::super::PrivilegedRole,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl PrivilegedRolesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRole,
-        crate::beta::PrivilegedRole,
+        super::super::PrivilegedRole,
+        super::super::PrivilegedRole,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -84,10 +84,10 @@ impl PrivilegedRolesItem {
     #[cfg(feature = "identity_governance")]
     pub fn self_activate(
         &self,
-        body: &crate::beta::SelfActivateBody,
+        body: &super::super::SelfActivateBody,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleAssignment,
-        crate::beta::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -108,8 +108,8 @@ impl PrivilegedRolesItem {
     pub fn self_deactivate(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleAssignment,
-        crate::beta::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -145,8 +145,8 @@ impl PrivilegedRolesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrivilegedRoleAssignment>,
-        crate::beta::PrivilegedRoleAssignment,
+        graph_rt::Page<super::super::PrivilegedRoleAssignment>,
+        super::super::PrivilegedRoleAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -179,7 +179,7 @@ impl PrivilegedRolesItemSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrivilegedRoleSettings,
+        super::super::PrivilegedRoleSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -199,7 +199,7 @@ impl PrivilegedRolesItemSettings {
     #[cfg(feature = "identity_governance")]
     pub fn put(
         &self,
-        body: &crate::beta::PrivilegedRoleSettings,
+        body: &super::super::PrivilegedRoleSettings,
     ) -> graph_rt::Request<
         (),
         (),

@@ -23,7 +23,7 @@ impl ProgramControlTypes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProgramControlType>,
+        graph_rt::Page<super::super::ProgramControlType>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {

@@ -24,8 +24,8 @@ impl ProgramControls {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProgramControl>,
-        crate::beta::ProgramControl,
+        graph_rt::Page<super::super::ProgramControl>,
+        super::super::ProgramControl,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl ProgramControls {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ProgramControl,
+        body: &super::super::ProgramControl,
     ) -> graph_rt::Request<
-        crate::beta::ProgramControl,
-        crate::beta::ProgramControl,
+        super::super::ProgramControl,
+        super::super::ProgramControl,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl Programs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Program>,
-        crate::beta::Program,
+        graph_rt::Page<super::super::Program>,
+        super::super::Program,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Programs {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::Program,
+        body: &super::super::Program,
     ) -> graph_rt::Request<
-        crate::beta::Program,
-        crate::beta::Program,
+        super::super::Program,
+        super::super::Program,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -84,7 +84,7 @@ impl ProgramsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::Program,
+        body: &super::super::Program,
     ) -> graph_rt::Request<
         (),
         (),
@@ -144,8 +144,8 @@ impl ProgramsItemControls {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProgramControl>,
-        crate::beta::ProgramControl,
+        graph_rt::Page<super::super::ProgramControl>,
+        super::super::ProgramControl,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl Reports {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ReportRoot,
-        crate::beta::ReportRoot,
+        super::super::ReportRoot,
+        super::super::ReportRoot,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Reports {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::ReportRoot,
+        body: &super::super::ReportRoot,
     ) -> graph_rt::Request<
-        crate::beta::ReportRoot,
-        crate::beta::ReportRoot,
+        super::super::ReportRoot,
+        super::super::ReportRoot,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -98,8 +98,8 @@ impl Reports {
     pub fn device_configuration_device_activity(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -119,8 +119,8 @@ impl Reports {
     pub fn device_configuration_user_activity(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -140,8 +140,8 @@ impl Reports {
     pub fn get_credential_usage_summary(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CredentialUsageSummary>,
-        crate::beta::CredentialUsageSummary,
+        graph_rt::Page<super::super::CredentialUsageSummary>,
+        super::super::CredentialUsageSummary,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -161,8 +161,8 @@ impl Reports {
     pub fn get_credential_user_registration_count(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CredentialUserRegistrationCount>,
-        crate::beta::CredentialUserRegistrationCount,
+        graph_rt::Page<super::super::CredentialUserRegistrationCount>,
+        super::super::CredentialUserRegistrationCount,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -250,8 +250,8 @@ impl Reports {
     pub fn managed_device_enrollment_abandonment_details(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -271,8 +271,8 @@ impl Reports {
     pub fn managed_device_enrollment_abandonment_summary(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -292,8 +292,8 @@ impl Reports {
     pub fn managed_device_enrollment_failure_details(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -313,8 +313,8 @@ impl Reports {
     pub fn managed_device_enrollment_failure_trends(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -334,8 +334,8 @@ impl Reports {
     pub fn managed_device_enrollment_top_failures(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -372,7 +372,7 @@ impl Reports {
         &self,
         period: &str,
     ) -> graph_rt::Request<
-        crate::beta::ApplicationSignInSummary,
+        super::super::ApplicationSignInSummary,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -645,7 +645,7 @@ impl Reports {
         start_date_time: &str,
         end_date_time: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -677,8 +677,8 @@ impl Reports {
         &self,
         period: &str,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -705,8 +705,8 @@ impl Reports {
         &self,
         period: &str,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -733,8 +733,8 @@ impl Reports {
         &self,
         date: &str,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -758,8 +758,8 @@ impl Reports {
         &self,
         period: &str,
     ) -> graph_rt::Request<
-        crate::beta::Report,
-        crate::beta::Report,
+        super::super::Report,
+        super::super::Report,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1409,7 +1409,7 @@ impl Reports {
         start_date_time: &str,
         end_date_time: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2577,7 +2577,7 @@ impl Reports {
         start_date_time: &str,
         end_date_time: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2958,7 +2958,7 @@ impl ReportsApplicationSignInDetailedSummaryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ApplicationSignInDetailedSummary,
+        super::super::ApplicationSignInDetailedSummary,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -2989,7 +2989,7 @@ impl ReportsAuthenticationMethods {
     pub fn users_registered_by_feature(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserRegistrationFeatureSummary,
+        super::super::UserRegistrationFeatureSummary,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3010,7 +3010,7 @@ impl ReportsAuthenticationMethods {
     pub fn users_registered_by_method(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserRegistrationMethodSummary,
+        super::super::UserRegistrationMethodSummary,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3043,8 +3043,8 @@ impl ReportsCredentialUserRegistrationDetails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CredentialUserRegistrationDetails>,
-        crate::beta::CredentialUserRegistrationDetails,
+        graph_rt::Page<super::super::CredentialUserRegistrationDetails>,
+        super::super::CredentialUserRegistrationDetails,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3076,7 +3076,7 @@ impl ReportsDailyPrintUsageByPrinter {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintUsageByPrinter>,
+        graph_rt::Page<super::super::PrintUsageByPrinter>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3113,7 +3113,7 @@ impl ReportsDailyPrintUsageByPrinterItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintUsageByPrinter,
+        super::super::PrintUsageByPrinter,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3146,7 +3146,7 @@ impl ReportsDailyPrintUsageByUser {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintUsageByUser>,
+        graph_rt::Page<super::super::PrintUsageByUser>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3183,7 +3183,7 @@ impl ReportsDailyPrintUsageByUserItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintUsageByUser,
+        super::super::PrintUsageByUser,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3216,8 +3216,8 @@ impl ReportsGetRelyingPartyDetailedSummary {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RelyingPartyDetailedSummary>,
-        crate::beta::RelyingPartyDetailedSummary,
+        graph_rt::Page<super::super::RelyingPartyDetailedSummary>,
+        super::super::RelyingPartyDetailedSummary,
         graph_rt::Options<false, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -3249,7 +3249,7 @@ impl ReportsMonthlyPrintUsageByPrinter {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintUsageByPrinter>,
+        graph_rt::Page<super::super::PrintUsageByPrinter>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3286,7 +3286,7 @@ impl ReportsMonthlyPrintUsageByPrinterItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintUsageByPrinter,
+        super::super::PrintUsageByPrinter,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3319,7 +3319,7 @@ impl ReportsMonthlyPrintUsageByUser {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PrintUsageByUser>,
+        graph_rt::Page<super::super::PrintUsageByUser>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3356,7 +3356,7 @@ impl ReportsMonthlyPrintUsageByUserItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PrintUsageByUser,
+        super::super::PrintUsageByUser,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3389,8 +3389,8 @@ impl ReportsUserCredentialUsageDetails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserCredentialUsageDetails>,
-        crate::beta::UserCredentialUsageDetails,
+        graph_rt::Page<super::super::UserCredentialUsageDetails>,
+        super::super::UserCredentialUsageDetails,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

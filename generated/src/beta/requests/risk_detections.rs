@@ -23,7 +23,7 @@ impl RiskDetections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RiskDetection>,
+        graph_rt::Page<super::super::RiskDetection>,
         (),
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
@@ -60,7 +60,7 @@ impl RiskDetectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RiskDetection,
+        super::super::RiskDetection,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

@@ -23,8 +23,8 @@ impl RiskyUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyRiskyUser>,
-        crate::beta::RiskyUser,
+        graph_rt::Page<super::super::AnyRiskyUser>,
+        super::super::RiskyUser,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -100,8 +100,8 @@ impl RiskyUsersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyRiskyUser,
-        crate::beta::RiskyUser,
+        super::super::AnyRiskyUser,
+        super::super::RiskyUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -137,8 +137,8 @@ impl RiskyUsersItemHistory {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::RiskyUserHistoryItem>,
-        crate::beta::RiskyUserHistoryItem,
+        graph_rt::Page<super::super::RiskyUserHistoryItem>,
+        super::super::RiskyUserHistoryItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -174,8 +174,8 @@ impl RiskyUsersItemHistoryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RiskyUserHistoryItem,
-        crate::beta::RiskyUserHistoryItem,
+        super::super::RiskyUserHistoryItem,
+        super::super::RiskyUserHistoryItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl RoleManagement {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RoleManagement,
-        crate::beta::RoleManagement,
+        super::super::RoleManagement,
+        super::super::RoleManagement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl RoleManagement {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::RoleManagement,
+        body: &super::super::RoleManagement,
     ) -> graph_rt::Request<
-        crate::beta::RoleManagement,
-        crate::beta::RoleManagement,
+        super::super::RoleManagement,
+        super::super::RoleManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -118,8 +118,8 @@ impl RoleManagementCloudPcRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignmentMultiple>,
-        crate::beta::UnifiedRoleAssignmentMultiple,
+        graph_rt::Page<super::super::UnifiedRoleAssignmentMultiple>,
+        super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -138,10 +138,10 @@ impl RoleManagementCloudPcRoleAssignments {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedRoleAssignmentMultiple,
+        body: &super::super::UnifiedRoleAssignmentMultiple,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentMultiple,
-        crate::beta::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -161,10 +161,10 @@ impl RoleManagementCloudPcRoleAssignments {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::UnifiedRoleAssignmentMultiple,
+        body: &super::super::UnifiedRoleAssignmentMultiple,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentMultiple,
-        crate::beta::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -202,8 +202,8 @@ impl RoleManagementCloudPcRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentMultiple,
-        crate::beta::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -255,8 +255,8 @@ impl RoleManagementCloudPcRoleDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleDefinition>,
-        crate::beta::UnifiedRoleDefinition,
+        graph_rt::Page<super::super::UnifiedRoleDefinition>,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -292,8 +292,8 @@ impl RoleManagementCloudPcRoleDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleDefinition,
-        crate::beta::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -326,8 +326,8 @@ impl RoleManagementDeviceManagement {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RbacApplicationMultiple,
-        crate::beta::RbacApplicationMultiple,
+        super::super::RbacApplicationMultiple,
+        super::super::RbacApplicationMultiple,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -346,10 +346,10 @@ impl RoleManagementDeviceManagement {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::RbacApplicationMultiple,
+        body: &super::super::RbacApplicationMultiple,
     ) -> graph_rt::Request<
-        crate::beta::RbacApplicationMultiple,
-        crate::beta::RbacApplicationMultiple,
+        super::super::RbacApplicationMultiple,
+        super::super::RbacApplicationMultiple,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -396,8 +396,8 @@ impl RoleManagementDeviceManagementRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignmentMultiple>,
-        crate::beta::UnifiedRoleAssignmentMultiple,
+        graph_rt::Page<super::super::UnifiedRoleAssignmentMultiple>,
+        super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -416,10 +416,10 @@ impl RoleManagementDeviceManagementRoleAssignments {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedRoleAssignmentMultiple,
+        body: &super::super::UnifiedRoleAssignmentMultiple,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentMultiple,
-        crate::beta::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -439,10 +439,10 @@ impl RoleManagementDeviceManagementRoleAssignments {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::UnifiedRoleAssignmentMultiple,
+        body: &super::super::UnifiedRoleAssignmentMultiple,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentMultiple,
-        crate::beta::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -482,8 +482,8 @@ impl RoleManagementDeviceManagementRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentMultiple,
-        crate::beta::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
+        super::super::UnifiedRoleAssignmentMultiple,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -536,8 +536,8 @@ impl RoleManagementDeviceManagementRoleDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleDefinition>,
-        crate::beta::UnifiedRoleDefinition,
+        graph_rt::Page<super::super::UnifiedRoleDefinition>,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -556,10 +556,10 @@ impl RoleManagementDeviceManagementRoleDefinitions {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedRoleDefinition,
+        body: &super::super::UnifiedRoleDefinition,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleDefinition,
-        crate::beta::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -600,8 +600,8 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleDefinition,
-        crate::beta::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -620,10 +620,10 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::UnifiedRoleDefinition,
+        body: &super::super::UnifiedRoleDefinition,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleDefinition,
-        crate::beta::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -730,8 +730,8 @@ impl RoleManagementDirectory {
     pub fn role_schedule_instances(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyUnifiedRoleScheduleInstanceBase>,
-        crate::beta::UnifiedRoleScheduleInstanceBase,
+        graph_rt::Page<super::super::AnyUnifiedRoleScheduleInstanceBase>,
+        super::super::UnifiedRoleScheduleInstanceBase,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -751,8 +751,8 @@ impl RoleManagementDirectory {
     pub fn role_schedules(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyUnifiedRoleScheduleBase>,
-        crate::beta::UnifiedRoleScheduleBase,
+        graph_rt::Page<super::super::AnyUnifiedRoleScheduleBase>,
+        super::super::UnifiedRoleScheduleBase,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -787,8 +787,8 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleEligibilityScheduleRequest>,
-        crate::beta::UnifiedRoleEligibilityScheduleRequest,
+        graph_rt::Page<super::super::UnifiedRoleEligibilityScheduleRequest>,
+        super::super::UnifiedRoleEligibilityScheduleRequest,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -807,10 +807,10 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedRoleEligibilityScheduleRequest,
+        body: &super::super::UnifiedRoleEligibilityScheduleRequest,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleEligibilityScheduleRequest,
-        crate::beta::UnifiedRoleEligibilityScheduleRequest,
+        super::super::UnifiedRoleEligibilityScheduleRequest,
+        super::super::UnifiedRoleEligibilityScheduleRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -831,8 +831,8 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleEligibilityScheduleRequest>,
-        crate::beta::UnifiedRoleEligibilityScheduleRequest,
+        graph_rt::Page<super::super::UnifiedRoleEligibilityScheduleRequest>,
+        super::super::UnifiedRoleEligibilityScheduleRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -875,8 +875,8 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignmentScheduleInstance>,
-        crate::beta::UnifiedRoleAssignmentScheduleInstance,
+        graph_rt::Page<super::super::UnifiedRoleAssignmentScheduleInstance>,
+        super::super::UnifiedRoleAssignmentScheduleInstance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -896,8 +896,8 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignmentScheduleInstance>,
-        crate::beta::UnifiedRoleAssignmentScheduleInstance,
+        graph_rt::Page<super::super::UnifiedRoleAssignmentScheduleInstance>,
+        super::super::UnifiedRoleAssignmentScheduleInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -940,8 +940,8 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstancesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentScheduleInstance,
-        crate::beta::UnifiedRoleAssignmentScheduleInstance,
+        super::super::UnifiedRoleAssignmentScheduleInstance,
+        super::super::UnifiedRoleAssignmentScheduleInstance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -976,8 +976,8 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignmentScheduleRequest>,
-        crate::beta::UnifiedRoleAssignmentScheduleRequest,
+        graph_rt::Page<super::super::UnifiedRoleAssignmentScheduleRequest>,
+        super::super::UnifiedRoleAssignmentScheduleRequest,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -996,10 +996,10 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedRoleAssignmentScheduleRequest,
+        body: &super::super::UnifiedRoleAssignmentScheduleRequest,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentScheduleRequest,
-        crate::beta::UnifiedRoleAssignmentScheduleRequest,
+        super::super::UnifiedRoleAssignmentScheduleRequest,
+        super::super::UnifiedRoleAssignmentScheduleRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1020,8 +1020,8 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignmentScheduleRequest>,
-        crate::beta::UnifiedRoleAssignmentScheduleRequest,
+        graph_rt::Page<super::super::UnifiedRoleAssignmentScheduleRequest>,
+        super::super::UnifiedRoleAssignmentScheduleRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1064,8 +1064,8 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentScheduleRequest,
-        crate::beta::UnifiedRoleAssignmentScheduleRequest,
+        super::super::UnifiedRoleAssignmentScheduleRequest,
+        super::super::UnifiedRoleAssignmentScheduleRequest,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1117,8 +1117,8 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignmentSchedule>,
-        crate::beta::UnifiedRoleAssignmentSchedule,
+        graph_rt::Page<super::super::UnifiedRoleAssignmentSchedule>,
+        super::super::UnifiedRoleAssignmentSchedule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1138,8 +1138,8 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignmentSchedule>,
-        crate::beta::UnifiedRoleAssignmentSchedule,
+        graph_rt::Page<super::super::UnifiedRoleAssignmentSchedule>,
+        super::super::UnifiedRoleAssignmentSchedule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1182,8 +1182,8 @@ impl RoleManagementDirectoryRoleAssignmentSchedulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignmentSchedule,
-        crate::beta::UnifiedRoleAssignmentSchedule,
+        super::super::UnifiedRoleAssignmentSchedule,
+        super::super::UnifiedRoleAssignmentSchedule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1216,8 +1216,8 @@ impl RoleManagementDirectoryRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignment>,
-        crate::beta::UnifiedRoleAssignment,
+        graph_rt::Page<super::super::UnifiedRoleAssignment>,
+        super::super::UnifiedRoleAssignment,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1236,10 +1236,10 @@ impl RoleManagementDirectoryRoleAssignments {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedRoleAssignment,
+        body: &super::super::UnifiedRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignment,
-        crate::beta::UnifiedRoleAssignment,
+        super::super::UnifiedRoleAssignment,
+        super::super::UnifiedRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1277,8 +1277,8 @@ impl RoleManagementDirectoryRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignment,
-        crate::beta::UnifiedRoleAssignment,
+        super::super::UnifiedRoleAssignment,
+        super::super::UnifiedRoleAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1331,8 +1331,8 @@ impl RoleManagementDirectoryRoleDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleDefinition>,
-        crate::beta::UnifiedRoleDefinition,
+        graph_rt::Page<super::super::UnifiedRoleDefinition>,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1351,10 +1351,10 @@ impl RoleManagementDirectoryRoleDefinitions {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedRoleDefinition,
+        body: &super::super::UnifiedRoleDefinition,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleDefinition,
-        crate::beta::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1393,8 +1393,8 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleDefinition,
-        crate::beta::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1413,10 +1413,10 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::beta::UnifiedRoleDefinition,
+        body: &super::super::UnifiedRoleDefinition,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleDefinition,
-        crate::beta::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1471,8 +1471,8 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleEligibilityScheduleInstance>,
-        crate::beta::UnifiedRoleEligibilityScheduleInstance,
+        graph_rt::Page<super::super::UnifiedRoleEligibilityScheduleInstance>,
+        super::super::UnifiedRoleEligibilityScheduleInstance,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1492,8 +1492,8 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleEligibilityScheduleInstance>,
-        crate::beta::UnifiedRoleEligibilityScheduleInstance,
+        graph_rt::Page<super::super::UnifiedRoleEligibilityScheduleInstance>,
+        super::super::UnifiedRoleEligibilityScheduleInstance,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1536,8 +1536,8 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstancesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleEligibilityScheduleInstance,
-        crate::beta::UnifiedRoleEligibilityScheduleInstance,
+        super::super::UnifiedRoleEligibilityScheduleInstance,
+        super::super::UnifiedRoleEligibilityScheduleInstance,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1571,8 +1571,8 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleEligibilityScheduleRequest,
-        crate::beta::UnifiedRoleEligibilityScheduleRequest,
+        super::super::UnifiedRoleEligibilityScheduleRequest,
+        super::super::UnifiedRoleEligibilityScheduleRequest,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1624,8 +1624,8 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleEligibilitySchedule>,
-        crate::beta::UnifiedRoleEligibilitySchedule,
+        graph_rt::Page<super::super::UnifiedRoleEligibilitySchedule>,
+        super::super::UnifiedRoleEligibilitySchedule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1645,8 +1645,8 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
     pub fn filter_by_current_user(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleEligibilitySchedule>,
-        crate::beta::UnifiedRoleEligibilitySchedule,
+        graph_rt::Page<super::super::UnifiedRoleEligibilitySchedule>,
+        super::super::UnifiedRoleEligibilitySchedule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1689,8 +1689,8 @@ impl RoleManagementDirectoryRoleEligibilitySchedulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleEligibilitySchedule,
-        crate::beta::UnifiedRoleEligibilitySchedule,
+        super::super::UnifiedRoleEligibilitySchedule,
+        super::super::UnifiedRoleEligibilitySchedule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1751,8 +1751,8 @@ impl RoleManagementEntitlementManagementRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleAssignment>,
-        crate::beta::UnifiedRoleAssignment,
+        graph_rt::Page<super::super::UnifiedRoleAssignment>,
+        super::super::UnifiedRoleAssignment,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1771,10 +1771,10 @@ impl RoleManagementEntitlementManagementRoleAssignments {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::beta::UnifiedRoleAssignment,
+        body: &super::super::UnifiedRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignment,
-        crate::beta::UnifiedRoleAssignment,
+        super::super::UnifiedRoleAssignment,
+        super::super::UnifiedRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1817,8 +1817,8 @@ impl RoleManagementEntitlementManagementRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleAssignment,
-        crate::beta::UnifiedRoleAssignment,
+        super::super::UnifiedRoleAssignment,
+        super::super::UnifiedRoleAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1872,8 +1872,8 @@ impl RoleManagementEntitlementManagementRoleDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnifiedRoleDefinition>,
-        crate::beta::UnifiedRoleDefinition,
+        graph_rt::Page<super::super::UnifiedRoleDefinition>,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1914,8 +1914,8 @@ impl RoleManagementEntitlementManagementRoleDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnifiedRoleDefinition,
-        crate::beta::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
+        super::super::UnifiedRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,7 +24,7 @@ impl SchemaExtensions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SchemaExtension>,
+        graph_rt::Page<super::super::SchemaExtension>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -44,9 +44,9 @@ impl SchemaExtensions {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::SchemaExtension,
+        body: &super::super::SchemaExtension,
     ) -> graph_rt::Request<
-        crate::beta::SchemaExtension,
+        super::super::SchemaExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -86,7 +86,7 @@ impl SchemaExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SchemaExtension,
+        super::super::SchemaExtension,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -105,7 +105,7 @@ impl SchemaExtensionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateSchemaExtensionBody,
+        body: &super::super::UpdateSchemaExtensionBody,
     ) -> graph_rt::Request<
         (),
         (),

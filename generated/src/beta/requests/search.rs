@@ -20,9 +20,9 @@ impl Search {
     #[cfg(feature = "search")]
     pub fn query(
         &self,
-        body: &crate::beta::QueryBody,
+        body: &super::super::QueryBody,
     ) -> graph_rt::Request<
-        crate::beta::SearchResponse,
+        super::super::SearchResponse,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {

@@ -74,9 +74,9 @@ impl SecurityAlerts {
     #[cfg(feature = "security")]
     pub fn update_alerts(
         &self,
-        body: &crate::beta::UpdateAlertsBody,
+        body: &super::super::UpdateAlertsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Alert>,
+        graph_rt::Page<super::super::Alert>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -134,7 +134,7 @@ impl SecurityAlertsItem {
     #[cfg(feature = "security")]
     pub fn update(
         &self,
-        body: &crate::beta::Alert,
+        body: &super::super::Alert,
     ) -> graph_rt::Request<
         (),
         (),
@@ -205,7 +205,7 @@ impl SecuritySecureScoreControlProfilesItem {
     #[cfg(feature = "security")]
     pub fn update(
         &self,
-        body: &crate::beta::SecureScoreControlProfile,
+        body: &super::super::SecureScoreControlProfile,
     ) -> graph_rt::Request<
         (),
         (),
@@ -274,8 +274,8 @@ impl SecuritySecurityActions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SecurityAction>,
-        crate::beta::SecurityAction,
+        graph_rt::Page<super::super::SecurityAction>,
+        super::super::SecurityAction,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -294,10 +294,10 @@ impl SecuritySecurityActions {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::SecurityAction,
+        body: &super::super::SecurityAction,
     ) -> graph_rt::Request<
-        crate::beta::SecurityAction,
-        crate::beta::SecurityAction,
+        super::super::SecurityAction,
+        super::super::SecurityAction,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -334,8 +334,8 @@ impl SecuritySecurityActionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SecurityAction,
-        crate::beta::SecurityAction,
+        super::super::SecurityAction,
+        super::super::SecurityAction,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -388,8 +388,8 @@ impl SecurityTiIndicators {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TiIndicator>,
-        crate::beta::TiIndicator,
+        graph_rt::Page<super::super::TiIndicator>,
+        super::super::TiIndicator,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -408,10 +408,10 @@ impl SecurityTiIndicators {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::beta::TiIndicator,
+        body: &super::super::TiIndicator,
     ) -> graph_rt::Request<
-        crate::beta::TiIndicator,
-        crate::beta::TiIndicator,
+        super::super::TiIndicator,
+        super::super::TiIndicator,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -431,9 +431,9 @@ impl SecurityTiIndicators {
     #[cfg(feature = "core")]
     pub fn delete_ti_indicators(
         &self,
-        body: &crate::beta::DeleteTiIndicatorsBody,
+        body: &super::super::DeleteTiIndicatorsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ResultInfo>,
+        graph_rt::Page<super::super::ResultInfo>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -454,9 +454,9 @@ impl SecurityTiIndicators {
     #[cfg(feature = "core")]
     pub fn delete_ti_indicators_by_external_id(
         &self,
-        body: &crate::beta::DeleteTiIndicatorsByExternalIdBody,
+        body: &super::super::DeleteTiIndicatorsByExternalIdBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ResultInfo>,
+        graph_rt::Page<super::super::ResultInfo>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -477,10 +477,10 @@ impl SecurityTiIndicators {
     #[cfg(feature = "security")]
     pub fn submit_ti_indicators(
         &self,
-        body: &crate::beta::TiIndicator,
+        body: &super::super::TiIndicator,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TiIndicator>,
-        crate::beta::TiIndicator,
+        graph_rt::Page<super::super::TiIndicator>,
+        super::super::TiIndicator,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -500,10 +500,10 @@ impl SecurityTiIndicators {
     #[cfg(feature = "security")]
     pub fn update_ti_indicators(
         &self,
-        body: &crate::beta::UpdateTiIndicatorsBody,
+        body: &super::super::UpdateTiIndicatorsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TiIndicator>,
-        crate::beta::TiIndicator,
+        graph_rt::Page<super::super::TiIndicator>,
+        super::super::TiIndicator,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -542,8 +542,8 @@ impl SecurityTiIndicatorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TiIndicator,
-        crate::beta::TiIndicator,
+        super::super::TiIndicator,
+        super::super::TiIndicator,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -562,7 +562,7 @@ impl SecurityTiIndicatorsItem {
     #[cfg(feature = "security")]
     pub fn update(
         &self,
-        body: &crate::beta::TiIndicator,
+        body: &super::super::TiIndicator,
     ) -> graph_rt::Request<
         (),
         (),

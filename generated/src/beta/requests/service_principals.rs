@@ -24,8 +24,8 @@ impl ServicePrincipals {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ServicePrincipal>,
-        crate::beta::ServicePrincipal,
+        graph_rt::Page<super::super::ServicePrincipal>,
+        super::super::ServicePrincipal,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl ServicePrincipals {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::ServicePrincipal,
+        body: &super::super::ServicePrincipal,
     ) -> graph_rt::Request<
-        crate::beta::ServicePrincipal,
-        crate::beta::ServicePrincipal,
+        super::super::ServicePrincipal,
+        super::super::ServicePrincipal,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,8 +105,8 @@ impl ServicePrincipalsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ServicePrincipal,
-        crate::beta::ServicePrincipal,
+        super::super::ServicePrincipal,
+        super::super::ServicePrincipal,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -125,7 +125,7 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "applications")]
     pub fn update(
         &self,
-        body: &crate::beta::ServicePrincipal,
+        body: &super::super::ServicePrincipal,
     ) -> graph_rt::Request<
         (),
         (),
@@ -168,9 +168,9 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "core")]
     pub fn add_key(
         &self,
-        body: &crate::beta::AddKeyBody,
+        body: &super::super::AddKeyBody,
     ) -> graph_rt::Request<
-        crate::beta::KeyCredential,
+        super::super::KeyCredential,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -191,9 +191,9 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "core")]
     pub fn add_password(
         &self,
-        body: &crate::beta::AddPasswordBody,
+        body: &super::super::AddPasswordBody,
     ) -> graph_rt::Request<
-        crate::beta::PasswordCredential,
+        super::super::PasswordCredential,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -214,9 +214,9 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "core")]
     pub fn add_token_signing_certificate(
         &self,
-        body: &crate::beta::AddTokenSigningCertificateBody,
+        body: &super::super::AddTokenSigningCertificateBody,
     ) -> graph_rt::Request<
-        crate::beta::SelfSignedCertificate,
+        super::super::SelfSignedCertificate,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -248,7 +248,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
         &self,
-        body: &crate::beta::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -270,7 +270,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
         &self,
-        body: &crate::beta::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -300,8 +300,8 @@ impl ServicePrincipalsItem {
     pub fn created_objects(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -320,9 +320,9 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "core")]
     pub fn create_password_single_sign_on_credentials(
         &self,
-        body: &crate::beta::CreatePasswordSingleSignOnCredentialsBody,
+        body: &super::super::CreatePasswordSingleSignOnCredentialsBody,
     ) -> graph_rt::Request<
-        crate::beta::PasswordSingleSignOnCredentialSet,
+        super::super::PasswordSingleSignOnCredentialSet,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -350,7 +350,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-deletepasswordsinglesignoncredentials?view=graph-rest-beta)
     pub fn delete_password_single_sign_on_credentials(
         &self,
-        body: &crate::beta::DeletePasswordSingleSignOnCredentialsBody,
+        body: &super::super::DeletePasswordSingleSignOnCredentialsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -372,7 +372,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
         &self,
-        body: &crate::beta::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -394,7 +394,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
         &self,
-        body: &crate::beta::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -417,9 +417,9 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "core")]
     pub fn get_password_single_sign_on_credentials(
         &self,
-        body: &crate::beta::GetPasswordSingleSignOnCredentialsBody,
+        body: &super::super::GetPasswordSingleSignOnCredentialsBody,
     ) -> graph_rt::Request<
-        crate::beta::PasswordSingleSignOnCredentialSet,
+        super::super::PasswordSingleSignOnCredentialSet,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -461,8 +461,8 @@ impl ServicePrincipalsItem {
     pub fn owned_objects(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -484,7 +484,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removekey?view=graph-rest-beta)
     pub fn remove_key(
         &self,
-        body: &crate::beta::RemoveKeyBody,
+        body: &super::super::RemoveKeyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -506,7 +506,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removepassword?view=graph-rest-beta)
     pub fn remove_password(
         &self,
-        body: &crate::beta::RemovePasswordBody,
+        body: &super::super::RemovePasswordBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -544,7 +544,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-updatepasswordsinglesignoncredentials?view=graph-rest-beta)
     pub fn update_password_single_sign_on_credentials(
         &self,
-        body: &crate::beta::UpdatePasswordSingleSignOnCredentialsBody,
+        body: &super::super::UpdatePasswordSingleSignOnCredentialsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -581,7 +581,7 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppRoleAssignment>,
+        graph_rt::Page<super::super::AppRoleAssignment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -601,9 +601,9 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::AppRoleAssignment,
+        body: &super::super::AppRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::AppRoleAssignment,
+        super::super::AppRoleAssignment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -647,7 +647,7 @@ impl ServicePrincipalsItemAppRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppRoleAssignment>,
+        graph_rt::Page<super::super::AppRoleAssignment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -667,9 +667,9 @@ impl ServicePrincipalsItemAppRoleAssignments {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::AppRoleAssignment,
+        body: &super::super::AppRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::AppRoleAssignment,
+        super::super::AppRoleAssignment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -712,8 +712,8 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ClaimsMappingPolicy>,
-        crate::beta::ClaimsMappingPolicy,
+        graph_rt::Page<super::super::ClaimsMappingPolicy>,
+        super::super::ClaimsMappingPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -838,7 +838,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DelegatedPermissionClassification>,
+        graph_rt::Page<super::super::DelegatedPermissionClassification>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -858,9 +858,9 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::DelegatedPermissionClassification,
+        body: &super::super::DelegatedPermissionClassification,
     ) -> graph_rt::Request<
-        crate::beta::DelegatedPermissionClassification,
+        super::super::DelegatedPermissionClassification,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -937,8 +937,8 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::HomeRealmDiscoveryPolicy>,
-        crate::beta::HomeRealmDiscoveryPolicy,
+        graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
+        super::super::HomeRealmDiscoveryPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1021,8 +1021,8 @@ impl ServicePrincipalsItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -1054,7 +1054,7 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1087,8 +1087,8 @@ impl ServicePrincipalsItemOwners {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1127,7 +1127,7 @@ impl ServicePrincipalsItemOwnersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1205,7 +1205,7 @@ impl ServicePrincipalsItemSynchronization {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronization-acquireaccesstoken?view=graph-rest-beta)
     pub fn acquire_access_token(
         &self,
-        body: &crate::beta::AcquireAccessTokenBody,
+        body: &super::super::AcquireAccessTokenBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1252,8 +1252,8 @@ impl ServicePrincipalsItemSynchronizationJobs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SynchronizationJob>,
-        crate::beta::SynchronizationJob,
+        graph_rt::Page<super::super::SynchronizationJob>,
+        super::super::SynchronizationJob,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1272,10 +1272,10 @@ impl ServicePrincipalsItemSynchronizationJobs {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::SynchronizationJob,
+        body: &super::super::SynchronizationJob,
     ) -> graph_rt::Request<
-        crate::beta::SynchronizationJob,
-        crate::beta::SynchronizationJob,
+        super::super::SynchronizationJob,
+        super::super::SynchronizationJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1313,8 +1313,8 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SynchronizationJob,
-        crate::beta::SynchronizationJob,
+        super::super::SynchronizationJob,
+        super::super::SynchronizationJob,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1372,7 +1372,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-provision-on-demand?view=graph-rest-beta)
     pub fn provision_on_demand(
         &self,
-        body: &crate::beta::ProvisionOnDemandBody,
+        body: &super::super::ProvisionOnDemandBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1394,7 +1394,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-restart?view=graph-rest-beta)
     pub fn restart(
         &self,
-        body: &crate::beta::RestartBody,
+        body: &super::super::RestartBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1442,7 +1442,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-validatecredentials?view=graph-rest-beta)
     pub fn validate_credentials(
         &self,
-        body: &crate::beta::ValidateCredentialsBody,
+        body: &super::super::ValidateCredentialsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1482,8 +1482,8 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SynchronizationSchema,
-        crate::beta::SynchronizationSchema,
+        super::super::SynchronizationSchema,
+        super::super::SynchronizationSchema,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1551,7 +1551,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     pub fn filter_operators(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::FilterOperatorSchema>,
+        graph_rt::Page<super::super::FilterOperatorSchema>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1572,7 +1572,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     pub fn functions(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AttributeMappingFunctionSchema>,
+        graph_rt::Page<super::super::AttributeMappingFunctionSchema>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1592,9 +1592,9 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     #[cfg(feature = "applications")]
     pub fn parse_expression(
         &self,
-        body: &crate::beta::ParseExpressionBody,
+        body: &super::super::ParseExpressionBody,
     ) -> graph_rt::Request<
-        crate::beta::ParseExpressionResponse,
+        super::super::ParseExpressionResponse,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1649,7 +1649,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectoriesItem {
     pub fn discover(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DirectoryDefinition,
+        super::super::DirectoryDefinition,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1758,8 +1758,8 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SynchronizationSchema,
-        crate::beta::SynchronizationSchema,
+        super::super::SynchronizationSchema,
+        super::super::SynchronizationSchema,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1779,7 +1779,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     pub fn filter_operators(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::FilterOperatorSchema>,
+        graph_rt::Page<super::super::FilterOperatorSchema>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1800,7 +1800,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     pub fn functions(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AttributeMappingFunctionSchema>,
+        graph_rt::Page<super::super::AttributeMappingFunctionSchema>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1820,9 +1820,9 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     #[cfg(feature = "applications")]
     pub fn parse_expression(
         &self,
-        body: &crate::beta::ParseExpressionBody,
+        body: &super::super::ParseExpressionBody,
     ) -> graph_rt::Request<
-        crate::beta::ParseExpressionResponse,
+        super::super::ParseExpressionResponse,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1856,8 +1856,8 @@ impl ServicePrincipalsItemTokenLifetimePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TokenLifetimePolicy>,
-        crate::beta::TokenLifetimePolicy,
+        graph_rt::Page<super::super::TokenLifetimePolicy>,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1979,8 +1979,8 @@ impl ServicePrincipalsItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(

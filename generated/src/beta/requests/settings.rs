@@ -24,7 +24,7 @@ impl Settings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DirectorySetting>,
+        graph_rt::Page<super::super::DirectorySetting>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -44,9 +44,9 @@ impl Settings {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::DirectorySetting,
+        body: &super::super::DirectorySetting,
     ) -> graph_rt::Request<
-        crate::beta::DirectorySetting,
+        super::super::DirectorySetting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -92,7 +92,7 @@ impl SettingsRegionalAndLanguageSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::RegionalAndLanguageSettings,
+        super::super::RegionalAndLanguageSettings,
         (),
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
@@ -167,7 +167,7 @@ impl SettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DirectorySetting,
+        super::super::DirectorySetting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -186,7 +186,7 @@ impl SettingsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateADirectorySettingBody,
+        body: &super::super::UpdateADirectorySettingBody,
     ) -> graph_rt::Request<
         (),
         (),

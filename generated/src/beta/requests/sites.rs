@@ -86,7 +86,7 @@ impl SitesIdContentTypesId {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-copytodefaultcontentlocation?view=graph-rest-beta)
     pub fn copy_to_default_content_location(
         &self,
-        body: &crate::beta::CopyToDefaultContentLocationBody,
+        body: &super::super::CopyToDefaultContentLocationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -136,8 +136,8 @@ impl SitesItem {
     pub fn get_applicable_content_types_for_list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContentType>,
-        crate::beta::ContentType,
+        graph_rt::Page<super::super::ContentType>,
+        super::super::ContentType,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -233,8 +233,8 @@ impl SitesItemByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Site,
-        crate::beta::Site,
+        super::super::Site,
+        super::super::Site,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -300,8 +300,8 @@ impl SitesItemOnenoteNotebooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Notebook>,
-        crate::beta::Notebook,
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -320,10 +320,10 @@ impl SitesItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::Notebook,
+        body: &super::super::Notebook,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -343,10 +343,10 @@ impl SitesItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn get_notebook_from_web_url(
         &self,
-        body: &crate::beta::GetNotebookFromWebUrlBody,
+        body: &super::super::GetNotebookFromWebUrlBody,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -383,8 +383,8 @@ impl SitesItemOnenoteNotebooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -402,7 +402,7 @@ impl SitesItemOnenoteNotebooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
     pub fn copy_notebook(
         &self,
-        body: &crate::beta::CopyNotebookBody,
+        body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -449,8 +449,8 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -469,10 +469,10 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -506,8 +506,8 @@ impl SitesItemOnenoteNotebooksItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -526,10 +526,10 @@ impl SitesItemOnenoteNotebooksItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -576,7 +576,7 @@ impl SitesItemOnenoteOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteOperation,
+        super::super::OnenoteOperation,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -610,8 +610,8 @@ impl SitesItemOnenotePages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenotePage>,
-        crate::beta::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -630,10 +630,10 @@ impl SitesItemOnenotePages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -671,8 +671,8 @@ impl SitesItemOnenotePagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -714,7 +714,7 @@ impl SitesItemOnenotePagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
     pub fn copy_to_section(
         &self,
-        body: &crate::beta::CopyToSectionBody,
+        body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -842,8 +842,8 @@ impl SitesItemOnenoteSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -879,8 +879,8 @@ impl SitesItemOnenoteSectionGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -923,8 +923,8 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -943,10 +943,10 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -980,8 +980,8 @@ impl SitesItemOnenoteSectionGroupsItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1000,10 +1000,10 @@ impl SitesItemOnenoteSectionGroupsItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1036,8 +1036,8 @@ impl SitesItemOnenoteSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1073,8 +1073,8 @@ impl SitesItemOnenoteSectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1092,7 +1092,7 @@ impl SitesItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
     pub fn copy_to_notebook(
         &self,
-        body: &crate::beta::CopyToNotebookBody,
+        body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1114,7 +1114,7 @@ impl SitesItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
     pub fn copy_to_section_group(
         &self,
-        body: &crate::beta::CopyToSectionGroupBody,
+        body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1155,8 +1155,8 @@ impl SitesItemOnenoteSectionsItemPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenotePage>,
-        crate::beta::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1175,10 +1175,10 @@ impl SitesItemOnenoteSectionsItemPages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1243,8 +1243,8 @@ impl SitesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ColumnDefinition>,
-        crate::beta::ColumnDefinition,
+        graph_rt::Page<super::super::ColumnDefinition>,
+        super::super::ColumnDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1263,10 +1263,10 @@ impl SitesItemColumns {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::ColumnDefinition,
+        body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        crate::beta::ColumnDefinition,
-        crate::beta::ColumnDefinition,
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1323,10 +1323,10 @@ impl SitesItemColumnsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::ColumnDefinition,
+        body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        crate::beta::ColumnDefinition,
-        crate::beta::ColumnDefinition,
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1380,8 +1380,8 @@ impl SitesItemContentTypes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContentType>,
-        crate::beta::ContentType,
+        graph_rt::Page<super::super::ContentType>,
+        super::super::ContentType,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1400,10 +1400,10 @@ impl SitesItemContentTypes {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::ContentType,
+        body: &super::super::ContentType,
     ) -> graph_rt::Request<
-        crate::beta::ContentType,
-        crate::beta::ContentType,
+        super::super::ContentType,
+        super::super::ContentType,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1442,8 +1442,8 @@ impl SitesItemContentTypesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ContentType,
-        crate::beta::ContentType,
+        super::super::ContentType,
+        super::super::ContentType,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1462,10 +1462,10 @@ impl SitesItemContentTypesItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::ContentType,
+        body: &super::super::ContentType,
     ) -> graph_rt::Request<
-        crate::beta::ContentType,
-        crate::beta::ContentType,
+        super::super::ContentType,
+        super::super::ContentType,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1504,7 +1504,7 @@ impl SitesItemContentTypesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-associatewithhubsites?view=graph-rest-beta)
     pub fn associate_with_hub_sites(
         &self,
-        body: &crate::beta::AssociateWithHubSitesBody,
+        body: &super::super::AssociateWithHubSitesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1605,8 +1605,8 @@ impl SitesItemContentTypesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ColumnDefinition>,
-        crate::beta::ColumnDefinition,
+        graph_rt::Page<super::super::ColumnDefinition>,
+        super::super::ColumnDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1625,10 +1625,10 @@ impl SitesItemContentTypesItemColumns {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::ColumnDefinition,
+        body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        crate::beta::ColumnDefinition,
-        crate::beta::ColumnDefinition,
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1685,10 +1685,10 @@ impl SitesItemContentTypesItemColumnsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::ColumnDefinition,
+        body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        crate::beta::ColumnDefinition,
-        crate::beta::ColumnDefinition,
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1797,8 +1797,8 @@ impl SitesItemDriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1817,10 +1817,10 @@ impl SitesItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1927,10 +1927,10 @@ impl SitesItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn create_link(
         &self,
-        body: &crate::beta::CreateLinkBody,
+        body: &super::super::CreateLinkBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1949,7 +1949,7 @@ impl SitesItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
     pub fn create_upload_session(
         &self,
-        body: &crate::beta::CreateUploadSessionBody,
+        body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1972,8 +1972,8 @@ impl SitesItemDriveItemsItem {
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1990,7 +1990,7 @@ impl SitesItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
     pub fn invite(
         &self,
-        body: &crate::beta::ItemsInviteBody,
+        body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2015,7 +2015,7 @@ impl SitesItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
     pub fn preview(
         &self,
-        body: &crate::beta::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2063,8 +2063,8 @@ impl SitesItemDriveItemsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2082,10 +2082,10 @@ impl SitesItemDriveItemsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2137,10 +2137,10 @@ impl SitesItemDriveItemsItemContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2172,8 +2172,8 @@ impl SitesItemDriveItemsItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Permission>,
-        crate::beta::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2211,8 +2211,8 @@ impl SitesItemDriveItemsItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2231,10 +2231,10 @@ impl SitesItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2274,10 +2274,10 @@ impl SitesItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn revoke_grants(
         &self,
-        body: &crate::beta::RevokeGrantsBody,
+        body: &super::super::RevokeGrantsBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2310,8 +2310,8 @@ impl SitesItemDriveItemsItemThumbnails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ThumbnailSet>,
-        crate::beta::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2343,8 +2343,8 @@ impl SitesItemDriveItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItemVersion>,
-        crate::beta::DriveItemVersion,
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2380,8 +2380,8 @@ impl SitesItemDriveItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItemVersion,
-        crate::beta::DriveItemVersion,
+        super::super::DriveItemVersion,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2482,10 +2482,10 @@ impl SitesItemDriveItemsItemByPathContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2583,8 +2583,8 @@ impl SitesItemItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ListItemVersion>,
-        crate::beta::ListItemVersion,
+        graph_rt::Page<super::super::ListItemVersion>,
+        super::super::ListItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2620,8 +2620,8 @@ impl SitesItemItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ListItemVersion,
-        crate::beta::ListItemVersion,
+        super::super::ListItemVersion,
+        super::super::ListItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2692,10 +2692,10 @@ impl SitesItemLists {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::List,
+        body: &super::super::List,
     ) -> graph_rt::Request<
-        crate::beta::List,
-        crate::beta::List,
+        super::super::List,
+        super::super::List,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2814,8 +2814,8 @@ impl SitesItemListsItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ColumnDefinition>,
-        crate::beta::ColumnDefinition,
+        graph_rt::Page<super::super::ColumnDefinition>,
+        super::super::ColumnDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2834,10 +2834,10 @@ impl SitesItemListsItemColumns {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::ColumnDefinition,
+        body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        crate::beta::ColumnDefinition,
-        crate::beta::ColumnDefinition,
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2894,10 +2894,10 @@ impl SitesItemListsItemColumnsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::ColumnDefinition,
+        body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        crate::beta::ColumnDefinition,
-        crate::beta::ColumnDefinition,
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2950,8 +2950,8 @@ impl SitesItemListsItemContentTypes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContentType>,
-        crate::beta::ContentType,
+        graph_rt::Page<super::super::ContentType>,
+        super::super::ContentType,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2970,10 +2970,10 @@ impl SitesItemListsItemContentTypes {
     #[cfg(feature = "files")]
     pub fn add_copy(
         &self,
-        body: &crate::beta::AddCopyBody,
+        body: &super::super::AddCopyBody,
     ) -> graph_rt::Request<
-        crate::beta::ContentType,
-        crate::beta::ContentType,
+        super::super::ContentType,
+        super::super::ContentType,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3012,8 +3012,8 @@ impl SitesItemListsItemContentTypesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ContentType,
-        crate::beta::ContentType,
+        super::super::ContentType,
+        super::super::ContentType,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3032,10 +3032,10 @@ impl SitesItemListsItemContentTypesItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::ContentType,
+        body: &super::super::ContentType,
     ) -> graph_rt::Request<
-        crate::beta::ContentType,
-        crate::beta::ContentType,
+        super::super::ContentType,
+        super::super::ContentType,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3093,8 +3093,8 @@ impl SitesItemListsItemContentTypesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ColumnDefinition>,
-        crate::beta::ColumnDefinition,
+        graph_rt::Page<super::super::ColumnDefinition>,
+        super::super::ColumnDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3113,10 +3113,10 @@ impl SitesItemListsItemContentTypesItemColumns {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::ColumnDefinition,
+        body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        crate::beta::ColumnDefinition,
-        crate::beta::ColumnDefinition,
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3176,10 +3176,10 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::ColumnDefinition,
+        body: &super::super::ColumnDefinition,
     ) -> graph_rt::Request<
-        crate::beta::ColumnDefinition,
-        crate::beta::ColumnDefinition,
+        super::super::ColumnDefinition,
+        super::super::ColumnDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3251,10 +3251,10 @@ impl SitesItemListsItemItems {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::ListItem,
+        body: &super::super::ListItem,
     ) -> graph_rt::Request<
-        crate::beta::ListItem,
-        crate::beta::ListItem,
+        super::super::ListItem,
+        super::super::ListItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3337,10 +3337,10 @@ impl SitesItemListsItemItemsItem {
     #[cfg(feature = "files")]
     pub fn create_link(
         &self,
-        body: &crate::beta::CreateLinkBody,
+        body: &super::super::CreateLinkBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3478,10 +3478,10 @@ impl SitesItemListsItemItemsItemFields {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::FieldValueSet,
+        body: &super::super::FieldValueSet,
     ) -> graph_rt::Request<
-        crate::beta::FieldValueSet,
-        crate::beta::FieldValueSet,
+        super::super::FieldValueSet,
+        super::super::FieldValueSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3513,8 +3513,8 @@ impl SitesItemListsItemItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ListItemVersion>,
-        crate::beta::ListItemVersion,
+        graph_rt::Page<super::super::ListItemVersion>,
+        super::super::ListItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3550,8 +3550,8 @@ impl SitesItemListsItemItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ListItemVersion,
-        crate::beta::ListItemVersion,
+        super::super::ListItemVersion,
+        super::super::ListItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3635,10 +3635,10 @@ impl SitesItemListsItemItemsItemDriveItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn revoke_grants(
         &self,
-        body: &crate::beta::RevokeGrantsBody,
+        body: &super::super::RevokeGrantsBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3690,10 +3690,10 @@ impl SitesItemPages {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::SitePage,
+        body: &super::super::SitePage,
     ) -> graph_rt::Request<
-        crate::beta::SitePage,
-        crate::beta::SitePage,
+        super::super::SitePage,
+        super::super::SitePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3832,8 +3832,8 @@ impl SitesItemTermStore {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Store,
-        crate::beta::Store,
+        super::super::Store,
+        super::super::Store,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3887,8 +3887,8 @@ impl SitesItemTermStoreGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TermStoreGroup,
-        crate::beta::TermStoreGroup,
+        super::super::TermStoreGroup,
+        super::super::TermStoreGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3966,8 +3966,8 @@ impl SitesItemTermStoreGroupsItemSetsItemTermsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Term,
-        crate::beta::Term,
+        super::super::Term,
+        super::super::Term,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4013,8 +4013,8 @@ impl SitesItemTermStoreSetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Set,
-        crate::beta::Set,
+        super::super::Set,
+        super::super::Set,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4064,8 +4064,8 @@ impl SitesItemTermStoreSetsItemTermsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Term,
-        crate::beta::Term,
+        super::super::Term,
+        super::super::Term,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4097,8 +4097,8 @@ impl SitesItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4130,8 +4130,8 @@ impl SitesItemDriveRootByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4241,8 +4241,8 @@ impl SitesItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Permission>,
-        crate::beta::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4261,10 +4261,10 @@ impl SitesItemPermissions {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4303,8 +4303,8 @@ impl SitesItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4323,10 +4323,10 @@ impl SitesItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl SubscribedSkus {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SubscribedSku>,
-        crate::beta::SubscribedSku,
+        graph_rt::Page<super::super::SubscribedSku>,
+        super::super::SubscribedSku,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl SubscribedSkusItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SubscribedSku,
-        crate::beta::SubscribedSku,
+        super::super::SubscribedSku,
+        super::super::SubscribedSku,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

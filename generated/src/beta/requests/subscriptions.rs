@@ -24,8 +24,8 @@ impl Subscriptions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Subscription>,
-        crate::beta::Subscription,
+        graph_rt::Page<super::super::Subscription>,
+        super::super::Subscription,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Subscriptions {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::Subscription,
+        body: &super::super::Subscription,
     ) -> graph_rt::Request<
-        crate::beta::Subscription,
-        crate::beta::Subscription,
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl SubscriptionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Subscription,
-        crate::beta::Subscription,
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -106,10 +106,10 @@ impl SubscriptionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::Subscription,
+        body: &super::super::Subscription,
     ) -> graph_rt::Request<
-        crate::beta::Subscription,
-        crate::beta::Subscription,
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl SuspiciousIpRiskEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SuspiciousIpRiskEvent>,
-        crate::beta::SuspiciousIpRiskEvent,
+        graph_rt::Page<super::super::SuspiciousIpRiskEvent>,
+        super::super::SuspiciousIpRiskEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl SuspiciousIpRiskEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SuspiciousIpRiskEvent,
-        crate::beta::SuspiciousIpRiskEvent,
+        super::super::SuspiciousIpRiskEvent,
+        super::super::SuspiciousIpRiskEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -22,10 +22,10 @@ impl Teams {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::Team,
+        body: &super::super::Team,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAsyncOperation,
-        crate::beta::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -63,8 +63,8 @@ impl TeamsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Team,
-        crate::beta::Team,
+        super::super::Team,
+        super::super::Team,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -83,7 +83,7 @@ impl TeamsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::Team,
+        body: &super::super::Team,
     ) -> graph_rt::Request<
         (),
         (),
@@ -107,8 +107,8 @@ impl TeamsItem {
     pub fn archive(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAsyncOperation,
-        crate::beta::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -131,10 +131,10 @@ impl TeamsItem {
     #[cfg(feature = "teams")]
     pub fn clone(
         &self,
-        body: &crate::beta::CloneBody,
+        body: &super::super::CloneBody,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAsyncOperation,
-        crate::beta::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -197,7 +197,7 @@ impl TeamsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-sendactivitynotification?view=graph-rest-beta)
     pub fn send_activity_notification(
         &self,
-        body: &crate::beta::SendActivityNotificationBody,
+        body: &super::super::SendActivityNotificationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -225,8 +225,8 @@ impl TeamsItem {
     pub fn unarchive(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAsyncOperation,
-        crate::beta::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -259,8 +259,8 @@ impl TeamsItemChannels {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Channel>,
-        crate::beta::Channel,
+        graph_rt::Page<super::super::Channel>,
+        super::super::Channel,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -279,10 +279,10 @@ impl TeamsItemChannels {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::Channel,
+        body: &super::super::Channel,
     ) -> graph_rt::Request<
-        crate::beta::Channel,
-        crate::beta::Channel,
+        super::super::Channel,
+        super::super::Channel,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -341,8 +341,8 @@ impl TeamsItemChannelsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Channel,
-        crate::beta::Channel,
+        super::super::Channel,
+        super::super::Channel,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -361,7 +361,7 @@ impl TeamsItemChannelsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::Channel,
+        body: &super::super::Channel,
     ) -> graph_rt::Request<
         (),
         (),
@@ -437,7 +437,7 @@ impl TeamsItemChannelsItem {
     pub fn provision_email(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProvisionChannelEmailResult,
+        super::super::ProvisionChannelEmailResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -494,8 +494,8 @@ impl TeamsItemChannelsItemFilesFolder {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -528,8 +528,8 @@ impl TeamsItemChannelsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyConversationMember>,
-        crate::beta::ConversationMember,
+        graph_rt::Page<super::super::AnyConversationMember>,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -548,10 +548,10 @@ impl TeamsItemChannelsItemMembers {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyConversationMember,
+        body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        crate::beta::AnyConversationMember,
-        crate::beta::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -590,8 +590,8 @@ impl TeamsItemChannelsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyConversationMember,
-        crate::beta::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -610,10 +610,10 @@ impl TeamsItemChannelsItemMembersItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyConversationMember,
+        body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        crate::beta::AnyConversationMember,
-        crate::beta::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -667,8 +667,8 @@ impl TeamsItemChannelsItemTabs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamsTab>,
-        crate::beta::TeamsTab,
+        graph_rt::Page<super::super::TeamsTab>,
+        super::super::TeamsTab,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -725,8 +725,8 @@ impl TeamsItemInstalledApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamsAppInstallation>,
-        crate::beta::TeamsAppInstallation,
+        graph_rt::Page<super::super::TeamsAppInstallation>,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -744,7 +744,7 @@ impl TeamsItemInstalledApps {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-installedapps?view=graph-rest-beta)
     pub fn create(
         &self,
-        body: &crate::beta::AddAppToTeamBody,
+        body: &super::super::AddAppToTeamBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -785,8 +785,8 @@ impl TeamsItemInstalledAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAppInstallation,
-        crate::beta::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -859,8 +859,8 @@ impl TeamsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyConversationMember>,
-        crate::beta::ConversationMember,
+        graph_rt::Page<super::super::AnyConversationMember>,
+        super::super::ConversationMember,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -879,10 +879,10 @@ impl TeamsItemMembers {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyConversationMember,
+        body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        crate::beta::AnyConversationMember,
-        crate::beta::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -902,9 +902,9 @@ impl TeamsItemMembers {
     #[cfg(feature = "core")]
     pub fn add(
         &self,
-        body: &crate::beta::MembersAddBody,
+        body: &super::super::MembersAddBody,
     ) -> graph_rt::Request<
-        crate::beta::ActionResultPart,
+        super::super::ActionResultPart,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -944,8 +944,8 @@ impl TeamsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyConversationMember,
-        crate::beta::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -964,10 +964,10 @@ impl TeamsItemMembersItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyConversationMember,
+        body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        crate::beta::AnyConversationMember,
-        crate::beta::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1160,8 +1160,8 @@ impl TeamsItemPrimaryChannel {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Channel,
-        crate::beta::Channel,
+        super::super::Channel,
+        super::super::Channel,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1194,8 +1194,8 @@ impl TeamsItemSchedule {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Schedule,
-        crate::beta::Schedule,
+        super::super::Schedule,
+        super::super::Schedule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1214,10 +1214,10 @@ impl TeamsItemSchedule {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::Schedule,
+        body: &super::super::Schedule,
     ) -> graph_rt::Request<
-        crate::beta::Schedule,
-        crate::beta::Schedule,
+        super::super::Schedule,
+        super::super::Schedule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1256,7 +1256,7 @@ impl TeamsItemSchedule {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-share?view=graph-rest-beta)
     pub fn share(
         &self,
-        body: &crate::beta::ShareBody,
+        body: &super::super::ShareBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1321,7 +1321,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OpenShiftChangeRequest>,
+        graph_rt::Page<super::super::OpenShiftChangeRequest>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1341,9 +1341,9 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::OpenShiftChangeRequest,
+        body: &super::super::OpenShiftChangeRequest,
     ) -> graph_rt::Request<
-        crate::beta::OpenShiftChangeRequest,
+        super::super::OpenShiftChangeRequest,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1386,7 +1386,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenShiftChangeRequest,
+        super::super::OpenShiftChangeRequest,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1405,7 +1405,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-approve?view=graph-rest-beta)
     pub fn approve(
         &self,
-        body: &crate::beta::ApproveBody,
+        body: &super::super::ApproveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1427,7 +1427,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::OpenShiftChangeRequestsDeclineBody,
+        body: &super::super::OpenShiftChangeRequestsDeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1464,7 +1464,7 @@ impl TeamsItemScheduleOpenShifts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OpenShift>,
+        graph_rt::Page<super::super::OpenShift>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1484,9 +1484,9 @@ impl TeamsItemScheduleOpenShifts {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::OpenShift,
+        body: &super::super::OpenShift,
     ) -> graph_rt::Request<
-        crate::beta::OpenShift,
+        super::super::OpenShift,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1526,7 +1526,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenShift,
+        super::super::OpenShift,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1546,9 +1546,9 @@ impl TeamsItemScheduleOpenShiftsItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::OpenShift,
+        body: &super::super::OpenShift,
     ) -> graph_rt::Request<
-        crate::beta::OpenShift,
+        super::super::OpenShift,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1603,8 +1603,8 @@ impl TeamsItemTags {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamworkTag>,
-        crate::beta::TeamworkTag,
+        graph_rt::Page<super::super::TeamworkTag>,
+        super::super::TeamworkTag,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1623,10 +1623,10 @@ impl TeamsItemTags {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::TeamworkTag,
+        body: &super::super::TeamworkTag,
     ) -> graph_rt::Request<
-        crate::beta::TeamworkTag,
-        crate::beta::TeamworkTag,
+        super::super::TeamworkTag,
+        super::super::TeamworkTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1665,8 +1665,8 @@ impl TeamsItemTagsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamworkTag,
-        crate::beta::TeamworkTag,
+        super::super::TeamworkTag,
+        super::super::TeamworkTag,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1685,10 +1685,10 @@ impl TeamsItemTagsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::TeamworkTag,
+        body: &super::super::TeamworkTag,
     ) -> graph_rt::Request<
-        crate::beta::TeamworkTag,
-        crate::beta::TeamworkTag,
+        super::super::TeamworkTag,
+        super::super::TeamworkTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1746,8 +1746,8 @@ impl TeamsItemTagsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamworkTagMember>,
-        crate::beta::TeamworkTagMember,
+        graph_rt::Page<super::super::TeamworkTagMember>,
+        super::super::TeamworkTagMember,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1766,10 +1766,10 @@ impl TeamsItemTagsItemMembers {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::TeamworkTagMember,
+        body: &super::super::TeamworkTagMember,
     ) -> graph_rt::Request<
-        crate::beta::TeamworkTagMember,
-        crate::beta::TeamworkTagMember,
+        super::super::TeamworkTagMember,
+        super::super::TeamworkTagMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1807,8 +1807,8 @@ impl TeamsItemTagsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamworkTagMember,
-        crate::beta::TeamworkTagMember,
+        super::super::TeamworkTagMember,
+        super::super::TeamworkTagMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1861,8 +1861,8 @@ impl TeamsItemChannelsItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessage>,
-        crate::beta::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1881,10 +1881,10 @@ impl TeamsItemChannelsItemMessages {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1905,8 +1905,8 @@ impl TeamsItemChannelsItemMessages {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessage>,
-        crate::beta::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, true, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -1943,8 +1943,8 @@ impl TeamsItemChannelsItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1963,7 +1963,7 @@ impl TeamsItemChannelsItemMessagesItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2009,8 +2009,8 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessageHostedContent>,
-        crate::beta::ChatMessageHostedContent,
+        graph_rt::Page<super::super::ChatMessageHostedContent>,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2053,8 +2053,8 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessageHostedContent,
-        crate::beta::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2087,8 +2087,8 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessage>,
-        crate::beta::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2107,10 +2107,10 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2148,8 +2148,8 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2168,7 +2168,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2214,8 +2214,8 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessageHostedContent>,
-        crate::beta::ChatMessageHostedContent,
+        graph_rt::Page<super::super::ChatMessageHostedContent>,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2258,8 +2258,8 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessageHostedContent,
-        crate::beta::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2293,8 +2293,8 @@ impl TeamsItemChannelsItemTabsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsTab,
-        crate::beta::TeamsTab,
+        super::super::TeamsTab,
+        super::super::TeamsTab,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2313,7 +2313,7 @@ impl TeamsItemChannelsItemTabsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::TeamsTab,
+        body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2369,8 +2369,8 @@ impl TeamsItemPermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ResourceSpecificPermissionGrant>,
-        crate::beta::ResourceSpecificPermissionGrant,
+        graph_rt::Page<super::super::ResourceSpecificPermissionGrant>,
+        super::super::ResourceSpecificPermissionGrant,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2403,7 +2403,7 @@ impl TeamsItemScheduleOfferShiftRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OfferShiftRequest>,
+        graph_rt::Page<super::super::OfferShiftRequest>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -2423,9 +2423,9 @@ impl TeamsItemScheduleOfferShiftRequests {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::OfferShiftRequest,
+        body: &super::super::OfferShiftRequest,
     ) -> graph_rt::Request<
-        crate::beta::OfferShiftRequest,
+        super::super::OfferShiftRequest,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2468,7 +2468,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OfferShiftRequest,
+        super::super::OfferShiftRequest,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -2487,7 +2487,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-approve?view=graph-rest-beta)
     pub fn approve(
         &self,
-        body: &crate::beta::ApproveBody,
+        body: &super::super::ApproveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2509,7 +2509,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::OpenShiftChangeRequestsDeclineBody,
+        body: &super::super::OpenShiftChangeRequestsDeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2546,8 +2546,8 @@ impl TeamsItemScheduleSchedulingGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SchedulingGroup>,
-        crate::beta::SchedulingGroup,
+        graph_rt::Page<super::super::SchedulingGroup>,
+        super::super::SchedulingGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2566,10 +2566,10 @@ impl TeamsItemScheduleSchedulingGroups {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::SchedulingGroup,
+        body: &super::super::SchedulingGroup,
     ) -> graph_rt::Request<
-        crate::beta::SchedulingGroup,
-        crate::beta::SchedulingGroup,
+        super::super::SchedulingGroup,
+        super::super::SchedulingGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2611,8 +2611,8 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SchedulingGroup,
-        crate::beta::SchedulingGroup,
+        super::super::SchedulingGroup,
+        super::super::SchedulingGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2631,10 +2631,10 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::SchedulingGroup,
+        body: &super::super::SchedulingGroup,
     ) -> graph_rt::Request<
-        crate::beta::SchedulingGroup,
-        crate::beta::SchedulingGroup,
+        super::super::SchedulingGroup,
+        super::super::SchedulingGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2688,8 +2688,8 @@ impl TeamsItemScheduleShifts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Shift>,
-        crate::beta::Shift,
+        graph_rt::Page<super::super::Shift>,
+        super::super::Shift,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2708,10 +2708,10 @@ impl TeamsItemScheduleShifts {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::Shift,
+        body: &super::super::Shift,
     ) -> graph_rt::Request<
-        crate::beta::Shift,
-        crate::beta::Shift,
+        super::super::Shift,
+        super::super::Shift,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2750,8 +2750,8 @@ impl TeamsItemScheduleShiftsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Shift,
-        crate::beta::Shift,
+        super::super::Shift,
+        super::super::Shift,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2770,10 +2770,10 @@ impl TeamsItemScheduleShiftsItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::Shift,
+        body: &super::super::Shift,
     ) -> graph_rt::Request<
-        crate::beta::Shift,
-        crate::beta::Shift,
+        super::super::Shift,
+        super::super::Shift,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2827,7 +2827,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SwapShiftsChangeRequest,
+        super::super::SwapShiftsChangeRequest,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -2847,9 +2847,9 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::SwapShiftsChangeRequest,
+        body: &super::super::SwapShiftsChangeRequest,
     ) -> graph_rt::Request<
-        crate::beta::SwapShiftsChangeRequest,
+        super::super::SwapShiftsChangeRequest,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2888,7 +2888,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-approve?view=graph-rest-beta)
     pub fn approve(
         &self,
-        body: &crate::beta::ApproveBody,
+        body: &super::super::ApproveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2910,7 +2910,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::OpenShiftChangeRequestsDeclineBody,
+        body: &super::super::OpenShiftChangeRequestsDeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2947,8 +2947,8 @@ impl TeamsItemScheduleTimeOffReasons {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TimeOffReason>,
-        crate::beta::TimeOffReason,
+        graph_rt::Page<super::super::TimeOffReason>,
+        super::super::TimeOffReason,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2967,10 +2967,10 @@ impl TeamsItemScheduleTimeOffReasons {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::TimeOffReason,
+        body: &super::super::TimeOffReason,
     ) -> graph_rt::Request<
-        crate::beta::TimeOffReason,
-        crate::beta::TimeOffReason,
+        super::super::TimeOffReason,
+        super::super::TimeOffReason,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3009,8 +3009,8 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TimeOffReason,
-        crate::beta::TimeOffReason,
+        super::super::TimeOffReason,
+        super::super::TimeOffReason,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3029,10 +3029,10 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::TimeOffReason,
+        body: &super::super::TimeOffReason,
     ) -> graph_rt::Request<
-        crate::beta::TimeOffReason,
-        crate::beta::TimeOffReason,
+        super::super::TimeOffReason,
+        super::super::TimeOffReason,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3085,7 +3085,7 @@ impl TeamsItemScheduleTimeOffRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TimeOffRequest>,
+        graph_rt::Page<super::super::TimeOffRequest>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3126,7 +3126,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TimeOffRequest,
+        super::super::TimeOffRequest,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -3165,7 +3165,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-approve?view=graph-rest-beta)
     pub fn approve(
         &self,
-        body: &crate::beta::ApproveBody,
+        body: &super::super::ApproveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3187,7 +3187,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::OpenShiftChangeRequestsDeclineBody,
+        body: &super::super::OpenShiftChangeRequestsDeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3224,8 +3224,8 @@ impl TeamsItemScheduleTimecards {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TimeCard>,
-        crate::beta::TimeCard,
+        graph_rt::Page<super::super::TimeCard>,
+        super::super::TimeCard,
         graph_rt::Options<false, false, true, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3244,10 +3244,10 @@ impl TeamsItemScheduleTimecards {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::TimeCard,
+        body: &super::super::TimeCard,
     ) -> graph_rt::Request<
-        crate::beta::TimeCard,
-        crate::beta::TimeCard,
+        super::super::TimeCard,
+        super::super::TimeCard,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3267,10 +3267,10 @@ impl TeamsItemScheduleTimecards {
     #[cfg(feature = "teams")]
     pub fn clock_in(
         &self,
-        body: &crate::beta::ClockInBody,
+        body: &super::super::ClockInBody,
     ) -> graph_rt::Request<
-        crate::beta::TimeCard,
-        crate::beta::TimeCard,
+        super::super::TimeCard,
+        super::super::TimeCard,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3309,8 +3309,8 @@ impl TeamsItemScheduleTimecardsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TimeCard,
-        crate::beta::TimeCard,
+        super::super::TimeCard,
+        super::super::TimeCard,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3329,7 +3329,7 @@ impl TeamsItemScheduleTimecardsItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::TimeCard,
+        body: &super::super::TimeCard,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3371,7 +3371,7 @@ impl TeamsItemScheduleTimecardsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-clockout?view=graph-rest-beta)
     pub fn clock_out(
         &self,
-        body: &crate::beta::ClockOutBody,
+        body: &super::super::ClockOutBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3413,7 +3413,7 @@ impl TeamsItemScheduleTimecardsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-endbreak?view=graph-rest-beta)
     pub fn end_break(
         &self,
-        body: &crate::beta::EndBreakBody,
+        body: &super::super::EndBreakBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3435,7 +3435,7 @@ impl TeamsItemScheduleTimecardsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-startbreak?view=graph-rest-beta)
     pub fn start_break(
         &self,
-        body: &crate::beta::StartBreakBody,
+        body: &super::super::StartBreakBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3472,8 +3472,8 @@ impl TeamsItemScheduleTimesOff {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TimeOff>,
-        crate::beta::TimeOff,
+        graph_rt::Page<super::super::TimeOff>,
+        super::super::TimeOff,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3492,10 +3492,10 @@ impl TeamsItemScheduleTimesOff {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::TimeOff,
+        body: &super::super::TimeOff,
     ) -> graph_rt::Request<
-        crate::beta::TimeOff,
-        crate::beta::TimeOff,
+        super::super::TimeOff,
+        super::super::TimeOff,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3534,8 +3534,8 @@ impl TeamsItemScheduleTimesOffItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TimeOff,
-        crate::beta::TimeOff,
+        super::super::TimeOff,
+        super::super::TimeOff,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3554,10 +3554,10 @@ impl TeamsItemScheduleTimesOffItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::TimeOff,
+        body: &super::super::TimeOff,
     ) -> graph_rt::Request<
-        crate::beta::TimeOff,
-        crate::beta::TimeOff,
+        super::super::TimeOff,
+        super::super::TimeOff,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -38,7 +38,7 @@ impl TeamworkWorkforceIntegrations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkforceIntegration>,
+        graph_rt::Page<super::super::WorkforceIntegration>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -58,9 +58,9 @@ impl TeamworkWorkforceIntegrations {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkforceIntegration,
+        body: &super::super::WorkforceIntegration,
     ) -> graph_rt::Request<
-        crate::beta::WorkforceIntegration,
+        super::super::WorkforceIntegration,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -103,7 +103,7 @@ impl TeamworkWorkforceIntegrationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkforceIntegration,
+        super::super::WorkforceIntegration,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -123,9 +123,9 @@ impl TeamworkWorkforceIntegrationsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkforceIntegration,
+        body: &super::super::WorkforceIntegration,
     ) -> graph_rt::Request<
-        crate::beta::WorkforceIntegration,
+        super::super::WorkforceIntegration,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {

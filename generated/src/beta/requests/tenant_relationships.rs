@@ -209,8 +209,8 @@ impl TenantRelationshipsManagedTenantsAggregatedPolicyCompliances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AggregatedPolicyCompliance>,
-        crate::beta::AggregatedPolicyCompliance,
+        graph_rt::Page<super::super::AggregatedPolicyCompliance>,
+        super::super::AggregatedPolicyCompliance,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -244,8 +244,8 @@ impl TenantRelationshipsManagedTenantsCloudPcConnections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcConnection>,
-        crate::beta::CloudPcConnection,
+        graph_rt::Page<super::super::CloudPcConnection>,
+        super::super::CloudPcConnection,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -288,8 +288,8 @@ impl TenantRelationshipsManagedTenantsCloudPcConnectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcConnection,
-        crate::beta::CloudPcConnection,
+        super::super::CloudPcConnection,
+        super::super::CloudPcConnection,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -321,8 +321,8 @@ impl TenantRelationshipsManagedTenantsCloudPcDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcDevice>,
-        crate::beta::CloudPcDevice,
+        graph_rt::Page<super::super::CloudPcDevice>,
+        super::super::CloudPcDevice,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -365,8 +365,8 @@ impl TenantRelationshipsManagedTenantsCloudPcDevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcDevice,
-        crate::beta::CloudPcDevice,
+        super::super::CloudPcDevice,
+        super::super::CloudPcDevice,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -400,8 +400,8 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverview {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CloudPcOverview>,
-        crate::beta::CloudPcOverview,
+        graph_rt::Page<super::super::CloudPcOverview>,
+        super::super::CloudPcOverview,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -444,8 +444,8 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverviewItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CloudPcOverview,
-        crate::beta::CloudPcOverview,
+        super::super::CloudPcOverview,
+        super::super::CloudPcOverview,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -479,8 +479,8 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConditionalAccessPolicyCoverage>,
-        crate::beta::ConditionalAccessPolicyCoverage,
+        graph_rt::Page<super::super::ConditionalAccessPolicyCoverage>,
+        super::super::ConditionalAccessPolicyCoverage,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -523,8 +523,8 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoveragesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ConditionalAccessPolicyCoverage,
-        crate::beta::ConditionalAccessPolicyCoverage,
+        super::super::ConditionalAccessPolicyCoverage,
+        super::super::ConditionalAccessPolicyCoverage,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -558,8 +558,8 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CredentialUserRegistrationsSummary>,
-        crate::beta::CredentialUserRegistrationsSummary,
+        graph_rt::Page<super::super::CredentialUserRegistrationsSummary>,
+        super::super::CredentialUserRegistrationsSummary,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -602,8 +602,8 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CredentialUserRegistrationsSummary,
-        crate::beta::CredentialUserRegistrationsSummary,
+        super::super::CredentialUserRegistrationsSummary,
+        super::super::CredentialUserRegistrationsSummary,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -638,9 +638,9 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary 
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
+            super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
         >,
-        crate::beta::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
+        super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -695,8 +695,8 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
-        crate::beta::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
+        super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
+        super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -730,8 +730,8 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceComplianceTrend>,
-        crate::beta::ManagedDeviceComplianceTrend,
+        graph_rt::Page<super::super::ManagedDeviceComplianceTrend>,
+        super::super::ManagedDeviceComplianceTrend,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -774,8 +774,8 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrendsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceComplianceTrend,
-        crate::beta::ManagedDeviceComplianceTrend,
+        super::super::ManagedDeviceComplianceTrend,
+        super::super::ManagedDeviceComplianceTrend,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -809,8 +809,8 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceCompliance>,
-        crate::beta::ManagedDeviceCompliance,
+        graph_rt::Page<super::super::ManagedDeviceCompliance>,
+        super::super::ManagedDeviceCompliance,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -853,8 +853,8 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliancesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedDeviceCompliance,
-        crate::beta::ManagedDeviceCompliance,
+        super::super::ManagedDeviceCompliance,
+        super::super::ManagedDeviceCompliance,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -888,8 +888,8 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagementActionTenantDeploymentStatus>,
-        crate::beta::ManagementActionTenantDeploymentStatus,
+        graph_rt::Page<super::super::ManagementActionTenantDeploymentStatus>,
+        super::super::ManagementActionTenantDeploymentStatus,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -908,9 +908,9 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
     #[cfg(feature = "device_management")]
     pub fn change_deployment_status(
         &self,
-        body: &crate::beta::ChangeDeploymentStatusBody,
+        body: &super::super::ChangeDeploymentStatusBody,
     ) -> graph_rt::Request<
-        crate::beta::ManagementActionDeploymentStatus,
+        super::super::ManagementActionDeploymentStatus,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -955,8 +955,8 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatusesIt
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagementActionTenantDeploymentStatus,
-        crate::beta::ManagementActionTenantDeploymentStatus,
+        super::super::ManagementActionTenantDeploymentStatus,
+        super::super::ManagementActionTenantDeploymentStatus,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -990,8 +990,8 @@ impl TenantRelationshipsManagedTenantsManagementActions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagementAction>,
-        crate::beta::ManagementAction,
+        graph_rt::Page<super::super::ManagementAction>,
+        super::super::ManagementAction,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1034,8 +1034,8 @@ impl TenantRelationshipsManagedTenantsManagementActionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagementAction,
-        crate::beta::ManagementAction,
+        super::super::ManagementAction,
+        super::super::ManagementAction,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1054,9 +1054,9 @@ impl TenantRelationshipsManagedTenantsManagementActionsItem {
     #[cfg(feature = "device_management")]
     pub fn apply(
         &self,
-        body: &crate::beta::ManagementActionsApplyBody,
+        body: &super::super::ManagementActionsApplyBody,
     ) -> graph_rt::Request<
-        crate::beta::ManagementActionDeploymentStatus,
+        super::super::ManagementActionDeploymentStatus,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1092,8 +1092,8 @@ impl TenantRelationshipsManagedTenantsManagementIntents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagementIntent>,
-        crate::beta::ManagementIntent,
+        graph_rt::Page<super::super::ManagementIntent>,
+        super::super::ManagementIntent,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1136,8 +1136,8 @@ impl TenantRelationshipsManagedTenantsManagementIntentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagementIntent,
-        crate::beta::ManagementIntent,
+        super::super::ManagementIntent,
+        super::super::ManagementIntent,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1171,8 +1171,8 @@ impl TenantRelationshipsManagedTenantsManagementTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagementTemplate>,
-        crate::beta::ManagementTemplate,
+        graph_rt::Page<super::super::ManagementTemplate>,
+        super::super::ManagementTemplate,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1215,8 +1215,8 @@ impl TenantRelationshipsManagedTenantsManagementTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagementTemplate,
-        crate::beta::ManagementTemplate,
+        super::super::ManagementTemplate,
+        super::super::ManagementTemplate,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1248,8 +1248,8 @@ impl TenantRelationshipsManagedTenantsRiskyUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedTenantsRiskyUser>,
-        crate::beta::ManagedTenantsRiskyUser,
+        graph_rt::Page<super::super::ManagedTenantsRiskyUser>,
+        super::super::ManagedTenantsRiskyUser,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1290,8 +1290,8 @@ impl TenantRelationshipsManagedTenantsRiskyUsersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedTenantsRiskyUser,
-        crate::beta::ManagedTenantsRiskyUser,
+        super::super::ManagedTenantsRiskyUser,
+        super::super::ManagedTenantsRiskyUser,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1323,8 +1323,8 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TenantGroup>,
-        crate::beta::TenantGroup,
+        graph_rt::Page<super::super::TenantGroup>,
+        super::super::TenantGroup,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1343,10 +1343,10 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
     #[cfg(feature = "device_management")]
     pub fn tenant_search(
         &self,
-        body: &crate::beta::TenantSearchBody,
+        body: &super::super::TenantSearchBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TenantGroup>,
-        crate::beta::TenantGroup,
+        graph_rt::Page<super::super::TenantGroup>,
+        super::super::TenantGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1390,8 +1390,8 @@ impl TenantRelationshipsManagedTenantsTenantGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TenantGroup,
-        crate::beta::TenantGroup,
+        super::super::TenantGroup,
+        super::super::TenantGroup,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1424,8 +1424,8 @@ impl TenantRelationshipsManagedTenantsTenantTags {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TenantTag>,
-        crate::beta::TenantTag,
+        graph_rt::Page<super::super::TenantTag>,
+        super::super::TenantTag,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1444,10 +1444,10 @@ impl TenantRelationshipsManagedTenantsTenantTags {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::TenantTag,
+        body: &super::super::TenantTag,
     ) -> graph_rt::Request<
-        crate::beta::TenantTag,
-        crate::beta::TenantTag,
+        super::super::TenantTag,
+        super::super::TenantTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1491,8 +1491,8 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TenantTag,
-        crate::beta::TenantTag,
+        super::super::TenantTag,
+        super::super::TenantTag,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1511,10 +1511,10 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TenantTag,
+        body: &super::super::TenantTag,
     ) -> graph_rt::Request<
-        crate::beta::TenantTag,
-        crate::beta::TenantTag,
+        super::super::TenantTag,
+        super::super::TenantTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1554,10 +1554,10 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     #[cfg(feature = "device_management")]
     pub fn assign_tag(
         &self,
-        body: &crate::beta::AssignTagBody,
+        body: &super::super::AssignTagBody,
     ) -> graph_rt::Request<
-        crate::beta::TenantTag,
-        crate::beta::TenantTag,
+        super::super::TenantTag,
+        super::super::TenantTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1577,10 +1577,10 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     #[cfg(feature = "device_management")]
     pub fn unassign_tag(
         &self,
-        body: &crate::beta::UnassignTagBody,
+        body: &super::super::UnassignTagBody,
     ) -> graph_rt::Request<
-        crate::beta::TenantTag,
-        crate::beta::TenantTag,
+        super::super::TenantTag,
+        super::super::TenantTag,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1613,8 +1613,8 @@ impl TenantRelationshipsManagedTenantsTenants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Tenant>,
-        crate::beta::Tenant,
+        graph_rt::Page<super::super::Tenant>,
+        super::super::Tenant,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1650,8 +1650,8 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Tenant,
-        crate::beta::Tenant,
+        super::super::Tenant,
+        super::super::Tenant,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1671,8 +1671,8 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
     pub fn offboard_tenant(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Tenant,
-        crate::beta::Tenant,
+        super::super::Tenant,
+        super::super::Tenant,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1692,8 +1692,8 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
     pub fn reset_tenant_onboarding_status(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Tenant,
-        crate::beta::Tenant,
+        super::super::Tenant,
+        super::super::Tenant,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1727,8 +1727,8 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TenantCustomizedInformation>,
-        crate::beta::TenantCustomizedInformation,
+        graph_rt::Page<super::super::TenantCustomizedInformation>,
+        super::super::TenantCustomizedInformation,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1772,8 +1772,8 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TenantCustomizedInformation,
-        crate::beta::TenantCustomizedInformation,
+        super::super::TenantCustomizedInformation,
+        super::super::TenantCustomizedInformation,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1792,10 +1792,10 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::TenantCustomizedInformation,
+        body: &super::super::TenantCustomizedInformation,
     ) -> graph_rt::Request<
-        crate::beta::TenantCustomizedInformation,
-        crate::beta::TenantCustomizedInformation,
+        super::super::TenantCustomizedInformation,
+        super::super::TenantCustomizedInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1830,8 +1830,8 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformation {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TenantDetailedInformation>,
-        crate::beta::TenantDetailedInformation,
+        graph_rt::Page<super::super::TenantDetailedInformation>,
+        super::super::TenantDetailedInformation,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1874,8 +1874,8 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformationItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TenantDetailedInformation,
-        crate::beta::TenantDetailedInformation,
+        super::super::TenantDetailedInformation,
+        super::super::TenantDetailedInformation,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1909,8 +1909,8 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedTenantsWindowsDeviceMalwareState>,
-        crate::beta::ManagedTenantsWindowsDeviceMalwareState,
+        graph_rt::Page<super::super::ManagedTenantsWindowsDeviceMalwareState>,
+        super::super::ManagedTenantsWindowsDeviceMalwareState,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1953,8 +1953,8 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedTenantsWindowsDeviceMalwareState,
-        crate::beta::ManagedTenantsWindowsDeviceMalwareState,
+        super::super::ManagedTenantsWindowsDeviceMalwareState,
+        super::super::ManagedTenantsWindowsDeviceMalwareState,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1988,8 +1988,8 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedTenantsWindowsProtectionState>,
-        crate::beta::ManagedTenantsWindowsProtectionState,
+        graph_rt::Page<super::super::ManagedTenantsWindowsProtectionState>,
+        super::super::ManagedTenantsWindowsProtectionState,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -2032,8 +2032,8 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ManagedTenantsWindowsProtectionState,
-        crate::beta::ManagedTenantsWindowsProtectionState,
+        super::super::ManagedTenantsWindowsProtectionState,
+        super::super::ManagedTenantsWindowsProtectionState,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(

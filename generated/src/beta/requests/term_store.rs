@@ -24,8 +24,8 @@ impl TermStore {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Store,
-        crate::beta::Store,
+        super::super::Store,
+        super::super::Store,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl TermStore {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::Store,
+        body: &super::super::Store,
     ) -> graph_rt::Request<
-        crate::beta::Store,
-        crate::beta::Store,
+        super::super::Store,
+        super::super::Store,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -89,8 +89,8 @@ impl TermStoreGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TermStoreGroup>,
-        crate::beta::TermStoreGroup,
+        graph_rt::Page<super::super::TermStoreGroup>,
+        super::super::TermStoreGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -109,10 +109,10 @@ impl TermStoreGroups {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::TermStoreGroup,
+        body: &super::super::TermStoreGroup,
     ) -> graph_rt::Request<
-        crate::beta::TermStoreGroup,
-        crate::beta::TermStoreGroup,
+        super::super::TermStoreGroup,
+        super::super::TermStoreGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -150,8 +150,8 @@ impl TermStoreGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TermStoreGroup,
-        crate::beta::TermStoreGroup,
+        super::super::TermStoreGroup,
+        super::super::TermStoreGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -207,8 +207,8 @@ impl TermStoreGroupsItemSets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Set>,
-        crate::beta::Set,
+        graph_rt::Page<super::super::Set>,
+        super::super::Set,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -272,8 +272,8 @@ impl TermStoreGroupsItemSetsItemTermsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Term,
-        crate::beta::Term,
+        super::super::Term,
+        super::super::Term,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -304,10 +304,10 @@ impl TermStoreSets {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::Set,
+        body: &super::super::Set,
     ) -> graph_rt::Request<
-        crate::beta::Set,
-        crate::beta::Set,
+        super::super::Set,
+        super::super::Set,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -346,8 +346,8 @@ impl TermStoreSetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Set,
-        crate::beta::Set,
+        super::super::Set,
+        super::super::Set,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -366,10 +366,10 @@ impl TermStoreSetsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::Set,
+        body: &super::super::Set,
     ) -> graph_rt::Request<
-        crate::beta::Set,
-        crate::beta::Set,
+        super::super::Set,
+        super::super::Set,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -450,8 +450,8 @@ impl TermStoreSetsItemTermsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Term,
-        crate::beta::Term,
+        super::super::Term,
+        super::super::Term,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -470,10 +470,10 @@ impl TermStoreSetsItemTermsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::Term,
+        body: &super::super::Term,
     ) -> graph_rt::Request<
-        crate::beta::Term,
-        crate::beta::Term,
+        super::super::Term,
+        super::super::Term,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -535,8 +535,8 @@ impl TermStoreSetsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Term>,
-        crate::beta::Term,
+        graph_rt::Page<super::super::Term>,
+        super::super::Term,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -555,10 +555,10 @@ impl TermStoreSetsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::Term,
+        body: &super::super::Term,
     ) -> graph_rt::Request<
-        crate::beta::Term,
-        crate::beta::Term,
+        super::super::Term,
+        super::super::Term,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -591,8 +591,8 @@ impl TermStoreSetsItemRelations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Relation>,
-        crate::beta::Relation,
+        graph_rt::Page<super::super::Relation>,
+        super::super::Relation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -625,8 +625,8 @@ impl TermStoreSetsItemTermsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Term>,
-        crate::beta::Term,
+        graph_rt::Page<super::super::Term>,
+        super::super::Term,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -645,10 +645,10 @@ impl TermStoreSetsItemTermsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::Term,
+        body: &super::super::Term,
     ) -> graph_rt::Request<
-        crate::beta::Term,
-        crate::beta::Term,
+        super::super::Term,
+        super::super::Term,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -682,8 +682,8 @@ impl TermStoreSetsItemTermsItemRelations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Relation>,
-        crate::beta::Relation,
+        graph_rt::Page<super::super::Relation>,
+        super::super::Relation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -702,10 +702,10 @@ impl TermStoreSetsItemTermsItemRelations {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::Relation,
+        body: &super::super::Relation,
     ) -> graph_rt::Request<
-        crate::beta::Relation,
-        crate::beta::Relation,
+        super::super::Relation,
+        super::super::Relation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

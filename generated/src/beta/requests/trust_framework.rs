@@ -42,8 +42,8 @@ impl TrustFrameworkKeySets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TrustFrameworkKeySet>,
-        crate::beta::TrustFrameworkKeySet,
+        graph_rt::Page<super::super::TrustFrameworkKeySet>,
+        super::super::TrustFrameworkKeySet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62,10 +62,10 @@ impl TrustFrameworkKeySets {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::TrustFrameworkKeySet,
+        body: &super::super::TrustFrameworkKeySet,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkKeySet,
-        crate::beta::TrustFrameworkKeySet,
+        super::super::TrustFrameworkKeySet,
+        super::super::TrustFrameworkKeySet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -104,8 +104,8 @@ impl TrustFrameworkKeySetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkKeySet,
-        crate::beta::TrustFrameworkKeySet,
+        super::super::TrustFrameworkKeySet,
+        super::super::TrustFrameworkKeySet,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -124,10 +124,10 @@ impl TrustFrameworkKeySetsItem {
     #[cfg(feature = "identity")]
     pub fn put(
         &self,
-        body: &crate::beta::TrustFrameworkKeySet,
+        body: &super::super::TrustFrameworkKeySet,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkKeySet,
-        crate::beta::TrustFrameworkKeySet,
+        super::super::TrustFrameworkKeySet,
+        super::super::TrustFrameworkKeySet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -167,9 +167,9 @@ impl TrustFrameworkKeySetsItem {
     #[cfg(feature = "identity")]
     pub fn generate_key(
         &self,
-        body: &crate::beta::GenerateKeyBody,
+        body: &super::super::GenerateKeyBody,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkKey,
+        super::super::TrustFrameworkKey,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -191,7 +191,7 @@ impl TrustFrameworkKeySetsItem {
     pub fn get_active_key(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkKey,
+        super::super::TrustFrameworkKey,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -211,9 +211,9 @@ impl TrustFrameworkKeySetsItem {
     #[cfg(feature = "identity")]
     pub fn upload_certificate(
         &self,
-        body: &crate::beta::UploadCertificateBody,
+        body: &super::super::UploadCertificateBody,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkKey,
+        super::super::TrustFrameworkKey,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -234,9 +234,9 @@ impl TrustFrameworkKeySetsItem {
     #[cfg(feature = "identity")]
     pub fn upload_pkcs12(
         &self,
-        body: &crate::beta::UploadPkcs12Body,
+        body: &super::super::UploadPkcs12Body,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkKey,
+        super::super::TrustFrameworkKey,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -257,9 +257,9 @@ impl TrustFrameworkKeySetsItem {
     #[cfg(feature = "identity")]
     pub fn upload_secret(
         &self,
-        body: &crate::beta::UploadSecretBody,
+        body: &super::super::UploadSecretBody,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkKey,
+        super::super::TrustFrameworkKey,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -294,8 +294,8 @@ impl TrustFrameworkPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TrustFrameworkPolicy>,
-        crate::beta::TrustFrameworkPolicy,
+        graph_rt::Page<super::super::TrustFrameworkPolicy>,
+        super::super::TrustFrameworkPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -314,10 +314,10 @@ impl TrustFrameworkPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::beta::TrustFrameworkPolicy,
+        body: &super::super::TrustFrameworkPolicy,
     ) -> graph_rt::Request<
-        crate::beta::TrustFrameworkPolicy,
-        crate::beta::TrustFrameworkPolicy,
+        super::super::TrustFrameworkPolicy,
+        super::super::TrustFrameworkPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -410,7 +410,7 @@ impl TrustFrameworkPoliciesItemValue {
     #[cfg(feature = "identity")]
     pub fn put(
         &self,
-        body: &crate::beta::TrustFrameworkPolicy,
+        body: &super::super::TrustFrameworkPolicy,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),

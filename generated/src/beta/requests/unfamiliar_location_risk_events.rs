@@ -23,8 +23,8 @@ impl UnfamiliarLocationRiskEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UnfamiliarLocationRiskEvent>,
-        crate::beta::UnfamiliarLocationRiskEvent,
+        graph_rt::Page<super::super::UnfamiliarLocationRiskEvent>,
+        super::super::UnfamiliarLocationRiskEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl UnfamiliarLocationRiskEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UnfamiliarLocationRiskEvent,
-        crate::beta::UnfamiliarLocationRiskEvent,
+        super::super::UnfamiliarLocationRiskEvent,
+        super::super::UnfamiliarLocationRiskEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

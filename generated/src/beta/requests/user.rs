@@ -65,7 +65,7 @@ impl UserItemSettingsItemInsights {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserInsightsSettings,
+        super::super::UserInsightsSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

@@ -24,8 +24,8 @@ impl Users {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Users {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::User,
+        body: &super::super::User,
     ) -> graph_rt::Request<
-        crate::beta::User,
-        crate::beta::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -68,8 +68,8 @@ impl Users {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::User>,
-        crate::beta::User,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -157,7 +157,7 @@ impl UsersMeMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
     pub fn reply_all(
         &self,
-        body: &crate::beta::ReplyAllBody,
+        body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -253,9 +253,9 @@ impl UsersMeTodoListsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -354,9 +354,9 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -412,7 +412,7 @@ impl UsersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -431,7 +431,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::UpdateUserBody,
+        body: &super::super::UpdateUserBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -473,7 +473,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-activateserviceplan?view=graph-rest-beta)
     pub fn activate_service_plan(
         &self,
-        body: &crate::beta::ActivateServicePlanBody,
+        body: &super::super::ActivateServicePlanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -508,10 +508,10 @@ impl UsersItem {
     #[cfg(feature = "users")]
     pub fn assign_license(
         &self,
-        body: &crate::beta::AssignLicenseBody,
+        body: &super::super::AssignLicenseBody,
     ) -> graph_rt::Request<
-        crate::beta::User,
-        crate::beta::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -554,7 +554,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
     pub fn check_member_groups(
         &self,
-        body: &crate::beta::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -576,7 +576,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-beta)
     pub fn check_member_objects(
         &self,
-        body: &crate::beta::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -624,7 +624,7 @@ impl UsersItem {
     pub fn export_device_and_app_management_data(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DeviceAndAppManagementData,
+        super::super::DeviceAndAppManagementData,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -643,7 +643,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-exportpersonaldata?view=graph-rest-beta)
     pub fn export_personal_data(
         &self,
-        body: &crate::beta::ExportPersonalDataBody,
+        body: &super::super::ExportPersonalDataBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -670,9 +670,9 @@ impl UsersItem {
     #[cfg(feature = "core")]
     pub fn find_meeting_times(
         &self,
-        body: &crate::beta::FindMeetingTimesBody,
+        body: &super::super::FindMeetingTimesBody,
     ) -> graph_rt::Request<
-        crate::beta::MeetingTimeSuggestionsResult,
+        super::super::MeetingTimeSuggestionsResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -694,7 +694,7 @@ impl UsersItem {
     pub fn find_room_lists(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmailAddress>,
+        graph_rt::Page<super::super::EmailAddress>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -715,7 +715,7 @@ impl UsersItem {
     pub fn find_rooms(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmailAddress>,
+        graph_rt::Page<super::super::EmailAddress>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -740,8 +740,8 @@ impl UsersItem {
     pub fn get_effective_device_enrollment_configurations(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDeviceEnrollmentConfiguration>,
-        crate::beta::DeviceEnrollmentConfiguration,
+        graph_rt::Page<super::super::AnyDeviceEnrollmentConfiguration>,
+        super::super::DeviceEnrollmentConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -761,8 +761,8 @@ impl UsersItem {
     pub fn get_logged_on_managed_devices(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyManagedDevice>,
-        crate::beta::ManagedDevice,
+        graph_rt::Page<super::super::AnyManagedDevice>,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -781,9 +781,9 @@ impl UsersItem {
     #[cfg(feature = "mail")]
     pub fn get_mail_tips(
         &self,
-        body: &crate::beta::GetMailTipsBody,
+        body: &super::super::GetMailTipsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MailTips>,
+        graph_rt::Page<super::super::MailTips>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -805,7 +805,7 @@ impl UsersItem {
     pub fn get_managed_app_diagnostic_statuses(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedAppDiagnosticStatus>,
+        graph_rt::Page<super::super::ManagedAppDiagnosticStatus>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -826,8 +826,8 @@ impl UsersItem {
     pub fn get_managed_app_policies(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyManagedAppPolicy>,
-        crate::beta::ManagedAppPolicy,
+        graph_rt::Page<super::super::AnyManagedAppPolicy>,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -867,7 +867,7 @@ impl UsersItem {
     pub fn get_managed_devices_with_failed_or_pending_apps(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ManagedDeviceSummarizedAppState>,
+        graph_rt::Page<super::super::ManagedDeviceSummarizedAppState>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -886,7 +886,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
     pub fn get_member_groups(
         &self,
-        body: &crate::beta::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -908,7 +908,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
     pub fn get_member_objects(
         &self,
-        body: &crate::beta::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1104,8 +1104,8 @@ impl UsersItem {
     pub fn reprocess_license_assignment(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::User,
-        crate::beta::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1151,7 +1151,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-beta)
     pub fn send_mail(
         &self,
-        body: &crate::beta::SendMailBody,
+        body: &super::super::SendMailBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1194,9 +1194,9 @@ impl UsersItem {
     #[cfg(feature = "core")]
     pub fn translate_exchange_ids(
         &self,
-        body: &crate::beta::TranslateExchangeIdsBody,
+        body: &super::super::TranslateExchangeIdsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ConvertIdResult>,
+        graph_rt::Page<super::super::ConvertIdResult>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1264,7 +1264,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-wipemanagedappregistrationbydevicetag?view=graph-rest-beta)
     pub fn wipe_managed_app_registration_by_device_tag(
         &self,
-        body: &crate::beta::WipeManagedAppRegistrationByDeviceTagBody,
+        body: &super::super::WipeManagedAppRegistrationByDeviceTagBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1286,7 +1286,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-wipemanagedappregistrationsbydevicetag?view=graph-rest-beta)
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
-        body: &crate::beta::WipeManagedAppRegistrationsByDeviceTagBody,
+        body: &super::super::WipeManagedAppRegistrationsByDeviceTagBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1311,7 +1311,7 @@ impl UsersItem {
         &self,
         room_list: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmailAddress>,
+        graph_rt::Page<super::super::EmailAddress>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1337,7 +1337,7 @@ impl UsersItem {
         start_date_time: &str,
         end_date_time: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Reminder>,
+        graph_rt::Page<super::super::Reminder>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1380,7 +1380,7 @@ impl UsersItemContacts {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -1400,10 +1400,10 @@ impl UsersItemContacts {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1442,7 +1442,7 @@ impl UsersItemContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -1462,10 +1462,10 @@ impl UsersItemContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1566,7 +1566,7 @@ impl UsersItemContactsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -1586,9 +1586,9 @@ impl UsersItemContactsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1643,7 +1643,7 @@ impl UsersItemEvents {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -1663,10 +1663,10 @@ impl UsersItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1687,8 +1687,8 @@ impl UsersItemEvents {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -1726,7 +1726,7 @@ impl UsersItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -1746,10 +1746,10 @@ impl UsersItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1788,7 +1788,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
         &self,
-        body: &crate::beta::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1818,7 +1818,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1840,7 +1840,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1886,7 +1886,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1912,7 +1912,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
         &self,
-        body: &crate::beta::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1934,7 +1934,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
         &self,
-        body: &crate::beta::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2010,7 +2010,7 @@ impl UsersItemEventsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -2030,9 +2030,9 @@ impl UsersItemEventsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2126,7 +2126,7 @@ impl UsersItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -2146,9 +2146,9 @@ impl UsersItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2203,7 +2203,7 @@ impl UsersItemMessages {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -2223,7 +2223,7 @@ impl UsersItemMessages {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2265,7 +2265,7 @@ impl UsersItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -2285,10 +2285,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyEventMessage,
+        body: &super::super::AnyEventMessage,
     ) -> graph_rt::Request<
-        crate::beta::AnyEventMessage,
-        crate::beta::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2332,10 +2332,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::beta::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2355,10 +2355,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_forward(
         &self,
-        body: &crate::beta::CreateForwardBody,
+        body: &super::super::CreateForwardBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2378,10 +2378,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_reply(
         &self,
-        body: &crate::beta::CreateReplyBody,
+        body: &super::super::CreateReplyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2401,10 +2401,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_reply_all(
         &self,
-        body: &crate::beta::CreateReplyAllBody,
+        body: &super::super::CreateReplyAllBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2427,7 +2427,7 @@ impl UsersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::MessagesForwardBody,
+        body: &super::super::MessagesForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2454,10 +2454,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::beta::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2476,7 +2476,7 @@ impl UsersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
     pub fn reply(
         &self,
-        body: &crate::beta::MessagesReplyBody,
+        body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2498,7 +2498,7 @@ impl UsersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
     pub fn reply_all(
         &self,
-        body: &crate::beta::ReplyAllBody,
+        body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2618,7 +2618,7 @@ impl UsersItemMessagesItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -2638,9 +2638,9 @@ impl UsersItemMessagesItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2709,8 +2709,8 @@ impl UsersItemTodoLists {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTaskList>,
-        crate::beta::TodoTaskList,
+        graph_rt::Page<super::super::TodoTaskList>,
+        super::super::TodoTaskList,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2752,8 +2752,8 @@ impl UsersItemTodoLists {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTaskList>,
-        crate::beta::TodoTaskList,
+        graph_rt::Page<super::super::TodoTaskList>,
+        super::super::TodoTaskList,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2790,7 +2790,7 @@ impl UsersItemTodoListsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -2889,7 +2889,7 @@ impl UsersItemTodoListsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -2924,8 +2924,8 @@ impl UsersItemTodoListsItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTask>,
-        crate::beta::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2966,10 +2966,10 @@ impl UsersItemTodoListsItemTasks {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::TodoTaskList,
+        body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        crate::beta::TodoTaskList,
-        crate::beta::TodoTaskList,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2990,8 +2990,8 @@ impl UsersItemTodoListsItemTasks {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TodoTask>,
-        crate::beta::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -3029,7 +3029,7 @@ impl UsersItemTodoListsItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -3049,10 +3049,10 @@ impl UsersItemTodoListsItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::TodoTask,
+        body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        crate::beta::TodoTask,
-        crate::beta::TodoTask,
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3156,7 +3156,7 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         (),
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
@@ -3189,8 +3189,8 @@ impl UsersItemChats {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Chat>,
-        crate::beta::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3210,8 +3210,8 @@ impl UsersItemChats {
     pub fn get_all_messages(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3275,8 +3275,8 @@ impl UsersItemInformationProtectionPolicyLabels {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::InformationProtectionLabel>,
-        crate::beta::InformationProtectionLabel,
+        graph_rt::Page<super::super::InformationProtectionLabel>,
+        super::super::InformationProtectionLabel,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3295,9 +3295,9 @@ impl UsersItemInformationProtectionPolicyLabels {
     #[cfg(feature = "security")]
     pub fn evaluate_application(
         &self,
-        body: &crate::beta::EvaluateApplicationBody,
+        body: &super::super::EvaluateApplicationBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyInformationProtectionAction>,
+        graph_rt::Page<super::super::AnyInformationProtectionAction>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3335,8 +3335,8 @@ impl UsersItemInformationProtectionPolicyLabelsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::InformationProtectionLabel,
-        crate::beta::InformationProtectionLabel,
+        super::super::InformationProtectionLabel,
+        super::super::InformationProtectionLabel,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3368,8 +3368,8 @@ impl UsersItemJoinedTeams {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Team>,
-        crate::beta::Team,
+        graph_rt::Page<super::super::Team>,
+        super::super::Team,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3401,7 +3401,7 @@ impl UsersItemAgreementAcceptances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AgreementAcceptance>,
+        graph_rt::Page<super::super::AgreementAcceptance>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3435,7 +3435,7 @@ impl UsersItemAppRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AppRoleAssignment>,
+        graph_rt::Page<super::super::AppRoleAssignment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -3455,9 +3455,9 @@ impl UsersItemAppRoleAssignments {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::beta::AppRoleAssignment,
+        body: &super::super::AppRoleAssignment,
     ) -> graph_rt::Request<
-        crate::beta::AppRoleAssignment,
+        super::super::AppRoleAssignment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3562,8 +3562,8 @@ impl UsersItemAuthenticationEmailMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EmailAuthenticationMethod>,
-        crate::beta::EmailAuthenticationMethod,
+        graph_rt::Page<super::super::EmailAuthenticationMethod>,
+        super::super::EmailAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3582,10 +3582,10 @@ impl UsersItemAuthenticationEmailMethods {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::EmailAuthenticationMethod,
+        body: &super::super::EmailAuthenticationMethod,
     ) -> graph_rt::Request<
-        crate::beta::EmailAuthenticationMethod,
-        crate::beta::EmailAuthenticationMethod,
+        super::super::EmailAuthenticationMethod,
+        super::super::EmailAuthenticationMethod,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3624,8 +3624,8 @@ impl UsersItemAuthenticationEmailMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EmailAuthenticationMethod,
-        crate::beta::EmailAuthenticationMethod,
+        super::super::EmailAuthenticationMethod,
+        super::super::EmailAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3644,10 +3644,10 @@ impl UsersItemAuthenticationEmailMethodsItem {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::beta::EmailAuthenticationMethod,
+        body: &super::super::EmailAuthenticationMethod,
     ) -> graph_rt::Request<
-        crate::beta::EmailAuthenticationMethod,
-        crate::beta::EmailAuthenticationMethod,
+        super::super::EmailAuthenticationMethod,
+        super::super::EmailAuthenticationMethod,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3700,8 +3700,8 @@ impl UsersItemAuthenticationFido2Methods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Fido2AuthenticationMethod>,
-        crate::beta::Fido2AuthenticationMethod,
+        graph_rt::Page<super::super::Fido2AuthenticationMethod>,
+        super::super::Fido2AuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3738,8 +3738,8 @@ impl UsersItemAuthenticationFido2MethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Fido2AuthenticationMethod,
-        crate::beta::Fido2AuthenticationMethod,
+        super::super::Fido2AuthenticationMethod,
+        super::super::Fido2AuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3791,8 +3791,8 @@ impl UsersItemAuthenticationMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAuthenticationMethod>,
-        crate::beta::AuthenticationMethod,
+        graph_rt::Page<super::super::AnyAuthenticationMethod>,
+        super::super::AuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3828,8 +3828,8 @@ impl UsersItemAuthenticationMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAuthenticationMethod,
-        crate::beta::AuthenticationMethod,
+        super::super::AnyAuthenticationMethod,
+        super::super::AuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3863,8 +3863,8 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MicrosoftAuthenticatorAuthenticationMethod>,
-        crate::beta::MicrosoftAuthenticatorAuthenticationMethod,
+        graph_rt::Page<super::super::MicrosoftAuthenticatorAuthenticationMethod>,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3908,8 +3908,8 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MicrosoftAuthenticatorAuthenticationMethod,
-        crate::beta::MicrosoftAuthenticatorAuthenticationMethod,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3975,8 +3975,8 @@ impl UsersItemAuthenticationOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Operation,
-        crate::beta::Operation,
+        super::super::Operation,
+        super::super::Operation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4008,8 +4008,8 @@ impl UsersItemAuthenticationPasswordMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PasswordAuthenticationMethod>,
-        crate::beta::PasswordAuthenticationMethod,
+        graph_rt::Page<super::super::PasswordAuthenticationMethod>,
+        super::super::PasswordAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4045,8 +4045,8 @@ impl UsersItemAuthenticationPasswordMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PasswordAuthenticationMethod,
-        crate::beta::PasswordAuthenticationMethod,
+        super::super::PasswordAuthenticationMethod,
+        super::super::PasswordAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4064,7 +4064,7 @@ impl UsersItemAuthenticationPasswordMethodsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordauthenticationmethod-resetpassword?view=graph-rest-beta)
     pub fn reset_password(
         &self,
-        body: &crate::beta::ResetPasswordBody,
+        body: &super::super::ResetPasswordBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4103,9 +4103,9 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<
-            crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
+            super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         >,
-        crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
+        super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4149,8 +4149,8 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
-        crate::beta::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
+        super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
+        super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4203,8 +4203,8 @@ impl UsersItemAuthenticationPhoneMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PhoneAuthenticationMethod>,
-        crate::beta::PhoneAuthenticationMethod,
+        graph_rt::Page<super::super::PhoneAuthenticationMethod>,
+        super::super::PhoneAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4223,10 +4223,10 @@ impl UsersItemAuthenticationPhoneMethods {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::PhoneAuthenticationMethod,
+        body: &super::super::PhoneAuthenticationMethod,
     ) -> graph_rt::Request<
-        crate::beta::PhoneAuthenticationMethod,
-        crate::beta::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4265,8 +4265,8 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PhoneAuthenticationMethod,
-        crate::beta::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4285,10 +4285,10 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::beta::PhoneAuthenticationMethod,
+        body: &super::super::PhoneAuthenticationMethod,
     ) -> graph_rt::Request<
-        crate::beta::PhoneAuthenticationMethod,
-        crate::beta::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
+        super::super::PhoneAuthenticationMethod,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4384,8 +4384,8 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TemporaryAccessPassAuthenticationMethod>,
-        crate::beta::TemporaryAccessPassAuthenticationMethod,
+        graph_rt::Page<super::super::TemporaryAccessPassAuthenticationMethod>,
+        super::super::TemporaryAccessPassAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4404,10 +4404,10 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::TemporaryAccessPassAuthenticationMethod,
+        body: &super::super::TemporaryAccessPassAuthenticationMethod,
     ) -> graph_rt::Request<
-        crate::beta::TemporaryAccessPassAuthenticationMethod,
-        crate::beta::TemporaryAccessPassAuthenticationMethod,
+        super::super::TemporaryAccessPassAuthenticationMethod,
+        super::super::TemporaryAccessPassAuthenticationMethod,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4450,8 +4450,8 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TemporaryAccessPassAuthenticationMethod,
-        crate::beta::TemporaryAccessPassAuthenticationMethod,
+        super::super::TemporaryAccessPassAuthenticationMethod,
+        super::super::TemporaryAccessPassAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4505,8 +4505,8 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WindowsHelloForBusinessAuthenticationMethod>,
-        crate::beta::WindowsHelloForBusinessAuthenticationMethod,
+        graph_rt::Page<super::super::WindowsHelloForBusinessAuthenticationMethod>,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4550,8 +4550,8 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WindowsHelloForBusinessAuthenticationMethod,
-        crate::beta::WindowsHelloForBusinessAuthenticationMethod,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4604,8 +4604,8 @@ impl UsersItemCalendar {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4624,10 +4624,10 @@ impl UsersItemCalendar {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4661,9 +4661,9 @@ impl UsersItemCalendar {
     #[cfg(feature = "teams")]
     pub fn get_schedule(
         &self,
-        body: &crate::beta::GetScheduleBody,
+        body: &super::super::GetScheduleBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ScheduleInformation>,
+        graph_rt::Page<super::super::ScheduleInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4697,8 +4697,8 @@ impl UsersItemCalendarCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4731,8 +4731,8 @@ impl UsersItemCalendarEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4751,10 +4751,10 @@ impl UsersItemCalendarEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4775,8 +4775,8 @@ impl UsersItemCalendarEvents {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -4814,8 +4814,8 @@ impl UsersItemCalendarEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4834,10 +4834,10 @@ impl UsersItemCalendarEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4876,7 +4876,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
         &self,
-        body: &crate::beta::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4902,7 +4902,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4924,7 +4924,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4966,7 +4966,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4992,7 +4992,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
         &self,
-        body: &crate::beta::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5014,7 +5014,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
         &self,
-        body: &crate::beta::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5096,8 +5096,8 @@ impl UsersItemCalendarEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5130,8 +5130,8 @@ impl UsersItemCalendarGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::CalendarGroup>,
-        crate::beta::CalendarGroup,
+        graph_rt::Page<super::super::CalendarGroup>,
+        super::super::CalendarGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5150,10 +5150,10 @@ impl UsersItemCalendarGroups {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::CalendarGroup,
+        body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        crate::beta::CalendarGroup,
-        crate::beta::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5192,8 +5192,8 @@ impl UsersItemCalendarGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CalendarGroup,
-        crate::beta::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5212,10 +5212,10 @@ impl UsersItemCalendarGroupsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::CalendarGroup,
+        body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        crate::beta::CalendarGroup,
-        crate::beta::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5273,8 +5273,8 @@ impl UsersItemCalendarGroupsItemCalendars {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Calendar>,
-        crate::beta::Calendar,
+        graph_rt::Page<super::super::Calendar>,
+        super::super::Calendar,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5293,10 +5293,10 @@ impl UsersItemCalendarGroupsItemCalendars {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5335,8 +5335,8 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5355,10 +5355,10 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5423,8 +5423,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5457,8 +5457,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5477,10 +5477,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5501,8 +5501,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -5538,8 +5538,8 @@ impl UsersItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5559,8 +5559,8 @@ impl UsersItemCalendarView {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -5596,8 +5596,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5616,10 +5616,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5658,7 +5658,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
         &self,
-        body: &crate::beta::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5688,7 +5688,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5710,7 +5710,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5752,7 +5752,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5782,7 +5782,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
         &self,
-        body: &crate::beta::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5804,7 +5804,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
         &self,
-        body: &crate::beta::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5897,8 +5897,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5931,8 +5931,8 @@ impl UsersItemCalendars {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Calendar>,
-        crate::beta::Calendar,
+        graph_rt::Page<super::super::Calendar>,
+        super::super::Calendar,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5951,10 +5951,10 @@ impl UsersItemCalendars {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5993,8 +5993,8 @@ impl UsersItemCalendarsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6013,10 +6013,10 @@ impl UsersItemCalendarsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::beta::Calendar,
-        crate::beta::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6077,8 +6077,8 @@ impl UsersItemCalendarsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6098,8 +6098,8 @@ impl UsersItemCalendarsItemCalendarView {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -6132,8 +6132,8 @@ impl UsersItemCalendarsItemEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6152,10 +6152,10 @@ impl UsersItemCalendarsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6176,8 +6176,8 @@ impl UsersItemCalendarsItemEvents {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, false, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -6215,8 +6215,8 @@ impl UsersItemCalendarsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6235,10 +6235,10 @@ impl UsersItemCalendarsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::beta::Event,
-        crate::beta::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6277,7 +6277,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
     pub fn accept(
         &self,
-        body: &crate::beta::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6305,7 +6305,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
     pub fn cancel(
         &self,
-        body: &crate::beta::EventsCancelBody,
+        body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6327,7 +6327,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
     pub fn decline(
         &self,
-        body: &crate::beta::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6369,7 +6369,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6395,7 +6395,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
     pub fn snooze_reminder(
         &self,
-        body: &crate::beta::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6417,7 +6417,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
     pub fn tentatively_accept(
         &self,
-        body: &crate::beta::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6499,8 +6499,8 @@ impl UsersItemCalendarsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6533,8 +6533,8 @@ impl UsersItemContactFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContactFolder>,
-        crate::beta::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6553,10 +6553,10 @@ impl UsersItemContactFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::beta::ContactFolder,
-        crate::beta::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6577,8 +6577,8 @@ impl UsersItemContactFolders {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContactFolder>,
-        crate::beta::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6616,8 +6616,8 @@ impl UsersItemContactFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ContactFolder,
-        crate::beta::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6636,10 +6636,10 @@ impl UsersItemContactFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::beta::ContactFolder,
-        crate::beta::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6701,8 +6701,8 @@ impl UsersItemContactFoldersItemContacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Contact>,
-        crate::beta::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6721,10 +6721,10 @@ impl UsersItemContactFoldersItemContacts {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6745,8 +6745,8 @@ impl UsersItemContactFoldersItemContacts {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Contact>,
-        crate::beta::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6783,8 +6783,8 @@ impl UsersItemContactFoldersItemChildFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ContactFolder>,
-        crate::beta::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6803,10 +6803,10 @@ impl UsersItemContactFoldersItemChildFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::beta::ContactFolder,
-        crate::beta::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6861,8 +6861,8 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Contact>,
-        crate::beta::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6905,8 +6905,8 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6925,10 +6925,10 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6983,8 +6983,8 @@ impl UsersItemContactFoldersItemContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7003,10 +7003,10 @@ impl UsersItemContactFoldersItemContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::beta::Contact,
-        crate::beta::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7063,8 +7063,8 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7157,8 +7157,8 @@ impl UsersItemContactsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7247,8 +7247,8 @@ impl UsersItemCreatedObjects {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7280,8 +7280,8 @@ impl UsersItemDirectReports {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7314,8 +7314,8 @@ impl UsersItemEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7334,10 +7334,10 @@ impl UsersItemEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7375,8 +7375,8 @@ impl UsersItemEventsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7464,8 +7464,8 @@ impl UsersItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Event>,
-        crate::beta::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7519,8 +7519,8 @@ impl UsersItemInsightsShared {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SharedInsight>,
-        crate::beta::SharedInsight,
+        graph_rt::Page<super::super::SharedInsight>,
+        super::super::SharedInsight,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7552,8 +7552,8 @@ impl UsersItemInsightsTrending {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Trending>,
-        crate::beta::Trending,
+        graph_rt::Page<super::super::Trending>,
+        super::super::Trending,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7603,8 +7603,8 @@ impl UsersItemInsightsTrendingItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Trending>,
-        crate::beta::Trending,
+        graph_rt::Page<super::super::Trending>,
+        super::super::Trending,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7636,8 +7636,8 @@ impl UsersItemInsightsUsed {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UsedInsight>,
-        crate::beta::UsedInsight,
+        graph_rt::Page<super::super::UsedInsight>,
+        super::super::UsedInsight,
         graph_rt::Options<false, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7687,8 +7687,8 @@ impl UsersItemInsightsUsedItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UsedInsight>,
-        crate::beta::UsedInsight,
+        graph_rt::Page<super::super::UsedInsight>,
+        super::super::UsedInsight,
         graph_rt::Options<false, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7748,8 +7748,8 @@ impl UsersItemJoinedGroupsItemPhotos {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProfilePhoto>,
-        crate::beta::ProfilePhoto,
+        graph_rt::Page<super::super::ProfilePhoto>,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7782,8 +7782,8 @@ impl UsersItemMailFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMailFolder>,
-        crate::beta::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7802,10 +7802,10 @@ impl UsersItemMailFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7826,8 +7826,8 @@ impl UsersItemMailFolders {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMailFolder>,
-        crate::beta::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7882,7 +7882,7 @@ impl UsersItemMailFoldersInboxMessagerules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MessageRule>,
+        graph_rt::Page<super::super::MessageRule>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -7901,7 +7901,7 @@ impl UsersItemMailFoldersInboxMessagerules {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-beta)
     pub fn create(
         &self,
-        body: &crate::beta::CreateRuleBody,
+        body: &super::super::CreateRuleBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7943,7 +7943,7 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MessageRule,
+        super::super::MessageRule,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -7963,9 +7963,9 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::MessageRule,
+        body: &super::super::MessageRule,
     ) -> graph_rt::Request<
-        crate::beta::MessageRule,
+        super::super::MessageRule,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8021,8 +8021,8 @@ impl UsersItemMailFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8041,10 +8041,10 @@ impl UsersItemMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8088,10 +8088,10 @@ impl UsersItemMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::beta::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8115,10 +8115,10 @@ impl UsersItemMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::beta::MailFoldersMoveBody,
+        body: &super::super::MailFoldersMoveBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8152,8 +8152,8 @@ impl UsersItemMailFoldersItemChildFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMailFolder>,
-        crate::beta::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8172,10 +8172,10 @@ impl UsersItemMailFoldersItemChildFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::beta::AnyMailFolder,
-        crate::beta::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8292,8 +8292,8 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8312,10 +8312,10 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8411,8 +8411,8 @@ impl UsersItemMailFoldersItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMessage>,
-        crate::beta::Message,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8431,10 +8431,10 @@ impl UsersItemMailFoldersItemMessages {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8455,8 +8455,8 @@ impl UsersItemMailFoldersItemMessages {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyMessage>,
-        crate::beta::Message,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -8494,8 +8494,8 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyEventMessage,
-        crate::beta::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8514,10 +8514,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyEventMessage,
+        body: &super::super::AnyEventMessage,
     ) -> graph_rt::Request<
-        crate::beta::AnyEventMessage,
-        crate::beta::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8563,10 +8563,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::beta::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8586,10 +8586,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_forward(
         &self,
-        body: &crate::beta::CreateForwardBody,
+        body: &super::super::CreateForwardBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8609,10 +8609,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_reply(
         &self,
-        body: &crate::beta::CreateReplyBody,
+        body: &super::super::CreateReplyBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8632,10 +8632,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn create_reply_all(
         &self,
-        body: &crate::beta::CreateReplyAllBody,
+        body: &super::super::CreateReplyAllBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8654,7 +8654,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
     pub fn forward(
         &self,
-        body: &crate::beta::MessagesForwardBody,
+        body: &super::super::MessagesForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8681,10 +8681,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::beta::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::beta::AnyMessage,
-        crate::beta::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8703,7 +8703,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
     pub fn reply(
         &self,
-        body: &crate::beta::MessagesReplyBody,
+        body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8725,7 +8725,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
     pub fn reply_all(
         &self,
-        body: &crate::beta::ReplyAllBody,
+        body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8798,8 +8798,8 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8818,10 +8818,10 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8861,8 +8861,8 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9002,8 +9002,8 @@ impl UsersItemManager {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9039,8 +9039,8 @@ impl UsersItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -9105,8 +9105,8 @@ impl UsersItemMessagesItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9125,10 +9125,10 @@ impl UsersItemMessagesItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9166,8 +9166,8 @@ impl UsersItemMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9301,7 +9301,7 @@ impl UsersItemOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -9369,8 +9369,8 @@ impl UsersItemOnenoteNotebooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Notebook>,
-        crate::beta::Notebook,
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9389,10 +9389,10 @@ impl UsersItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::Notebook,
+        body: &super::super::Notebook,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9412,10 +9412,10 @@ impl UsersItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn get_notebook_from_web_url(
         &self,
-        body: &crate::beta::GetNotebookFromWebUrlBody,
+        body: &super::super::GetNotebookFromWebUrlBody,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9484,8 +9484,8 @@ impl UsersItemOnenoteNotebooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Notebook,
-        crate::beta::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9503,7 +9503,7 @@ impl UsersItemOnenoteNotebooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
     pub fn copy_notebook(
         &self,
-        body: &crate::beta::CopyNotebookBody,
+        body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9550,8 +9550,8 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9570,10 +9570,10 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9607,8 +9607,8 @@ impl UsersItemOnenoteNotebooksItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9627,10 +9627,10 @@ impl UsersItemOnenoteNotebooksItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9677,7 +9677,7 @@ impl UsersItemOnenoteOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteOperation,
+        super::super::OnenoteOperation,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -9711,8 +9711,8 @@ impl UsersItemOnenotePages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenotePage>,
-        crate::beta::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9731,10 +9731,10 @@ impl UsersItemOnenotePages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9772,8 +9772,8 @@ impl UsersItemOnenotePagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9815,7 +9815,7 @@ impl UsersItemOnenotePagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
     pub fn copy_to_section(
         &self,
-        body: &crate::beta::CopyToSectionBody,
+        body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9943,8 +9943,8 @@ impl UsersItemOnenoteSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9980,8 +9980,8 @@ impl UsersItemOnenoteSectionGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10024,8 +10024,8 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SectionGroup>,
-        crate::beta::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10044,10 +10044,10 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::beta::SectionGroup,
-        crate::beta::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10081,8 +10081,8 @@ impl UsersItemOnenoteSectionGroupsItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10101,10 +10101,10 @@ impl UsersItemOnenoteSectionGroupsItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10137,8 +10137,8 @@ impl UsersItemOnenoteSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenoteSection>,
-        crate::beta::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10174,8 +10174,8 @@ impl UsersItemOnenoteSectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnenoteSection,
-        crate::beta::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10193,7 +10193,7 @@ impl UsersItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
     pub fn copy_to_notebook(
         &self,
-        body: &crate::beta::CopyToNotebookBody,
+        body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10215,7 +10215,7 @@ impl UsersItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
     pub fn copy_to_section_group(
         &self,
-        body: &crate::beta::CopyToSectionGroupBody,
+        body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10256,8 +10256,8 @@ impl UsersItemOnenoteSectionsItemPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OnenotePage>,
-        crate::beta::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10276,10 +10276,10 @@ impl UsersItemOnenoteSectionsItemPages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::beta::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::beta::OnenotePage,
-        crate::beta::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10312,8 +10312,8 @@ impl UsersItemOwnedDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10345,8 +10345,8 @@ impl UsersItemOwnedObjects {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10378,7 +10378,7 @@ impl UsersItemPeople {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Person>,
+        graph_rt::Page<super::super::Person>,
         (),
         graph_rt::Options<true, false, true, true, true, true, false, true>,
     > {
@@ -10411,8 +10411,8 @@ impl UsersItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10515,8 +10515,8 @@ impl UsersItemPhotosItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProfilePhoto,
-        crate::beta::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10549,8 +10549,8 @@ impl UsersItemProfile {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Profile,
-        crate::beta::Profile,
+        super::super::Profile,
+        super::super::Profile,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10681,8 +10681,8 @@ impl UsersItemProfileAccount {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UserAccountInformation>,
-        crate::beta::UserAccountInformation,
+        graph_rt::Page<super::super::UserAccountInformation>,
+        super::super::UserAccountInformation,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -10701,10 +10701,10 @@ impl UsersItemProfileAccount {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::UserAccountInformation,
+        body: &super::super::UserAccountInformation,
     ) -> graph_rt::Request<
-        crate::beta::UserAccountInformation,
-        crate::beta::UserAccountInformation,
+        super::super::UserAccountInformation,
+        super::super::UserAccountInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10743,8 +10743,8 @@ impl UsersItemProfileAccountItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserAccountInformation,
-        crate::beta::UserAccountInformation,
+        super::super::UserAccountInformation,
+        super::super::UserAccountInformation,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10763,10 +10763,10 @@ impl UsersItemProfileAccountItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::UserAccountInformation,
+        body: &super::super::UserAccountInformation,
     ) -> graph_rt::Request<
-        crate::beta::UserAccountInformation,
-        crate::beta::UserAccountInformation,
+        super::super::UserAccountInformation,
+        super::super::UserAccountInformation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10820,8 +10820,8 @@ impl UsersItemProfileAddresses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemAddress>,
-        crate::beta::ItemAddress,
+        graph_rt::Page<super::super::ItemAddress>,
+        super::super::ItemAddress,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -10840,10 +10840,10 @@ impl UsersItemProfileAddresses {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemAddress,
+        body: &super::super::ItemAddress,
     ) -> graph_rt::Request<
-        crate::beta::ItemAddress,
-        crate::beta::ItemAddress,
+        super::super::ItemAddress,
+        super::super::ItemAddress,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10882,8 +10882,8 @@ impl UsersItemProfileAddressesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemAddress,
-        crate::beta::ItemAddress,
+        super::super::ItemAddress,
+        super::super::ItemAddress,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10902,10 +10902,10 @@ impl UsersItemProfileAddressesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemAddress,
+        body: &super::super::ItemAddress,
     ) -> graph_rt::Request<
-        crate::beta::ItemAddress,
-        crate::beta::ItemAddress,
+        super::super::ItemAddress,
+        super::super::ItemAddress,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10959,8 +10959,8 @@ impl UsersItemProfileAnniversaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonAnniversary>,
-        crate::beta::PersonAnniversary,
+        graph_rt::Page<super::super::PersonAnniversary>,
+        super::super::PersonAnniversary,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -10979,10 +10979,10 @@ impl UsersItemProfileAnniversaries {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonAnniversary,
+        body: &super::super::PersonAnniversary,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnniversary,
-        crate::beta::PersonAnniversary,
+        super::super::PersonAnniversary,
+        super::super::PersonAnniversary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11021,8 +11021,8 @@ impl UsersItemProfileAnniversariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnniversary,
-        crate::beta::PersonAnniversary,
+        super::super::PersonAnniversary,
+        super::super::PersonAnniversary,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11041,10 +11041,10 @@ impl UsersItemProfileAnniversariesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonAnniversary,
+        body: &super::super::PersonAnniversary,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnniversary,
-        crate::beta::PersonAnniversary,
+        super::super::PersonAnniversary,
+        super::super::PersonAnniversary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11098,8 +11098,8 @@ impl UsersItemProfileAwards {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonAward>,
-        crate::beta::PersonAward,
+        graph_rt::Page<super::super::PersonAward>,
+        super::super::PersonAward,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -11118,10 +11118,10 @@ impl UsersItemProfileAwards {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonAward,
+        body: &super::super::PersonAward,
     ) -> graph_rt::Request<
-        crate::beta::PersonAward,
-        crate::beta::PersonAward,
+        super::super::PersonAward,
+        super::super::PersonAward,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11160,8 +11160,8 @@ impl UsersItemProfileAwardsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonAward,
-        crate::beta::PersonAward,
+        super::super::PersonAward,
+        super::super::PersonAward,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11180,10 +11180,10 @@ impl UsersItemProfileAwardsItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonAward,
+        body: &super::super::PersonAward,
     ) -> graph_rt::Request<
-        crate::beta::PersonAward,
-        crate::beta::PersonAward,
+        super::super::PersonAward,
+        super::super::PersonAward,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11237,8 +11237,8 @@ impl UsersItemProfileCertifications {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonCertification>,
-        crate::beta::PersonCertification,
+        graph_rt::Page<super::super::PersonCertification>,
+        super::super::PersonCertification,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -11257,10 +11257,10 @@ impl UsersItemProfileCertifications {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonCertification,
+        body: &super::super::PersonCertification,
     ) -> graph_rt::Request<
-        crate::beta::PersonCertification,
-        crate::beta::PersonCertification,
+        super::super::PersonCertification,
+        super::super::PersonCertification,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11299,8 +11299,8 @@ impl UsersItemProfileCertificationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonCertification,
-        crate::beta::PersonCertification,
+        super::super::PersonCertification,
+        super::super::PersonCertification,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11319,10 +11319,10 @@ impl UsersItemProfileCertificationsItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonCertification,
+        body: &super::super::PersonCertification,
     ) -> graph_rt::Request<
-        crate::beta::PersonCertification,
-        crate::beta::PersonCertification,
+        super::super::PersonCertification,
+        super::super::PersonCertification,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11376,8 +11376,8 @@ impl UsersItemProfileEducationalActivities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::EducationalActivity>,
-        crate::beta::EducationalActivity,
+        graph_rt::Page<super::super::EducationalActivity>,
+        super::super::EducationalActivity,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -11396,10 +11396,10 @@ impl UsersItemProfileEducationalActivities {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::beta::EducationalActivity,
+        body: &super::super::EducationalActivity,
     ) -> graph_rt::Request<
-        crate::beta::EducationalActivity,
-        crate::beta::EducationalActivity,
+        super::super::EducationalActivity,
+        super::super::EducationalActivity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11438,8 +11438,8 @@ impl UsersItemProfileEducationalActivitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::EducationalActivity,
-        crate::beta::EducationalActivity,
+        super::super::EducationalActivity,
+        super::super::EducationalActivity,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11458,10 +11458,10 @@ impl UsersItemProfileEducationalActivitiesItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::beta::EducationalActivity,
+        body: &super::super::EducationalActivity,
     ) -> graph_rt::Request<
-        crate::beta::EducationalActivity,
-        crate::beta::EducationalActivity,
+        super::super::EducationalActivity,
+        super::super::EducationalActivity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11515,8 +11515,8 @@ impl UsersItemProfileEmails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemEmail>,
-        crate::beta::ItemEmail,
+        graph_rt::Page<super::super::ItemEmail>,
+        super::super::ItemEmail,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -11535,10 +11535,10 @@ impl UsersItemProfileEmails {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemEmail,
+        body: &super::super::ItemEmail,
     ) -> graph_rt::Request<
-        crate::beta::ItemEmail,
-        crate::beta::ItemEmail,
+        super::super::ItemEmail,
+        super::super::ItemEmail,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11577,8 +11577,8 @@ impl UsersItemProfileEmailsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemEmail,
-        crate::beta::ItemEmail,
+        super::super::ItemEmail,
+        super::super::ItemEmail,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11597,10 +11597,10 @@ impl UsersItemProfileEmailsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemEmail,
+        body: &super::super::ItemEmail,
     ) -> graph_rt::Request<
-        crate::beta::ItemEmail,
-        crate::beta::ItemEmail,
+        super::super::ItemEmail,
+        super::super::ItemEmail,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11654,8 +11654,8 @@ impl UsersItemProfileInterests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonInterest>,
-        crate::beta::PersonInterest,
+        graph_rt::Page<super::super::PersonInterest>,
+        super::super::PersonInterest,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -11674,10 +11674,10 @@ impl UsersItemProfileInterests {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonInterest,
+        body: &super::super::PersonInterest,
     ) -> graph_rt::Request<
-        crate::beta::PersonInterest,
-        crate::beta::PersonInterest,
+        super::super::PersonInterest,
+        super::super::PersonInterest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11716,8 +11716,8 @@ impl UsersItemProfileInterestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonInterest,
-        crate::beta::PersonInterest,
+        super::super::PersonInterest,
+        super::super::PersonInterest,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11736,10 +11736,10 @@ impl UsersItemProfileInterestsItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonInterest,
+        body: &super::super::PersonInterest,
     ) -> graph_rt::Request<
-        crate::beta::PersonInterest,
-        crate::beta::PersonInterest,
+        super::super::PersonInterest,
+        super::super::PersonInterest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11793,8 +11793,8 @@ impl UsersItemProfileLanguages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LanguageProficiency>,
-        crate::beta::LanguageProficiency,
+        graph_rt::Page<super::super::LanguageProficiency>,
+        super::super::LanguageProficiency,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -11813,10 +11813,10 @@ impl UsersItemProfileLanguages {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::LanguageProficiency,
+        body: &super::super::LanguageProficiency,
     ) -> graph_rt::Request<
-        crate::beta::LanguageProficiency,
-        crate::beta::LanguageProficiency,
+        super::super::LanguageProficiency,
+        super::super::LanguageProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11855,8 +11855,8 @@ impl UsersItemProfileLanguagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::LanguageProficiency,
-        crate::beta::LanguageProficiency,
+        super::super::LanguageProficiency,
+        super::super::LanguageProficiency,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11875,10 +11875,10 @@ impl UsersItemProfileLanguagesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::LanguageProficiency,
+        body: &super::super::LanguageProficiency,
     ) -> graph_rt::Request<
-        crate::beta::LanguageProficiency,
-        crate::beta::LanguageProficiency,
+        super::super::LanguageProficiency,
+        super::super::LanguageProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11932,8 +11932,8 @@ impl UsersItemProfileNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonName>,
-        crate::beta::PersonName,
+        graph_rt::Page<super::super::PersonName>,
+        super::super::PersonName,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -11952,10 +11952,10 @@ impl UsersItemProfileNames {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonName,
+        body: &super::super::PersonName,
     ) -> graph_rt::Request<
-        crate::beta::PersonName,
-        crate::beta::PersonName,
+        super::super::PersonName,
+        super::super::PersonName,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11994,8 +11994,8 @@ impl UsersItemProfileNamesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonName,
-        crate::beta::PersonName,
+        super::super::PersonName,
+        super::super::PersonName,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12014,10 +12014,10 @@ impl UsersItemProfileNamesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonName,
+        body: &super::super::PersonName,
     ) -> graph_rt::Request<
-        crate::beta::PersonName,
-        crate::beta::PersonName,
+        super::super::PersonName,
+        super::super::PersonName,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12071,8 +12071,8 @@ impl UsersItemProfileNotes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonAnnotation>,
-        crate::beta::PersonAnnotation,
+        graph_rt::Page<super::super::PersonAnnotation>,
+        super::super::PersonAnnotation,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12091,10 +12091,10 @@ impl UsersItemProfileNotes {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonAnnotation,
+        body: &super::super::PersonAnnotation,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnnotation,
-        crate::beta::PersonAnnotation,
+        super::super::PersonAnnotation,
+        super::super::PersonAnnotation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12133,8 +12133,8 @@ impl UsersItemProfileNotesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnnotation,
-        crate::beta::PersonAnnotation,
+        super::super::PersonAnnotation,
+        super::super::PersonAnnotation,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12153,10 +12153,10 @@ impl UsersItemProfileNotesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonAnnotation,
+        body: &super::super::PersonAnnotation,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnnotation,
-        crate::beta::PersonAnnotation,
+        super::super::PersonAnnotation,
+        super::super::PersonAnnotation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12210,8 +12210,8 @@ impl UsersItemProfilePatents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemPatent>,
-        crate::beta::ItemPatent,
+        graph_rt::Page<super::super::ItemPatent>,
+        super::super::ItemPatent,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12230,10 +12230,10 @@ impl UsersItemProfilePatents {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemPatent,
+        body: &super::super::ItemPatent,
     ) -> graph_rt::Request<
-        crate::beta::ItemPatent,
-        crate::beta::ItemPatent,
+        super::super::ItemPatent,
+        super::super::ItemPatent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12272,8 +12272,8 @@ impl UsersItemProfilePatentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemPatent,
-        crate::beta::ItemPatent,
+        super::super::ItemPatent,
+        super::super::ItemPatent,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12292,10 +12292,10 @@ impl UsersItemProfilePatentsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemPatent,
+        body: &super::super::ItemPatent,
     ) -> graph_rt::Request<
-        crate::beta::ItemPatent,
-        crate::beta::ItemPatent,
+        super::super::ItemPatent,
+        super::super::ItemPatent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12349,8 +12349,8 @@ impl UsersItemProfilePhones {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemPhone>,
-        crate::beta::ItemPhone,
+        graph_rt::Page<super::super::ItemPhone>,
+        super::super::ItemPhone,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12369,10 +12369,10 @@ impl UsersItemProfilePhones {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemPhone,
+        body: &super::super::ItemPhone,
     ) -> graph_rt::Request<
-        crate::beta::ItemPhone,
-        crate::beta::ItemPhone,
+        super::super::ItemPhone,
+        super::super::ItemPhone,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12410,8 +12410,8 @@ impl UsersItemProfilePositions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WorkPosition>,
-        crate::beta::WorkPosition,
+        graph_rt::Page<super::super::WorkPosition>,
+        super::super::WorkPosition,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12430,10 +12430,10 @@ impl UsersItemProfilePositions {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::WorkPosition,
+        body: &super::super::WorkPosition,
     ) -> graph_rt::Request<
-        crate::beta::WorkPosition,
-        crate::beta::WorkPosition,
+        super::super::WorkPosition,
+        super::super::WorkPosition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12472,8 +12472,8 @@ impl UsersItemProfilePositionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WorkPosition,
-        crate::beta::WorkPosition,
+        super::super::WorkPosition,
+        super::super::WorkPosition,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12492,10 +12492,10 @@ impl UsersItemProfilePositionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::WorkPosition,
+        body: &super::super::WorkPosition,
     ) -> graph_rt::Request<
-        crate::beta::WorkPosition,
-        crate::beta::WorkPosition,
+        super::super::WorkPosition,
+        super::super::WorkPosition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12549,8 +12549,8 @@ impl UsersItemProfileProjects {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ProjectParticipation>,
-        crate::beta::ProjectParticipation,
+        graph_rt::Page<super::super::ProjectParticipation>,
+        super::super::ProjectParticipation,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12569,10 +12569,10 @@ impl UsersItemProfileProjects {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ProjectParticipation,
+        body: &super::super::ProjectParticipation,
     ) -> graph_rt::Request<
-        crate::beta::ProjectParticipation,
-        crate::beta::ProjectParticipation,
+        super::super::ProjectParticipation,
+        super::super::ProjectParticipation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12611,8 +12611,8 @@ impl UsersItemProfileProjectsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ProjectParticipation,
-        crate::beta::ProjectParticipation,
+        super::super::ProjectParticipation,
+        super::super::ProjectParticipation,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12631,10 +12631,10 @@ impl UsersItemProfileProjectsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ProjectParticipation,
+        body: &super::super::ProjectParticipation,
     ) -> graph_rt::Request<
-        crate::beta::ProjectParticipation,
-        crate::beta::ProjectParticipation,
+        super::super::ProjectParticipation,
+        super::super::ProjectParticipation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12688,8 +12688,8 @@ impl UsersItemProfilePublications {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ItemPublication>,
-        crate::beta::ItemPublication,
+        graph_rt::Page<super::super::ItemPublication>,
+        super::super::ItemPublication,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12708,10 +12708,10 @@ impl UsersItemProfilePublications {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::ItemPublication,
+        body: &super::super::ItemPublication,
     ) -> graph_rt::Request<
-        crate::beta::ItemPublication,
-        crate::beta::ItemPublication,
+        super::super::ItemPublication,
+        super::super::ItemPublication,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12750,8 +12750,8 @@ impl UsersItemProfilePublicationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemPublication,
-        crate::beta::ItemPublication,
+        super::super::ItemPublication,
+        super::super::ItemPublication,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12770,10 +12770,10 @@ impl UsersItemProfilePublicationsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemPublication,
+        body: &super::super::ItemPublication,
     ) -> graph_rt::Request<
-        crate::beta::ItemPublication,
-        crate::beta::ItemPublication,
+        super::super::ItemPublication,
+        super::super::ItemPublication,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12827,8 +12827,8 @@ impl UsersItemProfileSkills {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::SkillProficiency>,
-        crate::beta::SkillProficiency,
+        graph_rt::Page<super::super::SkillProficiency>,
+        super::super::SkillProficiency,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12847,10 +12847,10 @@ impl UsersItemProfileSkills {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::SkillProficiency,
+        body: &super::super::SkillProficiency,
     ) -> graph_rt::Request<
-        crate::beta::SkillProficiency,
-        crate::beta::SkillProficiency,
+        super::super::SkillProficiency,
+        super::super::SkillProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12889,8 +12889,8 @@ impl UsersItemProfileSkillsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::SkillProficiency,
-        crate::beta::SkillProficiency,
+        super::super::SkillProficiency,
+        super::super::SkillProficiency,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12909,10 +12909,10 @@ impl UsersItemProfileSkillsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::SkillProficiency,
+        body: &super::super::SkillProficiency,
     ) -> graph_rt::Request<
-        crate::beta::SkillProficiency,
-        crate::beta::SkillProficiency,
+        super::super::SkillProficiency,
+        super::super::SkillProficiency,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12966,8 +12966,8 @@ impl UsersItemProfileWebAccounts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::WebAccount>,
-        crate::beta::WebAccount,
+        graph_rt::Page<super::super::WebAccount>,
+        super::super::WebAccount,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12986,10 +12986,10 @@ impl UsersItemProfileWebAccounts {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::WebAccount,
+        body: &super::super::WebAccount,
     ) -> graph_rt::Request<
-        crate::beta::WebAccount,
-        crate::beta::WebAccount,
+        super::super::WebAccount,
+        super::super::WebAccount,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13028,8 +13028,8 @@ impl UsersItemProfileWebAccountsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::WebAccount,
-        crate::beta::WebAccount,
+        super::super::WebAccount,
+        super::super::WebAccount,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13048,10 +13048,10 @@ impl UsersItemProfileWebAccountsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::WebAccount,
+        body: &super::super::WebAccount,
     ) -> graph_rt::Request<
-        crate::beta::WebAccount,
-        crate::beta::WebAccount,
+        super::super::WebAccount,
+        super::super::WebAccount,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13105,8 +13105,8 @@ impl UsersItemProfileWebsites {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonWebsite>,
-        crate::beta::PersonWebsite,
+        graph_rt::Page<super::super::PersonWebsite>,
+        super::super::PersonWebsite,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -13125,10 +13125,10 @@ impl UsersItemProfileWebsites {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonWebsite,
+        body: &super::super::PersonWebsite,
     ) -> graph_rt::Request<
-        crate::beta::PersonWebsite,
-        crate::beta::PersonWebsite,
+        super::super::PersonWebsite,
+        super::super::PersonWebsite,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13167,8 +13167,8 @@ impl UsersItemProfileWebsitesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonWebsite,
-        crate::beta::PersonWebsite,
+        super::super::PersonWebsite,
+        super::super::PersonWebsite,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13187,10 +13187,10 @@ impl UsersItemProfileWebsitesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonWebsite,
+        body: &super::super::PersonWebsite,
     ) -> graph_rt::Request<
-        crate::beta::PersonWebsite,
-        crate::beta::PersonWebsite,
+        super::super::PersonWebsite,
+        super::super::PersonWebsite,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13243,8 +13243,8 @@ impl UsersItemRegisteredDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13277,8 +13277,8 @@ impl UsersItemResponsibilities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PersonResponsibility>,
-        crate::beta::PersonResponsibility,
+        graph_rt::Page<super::super::PersonResponsibility>,
+        super::super::PersonResponsibility,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -13297,10 +13297,10 @@ impl UsersItemResponsibilities {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::beta::PersonResponsibility,
+        body: &super::super::PersonResponsibility,
     ) -> graph_rt::Request<
-        crate::beta::PersonAnnotation,
-        crate::beta::PersonAnnotation,
+        super::super::PersonAnnotation,
+        super::super::PersonAnnotation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13339,8 +13339,8 @@ impl UsersItemResponsibilitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PersonResponsibility,
-        crate::beta::PersonResponsibility,
+        super::super::PersonResponsibility,
+        super::super::PersonResponsibility,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13359,10 +13359,10 @@ impl UsersItemResponsibilitiesItem {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::PersonResponsibility,
+        body: &super::super::PersonResponsibility,
     ) -> graph_rt::Request<
-        crate::beta::PersonResponsibility,
-        crate::beta::PersonResponsibility,
+        super::super::PersonResponsibility,
+        super::super::PersonResponsibility,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13416,8 +13416,8 @@ impl UsersItemSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::UserSettings,
-        crate::beta::UserSettings,
+        super::super::UserSettings,
+        super::super::UserSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13435,7 +13435,7 @@ impl UsersItemSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-update?view=graph-rest-beta)
     pub fn update(
         &self,
-        body: &crate::beta::MeUpdateSettingsBody,
+        body: &super::super::MeUpdateSettingsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -13478,8 +13478,8 @@ impl UsersItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyDirectoryObject>,
-        crate::beta::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -13511,8 +13511,8 @@ impl UsersItemTrendingAround {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13604,8 +13604,8 @@ impl UsersItemAnalyticsActivitystatistics {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyActivityStatistics>,
-        crate::beta::ActivityStatistics,
+        graph_rt::Page<super::super::AnyActivityStatistics>,
+        super::super::ActivityStatistics,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13657,9 +13657,9 @@ impl UsersItemMailboxSettings {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::MailboxSettings,
+        body: &super::super::MailboxSettings,
     ) -> graph_rt::Request<
-        crate::beta::MailboxSettings,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13993,7 +13993,7 @@ impl UsersItemOutlook {
     pub fn supported_languages(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LocaleInfo>,
+        graph_rt::Page<super::super::LocaleInfo>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14014,7 +14014,7 @@ impl UsersItemOutlook {
     pub fn supported_time_zones(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TimeZoneInformation>,
+        graph_rt::Page<super::super::TimeZoneInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14048,7 +14048,7 @@ impl UsersItemOutlook {
         &self,
         time_zone_standard: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TimeZoneInformation>,
+        graph_rt::Page<super::super::TimeZoneInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14088,7 +14088,7 @@ impl UsersItemOutlookMasterCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookCategory>,
+        graph_rt::Page<super::super::OutlookCategory>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -14108,9 +14108,9 @@ impl UsersItemOutlookMasterCategories {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::OutlookCategory,
+        body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        crate::beta::OutlookCategory,
+        super::super::OutlookCategory,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14150,7 +14150,7 @@ impl UsersItemOutlookMasterCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OutlookCategory,
+        super::super::OutlookCategory,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -14170,9 +14170,9 @@ impl UsersItemOutlookMasterCategoriesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::OutlookCategory,
+        body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        crate::beta::OutlookCategory,
+        super::super::OutlookCategory,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14227,8 +14227,8 @@ impl UsersItemOutlookTaskFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTaskFolder>,
-        crate::beta::OutlookTaskFolder,
+        graph_rt::Page<super::super::OutlookTaskFolder>,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14247,7 +14247,7 @@ impl UsersItemOutlookTaskFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14289,7 +14289,7 @@ impl UsersItemOutlookTaskFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -14309,7 +14309,7 @@ impl UsersItemOutlookTaskFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14370,8 +14370,8 @@ impl UsersItemOutlookTaskFoldersItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTask>,
-        crate::beta::OutlookTask,
+        graph_rt::Page<super::super::OutlookTask>,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14390,7 +14390,7 @@ impl UsersItemOutlookTaskFoldersItemTasks {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14431,7 +14431,7 @@ impl UsersItemOutlookTaskFoldersItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -14451,7 +14451,7 @@ impl UsersItemOutlookTaskFoldersItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14488,8 +14488,8 @@ impl UsersItemOutlookTaskGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTaskGroup>,
-        crate::beta::OutlookTaskGroup,
+        graph_rt::Page<super::super::OutlookTaskGroup>,
+        super::super::OutlookTaskGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14508,10 +14508,10 @@ impl UsersItemOutlookTaskGroups {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::OutlookTaskGroup,
+        body: &super::super::OutlookTaskGroup,
     ) -> graph_rt::Request<
-        crate::beta::OutlookTaskGroup,
-        crate::beta::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14550,8 +14550,8 @@ impl UsersItemOutlookTaskGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OutlookTaskGroup,
-        crate::beta::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14570,10 +14570,10 @@ impl UsersItemOutlookTaskGroupsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::OutlookTaskGroup,
+        body: &super::super::OutlookTaskGroup,
     ) -> graph_rt::Request<
-        crate::beta::OutlookTaskGroup,
-        crate::beta::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
+        super::super::OutlookTaskGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14631,8 +14631,8 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTaskFolder>,
-        crate::beta::OutlookTaskFolder,
+        graph_rt::Page<super::super::OutlookTaskFolder>,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14651,7 +14651,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14693,7 +14693,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -14713,7 +14713,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14778,8 +14778,8 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTask>,
-        crate::beta::OutlookTask,
+        graph_rt::Page<super::super::OutlookTask>,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14798,7 +14798,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14844,7 +14844,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -14864,7 +14864,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14901,8 +14901,8 @@ impl UsersItemOutlookTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::OutlookTask>,
-        crate::beta::OutlookTask,
+        graph_rt::Page<super::super::OutlookTask>,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14921,7 +14921,7 @@ impl UsersItemOutlookTasks {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14963,7 +14963,7 @@ impl UsersItemOutlookTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -14983,7 +14983,7 @@ impl UsersItemOutlookTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15031,8 +15031,8 @@ impl UsersItemOutlookTasksItem {
     pub fn complete(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OutlookTask,
-        crate::beta::OutlookTask,
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15065,8 +15065,8 @@ impl UsersItemOutlookTasksItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyAttachment>,
-        crate::beta::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15085,10 +15085,10 @@ impl UsersItemOutlookTasksItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15126,8 +15126,8 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LinkedResource>,
-        crate::beta::LinkedResource,
+        graph_rt::Page<super::super::LinkedResource>,
+        super::super::LinkedResource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15146,10 +15146,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::beta::LinkedResource,
+        body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        crate::beta::LinkedResource,
-        crate::beta::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15195,8 +15195,8 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::LinkedResource,
-        crate::beta::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15215,10 +15215,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::LinkedResource,
+        body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        crate::beta::LinkedResource,
-        crate::beta::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15319,8 +15319,8 @@ impl UsersItemCalendarCalendarPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CalendarPermission,
-        crate::beta::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15339,10 +15339,10 @@ impl UsersItemCalendarCalendarPermissionsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::CalendarPermission,
+        body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        crate::beta::CalendarPermission,
-        crate::beta::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15431,8 +15431,8 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::CalendarPermission,
-        crate::beta::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15451,10 +15451,10 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::CalendarPermission,
+        body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        crate::beta::CalendarPermission,
-        crate::beta::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15522,7 +15522,7 @@ impl UsersItemInferenceClassificationOverrides {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::InferenceClassificationOverride>,
+        graph_rt::Page<super::super::InferenceClassificationOverride>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -15542,9 +15542,9 @@ impl UsersItemInferenceClassificationOverrides {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::beta::InferenceClassificationOverride,
+        body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        crate::beta::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15582,9 +15582,9 @@ impl UsersItemInferenceClassificationOverridesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::beta::InferenceClassificationOverride,
+        body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        crate::beta::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15638,7 +15638,7 @@ impl UsersItemLicenseDetails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::LicenseDetails>,
+        graph_rt::Page<super::super::LicenseDetails>,
         (),
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
@@ -15670,7 +15670,7 @@ impl UsersItemManagerRef {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::beta::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15707,8 +15707,8 @@ impl UsersItemOutlookTasksItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyAttachment,
-        crate::beta::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15796,8 +15796,8 @@ impl UsersItemPlanner {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::PlannerUser,
-        crate::beta::PlannerUser,
+        super::super::PlannerUser,
+        super::super::PlannerUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15883,8 +15883,8 @@ impl UsersItemPlannerFavoritePlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15916,8 +15916,8 @@ impl UsersItemPlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15949,8 +15949,8 @@ impl UsersItemPlannerRecentPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15982,8 +15982,8 @@ impl UsersItemPlannerTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerTask>,
-        crate::beta::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -16015,7 +16015,7 @@ impl UsersItemPresence {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Presence,
+        super::super::Presence,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -16034,7 +16034,7 @@ impl UsersItemPresence {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-clearpresence?view=graph-rest-beta)
     pub fn clear_presence(
         &self,
-        body: &crate::beta::ClearPresenceBody,
+        body: &super::super::ClearPresenceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16056,7 +16056,7 @@ impl UsersItemPresence {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-setpresence?view=graph-rest-beta)
     pub fn set_presence(
         &self,
-        body: &crate::beta::SetPresenceBody,
+        body: &super::super::SetPresenceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16092,7 +16092,7 @@ impl UsersItemScopedRoleMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ScopedRoleMembership>,
+        graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -16171,8 +16171,8 @@ impl UsersItemChatsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Chat>,
-        crate::beta::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16212,8 +16212,8 @@ impl UsersItemChatsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::AnyConversationMember>,
-        crate::beta::ConversationMember,
+        graph_rt::Page<super::super::AnyConversationMember>,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -16249,8 +16249,8 @@ impl UsersItemChatsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::AnyConversationMember,
-        crate::beta::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16282,8 +16282,8 @@ impl UsersItemChatsItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessage>,
-        crate::beta::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16319,8 +16319,8 @@ impl UsersItemChatsItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessage,
-        crate::beta::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16358,8 +16358,8 @@ impl UsersItemChatsItemMessagesItemHostedContents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ChatMessageHostedContent>,
-        crate::beta::ChatMessageHostedContent,
+        graph_rt::Page<super::super::ChatMessageHostedContent>,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -16402,8 +16402,8 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ChatMessageHostedContent,
-        crate::beta::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16435,7 +16435,7 @@ impl UsersItemTeamwork {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-sendactivitynotification?view=graph-rest-beta)
     pub fn send_activity_notification(
         &self,
-        body: &crate::beta::TeamworkSendActivityNotificationBody,
+        body: &super::super::TeamworkSendActivityNotificationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16472,8 +16472,8 @@ impl UsersItemTeamworkInstalledApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::TeamsAppInstallation>,
-        crate::beta::TeamsAppInstallation,
+        graph_rt::Page<super::super::TeamsAppInstallation>,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16491,7 +16491,7 @@ impl UsersItemTeamworkInstalledApps {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-post-installedapps?view=graph-rest-beta)
     pub fn create(
         &self,
-        body: &crate::beta::InstallAppForUserBody,
+        body: &super::super::InstallAppForUserBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16532,8 +16532,8 @@ impl UsersItemTeamworkInstalledAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::TeamsAppInstallation,
-        crate::beta::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16609,8 +16609,8 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Chat,
-        crate::beta::Chat,
+        super::super::Chat,
+        super::super::Chat,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16704,8 +16704,8 @@ impl UsersItemDriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16724,10 +16724,10 @@ impl UsersItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16834,10 +16834,10 @@ impl UsersItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn create_link(
         &self,
-        body: &crate::beta::CreateLinkBody,
+        body: &super::super::CreateLinkBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16856,7 +16856,7 @@ impl UsersItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
     pub fn create_upload_session(
         &self,
-        body: &crate::beta::CreateUploadSessionBody,
+        body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16879,8 +16879,8 @@ impl UsersItemDriveItemsItem {
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16897,7 +16897,7 @@ impl UsersItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
     pub fn invite(
         &self,
-        body: &crate::beta::ItemsInviteBody,
+        body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16922,7 +16922,7 @@ impl UsersItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
     pub fn preview(
         &self,
-        body: &crate::beta::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16990,8 +16990,8 @@ impl UsersItemDriveItemsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItem>,
-        crate::beta::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17009,10 +17009,10 @@ impl UsersItemDriveItemsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17064,10 +17064,10 @@ impl UsersItemDriveItemsItemContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17099,8 +17099,8 @@ impl UsersItemDriveItemsItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Permission>,
-        crate::beta::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17138,8 +17138,8 @@ impl UsersItemDriveItemsItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17158,10 +17158,10 @@ impl UsersItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::beta::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17201,10 +17201,10 @@ impl UsersItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn revoke_grants(
         &self,
-        body: &crate::beta::RevokeGrantsBody,
+        body: &super::super::RevokeGrantsBody,
     ) -> graph_rt::Request<
-        crate::beta::Permission,
-        crate::beta::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17237,8 +17237,8 @@ impl UsersItemDriveItemsItemThumbnails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::ThumbnailSet>,
-        crate::beta::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17270,8 +17270,8 @@ impl UsersItemDriveItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::DriveItemVersion>,
-        crate::beta::DriveItemVersion,
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17307,8 +17307,8 @@ impl UsersItemDriveItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItemVersion,
-        crate::beta::DriveItemVersion,
+        super::super::DriveItemVersion,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17409,10 +17409,10 @@ impl UsersItemDriveItemsItemByPathContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::beta::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17482,8 +17482,8 @@ impl UsersItemFollowedSites {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Site>,
-        crate::beta::Site,
+        graph_rt::Page<super::super::Site>,
+        super::super::Site,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17554,8 +17554,8 @@ impl UsersItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17587,8 +17587,8 @@ impl UsersItemDriveRootByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::DriveItem,
-        crate::beta::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17621,7 +17621,7 @@ impl UsersItemOnlineMeetings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17641,9 +17641,9 @@ impl UsersItemOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn create(
         &self,
-        body: &crate::beta::OnlineMeeting,
+        body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17664,9 +17664,9 @@ impl UsersItemOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn create_or_get(
         &self,
-        body: &crate::beta::CreateOrGetBody,
+        body: &super::super::CreateOrGetBody,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17706,7 +17706,7 @@ impl UsersItemOnlineMeetingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17726,9 +17726,9 @@ impl UsersItemOnlineMeetingsItem {
     #[cfg(feature = "communications")]
     pub fn update(
         &self,
-        body: &crate::beta::OnlineMeeting,
+        body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17800,7 +17800,7 @@ impl UsersItemOnlineMeetingsItemAlternativeRecording {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17833,7 +17833,7 @@ impl UsersItemOnlineMeetingsItemAttendeeReport {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17866,7 +17866,7 @@ impl UsersItemOnlineMeetingsItemRecording {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -17901,8 +17901,8 @@ impl UsersItemProfilePhonesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ItemPhone,
-        crate::beta::ItemPhone,
+        super::super::ItemPhone,
+        super::super::ItemPhone,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17921,10 +17921,10 @@ impl UsersItemProfilePhonesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::beta::ItemPhone,
+        body: &super::super::ItemPhone,
     ) -> graph_rt::Request<
-        crate::beta::ItemPhone,
-        crate::beta::ItemPhone,
+        super::super::ItemPhone,
+        super::super::ItemPhone,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17976,9 +17976,9 @@ impl UsersItemSettingsItemInsights {
     #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &crate::beta::UserInsightsSettings,
+        body: &super::super::UserInsightsSettings,
     ) -> graph_rt::Request<
-        crate::beta::UserInsightsSettings,
+        super::super::UserInsightsSettings,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -18013,8 +18013,8 @@ impl UsersItemSettingsShiftPreferences {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::ShiftPreferences,
-        crate::beta::ShiftPreferences,
+        super::super::ShiftPreferences,
+        super::super::ShiftPreferences,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18033,7 +18033,7 @@ impl UsersItemSettingsShiftPreferences {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::beta::ShiftPreferences,
+        body: &super::super::ShiftPreferences,
     ) -> graph_rt::Request<
         (),
         (),
@@ -18069,8 +18069,8 @@ impl UsersItemUsageRights {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::UsageRight>,
-        crate::beta::UsageRight,
+        graph_rt::Page<super::super::UsageRight>,
+        super::super::UsageRight,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18103,8 +18103,8 @@ impl UsersItemMobileAppIntentAndStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppIntentAndState>,
-        crate::beta::MobileAppIntentAndState,
+        graph_rt::Page<super::super::MobileAppIntentAndState>,
+        super::super::MobileAppIntentAndState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -18123,10 +18123,10 @@ impl UsersItemMobileAppIntentAndStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppIntentAndState,
+        body: &super::super::MobileAppIntentAndState,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppIntentAndState,
-        crate::beta::MobileAppIntentAndState,
+        super::super::MobileAppIntentAndState,
+        super::super::MobileAppIntentAndState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18170,8 +18170,8 @@ impl UsersItemMobileAppIntentAndStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppIntentAndState,
-        crate::beta::MobileAppIntentAndState,
+        super::super::MobileAppIntentAndState,
+        super::super::MobileAppIntentAndState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18190,10 +18190,10 @@ impl UsersItemMobileAppIntentAndStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppIntentAndState,
+        body: &super::super::MobileAppIntentAndState,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppIntentAndState,
-        crate::beta::MobileAppIntentAndState,
+        super::super::MobileAppIntentAndState,
+        super::super::MobileAppIntentAndState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18247,8 +18247,8 @@ impl UsersItemMobileAppTroubleshootingEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::MobileAppTroubleshootingEvent>,
-        crate::beta::MobileAppTroubleshootingEvent,
+        graph_rt::Page<super::super::MobileAppTroubleshootingEvent>,
+        super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -18267,10 +18267,10 @@ impl UsersItemMobileAppTroubleshootingEvents {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::beta::MobileAppTroubleshootingEvent,
+        body: &super::super::MobileAppTroubleshootingEvent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppTroubleshootingEvent,
-        crate::beta::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18314,8 +18314,8 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppTroubleshootingEvent,
-        crate::beta::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18334,10 +18334,10 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::beta::MobileAppTroubleshootingEvent,
+        body: &super::super::MobileAppTroubleshootingEvent,
     ) -> graph_rt::Request<
-        crate::beta::MobileAppTroubleshootingEvent,
-        crate::beta::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
+        super::super::MobileAppTroubleshootingEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18390,8 +18390,8 @@ impl UsersItemPlannerRosterPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::PlannerPlan>,
-        crate::beta::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

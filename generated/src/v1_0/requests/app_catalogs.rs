@@ -38,8 +38,8 @@ impl AppCatalogsTeamsApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TeamsApp>,
-        crate::v1_0::TeamsApp,
+        graph_rt::Page<super::super::TeamsApp>,
+        super::super::TeamsApp,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -58,10 +58,10 @@ impl AppCatalogsTeamsApps {
     #[cfg(feature = "teams")]
     pub fn post(
         &self,
-        body: &crate::v1_0::TeamsAppsBody,
+        body: &super::super::TeamsAppsBody,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsApp,
-        crate::v1_0::TeamsApp,
+        super::super::TeamsApp,
+        super::super::TeamsApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -132,7 +132,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-update?view=graph-rest-1.0)
     pub fn post(
         &self,
-        body: &crate::v1_0::AppDefinitionsBody,
+        body: &super::super::AppDefinitionsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -211,8 +211,8 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamworkBot,
-        crate::v1_0::TeamworkBot,
+        super::super::TeamworkBot,
+        super::super::TeamworkBot,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl ApplicationTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ApplicationTemplate>,
-        crate::v1_0::ApplicationTemplate,
+        graph_rt::Page<super::super::ApplicationTemplate>,
+        super::super::ApplicationTemplate,
         graph_rt::Options<false, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl ApplicationTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ApplicationTemplate,
-        crate::v1_0::ApplicationTemplate,
+        super::super::ApplicationTemplate,
+        super::super::ApplicationTemplate,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -80,10 +80,10 @@ impl ApplicationTemplatesItem {
     #[cfg(feature = "applications")]
     pub fn instantiate(
         &self,
-        body: &crate::v1_0::InstantiateBody,
+        body: &super::super::InstantiateBody,
     ) -> graph_rt::Request<
-        crate::v1_0::ApplicationServicePrincipal,
-        crate::v1_0::ApplicationServicePrincipal,
+        super::super::ApplicationServicePrincipal,
+        super::super::ApplicationServicePrincipal,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

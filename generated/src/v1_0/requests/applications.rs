@@ -24,8 +24,8 @@ impl Applications {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Application>,
-        crate::v1_0::Application,
+        graph_rt::Page<super::super::Application>,
+        super::super::Application,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Applications {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Application,
+        body: &super::super::Application,
     ) -> graph_rt::Request<
-        crate::v1_0::Application,
-        crate::v1_0::Application,
+        super::super::Application,
+        super::super::Application,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -68,8 +68,8 @@ impl Applications {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Application>,
-        crate::v1_0::Application,
+        graph_rt::Page<super::super::Application>,
+        super::super::Application,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -107,8 +107,8 @@ impl ApplicationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Application,
-        crate::v1_0::Application,
+        super::super::Application,
+        super::super::Application,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -126,7 +126,7 @@ impl ApplicationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateApplicationBody,
+        body: &super::super::UpdateApplicationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -169,9 +169,9 @@ impl ApplicationsItem {
     #[cfg(feature = "core")]
     pub fn add_key(
         &self,
-        body: &crate::v1_0::AddKeyBody,
+        body: &super::super::AddKeyBody,
     ) -> graph_rt::Request<
-        crate::v1_0::KeyCredential,
+        super::super::KeyCredential,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -192,9 +192,9 @@ impl ApplicationsItem {
     #[cfg(feature = "core")]
     pub fn add_password(
         &self,
-        body: &crate::v1_0::AddPasswordBody,
+        body: &super::super::AddPasswordBody,
     ) -> graph_rt::Request<
-        crate::v1_0::PasswordCredential,
+        super::super::PasswordCredential,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -224,7 +224,7 @@ impl ApplicationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removekey?view=graph-rest-1.0)
     pub fn remove_key(
         &self,
-        body: &crate::v1_0::RemoveKeyBody,
+        body: &super::super::RemoveKeyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -246,7 +246,7 @@ impl ApplicationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removepassword?view=graph-rest-1.0)
     pub fn remove_password(
         &self,
-        body: &crate::v1_0::RemovePasswordBody,
+        body: &super::super::RemovePasswordBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -268,7 +268,7 @@ impl ApplicationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-setverifiedpublisher?view=graph-rest-1.0)
     pub fn set_verified_publisher(
         &self,
-        body: &crate::v1_0::SetVerifiedPublisherBody,
+        body: &super::super::SetVerifiedPublisherBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -337,8 +337,8 @@ impl ApplicationsItemExtensionProperties {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ExtensionProperty>,
-        crate::v1_0::ExtensionProperty,
+        graph_rt::Page<super::super::ExtensionProperty>,
+        super::super::ExtensionProperty,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -357,10 +357,10 @@ impl ApplicationsItemExtensionProperties {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ExtensionProperty,
+        body: &super::super::ExtensionProperty,
     ) -> graph_rt::Request<
-        crate::v1_0::ExtensionProperty,
-        crate::v1_0::ExtensionProperty,
+        super::super::ExtensionProperty,
+        super::super::ExtensionProperty,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -429,8 +429,8 @@ impl ApplicationsItemOwners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -550,8 +550,8 @@ impl ApplicationsItemTokenIssuancePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TokenIssuancePolicy>,
-        crate::v1_0::TokenIssuancePolicy,
+        graph_rt::Page<super::super::TokenIssuancePolicy>,
+        super::super::TokenIssuancePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -671,8 +671,8 @@ impl ApplicationsItemTokenLifetimePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TokenLifetimePolicy>,
-        crate::v1_0::TokenLifetimePolicy,
+        graph_rt::Page<super::super::TokenLifetimePolicy>,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

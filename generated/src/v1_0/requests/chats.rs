@@ -22,7 +22,7 @@ impl Chats {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Chat,
+        body: &super::super::Chat,
     ) -> graph_rt::Request<
         (),
         (),
@@ -63,8 +63,8 @@ impl ChatsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Chat>,
-        crate::v1_0::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -83,7 +83,7 @@ impl ChatsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Chat,
+        body: &super::super::Chat,
     ) -> graph_rt::Request<
         (),
         (),
@@ -117,7 +117,7 @@ impl ChatsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-sendactivitynotification?view=graph-rest-1.0)
     pub fn send_activity_notification(
         &self,
-        body: &crate::v1_0::SendActivityNotificationBody,
+        body: &super::super::SendActivityNotificationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -158,8 +158,8 @@ impl ChatsItemInstalledApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TeamsAppInstallation>,
-        crate::v1_0::TeamsAppInstallation,
+        graph_rt::Page<super::super::TeamsAppInstallation>,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -216,8 +216,8 @@ impl ChatsItemInstalledAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsApp,
-        crate::v1_0::TeamsApp,
+        super::super::TeamsApp,
+        super::super::TeamsApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -289,8 +289,8 @@ impl ChatsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyConversationMember>,
-        crate::v1_0::ConversationMember,
+        graph_rt::Page<super::super::AnyConversationMember>,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -327,8 +327,8 @@ impl ChatsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyConversationMember,
-        crate::v1_0::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -381,8 +381,8 @@ impl ChatsItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessage>,
-        crate::v1_0::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -401,10 +401,10 @@ impl ChatsItemMessages {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessage,
-        crate::v1_0::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -442,8 +442,8 @@ impl ChatsItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessage,
-        crate::v1_0::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -462,7 +462,7 @@ impl ChatsItemMessagesItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -502,8 +502,8 @@ impl ChatsItemMessagesItemHostedContents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessageHostedContent>,
-        crate::v1_0::ChatMessageHostedContent,
+        graph_rt::Page<super::super::ChatMessageHostedContent>,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -542,8 +542,8 @@ impl ChatsItemMessagesItemHostedContentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessageHostedContent,
-        crate::v1_0::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -576,8 +576,8 @@ impl ChatsItemTabs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TeamsTab>,
-        crate::v1_0::TeamsTab,
+        graph_rt::Page<super::super::TeamsTab>,
+        super::super::TeamsTab,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -596,10 +596,10 @@ impl ChatsItemTabs {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TeamsTab,
+        body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsTab,
-        crate::v1_0::TeamsTab,
+        super::super::TeamsTab,
+        super::super::TeamsTab,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -638,8 +638,8 @@ impl ChatsItemTabsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsTab,
-        crate::v1_0::TeamsTab,
+        super::super::TeamsTab,
+        super::super::TeamsTab,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -658,7 +658,7 @@ impl ChatsItemTabsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TeamsTab,
+        body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
         (),
         (),

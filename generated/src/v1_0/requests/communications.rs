@@ -28,9 +28,9 @@ impl Communications {
     #[cfg(feature = "communications")]
     pub fn get_presences_by_user_id(
         &self,
-        body: &crate::v1_0::GetPresencesByUserIdBody,
+        body: &super::super::GetPresencesByUserIdBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Presence>,
+        graph_rt::Page<super::super::Presence>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -86,8 +86,8 @@ impl CommunicationsCallRecordsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::CallRecord,
-        crate::v1_0::CallRecord,
+        super::super::CallRecord,
+        super::super::CallRecord,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -123,8 +123,8 @@ impl CommunicationsCallRecordsItemSessions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Session>,
-        crate::v1_0::Session,
+        graph_rt::Page<super::super::Session>,
+        super::super::Session,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -155,10 +155,10 @@ impl CommunicationsCalls {
     #[cfg(feature = "communications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Call,
+        body: &super::super::Call,
     ) -> graph_rt::Request<
-        crate::v1_0::Call,
-        crate::v1_0::Call,
+        super::super::Call,
+        super::super::Call,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -177,7 +177,7 @@ impl CommunicationsCalls {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-logteleconferencedevicequality?view=graph-rest-1.0)
     pub fn log_teleconference_device_quality(
         &self,
-        body: &crate::v1_0::LogTeleconferenceDeviceQualityBody,
+        body: &super::super::LogTeleconferenceDeviceQualityBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -218,8 +218,8 @@ impl CommunicationsCallsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Call,
-        crate::v1_0::Call,
+        super::super::Call,
+        super::super::Call,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -257,7 +257,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-1.0)
     pub fn answer(
         &self,
-        body: &crate::v1_0::AnswerBody,
+        body: &super::super::AnswerBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -280,9 +280,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn cancel_media_processing(
         &self,
-        body: &crate::v1_0::CancelMediaProcessingBody,
+        body: &super::super::CancelMediaProcessingBody,
     ) -> graph_rt::Request<
-        crate::v1_0::CommsOperation,
+        super::super::CommsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -302,7 +302,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-1.0)
     pub fn change_screen_sharing_role(
         &self,
-        body: &crate::v1_0::ChangeScreenSharingRoleBody,
+        body: &super::super::ChangeScreenSharingRoleBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -345,9 +345,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn mute(
         &self,
-        body: &crate::v1_0::MuteBody,
+        body: &super::super::MuteBody,
     ) -> graph_rt::Request<
-        crate::v1_0::MuteParticipantOperation,
+        super::super::MuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -372,9 +372,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn play_prompt(
         &self,
-        body: &crate::v1_0::PlayPromptBody,
+        body: &super::super::PlayPromptBody,
     ) -> graph_rt::Request<
-        crate::v1_0::PlayPromptOperation,
+        super::super::PlayPromptOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -395,9 +395,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn record_response(
         &self,
-        body: &crate::v1_0::RecordResponseBody,
+        body: &super::super::RecordResponseBody,
     ) -> graph_rt::Request<
-        crate::v1_0::RecordOperation,
+        super::super::RecordOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -417,7 +417,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-1.0)
     pub fn redirect(
         &self,
-        body: &crate::v1_0::RedirectBody,
+        body: &super::super::RedirectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -439,7 +439,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-reject?view=graph-rest-1.0)
     pub fn reject(
         &self,
-        body: &crate::v1_0::RejectBody,
+        body: &super::super::RejectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -461,7 +461,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-1.0)
     pub fn subscribe_to_tone(
         &self,
-        body: &crate::v1_0::SubscribeToToneBody,
+        body: &super::super::SubscribeToToneBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -483,7 +483,7 @@ impl CommunicationsCallsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-1.0)
     pub fn transfer(
         &self,
-        body: &crate::v1_0::TransferBody,
+        body: &super::super::TransferBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -506,9 +506,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn unmute(
         &self,
-        body: &crate::v1_0::UnmuteBody,
+        body: &super::super::UnmuteBody,
     ) -> graph_rt::Request<
-        crate::v1_0::UnmuteParticipantOperation,
+        super::super::UnmuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -529,9 +529,9 @@ impl CommunicationsCallsItem {
     #[cfg(feature = "core")]
     pub fn update_recording_status(
         &self,
-        body: &crate::v1_0::UpdateRecordingStatusBody,
+        body: &super::super::UpdateRecordingStatusBody,
     ) -> graph_rt::Request<
-        crate::v1_0::UpdateRecordingStatusOperation,
+        super::super::UpdateRecordingStatusOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -565,7 +565,7 @@ impl CommunicationsCallsItemParticipants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Participant>,
+        graph_rt::Page<super::super::Participant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -585,9 +585,9 @@ impl CommunicationsCallsItemParticipants {
     #[cfg(feature = "core")]
     pub fn invite(
         &self,
-        body: &crate::v1_0::InviteBody,
+        body: &super::super::InviteBody,
     ) -> graph_rt::Request<
-        crate::v1_0::InviteParticipantsOperation,
+        super::super::InviteParticipantsOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -626,7 +626,7 @@ impl CommunicationsCallsItemParticipantsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Participant,
+        super::super::Participant,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -666,9 +666,9 @@ impl CommunicationsCallsItemParticipantsItem {
     #[cfg(feature = "core")]
     pub fn mute(
         &self,
-        body: &crate::v1_0::MuteBody,
+        body: &super::super::MuteBody,
     ) -> graph_rt::Request<
-        crate::v1_0::MuteParticipantOperation,
+        super::super::MuteParticipantOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -702,7 +702,7 @@ impl CommunicationsOnlineMeetings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -735,7 +735,7 @@ impl CommunicationsPresences {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Presence,
+        super::super::Presence,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {

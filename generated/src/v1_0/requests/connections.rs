@@ -23,8 +23,8 @@ impl Connections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ExternalConnection>,
-        crate::v1_0::ExternalConnection,
+        graph_rt::Page<super::super::ExternalConnection>,
+        super::super::ExternalConnection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62,8 +62,8 @@ impl ConnectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ExternalConnection,
-        crate::v1_0::ExternalConnection,
+        super::super::ExternalConnection,
+        super::super::ExternalConnection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -81,7 +81,7 @@ impl ConnectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateExternalConnectionBody,
+        body: &super::super::UpdateExternalConnectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -148,7 +148,7 @@ impl ConnectionsItemItems {
     #[cfg(feature = "search")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ExternalItem,
+        body: &super::super::ExternalItem,
     ) -> graph_rt::Request<
         (),
         (),
@@ -189,8 +189,8 @@ impl ConnectionsItemItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ExternalItem,
-        crate::v1_0::ExternalItem,
+        super::super::ExternalItem,
+        super::super::ExternalItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -256,8 +256,8 @@ impl ConnectionsItemOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ConnectionOperation,
-        crate::v1_0::ConnectionOperation,
+        super::super::ConnectionOperation,
+        super::super::ConnectionOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -289,8 +289,8 @@ impl ConnectionsItemSchema {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Schema,
-        crate::v1_0::Schema,
+        super::super::Schema,
+        super::super::Schema,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl Contacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Orgcontact>,
-        crate::v1_0::Orgcontact,
+        graph_rt::Page<super::super::Orgcontact>,
+        super::super::Orgcontact,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,8 +44,8 @@ impl Contacts {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Orgcontact>,
-        crate::v1_0::Orgcontact,
+        graph_rt::Page<super::super::Orgcontact>,
+        super::super::Orgcontact,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -81,8 +81,8 @@ impl ContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Orgcontact,
-        crate::v1_0::Orgcontact,
+        super::super::Orgcontact,
+        super::super::Orgcontact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -100,7 +100,7 @@ impl ContactsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
         &self,
-        body: &crate::v1_0::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -126,7 +126,7 @@ impl ContactsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
         &self,
-        body: &crate::v1_0::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -148,7 +148,7 @@ impl ContactsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
         &self,
-        body: &crate::v1_0::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -196,8 +196,8 @@ impl ContactsItemDirectReports {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -229,8 +229,8 @@ impl ContactsItemManager {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -262,8 +262,8 @@ impl ContactsItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -295,8 +295,8 @@ impl ContactsItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

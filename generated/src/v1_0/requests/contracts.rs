@@ -23,8 +23,8 @@ impl Contracts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Contract>,
-        crate::v1_0::Contract,
+        graph_rt::Page<super::super::Contract>,
+        super::super::Contract,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl ContractsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Contract,
-        crate::v1_0::Contract,
+        super::super::Contract,
+        super::super::Contract,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

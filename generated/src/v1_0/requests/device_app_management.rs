@@ -24,8 +24,8 @@ impl DeviceAppManagement {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAppManagement,
-        crate::v1_0::DeviceAppManagement,
+        super::super::DeviceAppManagement,
+        super::super::DeviceAppManagement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl DeviceAppManagement {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceAppManagement,
+        body: &super::super::DeviceAppManagement,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAppManagement,
-        crate::v1_0::DeviceAppManagement,
+        super::super::DeviceAppManagement,
+        super::super::DeviceAppManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -195,8 +195,8 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AndroidManagedAppProtection>,
-        crate::v1_0::AndroidManagedAppProtection,
+        graph_rt::Page<super::super::AndroidManagedAppProtection>,
+        super::super::AndroidManagedAppProtection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -215,10 +215,10 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AndroidManagedAppProtection,
+        body: &super::super::AndroidManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidManagedAppProtection,
-        crate::v1_0::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -264,8 +264,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidManagedAppProtection,
-        crate::v1_0::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -284,10 +284,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AndroidManagedAppProtection,
+        body: &super::super::AndroidManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidManagedAppProtection,
-        crate::v1_0::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
+        super::super::AndroidManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -365,8 +365,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedMobileApp>,
-        crate::v1_0::ManagedMobileApp,
+        graph_rt::Page<super::super::ManagedMobileApp>,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -385,10 +385,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -434,8 +434,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -454,10 +454,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -512,8 +512,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TargetedManagedAppPolicyAssignment>,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -558,8 +558,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -578,10 +578,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -637,8 +637,8 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -657,10 +657,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -694,8 +694,8 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DefaultManagedAppProtection>,
-        crate::v1_0::DefaultManagedAppProtection,
+        graph_rt::Page<super::super::DefaultManagedAppProtection>,
+        super::super::DefaultManagedAppProtection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -714,10 +714,10 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DefaultManagedAppProtection,
+        body: &super::super::DefaultManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::DefaultManagedAppProtection,
-        crate::v1_0::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -763,8 +763,8 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DefaultManagedAppProtection,
-        crate::v1_0::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -783,10 +783,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DefaultManagedAppProtection,
+        body: &super::super::DefaultManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::DefaultManagedAppProtection,
-        crate::v1_0::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
+        super::super::DefaultManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -856,8 +856,8 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedMobileApp>,
-        crate::v1_0::ManagedMobileApp,
+        graph_rt::Page<super::super::ManagedMobileApp>,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -876,10 +876,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -925,8 +925,8 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -945,10 +945,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1004,8 +1004,8 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1024,10 +1024,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1061,8 +1061,8 @@ impl DeviceAppManagementIosManagedAppProtections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IosManagedAppProtection>,
-        crate::v1_0::IosManagedAppProtection,
+        graph_rt::Page<super::super::IosManagedAppProtection>,
+        super::super::IosManagedAppProtection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1081,10 +1081,10 @@ impl DeviceAppManagementIosManagedAppProtections {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IosManagedAppProtection,
+        body: &super::super::IosManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::IosManagedAppProtection,
-        crate::v1_0::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1128,8 +1128,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IosManagedAppProtection,
-        crate::v1_0::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1148,10 +1148,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::IosManagedAppProtection,
+        body: &super::super::IosManagedAppProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::IosManagedAppProtection,
-        crate::v1_0::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
+        super::super::IosManagedAppProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1229,8 +1229,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedMobileApp>,
-        crate::v1_0::ManagedMobileApp,
+        graph_rt::Page<super::super::ManagedMobileApp>,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1249,10 +1249,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1298,8 +1298,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1318,10 +1318,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1376,8 +1376,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TargetedManagedAppPolicyAssignment>,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1422,8 +1422,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1442,10 +1442,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1501,8 +1501,8 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1521,10 +1521,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1557,8 +1557,8 @@ impl DeviceAppManagementManagedAppPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyManagedAppConfiguration>,
-        crate::v1_0::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1599,8 +1599,8 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyManagedAppConfiguration,
-        crate::v1_0::ManagedAppConfiguration,
+        super::super::AnyManagedAppConfiguration,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1618,7 +1618,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
     pub fn assign(
         &self,
-        body: &crate::v1_0::AssignBody,
+        body: &super::super::AssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1640,7 +1640,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
     pub fn target_apps(
         &self,
-        body: &crate::v1_0::TargetAppsBody,
+        body: &super::super::TargetAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1677,8 +1677,8 @@ impl DeviceAppManagementManagedAppRegistrations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AndroidManagedAppRegistration>,
-        crate::v1_0::AndroidManagedAppRegistration,
+        graph_rt::Page<super::super::AndroidManagedAppRegistration>,
+        super::super::AndroidManagedAppRegistration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1697,10 +1697,10 @@ impl DeviceAppManagementManagedAppRegistrations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AndroidManagedAppRegistration,
+        body: &super::super::AndroidManagedAppRegistration,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidManagedAppRegistration,
-        crate::v1_0::AndroidManagedAppRegistration,
+        super::super::AndroidManagedAppRegistration,
+        super::super::AndroidManagedAppRegistration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1762,8 +1762,8 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidManagedAppRegistration,
-        crate::v1_0::AndroidManagedAppRegistration,
+        super::super::AndroidManagedAppRegistration,
+        super::super::AndroidManagedAppRegistration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1821,8 +1821,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyManagedAppConfiguration>,
-        crate::v1_0::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1865,8 +1865,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyManagedAppConfiguration,
-        crate::v1_0::ManagedAppConfiguration,
+        super::super::AnyManagedAppConfiguration,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1884,7 +1884,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
     pub fn assign(
         &self,
-        body: &crate::v1_0::AssignBody,
+        body: &super::super::AssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1906,7 +1906,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
     pub fn target_apps(
         &self,
-        body: &crate::v1_0::TargetAppsBody,
+        body: &super::super::TargetAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1944,8 +1944,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyManagedAppConfiguration>,
-        crate::v1_0::ManagedAppConfiguration,
+        graph_rt::Page<super::super::AnyManagedAppConfiguration>,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1988,8 +1988,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyManagedAppConfiguration,
-        crate::v1_0::ManagedAppConfiguration,
+        super::super::AnyManagedAppConfiguration,
+        super::super::ManagedAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2007,7 +2007,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
     pub fn assign(
         &self,
-        body: &crate::v1_0::AssignBody,
+        body: &super::super::AssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2029,7 +2029,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
     pub fn target_apps(
         &self,
-        body: &crate::v1_0::TargetAppsBody,
+        body: &super::super::TargetAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2068,8 +2068,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedAppOperation>,
-        crate::v1_0::ManagedAppOperation,
+        graph_rt::Page<super::super::ManagedAppOperation>,
+        super::super::ManagedAppOperation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2088,10 +2088,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedAppOperation,
+        body: &super::super::ManagedAppOperation,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppOperation,
-        crate::v1_0::ManagedAppOperation,
+        super::super::ManagedAppOperation,
+        super::super::ManagedAppOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2137,8 +2137,8 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppOperation,
-        crate::v1_0::ManagedAppOperation,
+        super::super::ManagedAppOperation,
+        super::super::ManagedAppOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2157,10 +2157,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedAppOperation,
+        body: &super::super::ManagedAppOperation,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppOperation,
-        crate::v1_0::ManagedAppOperation,
+        super::super::ManagedAppOperation,
+        super::super::ManagedAppOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2213,8 +2213,8 @@ impl DeviceAppManagementManagedAppStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyManagedAppStatus>,
-        crate::v1_0::ManagedAppStatus,
+        graph_rt::Page<super::super::AnyManagedAppStatus>,
+        super::super::ManagedAppStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2255,8 +2255,8 @@ impl DeviceAppManagementManagedAppStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyManagedAppStatus,
-        crate::v1_0::ManagedAppStatus,
+        super::super::AnyManagedAppStatus,
+        super::super::ManagedAppStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2289,8 +2289,8 @@ impl DeviceAppManagementManagedEBooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IosVppEBook>,
-        crate::v1_0::IosVppEBook,
+        graph_rt::Page<super::super::IosVppEBook>,
+        super::super::IosVppEBook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2309,10 +2309,10 @@ impl DeviceAppManagementManagedEBooks {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IosVppEBook,
+        body: &super::super::IosVppEBook,
     ) -> graph_rt::Request<
-        crate::v1_0::IosVppEBook,
-        crate::v1_0::IosVppEBook,
+        super::super::IosVppEBook,
+        super::super::IosVppEBook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2351,8 +2351,8 @@ impl DeviceAppManagementManagedEBooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IosVppEBook,
-        crate::v1_0::IosVppEBook,
+        super::super::IosVppEBook,
+        super::super::IosVppEBook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2371,10 +2371,10 @@ impl DeviceAppManagementManagedEBooksItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::IosVppEBook,
+        body: &super::super::IosVppEBook,
     ) -> graph_rt::Request<
-        crate::v1_0::IosVppEBook,
-        crate::v1_0::IosVppEBook,
+        super::super::IosVppEBook,
+        super::super::IosVppEBook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2413,7 +2413,7 @@ impl DeviceAppManagementManagedEBooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-assign?view=graph-rest-1.0)
     pub fn assign(
         &self,
-        body: &crate::v1_0::ManagedEBooksAssignBody,
+        body: &super::super::ManagedEBooksAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2476,8 +2476,8 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IosVppEBookAssignment>,
-        crate::v1_0::IosVppEBookAssignment,
+        graph_rt::Page<super::super::IosVppEBookAssignment>,
+        super::super::IosVppEBookAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2496,10 +2496,10 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IosVppEBookAssignment,
+        body: &super::super::IosVppEBookAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::IosVppEBookAssignment,
-        crate::v1_0::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2545,8 +2545,8 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IosVppEBookAssignment,
-        crate::v1_0::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2565,10 +2565,10 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::IosVppEBookAssignment,
+        body: &super::super::IosVppEBookAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::IosVppEBookAssignment,
-        crate::v1_0::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
+        super::super::IosVppEBookAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2624,8 +2624,8 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceInstallState>,
-        crate::v1_0::DeviceInstallState,
+        graph_rt::Page<super::super::DeviceInstallState>,
+        super::super::DeviceInstallState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2644,10 +2644,10 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceInstallState,
+        body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceInstallState,
-        crate::v1_0::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2693,8 +2693,8 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceInstallState,
-        crate::v1_0::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2713,10 +2713,10 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceInstallState,
+        body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceInstallState,
-        crate::v1_0::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2772,8 +2772,8 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EBookInstallSummary,
-        crate::v1_0::EBookInstallSummary,
+        super::super::EBookInstallSummary,
+        super::super::EBookInstallSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2792,10 +2792,10 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EBookInstallSummary,
+        body: &super::super::EBookInstallSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::EBookInstallSummary,
-        crate::v1_0::EBookInstallSummary,
+        super::super::EBookInstallSummary,
+        super::super::EBookInstallSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2831,8 +2831,8 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UserInstallStateSummary>,
-        crate::v1_0::UserInstallStateSummary,
+        graph_rt::Page<super::super::UserInstallStateSummary>,
+        super::super::UserInstallStateSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2851,10 +2851,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::UserInstallStateSummary,
+        body: &super::super::UserInstallStateSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::UserInstallStateSummary,
-        crate::v1_0::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2900,8 +2900,8 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::UserInstallStateSummary,
-        crate::v1_0::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2920,10 +2920,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::UserInstallStateSummary,
+        body: &super::super::UserInstallStateSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::UserInstallStateSummary,
-        crate::v1_0::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
+        super::super::UserInstallStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2987,8 +2987,8 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceInstallState>,
-        crate::v1_0::DeviceInstallState,
+        graph_rt::Page<super::super::DeviceInstallState>,
+        super::super::DeviceInstallState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3007,10 +3007,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceInstallState,
+        body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceInstallState,
-        crate::v1_0::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3056,8 +3056,8 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceInstallState,
-        crate::v1_0::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3076,10 +3076,10 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceInstallState,
+        body: &super::super::DeviceInstallState,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceInstallState,
-        crate::v1_0::DeviceInstallState,
+        super::super::DeviceInstallState,
+        super::super::DeviceInstallState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3135,8 +3135,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MdmWindowsInformationProtectionPolicy>,
-        crate::v1_0::MdmWindowsInformationProtectionPolicy,
+        graph_rt::Page<super::super::MdmWindowsInformationProtectionPolicy>,
+        super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3155,10 +3155,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MdmWindowsInformationProtectionPolicy,
+        body: &super::super::MdmWindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::MdmWindowsInformationProtectionPolicy,
-        crate::v1_0::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3204,8 +3204,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MdmWindowsInformationProtectionPolicy,
-        crate::v1_0::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3224,10 +3224,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MdmWindowsInformationProtectionPolicy,
+        body: &super::super::MdmWindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::MdmWindowsInformationProtectionPolicy,
-        crate::v1_0::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
+        super::super::MdmWindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3306,8 +3306,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TargetedManagedAppPolicyAssignment>,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3352,8 +3352,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3372,10 +3372,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3431,8 +3431,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsInformationProtectionAppLockerFile>,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3451,10 +3451,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3500,8 +3500,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3520,10 +3520,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3579,8 +3579,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsInformationProtectionAppLockerFile>,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3599,10 +3599,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3648,8 +3648,8 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3668,10 +3668,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3725,8 +3725,8 @@ impl DeviceAppManagementMobileAppCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MobileAppCategory>,
-        crate::v1_0::MobileAppCategory,
+        graph_rt::Page<super::super::MobileAppCategory>,
+        super::super::MobileAppCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3745,10 +3745,10 @@ impl DeviceAppManagementMobileAppCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MobileAppCategory,
+        body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppCategory,
-        crate::v1_0::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3792,8 +3792,8 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppCategory,
-        crate::v1_0::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3812,10 +3812,10 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MobileAppCategory,
+        body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppCategory,
-        crate::v1_0::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3869,8 +3869,8 @@ impl DeviceAppManagementMobileAppConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IosMobileAppConfiguration>,
-        crate::v1_0::IosMobileAppConfiguration,
+        graph_rt::Page<super::super::IosMobileAppConfiguration>,
+        super::super::IosMobileAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3889,10 +3889,10 @@ impl DeviceAppManagementMobileAppConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IosMobileAppConfiguration,
+        body: &super::super::IosMobileAppConfiguration,
     ) -> graph_rt::Request<
-        crate::v1_0::IosMobileAppConfiguration,
-        crate::v1_0::IosMobileAppConfiguration,
+        super::super::IosMobileAppConfiguration,
+        super::super::IosMobileAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3936,8 +3936,8 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IosMobileAppConfiguration,
-        crate::v1_0::IosMobileAppConfiguration,
+        super::super::IosMobileAppConfiguration,
+        super::super::IosMobileAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3956,10 +3956,10 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::IosMobileAppConfiguration,
+        body: &super::super::IosMobileAppConfiguration,
     ) -> graph_rt::Request<
-        crate::v1_0::IosMobileAppConfiguration,
-        crate::v1_0::IosMobileAppConfiguration,
+        super::super::IosMobileAppConfiguration,
+        super::super::IosMobileAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3998,7 +3998,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-assign?view=graph-rest-1.0)
     pub fn assign(
         &self,
-        body: &crate::v1_0::MobileAppConfigurationsAssignBody,
+        body: &super::super::MobileAppConfigurationsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4077,8 +4077,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment>,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
+        graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationAssignment>,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4097,10 +4097,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
+        body: &super::super::ManagedDeviceMobileAppConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4146,8 +4146,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4166,10 +4166,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
+        body: &super::super::ManagedDeviceMobileAppConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
+        super::super::ManagedDeviceMobileAppConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4225,8 +4225,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceSummary,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4245,10 +4245,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        body: &super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceSummary,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4284,8 +4284,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus>,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4304,10 +4304,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4353,8 +4353,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4373,10 +4373,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+        super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4432,8 +4432,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserSummary,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserSummary,
+        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
+        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4452,10 +4452,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDeviceMobileAppConfigurationUserSummary,
+        body: &super::super::ManagedDeviceMobileAppConfigurationUserSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserSummary,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserSummary,
+        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
+        super::super::ManagedDeviceMobileAppConfigurationUserSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4491,8 +4491,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus>,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
+        graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4511,10 +4511,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4560,8 +4560,8 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4580,10 +4580,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
+        body: &super::super::ManagedDeviceMobileAppConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
-        crate::v1_0::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+        super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4637,8 +4637,8 @@ impl DeviceAppManagementMobileApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AndroidLobApp>,
-        crate::v1_0::AndroidLobApp,
+        graph_rt::Page<super::super::AndroidLobApp>,
+        super::super::AndroidLobApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4657,10 +4657,10 @@ impl DeviceAppManagementMobileApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AndroidLobApp,
+        body: &super::super::AndroidLobApp,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidLobApp,
-        crate::v1_0::AndroidLobApp,
+        super::super::AndroidLobApp,
+        super::super::AndroidLobApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4699,8 +4699,8 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidLobApp,
-        crate::v1_0::AndroidLobApp,
+        super::super::AndroidLobApp,
+        super::super::AndroidLobApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4719,10 +4719,10 @@ impl DeviceAppManagementMobileAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AndroidLobApp,
+        body: &super::super::AndroidLobApp,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidLobApp,
-        crate::v1_0::AndroidLobApp,
+        super::super::AndroidLobApp,
+        super::super::AndroidLobApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4761,7 +4761,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapp-assign?view=graph-rest-1.0)
     pub fn assign(
         &self,
-        body: &crate::v1_0::MobileAppsAssignBody,
+        body: &super::super::MobileAppsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4828,8 +4828,8 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MobileAppAssignment>,
-        crate::v1_0::MobileAppAssignment,
+        graph_rt::Page<super::super::MobileAppAssignment>,
+        super::super::MobileAppAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4848,10 +4848,10 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MobileAppAssignment,
+        body: &super::super::MobileAppAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppAssignment,
-        crate::v1_0::MobileAppAssignment,
+        super::super::MobileAppAssignment,
+        super::super::MobileAppAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4897,8 +4897,8 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppAssignment,
-        crate::v1_0::MobileAppAssignment,
+        super::super::MobileAppAssignment,
+        super::super::MobileAppAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4917,10 +4917,10 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MobileAppAssignment,
+        body: &super::super::MobileAppAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppAssignment,
-        crate::v1_0::MobileAppAssignment,
+        super::super::MobileAppAssignment,
+        super::super::MobileAppAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4974,8 +4974,8 @@ impl DeviceAppManagementMobileAppsItemCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MobileAppCategory>,
-        crate::v1_0::MobileAppCategory,
+        graph_rt::Page<super::super::MobileAppCategory>,
+        super::super::MobileAppCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4994,10 +4994,10 @@ impl DeviceAppManagementMobileAppsItemCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MobileAppCategory,
+        body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppCategory,
-        crate::v1_0::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5041,8 +5041,8 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppCategory,
-        crate::v1_0::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5061,10 +5061,10 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MobileAppCategory,
+        body: &super::super::MobileAppCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppCategory,
-        crate::v1_0::MobileAppCategory,
+        super::super::MobileAppCategory,
+        super::super::MobileAppCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5120,8 +5120,8 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MobileAppContent>,
-        crate::v1_0::MobileAppContent,
+        graph_rt::Page<super::super::MobileAppContent>,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5140,10 +5140,10 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5189,8 +5189,8 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5209,10 +5209,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5274,8 +5274,8 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MobileAppContentFile>,
-        crate::v1_0::MobileAppContentFile,
+        graph_rt::Page<super::super::MobileAppContentFile>,
+        super::super::MobileAppContentFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5294,10 +5294,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MobileAppContentFile,
+        body: &super::super::MobileAppContentFile,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContentFile,
-        crate::v1_0::MobileAppContentFile,
+        super::super::MobileAppContentFile,
+        super::super::MobileAppContentFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5343,8 +5343,8 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContentFile,
-        crate::v1_0::MobileAppContentFile,
+        super::super::MobileAppContentFile,
+        super::super::MobileAppContentFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5363,10 +5363,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MobileAppContentFile,
+        body: &super::super::MobileAppContentFile,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContentFile,
-        crate::v1_0::MobileAppContentFile,
+        super::super::MobileAppContentFile,
+        super::super::MobileAppContentFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5405,7 +5405,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-commit?view=graph-rest-1.0)
     pub fn commit(
         &self,
-        body: &crate::v1_0::CommitBody,
+        body: &super::super::CommitBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5484,8 +5484,8 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MobileAppContent>,
-        crate::v1_0::MobileAppContent,
+        graph_rt::Page<super::super::MobileAppContent>,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5504,10 +5504,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5553,8 +5553,8 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5573,10 +5573,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5650,8 +5650,8 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MobileAppContent>,
-        crate::v1_0::MobileAppContent,
+        graph_rt::Page<super::super::MobileAppContent>,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5670,10 +5670,10 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5719,8 +5719,8 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5739,10 +5739,10 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MobileAppContent,
+        body: &super::super::MobileAppContent,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileAppContent,
-        crate::v1_0::MobileAppContent,
+        super::super::MobileAppContent,
+        super::super::MobileAppContent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5798,8 +5798,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TargetedManagedAppConfiguration>,
-        crate::v1_0::TargetedManagedAppConfiguration,
+        graph_rt::Page<super::super::TargetedManagedAppConfiguration>,
+        super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5818,10 +5818,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TargetedManagedAppConfiguration,
+        body: &super::super::TargetedManagedAppConfiguration,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppConfiguration,
-        crate::v1_0::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5867,8 +5867,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppConfiguration,
-        crate::v1_0::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5887,10 +5887,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TargetedManagedAppConfiguration,
+        body: &super::super::TargetedManagedAppConfiguration,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppConfiguration,
-        crate::v1_0::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
+        super::super::TargetedManagedAppConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5935,7 +5935,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-assign?view=graph-rest-1.0)
     pub fn assign(
         &self,
-        body: &crate::v1_0::AssignBody,
+        body: &super::super::AssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5973,7 +5973,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-targetapps?view=graph-rest-1.0)
     pub fn target_apps(
         &self,
-        body: &crate::v1_0::TargetAppsBody,
+        body: &super::super::TargetAppsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6012,8 +6012,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedMobileApp>,
-        crate::v1_0::ManagedMobileApp,
+        graph_rt::Page<super::super::ManagedMobileApp>,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6032,10 +6032,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6081,8 +6081,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6101,10 +6101,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedMobileApp,
+        body: &super::super::ManagedMobileApp,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedMobileApp,
-        crate::v1_0::ManagedMobileApp,
+        super::super::ManagedMobileApp,
+        super::super::ManagedMobileApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6159,8 +6159,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TargetedManagedAppPolicyAssignment>,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6205,8 +6205,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6225,10 +6225,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6284,8 +6284,8 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6304,10 +6304,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        body: &super::super::ManagedAppPolicyDeploymentSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
-        crate::v1_0::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
+        super::super::ManagedAppPolicyDeploymentSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6341,8 +6341,8 @@ impl DeviceAppManagementVppTokens {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::VppToken>,
-        crate::v1_0::VppToken,
+        graph_rt::Page<super::super::VppToken>,
+        super::super::VppToken,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6361,10 +6361,10 @@ impl DeviceAppManagementVppTokens {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::VppToken,
+        body: &super::super::VppToken,
     ) -> graph_rt::Request<
-        crate::v1_0::VppToken,
-        crate::v1_0::VppToken,
+        super::super::VppToken,
+        super::super::VppToken,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6403,8 +6403,8 @@ impl DeviceAppManagementVppTokensItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::VppToken,
-        crate::v1_0::VppToken,
+        super::super::VppToken,
+        super::super::VppToken,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6423,10 +6423,10 @@ impl DeviceAppManagementVppTokensItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::VppToken,
+        body: &super::super::VppToken,
     ) -> graph_rt::Request<
-        crate::v1_0::VppToken,
-        crate::v1_0::VppToken,
+        super::super::VppToken,
+        super::super::VppToken,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6467,8 +6467,8 @@ impl DeviceAppManagementVppTokensItem {
     pub fn sync_licenses(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::VppToken,
-        crate::v1_0::VppToken,
+        super::super::VppToken,
+        super::super::VppToken,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6503,8 +6503,8 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsInformationProtectionPolicy>,
-        crate::v1_0::WindowsInformationProtectionPolicy,
+        graph_rt::Page<super::super::WindowsInformationProtectionPolicy>,
+        super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6523,10 +6523,10 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionPolicy,
+        body: &super::super::WindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionPolicy,
-        crate::v1_0::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6572,8 +6572,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionPolicy,
-        crate::v1_0::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6592,10 +6592,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionPolicy,
+        body: &super::super::WindowsInformationProtectionPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionPolicy,
-        crate::v1_0::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
+        super::super::WindowsInformationProtectionPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6674,8 +6674,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TargetedManagedAppPolicyAssignment>,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6720,8 +6720,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6740,10 +6740,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TargetedManagedAppPolicyAssignment,
+        body: &super::super::TargetedManagedAppPolicyAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
-        crate::v1_0::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
+        super::super::TargetedManagedAppPolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6799,8 +6799,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsInformationProtectionAppLockerFile>,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6819,10 +6819,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6868,8 +6868,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6888,10 +6888,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6947,8 +6947,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsInformationProtectionAppLockerFile>,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6967,10 +6967,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7016,8 +7016,8 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7036,10 +7036,10 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        body: &super::super::WindowsInformationProtectionAppLockerFile,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
-        crate::v1_0::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
+        super::super::WindowsInformationProtectionAppLockerFile,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

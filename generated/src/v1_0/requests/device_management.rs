@@ -24,8 +24,8 @@ impl DeviceManagement {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagement,
-        crate::v1_0::DeviceManagement,
+        super::super::DeviceManagement,
+        super::super::DeviceManagement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl DeviceManagement {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceManagement,
+        body: &super::super::DeviceManagement,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagement,
-        crate::v1_0::DeviceManagement,
+        super::super::DeviceManagement,
+        super::super::DeviceManagement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -162,7 +162,7 @@ impl DeviceManagement {
     pub fn get_effective_permissions(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::RolePermission>,
+        graph_rt::Page<super::super::RolePermission>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -327,8 +327,8 @@ impl DeviceManagementApplePushNotificationCertificate {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ApplePushNotificationCertificate,
-        crate::v1_0::ApplePushNotificationCertificate,
+        super::super::ApplePushNotificationCertificate,
+        super::super::ApplePushNotificationCertificate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -347,10 +347,10 @@ impl DeviceManagementApplePushNotificationCertificate {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ApplePushNotificationCertificate,
+        body: &super::super::ApplePushNotificationCertificate,
     ) -> graph_rt::Request<
-        crate::v1_0::ApplePushNotificationCertificate,
-        crate::v1_0::ApplePushNotificationCertificate,
+        super::super::ApplePushNotificationCertificate,
+        super::super::ApplePushNotificationCertificate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -407,8 +407,8 @@ impl DeviceManagementAuditEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AuditEvent>,
-        crate::v1_0::AuditEvent,
+        graph_rt::Page<super::super::AuditEvent>,
+        super::super::AuditEvent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -427,10 +427,10 @@ impl DeviceManagementAuditEvents {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AuditEvent,
+        body: &super::super::AuditEvent,
     ) -> graph_rt::Request<
-        crate::v1_0::AuditEvent,
-        crate::v1_0::AuditEvent,
+        super::super::AuditEvent,
+        super::super::AuditEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -509,8 +509,8 @@ impl DeviceManagementAuditEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AuditEvent,
-        crate::v1_0::AuditEvent,
+        super::super::AuditEvent,
+        super::super::AuditEvent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -529,10 +529,10 @@ impl DeviceManagementAuditEventsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AuditEvent,
+        body: &super::super::AuditEvent,
     ) -> graph_rt::Request<
-        crate::v1_0::AuditEvent,
-        crate::v1_0::AuditEvent,
+        super::super::AuditEvent,
+        super::super::AuditEvent,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -586,8 +586,8 @@ impl DeviceManagementComplianceManagementPartners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ComplianceManagementPartner>,
-        crate::v1_0::ComplianceManagementPartner,
+        graph_rt::Page<super::super::ComplianceManagementPartner>,
+        super::super::ComplianceManagementPartner,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -606,10 +606,10 @@ impl DeviceManagementComplianceManagementPartners {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ComplianceManagementPartner,
+        body: &super::super::ComplianceManagementPartner,
     ) -> graph_rt::Request<
-        crate::v1_0::ComplianceManagementPartner,
-        crate::v1_0::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -655,8 +655,8 @@ impl DeviceManagementComplianceManagementPartnersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ComplianceManagementPartner,
-        crate::v1_0::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -675,10 +675,10 @@ impl DeviceManagementComplianceManagementPartnersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ComplianceManagementPartner,
+        body: &super::super::ComplianceManagementPartner,
     ) -> graph_rt::Request<
-        crate::v1_0::ComplianceManagementPartner,
-        crate::v1_0::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
+        super::super::ComplianceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -732,8 +732,8 @@ impl DeviceManagementConditionalAccessSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnPremisesConditionalAccessSettings,
-        crate::v1_0::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -752,10 +752,10 @@ impl DeviceManagementConditionalAccessSettings {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OnPremisesConditionalAccessSettings,
+        body: &super::super::OnPremisesConditionalAccessSettings,
     ) -> graph_rt::Request<
-        crate::v1_0::OnPremisesConditionalAccessSettings,
-        crate::v1_0::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
+        super::super::OnPremisesConditionalAccessSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -789,8 +789,8 @@ impl DeviceManagementDetectedApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DetectedApp>,
-        crate::v1_0::DetectedApp,
+        graph_rt::Page<super::super::DetectedApp>,
+        super::super::DetectedApp,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -809,10 +809,10 @@ impl DeviceManagementDetectedApps {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DetectedApp,
+        body: &super::super::DetectedApp,
     ) -> graph_rt::Request<
-        crate::v1_0::DetectedApp,
-        crate::v1_0::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -851,8 +851,8 @@ impl DeviceManagementDetectedAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DetectedApp,
-        crate::v1_0::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -871,10 +871,10 @@ impl DeviceManagementDetectedAppsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DetectedApp,
+        body: &super::super::DetectedApp,
     ) -> graph_rt::Request<
-        crate::v1_0::DetectedApp,
-        crate::v1_0::DetectedApp,
+        super::super::DetectedApp,
+        super::super::DetectedApp,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -934,8 +934,8 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedDevice>,
-        crate::v1_0::ManagedDevice,
+        graph_rt::Page<super::super::ManagedDevice>,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -954,10 +954,10 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedDevice,
+        body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1003,8 +1003,8 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1023,10 +1023,10 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDevice,
+        body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1085,7 +1085,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
     pub fn clean_windows_device(
         &self,
-        body: &crate::v1_0::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1107,7 +1107,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::v1_0::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1357,7 +1357,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::v1_0::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1379,7 +1379,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::v1_0::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1421,7 +1421,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
     pub fn wipe(
         &self,
-        body: &crate::v1_0::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1460,8 +1460,8 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCategory,
-        crate::v1_0::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1480,10 +1480,10 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceCategory,
+        body: &super::super::DeviceCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCategory,
-        crate::v1_0::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1517,8 +1517,8 @@ impl DeviceManagementDeviceCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceCategory>,
-        crate::v1_0::DeviceCategory,
+        graph_rt::Page<super::super::DeviceCategory>,
+        super::super::DeviceCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1537,10 +1537,10 @@ impl DeviceManagementDeviceCategories {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceCategory,
+        body: &super::super::DeviceCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCategory,
-        crate::v1_0::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1582,8 +1582,8 @@ impl DeviceManagementDeviceCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCategory,
-        crate::v1_0::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1602,10 +1602,10 @@ impl DeviceManagementDeviceCategoriesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceCategory,
+        body: &super::super::DeviceCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCategory,
-        crate::v1_0::DeviceCategory,
+        super::super::DeviceCategory,
+        super::super::DeviceCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1659,8 +1659,8 @@ impl DeviceManagementDeviceCompliancePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AndroidCompliancePolicy>,
-        crate::v1_0::AndroidCompliancePolicy,
+        graph_rt::Page<super::super::AndroidCompliancePolicy>,
+        super::super::AndroidCompliancePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1679,10 +1679,10 @@ impl DeviceManagementDeviceCompliancePolicies {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AndroidCompliancePolicy,
+        body: &super::super::AndroidCompliancePolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidCompliancePolicy,
-        crate::v1_0::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1726,8 +1726,8 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidCompliancePolicy,
-        crate::v1_0::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1746,10 +1746,10 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AndroidCompliancePolicy,
+        body: &super::super::AndroidCompliancePolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidCompliancePolicy,
-        crate::v1_0::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
+        super::super::AndroidCompliancePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1789,10 +1789,10 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::v1_0::DeviceCompliancePoliciesAssignBody,
+        body: &super::super::DeviceCompliancePoliciesAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceCompliancePolicyAssignment>,
-        crate::v1_0::DeviceCompliancePolicyAssignment,
+        graph_rt::Page<super::super::DeviceCompliancePolicyAssignment>,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1843,7 +1843,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-scheduleactionsforrules?view=graph-rest-1.0)
     pub fn schedule_actions_for_rules(
         &self,
-        body: &crate::v1_0::ScheduleActionsForRulesBody,
+        body: &super::super::ScheduleActionsForRulesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1906,8 +1906,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceCompliancePolicyAssignment>,
-        crate::v1_0::DeviceCompliancePolicyAssignment,
+        graph_rt::Page<super::super::DeviceCompliancePolicyAssignment>,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1926,10 +1926,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceCompliancePolicyAssignment,
+        body: &super::super::DeviceCompliancePolicyAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCompliancePolicyAssignment,
-        crate::v1_0::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1975,8 +1975,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCompliancePolicyAssignment,
-        crate::v1_0::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1995,10 +1995,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceCompliancePolicyAssignment,
+        body: &super::super::DeviceCompliancePolicyAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCompliancePolicyAssignment,
-        crate::v1_0::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
+        super::super::DeviceCompliancePolicyAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2054,8 +2054,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SettingStateDeviceSummary>,
-        crate::v1_0::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2074,10 +2074,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::SettingStateDeviceSummary,
-        crate::v1_0::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2123,8 +2123,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SettingStateDeviceSummary,
-        crate::v1_0::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2143,10 +2143,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::SettingStateDeviceSummary,
-        crate::v1_0::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2202,8 +2202,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceDeviceOverview,
-        crate::v1_0::DeviceComplianceDeviceOverview,
+        super::super::DeviceComplianceDeviceOverview,
+        super::super::DeviceComplianceDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2222,10 +2222,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceComplianceDeviceOverview,
+        body: &super::super::DeviceComplianceDeviceOverview,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceDeviceOverview,
-        crate::v1_0::DeviceComplianceDeviceOverview,
+        super::super::DeviceComplianceDeviceOverview,
+        super::super::DeviceComplianceDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2261,8 +2261,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceComplianceDeviceStatus>,
-        crate::v1_0::DeviceComplianceDeviceStatus,
+        graph_rt::Page<super::super::DeviceComplianceDeviceStatus>,
+        super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2281,10 +2281,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceComplianceDeviceStatus,
+        body: &super::super::DeviceComplianceDeviceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceDeviceStatus,
-        crate::v1_0::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2330,8 +2330,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceDeviceStatus,
-        crate::v1_0::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2350,10 +2350,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceComplianceDeviceStatus,
+        body: &super::super::DeviceComplianceDeviceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceDeviceStatus,
-        crate::v1_0::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
+        super::super::DeviceComplianceDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2409,8 +2409,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceComplianceScheduledActionForRule>,
-        crate::v1_0::DeviceComplianceScheduledActionForRule,
+        graph_rt::Page<super::super::DeviceComplianceScheduledActionForRule>,
+        super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2429,10 +2429,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceComplianceScheduledActionForRule,
+        body: &super::super::DeviceComplianceScheduledActionForRule,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceScheduledActionForRule,
-        crate::v1_0::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2478,8 +2478,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceScheduledActionForRule,
-        crate::v1_0::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2498,10 +2498,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceComplianceScheduledActionForRule,
+        body: &super::super::DeviceComplianceScheduledActionForRule,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceScheduledActionForRule,
-        crate::v1_0::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
+        super::super::DeviceComplianceScheduledActionForRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2565,8 +2565,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceComplianceActionItem>,
-        crate::v1_0::DeviceComplianceActionItem,
+        graph_rt::Page<super::super::DeviceComplianceActionItem>,
+        super::super::DeviceComplianceActionItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2585,10 +2585,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceComplianceActionItem,
+        body: &super::super::DeviceComplianceActionItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceActionItem,
-        crate::v1_0::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2634,8 +2634,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceActionItem,
-        crate::v1_0::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2654,10 +2654,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceComplianceActionItem,
+        body: &super::super::DeviceComplianceActionItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceActionItem,
-        crate::v1_0::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
+        super::super::DeviceComplianceActionItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2713,8 +2713,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceUserOverview,
-        crate::v1_0::DeviceComplianceUserOverview,
+        super::super::DeviceComplianceUserOverview,
+        super::super::DeviceComplianceUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2733,10 +2733,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceComplianceUserOverview,
+        body: &super::super::DeviceComplianceUserOverview,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceUserOverview,
-        crate::v1_0::DeviceComplianceUserOverview,
+        super::super::DeviceComplianceUserOverview,
+        super::super::DeviceComplianceUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2772,8 +2772,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceComplianceUserStatus>,
-        crate::v1_0::DeviceComplianceUserStatus,
+        graph_rt::Page<super::super::DeviceComplianceUserStatus>,
+        super::super::DeviceComplianceUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2792,10 +2792,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceComplianceUserStatus,
+        body: &super::super::DeviceComplianceUserStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceUserStatus,
-        crate::v1_0::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2841,8 +2841,8 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceUserStatus,
-        crate::v1_0::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2861,10 +2861,10 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceComplianceUserStatus,
+        body: &super::super::DeviceComplianceUserStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceUserStatus,
-        crate::v1_0::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
+        super::super::DeviceComplianceUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2920,8 +2920,8 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCompliancePolicyDeviceStateSummary,
-        crate::v1_0::DeviceCompliancePolicyDeviceStateSummary,
+        super::super::DeviceCompliancePolicyDeviceStateSummary,
+        super::super::DeviceCompliancePolicyDeviceStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2940,10 +2940,10 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceCompliancePolicyDeviceStateSummary,
+        body: &super::super::DeviceCompliancePolicyDeviceStateSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCompliancePolicyDeviceStateSummary,
-        crate::v1_0::DeviceCompliancePolicyDeviceStateSummary,
+        super::super::DeviceCompliancePolicyDeviceStateSummary,
+        super::super::DeviceCompliancePolicyDeviceStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2979,8 +2979,8 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceCompliancePolicySettingStateSummary>,
-        crate::v1_0::DeviceCompliancePolicySettingStateSummary,
+        graph_rt::Page<super::super::DeviceCompliancePolicySettingStateSummary>,
+        super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2999,10 +2999,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceCompliancePolicySettingStateSummary,
+        body: &super::super::DeviceCompliancePolicySettingStateSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCompliancePolicySettingStateSummary,
-        crate::v1_0::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3048,8 +3048,8 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCompliancePolicySettingStateSummary,
-        crate::v1_0::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3068,10 +3068,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceCompliancePolicySettingStateSummary,
+        body: &super::super::DeviceCompliancePolicySettingStateSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceCompliancePolicySettingStateSummary,
-        crate::v1_0::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
+        super::super::DeviceCompliancePolicySettingStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3135,8 +3135,8 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceComplianceSettingState>,
-        crate::v1_0::DeviceComplianceSettingState,
+        graph_rt::Page<super::super::DeviceComplianceSettingState>,
+        super::super::DeviceComplianceSettingState,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3155,10 +3155,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceComplianceSettingState,
+        body: &super::super::DeviceComplianceSettingState,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceSettingState,
-        crate::v1_0::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3204,8 +3204,8 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceSettingState,
-        crate::v1_0::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3224,10 +3224,10 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceComplianceSettingState,
+        body: &super::super::DeviceComplianceSettingState,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceComplianceSettingState,
-        crate::v1_0::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
+        super::super::DeviceComplianceSettingState,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3283,8 +3283,8 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationDeviceStateSummary,
-        crate::v1_0::DeviceConfigurationDeviceStateSummary,
+        super::super::DeviceConfigurationDeviceStateSummary,
+        super::super::DeviceConfigurationDeviceStateSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3303,10 +3303,10 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceConfigurationDeviceStateSummary,
+        body: &super::super::DeviceConfigurationDeviceStateSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationDeviceStateSummary,
-        crate::v1_0::DeviceConfigurationDeviceStateSummary,
+        super::super::DeviceConfigurationDeviceStateSummary,
+        super::super::DeviceConfigurationDeviceStateSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3340,8 +3340,8 @@ impl DeviceManagementDeviceConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AndroidCustomConfiguration>,
-        crate::v1_0::AndroidCustomConfiguration,
+        graph_rt::Page<super::super::AndroidCustomConfiguration>,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3360,10 +3360,10 @@ impl DeviceManagementDeviceConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AndroidCustomConfiguration,
+        body: &super::super::AndroidCustomConfiguration,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidCustomConfiguration,
-        crate::v1_0::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3407,8 +3407,8 @@ impl DeviceManagementDeviceConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidCustomConfiguration,
-        crate::v1_0::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3427,10 +3427,10 @@ impl DeviceManagementDeviceConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AndroidCustomConfiguration,
+        body: &super::super::AndroidCustomConfiguration,
     ) -> graph_rt::Request<
-        crate::v1_0::AndroidCustomConfiguration,
-        crate::v1_0::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
+        super::super::AndroidCustomConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3470,10 +3470,10 @@ impl DeviceManagementDeviceConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
-        body: &crate::v1_0::DeviceConfigurationsAssignBody,
+        body: &super::super::DeviceConfigurationsAssignBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceConfigurationAssignment>,
-        crate::v1_0::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3573,8 +3573,8 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceConfigurationAssignment>,
-        crate::v1_0::DeviceConfigurationAssignment,
+        graph_rt::Page<super::super::DeviceConfigurationAssignment>,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3593,10 +3593,10 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationAssignment,
-        crate::v1_0::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3642,8 +3642,8 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationAssignment,
-        crate::v1_0::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3662,10 +3662,10 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceConfigurationAssignment,
+        body: &super::super::DeviceConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationAssignment,
-        crate::v1_0::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
+        super::super::DeviceConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3721,8 +3721,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SettingStateDeviceSummary>,
-        crate::v1_0::SettingStateDeviceSummary,
+        graph_rt::Page<super::super::SettingStateDeviceSummary>,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3741,10 +3741,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::SettingStateDeviceSummary,
-        crate::v1_0::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3790,8 +3790,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SettingStateDeviceSummary,
-        crate::v1_0::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3810,10 +3810,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::SettingStateDeviceSummary,
+        body: &super::super::SettingStateDeviceSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::SettingStateDeviceSummary,
-        crate::v1_0::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
+        super::super::SettingStateDeviceSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3869,8 +3869,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationDeviceOverview,
-        crate::v1_0::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3889,10 +3889,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceConfigurationDeviceOverview,
+        body: &super::super::DeviceConfigurationDeviceOverview,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationDeviceOverview,
-        crate::v1_0::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
+        super::super::DeviceConfigurationDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3928,8 +3928,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceConfigurationDeviceStatus>,
-        crate::v1_0::DeviceConfigurationDeviceStatus,
+        graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3948,10 +3948,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationDeviceStatus,
-        crate::v1_0::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3997,8 +3997,8 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationDeviceStatus,
-        crate::v1_0::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4017,10 +4017,10 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceConfigurationDeviceStatus,
+        body: &super::super::DeviceConfigurationDeviceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationDeviceStatus,
-        crate::v1_0::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
+        super::super::DeviceConfigurationDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4076,8 +4076,8 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationUserOverview,
-        crate::v1_0::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4096,10 +4096,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceConfigurationUserOverview,
+        body: &super::super::DeviceConfigurationUserOverview,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationUserOverview,
-        crate::v1_0::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
+        super::super::DeviceConfigurationUserOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4135,8 +4135,8 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceConfigurationUserStatus>,
-        crate::v1_0::DeviceConfigurationUserStatus,
+        graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4155,10 +4155,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationUserStatus,
-        crate::v1_0::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4204,8 +4204,8 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationUserStatus,
-        crate::v1_0::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4224,10 +4224,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceConfigurationUserStatus,
+        body: &super::super::DeviceConfigurationUserStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceConfigurationUserStatus,
-        crate::v1_0::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
+        super::super::DeviceConfigurationUserStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4281,8 +4281,8 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDeviceEnrollmentConfiguration>,
-        crate::v1_0::DeviceEnrollmentConfiguration,
+        graph_rt::Page<super::super::AnyDeviceEnrollmentConfiguration>,
+        super::super::DeviceEnrollmentConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4301,10 +4301,10 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceEnrollmentLimitConfiguration,
+        body: &super::super::DeviceEnrollmentLimitConfiguration,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceEnrollmentLimitConfiguration,
-        crate::v1_0::DeviceEnrollmentLimitConfiguration,
+        super::super::DeviceEnrollmentLimitConfiguration,
+        super::super::DeviceEnrollmentLimitConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4350,8 +4350,8 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyDeviceEnrollmentConfiguration,
-        crate::v1_0::DeviceEnrollmentConfiguration,
+        super::super::AnyDeviceEnrollmentConfiguration,
+        super::super::DeviceEnrollmentConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4370,10 +4370,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceEnrollmentLimitConfiguration,
+        body: &super::super::DeviceEnrollmentLimitConfiguration,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceEnrollmentLimitConfiguration,
-        crate::v1_0::DeviceEnrollmentLimitConfiguration,
+        super::super::DeviceEnrollmentLimitConfiguration,
+        super::super::DeviceEnrollmentLimitConfiguration,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4412,7 +4412,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentconfiguration-assign?view=graph-rest-1.0)
     pub fn assign(
         &self,
-        body: &crate::v1_0::DeviceEnrollmentConfigurationsAssignBody,
+        body: &super::super::DeviceEnrollmentConfigurationsAssignBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4442,7 +4442,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentconfiguration-setpriority?view=graph-rest-1.0)
     pub fn set_priority(
         &self,
-        body: &crate::v1_0::SetPriorityBody,
+        body: &super::super::SetPriorityBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4481,8 +4481,8 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EnrollmentConfigurationAssignment>,
-        crate::v1_0::EnrollmentConfigurationAssignment,
+        graph_rt::Page<super::super::EnrollmentConfigurationAssignment>,
+        super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4501,10 +4501,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EnrollmentConfigurationAssignment,
+        body: &super::super::EnrollmentConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::EnrollmentConfigurationAssignment,
-        crate::v1_0::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4550,8 +4550,8 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EnrollmentConfigurationAssignment,
-        crate::v1_0::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4570,10 +4570,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EnrollmentConfigurationAssignment,
+        body: &super::super::EnrollmentConfigurationAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::EnrollmentConfigurationAssignment,
-        crate::v1_0::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
+        super::super::EnrollmentConfigurationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4627,8 +4627,8 @@ impl DeviceManagementDeviceManagementPartners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceManagementPartner>,
-        crate::v1_0::DeviceManagementPartner,
+        graph_rt::Page<super::super::DeviceManagementPartner>,
+        super::super::DeviceManagementPartner,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4647,10 +4647,10 @@ impl DeviceManagementDeviceManagementPartners {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceManagementPartner,
+        body: &super::super::DeviceManagementPartner,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementPartner,
-        crate::v1_0::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4694,8 +4694,8 @@ impl DeviceManagementDeviceManagementPartnersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementPartner,
-        crate::v1_0::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4714,10 +4714,10 @@ impl DeviceManagementDeviceManagementPartnersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceManagementPartner,
+        body: &super::super::DeviceManagementPartner,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementPartner,
-        crate::v1_0::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
+        super::super::DeviceManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4771,8 +4771,8 @@ impl DeviceManagementExchangeConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceManagementExchangeConnector>,
-        crate::v1_0::DeviceManagementExchangeConnector,
+        graph_rt::Page<super::super::DeviceManagementExchangeConnector>,
+        super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4791,10 +4791,10 @@ impl DeviceManagementExchangeConnectors {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceManagementExchangeConnector,
+        body: &super::super::DeviceManagementExchangeConnector,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementExchangeConnector,
-        crate::v1_0::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4838,8 +4838,8 @@ impl DeviceManagementExchangeConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementExchangeConnector,
-        crate::v1_0::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4858,10 +4858,10 @@ impl DeviceManagementExchangeConnectorsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceManagementExchangeConnector,
+        body: &super::super::DeviceManagementExchangeConnector,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementExchangeConnector,
-        crate::v1_0::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
+        super::super::DeviceManagementExchangeConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4900,7 +4900,7 @@ impl DeviceManagementExchangeConnectorsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-sync?view=graph-rest-1.0)
     pub fn sync(
         &self,
-        body: &crate::v1_0::SyncBody,
+        body: &super::super::SyncBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4939,8 +4939,8 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ImportedWindowsAutopilotDeviceIdentity>,
-        crate::v1_0::ImportedWindowsAutopilotDeviceIdentity,
+        graph_rt::Page<super::super::ImportedWindowsAutopilotDeviceIdentity>,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4959,10 +4959,10 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ImportedWindowsAutopilotDeviceIdentity,
+        body: &super::super::ImportedWindowsAutopilotDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::v1_0::ImportedWindowsAutopilotDeviceIdentity,
-        crate::v1_0::ImportedWindowsAutopilotDeviceIdentity,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4982,10 +4982,10 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn import(
         &self,
-        body: &crate::v1_0::ImportBody,
+        body: &super::super::ImportBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ImportedWindowsAutopilotDeviceIdentity>,
-        crate::v1_0::ImportedWindowsAutopilotDeviceIdentity,
+        graph_rt::Page<super::super::ImportedWindowsAutopilotDeviceIdentity>,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5030,8 +5030,8 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ImportedWindowsAutopilotDeviceIdentity,
-        crate::v1_0::ImportedWindowsAutopilotDeviceIdentity,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
+        super::super::ImportedWindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5084,8 +5084,8 @@ impl DeviceManagementIosUpdateStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IosUpdateDeviceStatus>,
-        crate::v1_0::IosUpdateDeviceStatus,
+        graph_rt::Page<super::super::IosUpdateDeviceStatus>,
+        super::super::IosUpdateDeviceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5104,10 +5104,10 @@ impl DeviceManagementIosUpdateStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IosUpdateDeviceStatus,
+        body: &super::super::IosUpdateDeviceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::IosUpdateDeviceStatus,
-        crate::v1_0::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5151,8 +5151,8 @@ impl DeviceManagementIosUpdateStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IosUpdateDeviceStatus,
-        crate::v1_0::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5171,10 +5171,10 @@ impl DeviceManagementIosUpdateStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::IosUpdateDeviceStatus,
+        body: &super::super::IosUpdateDeviceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::IosUpdateDeviceStatus,
-        crate::v1_0::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
+        super::super::IosUpdateDeviceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5228,8 +5228,8 @@ impl DeviceManagementManagedDeviceOverview {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceOverview,
-        crate::v1_0::ManagedDeviceOverview,
+        super::super::ManagedDeviceOverview,
+        super::super::ManagedDeviceOverview,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5248,10 +5248,10 @@ impl DeviceManagementManagedDeviceOverview {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDeviceOverview,
+        body: &super::super::ManagedDeviceOverview,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDeviceOverview,
-        crate::v1_0::ManagedDeviceOverview,
+        super::super::ManagedDeviceOverview,
+        super::super::ManagedDeviceOverview,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5285,8 +5285,8 @@ impl DeviceManagementManagedDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedDevice>,
-        crate::v1_0::ManagedDevice,
+        graph_rt::Page<super::super::ManagedDevice>,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5305,10 +5305,10 @@ impl DeviceManagementManagedDevices {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedDevice,
+        body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5347,8 +5347,8 @@ impl DeviceManagementManagedDevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5367,10 +5367,10 @@ impl DeviceManagementManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDevice,
+        body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5429,7 +5429,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
     pub fn clean_windows_device(
         &self,
-        body: &crate::v1_0::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5451,7 +5451,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::v1_0::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5693,7 +5693,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::v1_0::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5715,7 +5715,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::v1_0::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5757,7 +5757,7 @@ impl DeviceManagementManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
     pub fn wipe(
         &self,
-        body: &crate::v1_0::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5794,8 +5794,8 @@ impl DeviceManagementMobileThreatDefenseConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MobileThreatDefenseConnector>,
-        crate::v1_0::MobileThreatDefenseConnector,
+        graph_rt::Page<super::super::MobileThreatDefenseConnector>,
+        super::super::MobileThreatDefenseConnector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5814,10 +5814,10 @@ impl DeviceManagementMobileThreatDefenseConnectors {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::MobileThreatDefenseConnector,
+        body: &super::super::MobileThreatDefenseConnector,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileThreatDefenseConnector,
-        crate::v1_0::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5863,8 +5863,8 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileThreatDefenseConnector,
-        crate::v1_0::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5883,10 +5883,10 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MobileThreatDefenseConnector,
+        body: &super::super::MobileThreatDefenseConnector,
     ) -> graph_rt::Request<
-        crate::v1_0::MobileThreatDefenseConnector,
-        crate::v1_0::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
+        super::super::MobileThreatDefenseConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5940,8 +5940,8 @@ impl DeviceManagementNotificationMessageTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::NotificationMessageTemplate>,
-        crate::v1_0::NotificationMessageTemplate,
+        graph_rt::Page<super::super::NotificationMessageTemplate>,
+        super::super::NotificationMessageTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5960,10 +5960,10 @@ impl DeviceManagementNotificationMessageTemplates {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::NotificationMessageTemplate,
+        body: &super::super::NotificationMessageTemplate,
     ) -> graph_rt::Request<
-        crate::v1_0::NotificationMessageTemplate,
-        crate::v1_0::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6009,8 +6009,8 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::NotificationMessageTemplate,
-        crate::v1_0::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6029,10 +6029,10 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::NotificationMessageTemplate,
+        body: &super::super::NotificationMessageTemplate,
     ) -> graph_rt::Request<
-        crate::v1_0::NotificationMessageTemplate,
-        crate::v1_0::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
+        super::super::NotificationMessageTemplate,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6116,8 +6116,8 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::LocalizedNotificationMessage>,
-        crate::v1_0::LocalizedNotificationMessage,
+        graph_rt::Page<super::super::LocalizedNotificationMessage>,
+        super::super::LocalizedNotificationMessage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6136,10 +6136,10 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::LocalizedNotificationMessage,
+        body: &super::super::LocalizedNotificationMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::LocalizedNotificationMessage,
-        crate::v1_0::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6185,8 +6185,8 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::LocalizedNotificationMessage,
-        crate::v1_0::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6205,10 +6205,10 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::LocalizedNotificationMessage,
+        body: &super::super::LocalizedNotificationMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::LocalizedNotificationMessage,
-        crate::v1_0::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
+        super::super::LocalizedNotificationMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6262,8 +6262,8 @@ impl DeviceManagementRemoteAssistancePartners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::RemoteAssistancePartner>,
-        crate::v1_0::RemoteAssistancePartner,
+        graph_rt::Page<super::super::RemoteAssistancePartner>,
+        super::super::RemoteAssistancePartner,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6282,10 +6282,10 @@ impl DeviceManagementRemoteAssistancePartners {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::RemoteAssistancePartner,
+        body: &super::super::RemoteAssistancePartner,
     ) -> graph_rt::Request<
-        crate::v1_0::RemoteAssistancePartner,
-        crate::v1_0::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6329,8 +6329,8 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::RemoteAssistancePartner,
-        crate::v1_0::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6349,10 +6349,10 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::RemoteAssistancePartner,
+        body: &super::super::RemoteAssistancePartner,
     ) -> graph_rt::Request<
-        crate::v1_0::RemoteAssistancePartner,
-        crate::v1_0::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
+        super::super::RemoteAssistancePartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6446,8 +6446,8 @@ impl DeviceManagementReports {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementReports,
-        crate::v1_0::DeviceManagementReports,
+        super::super::DeviceManagementReports,
+        super::super::DeviceManagementReports,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6466,10 +6466,10 @@ impl DeviceManagementReports {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceManagementReports,
+        body: &super::super::DeviceManagementReports,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementReports,
-        crate::v1_0::DeviceManagementReports,
+        super::super::DeviceManagementReports,
+        super::super::DeviceManagementReports,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6492,7 +6492,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcachedreport?view=graph-rest-1.0)
     pub fn get_cached_report(
         &self,
-        body: &crate::v1_0::GetCachedReportBody,
+        body: &super::super::GetCachedReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6514,7 +6514,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancepolicynoncompliancereport?view=graph-rest-1.0)
     pub fn get_compliance_policy_non_compliance_report(
         &self,
-        body: &crate::v1_0::GetCompliancePolicyNonComplianceReportBody,
+        body: &super::super::GetCompliancePolicyNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6536,7 +6536,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancepolicynoncompliancesummaryreport?view=graph-rest-1.0)
     pub fn get_compliance_policy_non_compliance_summary_report(
         &self,
-        body: &crate::v1_0::GetCompliancePolicyNonComplianceSummaryReportBody,
+        body: &super::super::GetCompliancePolicyNonComplianceSummaryReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6558,7 +6558,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancesettingnoncompliancereport?view=graph-rest-1.0)
     pub fn get_compliance_setting_non_compliance_report(
         &self,
-        body: &crate::v1_0::GetComplianceSettingNonComplianceReportBody,
+        body: &super::super::GetComplianceSettingNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6580,7 +6580,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationpolicynoncompliancereport?view=graph-rest-1.0)
     pub fn get_configuration_policy_non_compliance_report(
         &self,
-        body: &crate::v1_0::GetConfigurationPolicyNonComplianceReportBody,
+        body: &super::super::GetConfigurationPolicyNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6602,7 +6602,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationpolicynoncompliancesummaryreport?view=graph-rest-1.0)
     pub fn get_configuration_policy_non_compliance_summary_report(
         &self,
-        body: &crate::v1_0::GetConfigurationPolicyNonComplianceSummaryReportBody,
+        body: &super::super::GetConfigurationPolicyNonComplianceSummaryReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6627,7 +6627,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationsettingnoncompliancereport?view=graph-rest-1.0)
     pub fn get_configuration_setting_non_compliance_report(
         &self,
-        body: &crate::v1_0::GetConfigurationSettingNonComplianceReportBody,
+        body: &super::super::GetConfigurationSettingNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6649,7 +6649,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicemanagementintentsettingsreport?view=graph-rest-1.0)
     pub fn get_device_management_intent_settings_report(
         &self,
-        body: &crate::v1_0::GetDeviceManagementIntentSettingsReportBody,
+        body: &super::super::GetDeviceManagementIntentSettingsReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6671,7 +6671,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicenoncompliancereport?view=graph-rest-1.0)
     pub fn get_device_non_compliance_report(
         &self,
-        body: &crate::v1_0::GetDeviceNonComplianceReportBody,
+        body: &super::super::GetDeviceNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6693,7 +6693,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-gethistoricalreport?view=graph-rest-1.0)
     pub fn get_historical_report(
         &self,
-        body: &crate::v1_0::GetHistoricalReportBody,
+        body: &super::super::GetHistoricalReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6715,7 +6715,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancemetadata?view=graph-rest-1.0)
     pub fn get_policy_non_compliance_metadata(
         &self,
-        body: &crate::v1_0::GetPolicyNonComplianceMetadataBody,
+        body: &super::super::GetPolicyNonComplianceMetadataBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6737,7 +6737,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancereport?view=graph-rest-1.0)
     pub fn get_policy_non_compliance_report(
         &self,
-        body: &crate::v1_0::GetPolicyNonComplianceReportBody,
+        body: &super::super::GetPolicyNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6759,7 +6759,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancesummaryreport?view=graph-rest-1.0)
     pub fn get_policy_non_compliance_summary_report(
         &self,
-        body: &crate::v1_0::GetPolicyNonComplianceSummaryReportBody,
+        body: &super::super::GetPolicyNonComplianceSummaryReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6781,7 +6781,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getreportfilters?view=graph-rest-1.0)
     pub fn get_report_filters(
         &self,
-        body: &crate::v1_0::GetReportFiltersBody,
+        body: &super::super::GetReportFiltersBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6803,7 +6803,7 @@ impl DeviceManagementReports {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getsettingnoncompliancereport?view=graph-rest-1.0)
     pub fn get_setting_non_compliance_report(
         &self,
-        body: &crate::v1_0::GetSettingNonComplianceReportBody,
+        body: &super::super::GetSettingNonComplianceReportBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6840,8 +6840,8 @@ impl DeviceManagementReportsExportJobs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceManagementExportJob>,
-        crate::v1_0::DeviceManagementExportJob,
+        graph_rt::Page<super::super::DeviceManagementExportJob>,
+        super::super::DeviceManagementExportJob,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6860,10 +6860,10 @@ impl DeviceManagementReportsExportJobs {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceManagementExportJob,
+        body: &super::super::DeviceManagementExportJob,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementExportJob,
-        crate::v1_0::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6907,8 +6907,8 @@ impl DeviceManagementReportsExportJobsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementExportJob,
-        crate::v1_0::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6927,10 +6927,10 @@ impl DeviceManagementReportsExportJobsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceManagementExportJob,
+        body: &super::super::DeviceManagementExportJob,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceManagementExportJob,
-        crate::v1_0::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
+        super::super::DeviceManagementExportJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6984,8 +6984,8 @@ impl DeviceManagementResourceOperations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ResourceOperation>,
-        crate::v1_0::ResourceOperation,
+        graph_rt::Page<super::super::ResourceOperation>,
+        super::super::ResourceOperation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7004,10 +7004,10 @@ impl DeviceManagementResourceOperations {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ResourceOperation,
+        body: &super::super::ResourceOperation,
     ) -> graph_rt::Request<
-        crate::v1_0::ResourceOperation,
-        crate::v1_0::ResourceOperation,
+        super::super::ResourceOperation,
+        super::super::ResourceOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7049,8 +7049,8 @@ impl DeviceManagementResourceOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ResourceOperation,
-        crate::v1_0::ResourceOperation,
+        super::super::ResourceOperation,
+        super::super::ResourceOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7069,10 +7069,10 @@ impl DeviceManagementResourceOperationsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ResourceOperation,
+        body: &super::super::ResourceOperation,
     ) -> graph_rt::Request<
-        crate::v1_0::ResourceOperation,
-        crate::v1_0::ResourceOperation,
+        super::super::ResourceOperation,
+        super::super::ResourceOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7126,8 +7126,8 @@ impl DeviceManagementRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceAndAppManagementRoleAssignment>,
-        crate::v1_0::DeviceAndAppManagementRoleAssignment,
+        graph_rt::Page<super::super::DeviceAndAppManagementRoleAssignment>,
+        super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7146,10 +7146,10 @@ impl DeviceManagementRoleAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceAndAppManagementRoleAssignment,
+        body: &super::super::DeviceAndAppManagementRoleAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAndAppManagementRoleAssignment,
-        crate::v1_0::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7193,8 +7193,8 @@ impl DeviceManagementRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAndAppManagementRoleAssignment,
-        crate::v1_0::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7213,10 +7213,10 @@ impl DeviceManagementRoleAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceAndAppManagementRoleAssignment,
+        body: &super::super::DeviceAndAppManagementRoleAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAndAppManagementRoleAssignment,
-        crate::v1_0::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
+        super::super::DeviceAndAppManagementRoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7270,8 +7270,8 @@ impl DeviceManagementRoleDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DeviceAndAppManagementRoleDefinition>,
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        graph_rt::Page<super::super::DeviceAndAppManagementRoleDefinition>,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7290,10 +7290,10 @@ impl DeviceManagementRoleDefinitions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::DeviceAndAppManagementRoleDefinition,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7332,8 +7332,8 @@ impl DeviceManagementRoleDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7352,10 +7352,10 @@ impl DeviceManagementRoleDefinitionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::DeviceAndAppManagementRoleDefinition,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7419,8 +7419,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyRoleAssignment>,
-        crate::v1_0::RoleAssignment,
+        graph_rt::Page<super::super::AnyRoleAssignment>,
+        super::super::RoleAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7439,10 +7439,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyRoleAssignment,
+        body: &super::super::AnyRoleAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyRoleAssignment,
-        crate::v1_0::RoleAssignment,
+        super::super::AnyRoleAssignment,
+        super::super::RoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7488,8 +7488,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyRoleAssignment,
-        crate::v1_0::RoleAssignment,
+        super::super::AnyRoleAssignment,
+        super::super::RoleAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7508,10 +7508,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyRoleAssignment,
+        body: &super::super::AnyRoleAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyRoleAssignment,
-        crate::v1_0::RoleAssignment,
+        super::super::AnyRoleAssignment,
+        super::super::RoleAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7576,8 +7576,8 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7596,10 +7596,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        body: &super::super::DeviceAndAppManagementRoleDefinition,
     ) -> graph_rt::Request<
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
-        crate::v1_0::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
+        super::super::DeviceAndAppManagementRoleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7653,8 +7653,8 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SoftwareUpdateStatusSummary,
-        crate::v1_0::SoftwareUpdateStatusSummary,
+        super::super::SoftwareUpdateStatusSummary,
+        super::super::SoftwareUpdateStatusSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7673,10 +7673,10 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::SoftwareUpdateStatusSummary,
+        body: &super::super::SoftwareUpdateStatusSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::SoftwareUpdateStatusSummary,
-        crate::v1_0::SoftwareUpdateStatusSummary,
+        super::super::SoftwareUpdateStatusSummary,
+        super::super::SoftwareUpdateStatusSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7712,8 +7712,8 @@ impl DeviceManagementTelecomExpenseManagementPartners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TelecomExpenseManagementPartner>,
-        crate::v1_0::TelecomExpenseManagementPartner,
+        graph_rt::Page<super::super::TelecomExpenseManagementPartner>,
+        super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7732,10 +7732,10 @@ impl DeviceManagementTelecomExpenseManagementPartners {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TelecomExpenseManagementPartner,
+        body: &super::super::TelecomExpenseManagementPartner,
     ) -> graph_rt::Request<
-        crate::v1_0::TelecomExpenseManagementPartner,
-        crate::v1_0::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7781,8 +7781,8 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TelecomExpenseManagementPartner,
-        crate::v1_0::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7801,10 +7801,10 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TelecomExpenseManagementPartner,
+        body: &super::super::TelecomExpenseManagementPartner,
     ) -> graph_rt::Request<
-        crate::v1_0::TelecomExpenseManagementPartner,
-        crate::v1_0::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
+        super::super::TelecomExpenseManagementPartner,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7858,8 +7858,8 @@ impl DeviceManagementTermsAndConditions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TermsAndConditions>,
-        crate::v1_0::TermsAndConditions,
+        graph_rt::Page<super::super::TermsAndConditions>,
+        super::super::TermsAndConditions,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7878,10 +7878,10 @@ impl DeviceManagementTermsAndConditions {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TermsAndConditions,
+        body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditions,
-        crate::v1_0::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7925,8 +7925,8 @@ impl DeviceManagementTermsAndConditionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditions,
-        crate::v1_0::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7945,10 +7945,10 @@ impl DeviceManagementTermsAndConditionsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TermsAndConditions,
+        body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditions,
-        crate::v1_0::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8018,8 +8018,8 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TermsAndConditionsAcceptanceStatus>,
-        crate::v1_0::TermsAndConditionsAcceptanceStatus,
+        graph_rt::Page<super::super::TermsAndConditionsAcceptanceStatus>,
+        super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8038,10 +8038,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TermsAndConditionsAcceptanceStatus,
+        body: &super::super::TermsAndConditionsAcceptanceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditionsAcceptanceStatus,
-        crate::v1_0::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8087,8 +8087,8 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditionsAcceptanceStatus,
-        crate::v1_0::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8107,10 +8107,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TermsAndConditionsAcceptanceStatus,
+        body: &super::super::TermsAndConditionsAcceptanceStatus,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditionsAcceptanceStatus,
-        crate::v1_0::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
+        super::super::TermsAndConditionsAcceptanceStatus,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8175,8 +8175,8 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditions,
-        crate::v1_0::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8195,10 +8195,10 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TermsAndConditions,
+        body: &super::super::TermsAndConditions,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditions,
-        crate::v1_0::TermsAndConditions,
+        super::super::TermsAndConditions,
+        super::super::TermsAndConditions,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8254,8 +8254,8 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TermsAndConditionsAssignment>,
-        crate::v1_0::TermsAndConditionsAssignment,
+        graph_rt::Page<super::super::TermsAndConditionsAssignment>,
+        super::super::TermsAndConditionsAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8274,10 +8274,10 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TermsAndConditionsAssignment,
+        body: &super::super::TermsAndConditionsAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditionsAssignment,
-        crate::v1_0::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8323,8 +8323,8 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditionsAssignment,
-        crate::v1_0::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8343,10 +8343,10 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TermsAndConditionsAssignment,
+        body: &super::super::TermsAndConditionsAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::TermsAndConditionsAssignment,
-        crate::v1_0::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
+        super::super::TermsAndConditionsAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8402,8 +8402,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsAutopilotDeviceIdentity>,
-        crate::v1_0::WindowsAutopilotDeviceIdentity,
+        graph_rt::Page<super::super::WindowsAutopilotDeviceIdentity>,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8422,10 +8422,10 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WindowsAutopilotDeviceIdentity,
+        body: &super::super::WindowsAutopilotDeviceIdentity,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsAutopilotDeviceIdentity,
-        crate::v1_0::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8470,8 +8470,8 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsAutopilotDeviceIdentity,
-        crate::v1_0::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
+        super::super::WindowsAutopilotDeviceIdentity,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8509,7 +8509,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-assignusertodevice?view=graph-rest-1.0)
     pub fn assign_user_to_device(
         &self,
-        body: &crate::v1_0::AssignUserToDeviceBody,
+        body: &super::super::AssignUserToDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8551,7 +8551,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-updatedeviceproperties?view=graph-rest-1.0)
     pub fn update_device_properties(
         &self,
-        body: &crate::v1_0::UpdateDevicePropertiesBody,
+        body: &super::super::UpdateDevicePropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8590,8 +8590,8 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsInformationProtectionAppLearningSummary>,
-        crate::v1_0::WindowsInformationProtectionAppLearningSummary,
+        graph_rt::Page<super::super::WindowsInformationProtectionAppLearningSummary>,
+        super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8610,10 +8610,10 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLearningSummary,
+        body: &super::super::WindowsInformationProtectionAppLearningSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLearningSummary,
-        crate::v1_0::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8659,8 +8659,8 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLearningSummary,
-        crate::v1_0::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8679,10 +8679,10 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionAppLearningSummary,
+        body: &super::super::WindowsInformationProtectionAppLearningSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionAppLearningSummary,
-        crate::v1_0::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
+        super::super::WindowsInformationProtectionAppLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8738,8 +8738,8 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsInformationProtectionNetworkLearningSummary>,
-        crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
+        graph_rt::Page<super::super::WindowsInformationProtectionNetworkLearningSummary>,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8758,10 +8758,10 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
+        body: &super::super::WindowsInformationProtectionNetworkLearningSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
-        crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8810,8 +8810,8 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
-        crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8830,10 +8830,10 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
+        body: &super::super::WindowsInformationProtectionNetworkLearningSummary,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
-        crate::v1_0::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
+        super::super::WindowsInformationProtectionNetworkLearningSummary,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

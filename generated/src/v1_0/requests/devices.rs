@@ -24,8 +24,8 @@ impl Devices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Device>,
-        crate::v1_0::Device,
+        graph_rt::Page<super::super::Device>,
+        super::super::Device,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Devices {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Device,
+        body: &super::super::Device,
     ) -> graph_rt::Request<
-        crate::v1_0::Device,
-        crate::v1_0::Device,
+        super::super::Device,
+        super::super::Device,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl DevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,7 +105,7 @@ impl DevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateDeviceBody,
+        body: &super::super::UpdateDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -147,7 +147,7 @@ impl DevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
         &self,
-        body: &crate::v1_0::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -243,8 +243,8 @@ impl DevicesItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -263,10 +263,10 @@ impl DevicesItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -319,8 +319,8 @@ impl DevicesItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -352,8 +352,8 @@ impl DevicesItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -385,8 +385,8 @@ impl DevicesItemRegisteredOwners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -425,7 +425,7 @@ impl DevicesItemRegisteredOwnersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -507,8 +507,8 @@ impl DevicesItemRegisteredUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -547,7 +547,7 @@ impl DevicesItemRegisteredUsersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),

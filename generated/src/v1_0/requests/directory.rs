@@ -42,8 +42,8 @@ impl DirectoryAdministrativeUnits {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AdministrativeUnit>,
-        crate::v1_0::AdministrativeUnit,
+        graph_rt::Page<super::super::AdministrativeUnit>,
+        super::super::AdministrativeUnit,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -62,10 +62,10 @@ impl DirectoryAdministrativeUnits {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AdministrativeUnit,
+        body: &super::super::AdministrativeUnit,
     ) -> graph_rt::Request<
-        crate::v1_0::AdministrativeUnit,
-        crate::v1_0::AdministrativeUnit,
+        super::super::AdministrativeUnit,
+        super::super::AdministrativeUnit,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -104,8 +104,8 @@ impl DirectoryAdministrativeUnitsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AdministrativeUnit,
-        crate::v1_0::AdministrativeUnit,
+        super::super::AdministrativeUnit,
+        super::super::AdministrativeUnit,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -123,7 +123,7 @@ impl DirectoryAdministrativeUnitsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateAdministrativeunitBody,
+        body: &super::super::UpdateAdministrativeunitBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -191,8 +191,8 @@ impl DirectoryAdministrativeUnitsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::User>,
-        crate::v1_0::User,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -289,8 +289,8 @@ impl DirectoryAdministrativeUnitsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::User,
-        crate::v1_0::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -361,7 +361,7 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ScopedRoleMembership>,
+        graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -381,9 +381,9 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembers {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ScopedRoleMembership,
+        body: &super::super::ScopedRoleMembership,
     ) -> graph_rt::Request<
-        crate::v1_0::ScopedRoleMembership,
+        super::super::ScopedRoleMembership,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -427,7 +427,7 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ScopedRoleMembership,
+        super::super::ScopedRoleMembership,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -476,7 +476,7 @@ impl DirectoryDeletedItems {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-user-owned?view=graph-rest-1.0)
     pub fn get_user_owned_objects(
         &self,
-        body: &crate::v1_0::GetUserOwnedObjectsBody,
+        body: &super::super::GetUserOwnedObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -534,8 +534,8 @@ impl DirectoryDeletedItemsDevice {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, true, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -567,8 +567,8 @@ impl DirectoryDeletedItemsGroup {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, true, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -600,8 +600,8 @@ impl DirectoryDeletedItemsUser {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, true, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -634,8 +634,8 @@ impl DirectoryDeletedItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyDirectoryObject,
-        crate::v1_0::DirectoryObject,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -675,8 +675,8 @@ impl DirectoryDeletedItemsItem {
     pub fn restore(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyDirectoryObject,
-        crate::v1_0::DirectoryObject,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -708,8 +708,8 @@ impl DirectoryDeletedItemsApplication {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, true, false, false, true, false>,
     > {
         graph_rt::Request::new(

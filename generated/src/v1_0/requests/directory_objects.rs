@@ -20,10 +20,10 @@ impl DirectoryObjects {
     #[cfg(feature = "core")]
     pub fn get_available_extension_properties(
         &self,
-        body: &crate::v1_0::GetAvailableExtensionPropertiesBody,
+        body: &super::super::GetAvailableExtensionPropertiesBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ExtensionProperty>,
-        crate::v1_0::ExtensionProperty,
+        graph_rt::Page<super::super::ExtensionProperty>,
+        super::super::ExtensionProperty,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -42,7 +42,7 @@ impl DirectoryObjects {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getbyids?view=graph-rest-1.0)
     pub fn get_by_ids(
         &self,
-        body: &crate::v1_0::GetByIdsBody,
+        body: &super::super::GetByIdsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -64,7 +64,7 @@ impl DirectoryObjects {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-validateproperties?view=graph-rest-1.0)
     pub fn validate_properties(
         &self,
-        body: &crate::v1_0::ValidatePropertiesBody,
+        body: &super::super::ValidatePropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -105,8 +105,8 @@ impl DirectoryObjectsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyDirectoryObject,
-        crate::v1_0::DirectoryObject,
+        super::super::AnyDirectoryObject,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -144,7 +144,7 @@ impl DirectoryObjectsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
         &self,
-        body: &crate::v1_0::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -166,7 +166,7 @@ impl DirectoryObjectsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
         &self,
-        body: &crate::v1_0::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -188,7 +188,7 @@ impl DirectoryObjectsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
         &self,
-        body: &crate::v1_0::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),

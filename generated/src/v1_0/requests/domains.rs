@@ -24,8 +24,8 @@ impl Domains {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Domain>,
-        crate::v1_0::Domain,
+        graph_rt::Page<super::super::Domain>,
+        super::super::Domain,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Domains {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Domain,
+        body: &super::super::Domain,
     ) -> graph_rt::Request<
-        crate::v1_0::Domain,
-        crate::v1_0::Domain,
+        super::super::Domain,
+        super::super::Domain,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -106,8 +106,8 @@ impl DomainsContosoComServiceConfigurationRecords {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDomainDnsRecord>,
-        crate::v1_0::DomainDnsRecord,
+        graph_rt::Page<super::super::AnyDomainDnsRecord>,
+        super::super::DomainDnsRecord,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -141,8 +141,8 @@ impl DomainsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Domain,
-        crate::v1_0::Domain,
+        super::super::Domain,
+        super::super::Domain,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -204,7 +204,7 @@ impl DomainsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-forcedelete?view=graph-rest-1.0)
     pub fn force_delete(
         &self,
-        body: &crate::v1_0::ForceDeleteBody,
+        body: &super::super::ForceDeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -233,8 +233,8 @@ impl DomainsItem {
     pub fn verify(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Domain,
-        crate::v1_0::Domain,
+        super::super::Domain,
+        super::super::Domain,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -266,8 +266,8 @@ impl DomainsItemDomainNameReferences {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -299,8 +299,8 @@ impl DomainsItemVerificationDnsRecords {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDomainDnsRecord>,
-        crate::v1_0::DomainDnsRecord,
+        graph_rt::Page<super::super::AnyDomainDnsRecord>,
+        super::super::DomainDnsRecord,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

@@ -151,8 +151,8 @@ impl DriveRootCreatedByUserPlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerPlan>,
-        crate::v1_0::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -184,8 +184,8 @@ impl DriveRootCreatedByUserPlannerTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerTask>,
-        crate::v1_0::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

@@ -50,8 +50,8 @@ impl EducationClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationClass>,
-        crate::v1_0::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<false, false, true, true, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -70,10 +70,10 @@ impl EducationClasses {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationClass,
+        body: &super::super::EducationClass,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationClass,
-        crate::v1_0::EducationClass,
+        super::super::EducationClass,
+        super::super::EducationClass,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -102,8 +102,8 @@ impl EducationClasses {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationClass>,
-        crate::v1_0::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -241,8 +241,8 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignmentDefaults,
-        crate::v1_0::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -261,10 +261,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationAssignmentDefaults,
+        body: &super::super::EducationAssignmentDefaults,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignmentDefaults,
-        crate::v1_0::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -300,8 +300,8 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignmentSettings,
-        crate::v1_0::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -320,10 +320,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationAssignmentSettings,
+        body: &super::super::EducationAssignmentSettings,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignmentSettings,
-        crate::v1_0::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -380,8 +380,8 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignment,
-        crate::v1_0::EducationAssignment,
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -400,10 +400,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationAssignment,
+        body: &super::super::EducationAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignment,
-        crate::v1_0::EducationAssignment,
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -502,7 +502,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationAssignmentResource>,
+        graph_rt::Page<super::super::EducationAssignmentResource>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -546,7 +546,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignmentResource,
+        super::super::EducationAssignmentResource,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -602,8 +602,8 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationRubric,
-        crate::v1_0::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -622,10 +622,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationRubric,
+        body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationRubric,
-        crate::v1_0::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -745,8 +745,8 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationSubmission,
-        crate::v1_0::EducationSubmission,
+        super::super::EducationSubmission,
+        super::super::EducationSubmission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -876,8 +876,8 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationOutcome>,
-        crate::v1_0::EducationOutcome,
+        graph_rt::Page<super::super::EducationOutcome>,
+        super::super::EducationOutcome,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -918,10 +918,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationOutcome,
+        body: &super::super::EducationOutcome,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationOutcome,
-        crate::v1_0::EducationOutcome,
+        super::super::EducationOutcome,
+        super::super::EducationOutcome,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -956,7 +956,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationSubmissionResource>,
+        graph_rt::Page<super::super::EducationSubmissionResource>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1000,7 +1000,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationSubmissionResource,
+        super::super::EducationSubmissionResource,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1055,8 +1055,8 @@ impl EducationClassesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationClass,
-        crate::v1_0::EducationClass,
+        super::super::EducationClass,
+        super::super::EducationClass,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1075,10 +1075,10 @@ impl EducationClassesItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationClass,
+        body: &super::super::EducationClass,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationClass,
-        crate::v1_0::EducationClass,
+        super::super::EducationClass,
+        super::super::EducationClass,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1153,7 +1153,7 @@ impl EducationClassesItemAssignmentCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationCategory>,
+        graph_rt::Page<super::super::EducationCategory>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1193,9 +1193,9 @@ impl EducationClassesItemAssignmentCategoriesEntity {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationCategory,
+        body: &super::super::EducationCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationCategory,
+        super::super::EducationCategory,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1229,7 +1229,7 @@ impl EducationClassesItemAssignmentCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationCategory,
+        super::super::EducationCategory,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1263,8 +1263,8 @@ impl EducationClassesItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationAssignment>,
-        crate::v1_0::EducationAssignment,
+        graph_rt::Page<super::super::EducationAssignment>,
+        super::super::EducationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1283,10 +1283,10 @@ impl EducationClassesItemAssignments {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationAssignment,
+        body: &super::super::EducationAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignment,
-        crate::v1_0::EducationAssignment,
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1369,7 +1369,7 @@ impl EducationClassesItemAssignmentsItemCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationCategory>,
+        graph_rt::Page<super::super::EducationCategory>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1497,9 +1497,9 @@ impl EducationClassesItemAssignmentsItemResources {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationAssignmentResource,
+        body: &super::super::EducationAssignmentResource,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationAssignmentResource,
+        super::super::EducationAssignmentResource,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1533,8 +1533,8 @@ impl EducationClassesItemAssignmentsItemSubmissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationSubmission>,
-        crate::v1_0::EducationSubmission,
+        graph_rt::Page<super::super::EducationSubmission>,
+        super::super::EducationSubmission,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1599,9 +1599,9 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationSubmissionResource,
+        body: &super::super::EducationSubmissionResource,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationSubmissionResource,
+        super::super::EducationSubmissionResource,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1637,7 +1637,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationSubmissionResource>,
+        graph_rt::Page<super::super::EducationSubmissionResource>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1681,7 +1681,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationSubmissionResource,
+        super::super::EducationSubmissionResource,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1714,8 +1714,8 @@ impl EducationClassesItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationUser>,
-        crate::v1_0::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -1754,7 +1754,7 @@ impl EducationClassesItemMembersRef {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1836,8 +1836,8 @@ impl EducationClassesItemSchools {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationSchool>,
-        crate::v1_0::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1869,8 +1869,8 @@ impl EducationClassesItemTeachers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationUser>,
-        crate::v1_0::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1909,7 +1909,7 @@ impl EducationClassesItemTeachersRef {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1992,8 +1992,8 @@ impl EducationMe {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationUser,
-        crate::v1_0::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2012,10 +2012,10 @@ impl EducationMe {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationUser,
-        crate::v1_0::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2068,8 +2068,8 @@ impl EducationMeClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationClass>,
-        crate::v1_0::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2102,8 +2102,8 @@ impl EducationMeRubrics {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationRubric>,
-        crate::v1_0::EducationRubric,
+        graph_rt::Page<super::super::EducationRubric>,
+        super::super::EducationRubric,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2122,10 +2122,10 @@ impl EducationMeRubrics {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationRubric,
+        body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationRubric,
-        crate::v1_0::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2170,8 +2170,8 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationRubric,
-        crate::v1_0::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2190,10 +2190,10 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationRubric,
+        body: &super::super::EducationRubric,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationRubric,
-        crate::v1_0::EducationRubric,
+        super::super::EducationRubric,
+        super::super::EducationRubric,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2246,8 +2246,8 @@ impl EducationMeSchools {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationSchool>,
-        crate::v1_0::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2279,8 +2279,8 @@ impl EducationMeTaughtClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationClass>,
-        crate::v1_0::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<false, false, true, true, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -2312,8 +2312,8 @@ impl EducationMeUser {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::User,
-        crate::v1_0::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2346,8 +2346,8 @@ impl EducationSchools {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationSchool>,
-        crate::v1_0::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2366,10 +2366,10 @@ impl EducationSchools {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationSchool,
+        body: &super::super::EducationSchool,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationSchool,
-        crate::v1_0::EducationSchool,
+        super::super::EducationSchool,
+        super::super::EducationSchool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2390,8 +2390,8 @@ impl EducationSchools {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationSchool>,
-        crate::v1_0::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2429,8 +2429,8 @@ impl EducationSchoolsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationSchool,
-        crate::v1_0::EducationSchool,
+        super::super::EducationSchool,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2449,10 +2449,10 @@ impl EducationSchoolsItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationSchool,
+        body: &super::super::EducationSchool,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationSchool,
-        crate::v1_0::EducationSchool,
+        super::super::EducationSchool,
+        super::super::EducationSchool,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2519,8 +2519,8 @@ impl EducationSchoolsItemAdministrativeUnit {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AdministrativeUnit>,
-        crate::v1_0::AdministrativeUnit,
+        graph_rt::Page<super::super::AdministrativeUnit>,
+        super::super::AdministrativeUnit,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2552,8 +2552,8 @@ impl EducationSchoolsItemClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationClass>,
-        crate::v1_0::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<false, false, true, true, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -2593,8 +2593,8 @@ impl EducationSchoolsItemUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationUser>,
-        crate::v1_0::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -2633,7 +2633,7 @@ impl EducationSchoolsItemClassesRef {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationClass,
+        body: &super::super::EducationClass,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2714,7 +2714,7 @@ impl EducationSchoolsItemUsersRef {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2797,8 +2797,8 @@ impl EducationUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationUser>,
-        crate::v1_0::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -2817,10 +2817,10 @@ impl EducationUsers {
     #[cfg(feature = "education")]
     pub fn create(
         &self,
-        body: &crate::v1_0::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationUser,
-        crate::v1_0::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2841,8 +2841,8 @@ impl EducationUsers {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationUser>,
-        crate::v1_0::EducationUser,
+        graph_rt::Page<super::super::EducationUser>,
+        super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2880,8 +2880,8 @@ impl EducationUsersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationUser,
-        crate::v1_0::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2900,10 +2900,10 @@ impl EducationUsersItem {
     #[cfg(feature = "education")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EducationUser,
+        body: &super::super::EducationUser,
     ) -> graph_rt::Request<
-        crate::v1_0::EducationUser,
-        crate::v1_0::EducationUser,
+        super::super::EducationUser,
+        super::super::EducationUser,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2976,8 +2976,8 @@ impl EducationUsersItemSchools {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationSchool>,
-        crate::v1_0::EducationSchool,
+        graph_rt::Page<super::super::EducationSchool>,
+        super::super::EducationSchool,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3009,8 +3009,8 @@ impl EducationUsersItemTaughtClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationClass>,
-        crate::v1_0::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<false, false, true, true, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -3042,8 +3042,8 @@ impl EducationUsersItemAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationAssignment>,
-        crate::v1_0::EducationAssignment,
+        graph_rt::Page<super::super::EducationAssignment>,
+        super::super::EducationAssignment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3075,8 +3075,8 @@ impl EducationUsersItemClasses {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::EducationClass>,
-        crate::v1_0::EducationClass,
+        graph_rt::Page<super::super::EducationClass>,
+        super::super::EducationClass,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3108,8 +3108,8 @@ impl EducationUsersItemUser {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::User,
-        crate::v1_0::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -36,10 +36,10 @@ impl ExternalConnections {
     #[cfg(feature = "search")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ExternalConnection,
+        body: &super::super::ExternalConnection,
     ) -> graph_rt::Request<
-        crate::v1_0::ExternalConnection,
-        crate::v1_0::ExternalConnection,
+        super::super::ExternalConnection,
+        super::super::ExternalConnection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -107,10 +107,10 @@ impl ExternalConnectionsItemItemsItem {
     #[cfg(feature = "search")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ExternalItem,
+        body: &super::super::ExternalItem,
     ) -> graph_rt::Request<
-        crate::v1_0::ExternalItem,
-        crate::v1_0::ExternalItem,
+        super::super::ExternalItem,
+        super::super::ExternalItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -142,10 +142,10 @@ impl ExternalConnectionsItemSchema {
     #[cfg(feature = "search")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Schema,
+        body: &super::super::Schema,
     ) -> graph_rt::Request<
-        crate::v1_0::Schema,
-        crate::v1_0::Schema,
+        super::super::Schema,
+        super::super::Schema,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl GroupLifecyclePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::GroupLifecyclePolicy>,
-        crate::v1_0::GroupLifecyclePolicy,
+        graph_rt::Page<super::super::GroupLifecyclePolicy>,
+        super::super::GroupLifecyclePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl GroupLifecyclePolicies {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::v1_0::GroupLifecyclePolicy,
+        body: &super::super::GroupLifecyclePolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::GroupLifecyclePolicy,
-        crate::v1_0::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl GroupLifecyclePoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::GroupLifecyclePolicy,
-        crate::v1_0::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -106,10 +106,10 @@ impl GroupLifecyclePoliciesItem {
     #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &crate::v1_0::GroupLifecyclePolicy,
+        body: &super::super::GroupLifecyclePolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::GroupLifecyclePolicy,
-        crate::v1_0::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
+        super::super::GroupLifecyclePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -148,7 +148,7 @@ impl GroupLifecyclePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-addgroup?view=graph-rest-1.0)
     pub fn add_group(
         &self,
-        body: &crate::v1_0::AddGroupBody,
+        body: &super::super::AddGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -170,7 +170,7 @@ impl GroupLifecyclePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-removegroup?view=graph-rest-1.0)
     pub fn remove_group(
         &self,
-        body: &crate::v1_0::RemoveGroupBody,
+        body: &super::super::RemoveGroupBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -23,8 +23,8 @@ impl GroupSettingTemplates {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::GroupSettingTemplate>,
-        crate::v1_0::GroupSettingTemplate,
+        graph_rt::Page<super::super::GroupSettingTemplate>,
+        super::super::GroupSettingTemplate,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl GroupSettingTemplatesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::GroupSettingTemplate,
-        crate::v1_0::GroupSettingTemplate,
+        super::super::GroupSettingTemplate,
+        super::super::GroupSettingTemplate,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl GroupSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::GroupSetting>,
-        crate::v1_0::GroupSetting,
+        graph_rt::Page<super::super::GroupSetting>,
+        super::super::GroupSetting,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl GroupSettings {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::v1_0::GroupSetting,
+        body: &super::super::GroupSetting,
     ) -> graph_rt::Request<
-        crate::v1_0::GroupSetting,
-        crate::v1_0::GroupSetting,
+        super::super::GroupSetting,
+        super::super::GroupSetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl GroupSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::GroupSetting,
-        crate::v1_0::GroupSetting,
+        super::super::GroupSetting,
+        super::super::GroupSetting,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,7 +105,7 @@ impl GroupSettingsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateAGroupSettingBody,
+        body: &super::super::UpdateAGroupSettingBody,
     ) -> graph_rt::Request<
         (),
         (),

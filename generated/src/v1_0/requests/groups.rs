@@ -24,8 +24,8 @@ impl Groups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Group>,
-        crate::v1_0::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Groups {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Group,
+        body: &super::super::Group,
     ) -> graph_rt::Request<
-        crate::v1_0::Group,
-        crate::v1_0::Group,
+        super::super::Group,
+        super::super::Group,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,8 +105,8 @@ impl GroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -124,7 +124,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateGroupBody,
+        body: &super::super::UpdateGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -195,10 +195,10 @@ impl GroupsItem {
     #[cfg(feature = "groups")]
     pub fn assign_license(
         &self,
-        body: &crate::v1_0::AssignLicenseBody,
+        body: &super::super::AssignLicenseBody,
     ) -> graph_rt::Request<
-        crate::v1_0::Group,
-        crate::v1_0::Group,
+        super::super::Group,
+        super::super::Group,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -225,7 +225,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
         &self,
-        body: &crate::v1_0::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -247,7 +247,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
         &self,
-        body: &crate::v1_0::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -289,7 +289,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
         &self,
-        body: &crate::v1_0::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -311,7 +311,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
         &self,
-        body: &crate::v1_0::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -495,7 +495,7 @@ impl GroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-validateproperties?view=graph-rest-1.0)
     pub fn validate_properties(
         &self,
-        body: &crate::v1_0::GroupsValidatePropertiesBody,
+        body: &super::super::GroupsValidatePropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -532,8 +532,8 @@ impl GroupsItemEvents {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -552,10 +552,10 @@ impl GroupsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -594,8 +594,8 @@ impl GroupsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -614,10 +614,10 @@ impl GroupsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -656,7 +656,7 @@ impl GroupsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -682,7 +682,7 @@ impl GroupsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -762,8 +762,8 @@ impl GroupsItemEventsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -782,10 +782,10 @@ impl GroupsItemEventsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -878,8 +878,8 @@ impl GroupsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -898,10 +898,10 @@ impl GroupsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -955,8 +955,8 @@ impl GroupsItemThreads {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ConversationThread>,
-        crate::v1_0::ConversationThread,
+        graph_rt::Page<super::super::ConversationThread>,
+        super::super::ConversationThread,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -975,10 +975,10 @@ impl GroupsItemThreads {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ConversationThread,
+        body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        crate::v1_0::ConversationThread,
-        crate::v1_0::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1017,8 +1017,8 @@ impl GroupsItemThreadsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ConversationThread,
-        crate::v1_0::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1037,10 +1037,10 @@ impl GroupsItemThreadsItem {
     #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ConversationThread,
+        body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        crate::v1_0::ConversationThread,
-        crate::v1_0::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1083,7 +1083,7 @@ impl GroupsItemThreadsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-1.0)
     pub fn reply(
         &self,
-        body: &crate::v1_0::ReplyBody,
+        body: &super::super::ReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1119,8 +1119,8 @@ impl GroupsItemThreadsItemPosts {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1156,8 +1156,8 @@ impl GroupsItemThreadsItemPostsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1183,7 +1183,7 @@ impl GroupsItemThreadsItemPostsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::PostsForwardBody,
+        body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1266,8 +1266,8 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1286,10 +1286,10 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1398,8 +1398,8 @@ impl GroupsItemDriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1418,10 +1418,10 @@ impl GroupsItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1531,7 +1531,7 @@ impl GroupsItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
     pub fn create_upload_session(
         &self,
-        body: &crate::v1_0::CreateUploadSessionBody,
+        body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1554,8 +1554,8 @@ impl GroupsItemDriveItemsItem {
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1572,7 +1572,7 @@ impl GroupsItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
     pub fn invite(
         &self,
-        body: &crate::v1_0::ItemsInviteBody,
+        body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1597,7 +1597,7 @@ impl GroupsItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
     pub fn preview(
         &self,
-        body: &crate::v1_0::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1645,8 +1645,8 @@ impl GroupsItemDriveItemsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItem>,
-        crate::v1_0::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1664,10 +1664,10 @@ impl GroupsItemDriveItemsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1719,10 +1719,10 @@ impl GroupsItemDriveItemsItemContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1754,8 +1754,8 @@ impl GroupsItemDriveItemsItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Permission>,
-        crate::v1_0::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1793,8 +1793,8 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1813,10 +1813,10 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1869,8 +1869,8 @@ impl GroupsItemDriveItemsItemThumbnails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ThumbnailSet>,
-        crate::v1_0::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1902,8 +1902,8 @@ impl GroupsItemDriveItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItemVersion>,
-        crate::v1_0::DriveItemVersion,
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1939,8 +1939,8 @@ impl GroupsItemDriveItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItemVersion,
-        crate::v1_0::DriveItemVersion,
+        super::super::DriveItemVersion,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2041,10 +2041,10 @@ impl GroupsItemDriveItemsItemByPathContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2118,8 +2118,8 @@ impl GroupsItemDriveRootByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2151,8 +2151,8 @@ impl GroupsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -2191,7 +2191,7 @@ impl GroupsItemMembersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2227,8 +2227,8 @@ impl GroupsItemPermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ResourceSpecificPermissionGrant>,
-        crate::v1_0::ResourceSpecificPermissionGrant,
+        graph_rt::Page<super::super::ResourceSpecificPermissionGrant>,
+        super::super::ResourceSpecificPermissionGrant,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2274,8 +2274,8 @@ impl GroupsItemPlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerPlan>,
-        crate::v1_0::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2306,10 +2306,10 @@ impl GroupsItemDriveItemsItemCreateLink {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2342,8 +2342,8 @@ impl GroupsItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2420,8 +2420,8 @@ impl GroupsItemDrives {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Drive>,
-        crate::v1_0::Drive,
+        graph_rt::Page<super::super::Drive>,
+        super::super::Drive,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2453,8 +2453,8 @@ impl GroupsItemAcceptedSenders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2546,7 +2546,7 @@ impl GroupsItemAppRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AppRoleAssignment>,
+        graph_rt::Page<super::super::AppRoleAssignment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -2566,9 +2566,9 @@ impl GroupsItemAppRoleAssignments {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AppRoleAssignment,
+        body: &super::super::AppRoleAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::AppRoleAssignment,
+        super::super::AppRoleAssignment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2639,8 +2639,8 @@ impl GroupsItemCalendar {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2659,10 +2659,10 @@ impl GroupsItemCalendar {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2721,8 +2721,8 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarPermission,
-        crate::v1_0::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2741,10 +2741,10 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::CalendarPermission,
+        body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarPermission,
-        crate::v1_0::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2798,8 +2798,8 @@ impl GroupsItemCalendarEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2818,10 +2818,10 @@ impl GroupsItemCalendarEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2860,8 +2860,8 @@ impl GroupsItemCalendarEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2880,10 +2880,10 @@ impl GroupsItemCalendarEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2922,7 +2922,7 @@ impl GroupsItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2944,7 +2944,7 @@ impl GroupsItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2984,8 +2984,8 @@ impl GroupsItemCalendarEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3017,8 +3017,8 @@ impl GroupsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3051,8 +3051,8 @@ impl GroupsItemConversations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Conversation>,
-        crate::v1_0::Conversation,
+        graph_rt::Page<super::super::Conversation>,
+        super::super::Conversation,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3071,10 +3071,10 @@ impl GroupsItemConversations {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Conversation,
+        body: &super::super::Conversation,
     ) -> graph_rt::Request<
-        crate::v1_0::Conversation,
-        crate::v1_0::Conversation,
+        super::super::Conversation,
+        super::super::Conversation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3112,8 +3112,8 @@ impl GroupsItemConversationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Conversation,
-        crate::v1_0::Conversation,
+        super::super::Conversation,
+        super::super::Conversation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3170,8 +3170,8 @@ impl GroupsItemConversationsItemThreads {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ConversationThread>,
-        crate::v1_0::ConversationThread,
+        graph_rt::Page<super::super::ConversationThread>,
+        super::super::ConversationThread,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3190,10 +3190,10 @@ impl GroupsItemConversationsItemThreads {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ConversationThread,
+        body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        crate::v1_0::ConversationThread,
-        crate::v1_0::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3232,8 +3232,8 @@ impl GroupsItemConversationsItemThreadsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ConversationThread,
-        crate::v1_0::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3252,10 +3252,10 @@ impl GroupsItemConversationsItemThreadsItem {
     #[cfg(feature = "groups")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ConversationThread,
+        body: &super::super::ConversationThread,
     ) -> graph_rt::Request<
-        crate::v1_0::ConversationThread,
-        crate::v1_0::ConversationThread,
+        super::super::ConversationThread,
+        super::super::ConversationThread,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3298,7 +3298,7 @@ impl GroupsItemConversationsItemThreadsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-1.0)
     pub fn reply(
         &self,
-        body: &crate::v1_0::ReplyBody,
+        body: &super::super::ReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3334,8 +3334,8 @@ impl GroupsItemConversationsItemThreadsItemPosts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Post>,
-        crate::v1_0::Post,
+        graph_rt::Page<super::super::Post>,
+        super::super::Post,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3371,8 +3371,8 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MultiValueLegacyExtendedProperty,
-        crate::v1_0::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3398,7 +3398,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::PostsForwardBody,
+        body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3442,8 +3442,8 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3487,8 +3487,8 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3583,7 +3583,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemReply {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3619,8 +3619,8 @@ impl GroupsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3652,8 +3652,8 @@ impl GroupsItemGroupLifecyclePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::GroupLifecyclePolicy>,
-        crate::v1_0::GroupLifecyclePolicy,
+        graph_rt::Page<super::super::GroupLifecyclePolicy>,
+        super::super::GroupLifecyclePolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3685,8 +3685,8 @@ impl GroupsItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -3799,8 +3799,8 @@ impl GroupsItemOnenoteNotebooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Notebook>,
-        crate::v1_0::Notebook,
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3819,10 +3819,10 @@ impl GroupsItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Notebook,
+        body: &super::super::Notebook,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3842,10 +3842,10 @@ impl GroupsItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn get_notebook_from_web_url(
         &self,
-        body: &crate::v1_0::GetNotebookFromWebUrlBody,
+        body: &super::super::GetNotebookFromWebUrlBody,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3882,8 +3882,8 @@ impl GroupsItemOnenoteNotebooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3901,7 +3901,7 @@ impl GroupsItemOnenoteNotebooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-1.0)
     pub fn copy_notebook(
         &self,
-        body: &crate::v1_0::CopyNotebookBody,
+        body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3948,8 +3948,8 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3968,10 +3968,10 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4005,8 +4005,8 @@ impl GroupsItemOnenoteNotebooksItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4025,10 +4025,10 @@ impl GroupsItemOnenoteNotebooksItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4075,8 +4075,8 @@ impl GroupsItemOnenoteOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteOperation,
-        crate::v1_0::OnenoteOperation,
+        super::super::OnenoteOperation,
+        super::super::OnenoteOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4109,8 +4109,8 @@ impl GroupsItemOnenotePages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenotePage>,
-        crate::v1_0::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4129,10 +4129,10 @@ impl GroupsItemOnenotePages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4170,8 +4170,8 @@ impl GroupsItemOnenotePagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4213,7 +4213,7 @@ impl GroupsItemOnenotePagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-1.0)
     pub fn copy_to_section(
         &self,
-        body: &crate::v1_0::CopyToSectionBody,
+        body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4341,8 +4341,8 @@ impl GroupsItemOnenoteSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4378,8 +4378,8 @@ impl GroupsItemOnenoteSectionGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4422,8 +4422,8 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4442,10 +4442,10 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4479,8 +4479,8 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4499,10 +4499,10 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4535,8 +4535,8 @@ impl GroupsItemOnenoteSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4572,8 +4572,8 @@ impl GroupsItemOnenoteSectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4591,7 +4591,7 @@ impl GroupsItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-1.0)
     pub fn copy_to_notebook(
         &self,
-        body: &crate::v1_0::CopyToNotebookBody,
+        body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4613,7 +4613,7 @@ impl GroupsItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-1.0)
     pub fn copy_to_section_group(
         &self,
-        body: &crate::v1_0::CopyToSectionGroupBody,
+        body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4654,8 +4654,8 @@ impl GroupsItemOnenoteSectionsItemPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenotePage>,
-        crate::v1_0::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4674,10 +4674,10 @@ impl GroupsItemOnenoteSectionsItemPages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4710,8 +4710,8 @@ impl GroupsItemOwners {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::User>,
-        crate::v1_0::User,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4750,7 +4750,7 @@ impl GroupsItemOwnersRef {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::v1_0::User,
+        body: &super::super::User,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4832,8 +4832,8 @@ impl GroupsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4943,8 +4943,8 @@ impl GroupsItemPhotos {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ProfilePhoto>,
-        crate::v1_0::ProfilePhoto,
+        graph_rt::Page<super::super::ProfilePhoto>,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4980,8 +4980,8 @@ impl GroupsItemPhotosItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5013,8 +5013,8 @@ impl GroupsItemRejectedSenders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5106,8 +5106,8 @@ impl GroupsItemSettings {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::GroupSetting>,
-        crate::v1_0::GroupSetting,
+        graph_rt::Page<super::super::GroupSetting>,
+        super::super::GroupSetting,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5126,10 +5126,10 @@ impl GroupsItemSettings {
     #[cfg(feature = "groups")]
     pub fn create(
         &self,
-        body: &crate::v1_0::GroupSetting,
+        body: &super::super::GroupSetting,
     ) -> graph_rt::Request<
-        crate::v1_0::GroupSetting,
-        crate::v1_0::GroupSetting,
+        super::super::GroupSetting,
+        super::super::GroupSetting,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5168,8 +5168,8 @@ impl GroupsItemSettingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::GroupSetting,
-        crate::v1_0::GroupSetting,
+        super::super::GroupSetting,
+        super::super::GroupSetting,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5187,7 +5187,7 @@ impl GroupsItemSettingsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateAGroupSettingBody,
+        body: &super::super::UpdateAGroupSettingBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5242,10 +5242,10 @@ impl GroupsItemTeam {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::v1_0::Team,
+        body: &super::super::Team,
     ) -> graph_rt::Request<
-        crate::v1_0::Team,
-        crate::v1_0::Team,
+        super::super::Team,
+        super::super::Team,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5278,8 +5278,8 @@ impl GroupsItemThreadsItemPostsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5316,8 +5316,8 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5408,7 +5408,7 @@ impl GroupsItemThreadsItemPostsItemReply {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5444,8 +5444,8 @@ impl GroupsItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -5477,8 +5477,8 @@ impl GroupsItemTransitiveMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(

@@ -50,8 +50,8 @@ impl IdentityApiConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IdentityApiConnector>,
-        crate::v1_0::IdentityApiConnector,
+        graph_rt::Page<super::super::IdentityApiConnector>,
+        super::super::IdentityApiConnector,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -70,10 +70,10 @@ impl IdentityApiConnectors {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IdentityApiConnector,
+        body: &super::super::IdentityApiConnector,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentityApiConnector,
-        crate::v1_0::IdentityApiConnector,
+        super::super::IdentityApiConnector,
+        super::super::IdentityApiConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -112,8 +112,8 @@ impl IdentityApiConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentityApiConnector,
-        crate::v1_0::IdentityApiConnector,
+        super::super::IdentityApiConnector,
+        super::super::IdentityApiConnector,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -132,7 +132,7 @@ impl IdentityApiConnectorsItem {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::v1_0::IdentityApiConnector,
+        body: &super::super::IdentityApiConnector,
     ) -> graph_rt::Request<
         (),
         (),
@@ -175,10 +175,10 @@ impl IdentityApiConnectorsItem {
     #[cfg(feature = "identity")]
     pub fn upload_client_certificate(
         &self,
-        body: &crate::v1_0::UploadClientCertificateBody,
+        body: &super::super::UploadClientCertificateBody,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentityApiConnector,
-        crate::v1_0::IdentityApiConnector,
+        super::super::IdentityApiConnector,
+        super::super::IdentityApiConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -212,8 +212,8 @@ impl IdentityB2xUserFlows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::B2xIdentityUserFlow>,
-        crate::v1_0::B2xIdentityUserFlow,
+        graph_rt::Page<super::super::B2xIdentityUserFlow>,
+        super::super::B2xIdentityUserFlow,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -232,10 +232,10 @@ impl IdentityB2xUserFlows {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::B2xIdentityUserFlow,
+        body: &super::super::B2xIdentityUserFlow,
     ) -> graph_rt::Request<
-        crate::v1_0::B2xIdentityUserFlow,
-        crate::v1_0::B2xIdentityUserFlow,
+        super::super::B2xIdentityUserFlow,
+        super::super::B2xIdentityUserFlow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -273,8 +273,8 @@ impl IdentityB2xUserFlowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::B2xIdentityUserFlow,
-        crate::v1_0::B2xIdentityUserFlow,
+        super::super::B2xIdentityUserFlow,
+        super::super::B2xIdentityUserFlow,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -355,8 +355,8 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IdentityUserFlowAttributeAssignment>,
-        crate::v1_0::IdentityUserFlowAttributeAssignment,
+        graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -375,10 +375,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IdentityUserFlowAttributeAssignment,
+        body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentityUserFlowAttributeAssignment,
-        crate::v1_0::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -399,7 +399,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     pub fn get_order(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AssignmentOrder,
+        super::super::AssignmentOrder,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -418,7 +418,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-1.0)
     pub fn set_order(
         &self,
-        body: &crate::v1_0::SetOrderBody,
+        body: &super::super::SetOrderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -463,7 +463,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::UserFlowApiConnectorConfiguration,
+        super::super::UserFlowApiConnectorConfiguration,
         (),
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
@@ -522,7 +522,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
     #[cfg(feature = "identity")]
     pub fn put(
         &self,
-        body: &crate::v1_0::IdentityApiConnector,
+        body: &super::super::IdentityApiConnector,
     ) -> graph_rt::Request<
         (),
         (),
@@ -558,7 +558,7 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IdentityProvider>,
+        graph_rt::Page<super::super::IdentityProvider>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -598,7 +598,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IdentityProvider,
+        body: &super::super::IdentityProvider,
     ) -> graph_rt::Request<
         (),
         (),
@@ -682,8 +682,8 @@ impl IdentityB2xUserFlowsItemLanguages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UserFlowLanguageConfiguration>,
-        crate::v1_0::UserFlowLanguageConfiguration,
+        graph_rt::Page<super::super::UserFlowLanguageConfiguration>,
+        super::super::UserFlowLanguageConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -719,8 +719,8 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::UserFlowLanguageConfiguration,
-        crate::v1_0::UserFlowLanguageConfiguration,
+        super::super::UserFlowLanguageConfiguration,
+        super::super::UserFlowLanguageConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -768,8 +768,8 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UserFlowLanguagePage>,
-        crate::v1_0::UserFlowLanguagePage,
+        graph_rt::Page<super::super::UserFlowLanguagePage>,
+        super::super::UserFlowLanguagePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -862,8 +862,8 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UserFlowLanguagePage>,
-        crate::v1_0::UserFlowLanguagePage,
+        graph_rt::Page<super::super::UserFlowLanguagePage>,
+        super::super::UserFlowLanguagePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -984,7 +984,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     #[cfg(feature = "users")]
     pub fn put(
         &self,
-        body: &crate::v1_0::UserFlowLanguagePage,
+        body: &super::super::UserFlowLanguagePage,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -1024,8 +1024,8 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentityUserFlowAttributeAssignment,
-        crate::v1_0::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1044,10 +1044,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::v1_0::IdentityUserFlowAttributeAssignment,
+        body: &super::super::IdentityUserFlowAttributeAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentityUserFlowAttributeAssignment,
-        crate::v1_0::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
+        super::super::IdentityUserFlowAttributeAssignment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1119,8 +1119,8 @@ impl IdentityConditionalAccessNamedLocations {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyNamedLocation>,
-        crate::v1_0::NamedLocation,
+        graph_rt::Page<super::super::AnyNamedLocation>,
+        super::super::NamedLocation,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1139,10 +1139,10 @@ impl IdentityConditionalAccessNamedLocations {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IpNamedLocation,
+        body: &super::super::IpNamedLocation,
     ) -> graph_rt::Request<
-        crate::v1_0::IpNamedLocation,
-        crate::v1_0::IpNamedLocation,
+        super::super::IpNamedLocation,
+        super::super::IpNamedLocation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1181,8 +1181,8 @@ impl IdentityConditionalAccessNamedLocationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::CountryNamedLocation,
-        crate::v1_0::CountryNamedLocation,
+        super::super::CountryNamedLocation,
+        super::super::CountryNamedLocation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1200,7 +1200,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateCountryNamedLocationBody,
+        body: &super::super::UpdateCountryNamedLocationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1257,8 +1257,8 @@ impl IdentityConditionalAccessPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ConditionalAccessPolicy>,
-        crate::v1_0::ConditionalAccessPolicy,
+        graph_rt::Page<super::super::ConditionalAccessPolicy>,
+        super::super::ConditionalAccessPolicy,
         graph_rt::Options<true, false, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -1277,10 +1277,10 @@ impl IdentityConditionalAccessPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ConditionalAccessPolicy,
+        body: &super::super::ConditionalAccessPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::ConditionalAccessPolicy,
-        crate::v1_0::ConditionalAccessPolicy,
+        super::super::ConditionalAccessPolicy,
+        super::super::ConditionalAccessPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1319,8 +1319,8 @@ impl IdentityConditionalAccessPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ConditionalAccessPolicy,
-        crate::v1_0::ConditionalAccessPolicy,
+        super::super::ConditionalAccessPolicy,
+        super::super::ConditionalAccessPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1393,7 +1393,7 @@ impl IdentityUserFlowAttributes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyIdentityUserFlowAttribute>,
+        graph_rt::Page<super::super::AnyIdentityUserFlowAttribute>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1413,9 +1413,9 @@ impl IdentityUserFlowAttributes {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyIdentityUserFlowAttribute,
+        body: &super::super::AnyIdentityUserFlowAttribute,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyIdentityUserFlowAttribute,
+        super::super::AnyIdentityUserFlowAttribute,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1455,7 +1455,7 @@ impl IdentityUserFlowAttributesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyIdentityUserFlowAttribute,
+        super::super::AnyIdentityUserFlowAttribute,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1474,7 +1474,7 @@ impl IdentityUserFlowAttributesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateIdentityUserFlowAttributeBody,
+        body: &super::super::UpdateIdentityUserFlowAttributeBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -60,8 +60,8 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AccessReviewScheduleDefinition>,
-        crate::v1_0::AccessReviewScheduleDefinition,
+        graph_rt::Page<super::super::AccessReviewScheduleDefinition>,
+        super::super::AccessReviewScheduleDefinition,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -80,10 +80,10 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AccessReviewScheduleDefinition,
+        body: &super::super::AccessReviewScheduleDefinition,
     ) -> graph_rt::Request<
-        crate::v1_0::AccessReviewScheduleDefinition,
-        crate::v1_0::AccessReviewScheduleDefinition,
+        super::super::AccessReviewScheduleDefinition,
+        super::super::AccessReviewScheduleDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,8 +105,8 @@ impl IdentityGovernanceAccessReviewsDefinitions {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AccessReviewScheduleDefinition>,
-        crate::v1_0::AccessReviewScheduleDefinition,
+        graph_rt::Page<super::super::AccessReviewScheduleDefinition>,
+        super::super::AccessReviewScheduleDefinition,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -152,8 +152,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AccessReviewScheduleDefinition,
-        crate::v1_0::AccessReviewScheduleDefinition,
+        super::super::AccessReviewScheduleDefinition,
+        super::super::AccessReviewScheduleDefinition,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -172,7 +172,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     #[cfg(feature = "identity_governance")]
     pub fn put(
         &self,
-        body: &crate::v1_0::AccessReviewScheduleDefinition,
+        body: &super::super::AccessReviewScheduleDefinition,
     ) -> graph_rt::Request<
         (),
         (),
@@ -236,8 +236,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AccessReviewInstance>,
-        crate::v1_0::AccessReviewInstance,
+        graph_rt::Page<super::super::AccessReviewInstance>,
+        super::super::AccessReviewInstance,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -258,8 +258,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AccessReviewInstance>,
-        crate::v1_0::AccessReviewInstance,
+        graph_rt::Page<super::super::AccessReviewInstance>,
+        super::super::AccessReviewInstance,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -305,8 +305,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AccessReviewInstance,
-        crate::v1_0::AccessReviewInstance,
+        super::super::AccessReviewInstance,
+        super::super::AccessReviewInstance,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -365,7 +365,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     #[cfg(feature = "identity_governance")]
     pub fn batch_record_decisions(
         &self,
-        body: &crate::v1_0::AccessReviewInstanceDecisionItem,
+        body: &super::super::AccessReviewInstanceDecisionItem,
     ) -> graph_rt::Request<
         (),
         (),
@@ -471,8 +471,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AccessReviewInstanceDecisionItem>,
-        crate::v1_0::AccessReviewInstanceDecisionItem,
+        graph_rt::Page<super::super::AccessReviewInstanceDecisionItem>,
+        super::super::AccessReviewInstanceDecisionItem,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -493,8 +493,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AccessReviewInstanceDecisionItem>,
-        crate::v1_0::AccessReviewInstanceDecisionItem,
+        graph_rt::Page<super::super::AccessReviewInstanceDecisionItem>,
+        super::super::AccessReviewInstanceDecisionItem,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -541,8 +541,8 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AccessReviewInstanceDecisionItem,
-        crate::v1_0::AccessReviewInstanceDecisionItem,
+        super::super::AccessReviewInstanceDecisionItem,
+        super::super::AccessReviewInstanceDecisionItem,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -561,7 +561,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AccessReviewInstanceDecisionItem,
+        body: &super::super::AccessReviewInstanceDecisionItem,
     ) -> graph_rt::Request<
         (),
         (),
@@ -615,8 +615,8 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AppConsentRequest>,
-        crate::v1_0::AppConsentRequest,
+        graph_rt::Page<super::super::AppConsentRequest>,
+        super::super::AppConsentRequest,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -637,8 +637,8 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AppConsentRequest>,
-        crate::v1_0::AppConsentRequest,
+        graph_rt::Page<super::super::AppConsentRequest>,
+        super::super::AppConsentRequest,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -684,8 +684,8 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AppConsentRequest,
-        crate::v1_0::AppConsentRequest,
+        super::super::AppConsentRequest,
+        super::super::AppConsentRequest,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -727,8 +727,8 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UserConsentRequest>,
-        crate::v1_0::UserConsentRequest,
+        graph_rt::Page<super::super::UserConsentRequest>,
+        super::super::UserConsentRequest,
         graph_rt::Options<true, false, true, true, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -749,8 +749,8 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
         &self,
         on: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UserConsentRequest>,
-        crate::v1_0::UserConsentRequest,
+        graph_rt::Page<super::super::UserConsentRequest>,
+        super::super::UserConsentRequest,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -796,8 +796,8 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::UserConsentRequest,
-        crate::v1_0::UserConsentRequest,
+        super::super::UserConsentRequest,
+        super::super::UserConsentRequest,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -844,8 +844,8 @@ impl IdentityGovernanceTermsOfUseAgreements {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Agreement>,
-        crate::v1_0::Agreement,
+        graph_rt::Page<super::super::Agreement>,
+        super::super::Agreement,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -864,10 +864,10 @@ impl IdentityGovernanceTermsOfUseAgreements {
     #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Agreement,
+        body: &super::super::Agreement,
     ) -> graph_rt::Request<
-        crate::v1_0::Agreement,
-        crate::v1_0::Agreement,
+        super::super::Agreement,
+        super::super::Agreement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -906,8 +906,8 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Agreement,
-        crate::v1_0::Agreement,
+        super::super::Agreement,
+        super::super::Agreement,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -926,10 +926,10 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Agreement,
+        body: &super::super::Agreement,
     ) -> graph_rt::Request<
-        crate::v1_0::Agreement,
-        crate::v1_0::Agreement,
+        super::super::Agreement,
+        super::super::Agreement,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

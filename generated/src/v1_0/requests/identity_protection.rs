@@ -41,8 +41,8 @@ impl IdentityProtectionRiskDetections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::RiskDetection>,
-        crate::v1_0::RiskDetection,
+        graph_rt::Page<super::super::RiskDetection>,
+        super::super::RiskDetection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -78,8 +78,8 @@ impl IdentityProtectionRiskDetectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::RiskDetection,
-        crate::v1_0::RiskDetection,
+        super::super::RiskDetection,
+        super::super::RiskDetection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -111,8 +111,8 @@ impl IdentityProtectionRiskyUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyRiskyUser>,
-        crate::v1_0::RiskyUser,
+        graph_rt::Page<super::super::AnyRiskyUser>,
+        super::super::RiskyUser,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -130,7 +130,7 @@ impl IdentityProtectionRiskyUsers {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-confirmcompromised?view=graph-rest-1.0)
     pub fn confirm_compromised(
         &self,
-        body: &crate::v1_0::ConfirmCompromisedBody,
+        body: &super::super::ConfirmCompromisedBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -152,7 +152,7 @@ impl IdentityProtectionRiskyUsers {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-dismiss?view=graph-rest-1.0)
     pub fn dismiss(
         &self,
-        body: &crate::v1_0::DismissBody,
+        body: &super::super::DismissBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -192,8 +192,8 @@ impl IdentityProtectionRiskyUsersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyRiskyUser,
-        crate::v1_0::RiskyUser,
+        super::super::AnyRiskyUser,
+        super::super::RiskyUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -229,8 +229,8 @@ impl IdentityProtectionRiskyUsersItemHistory {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::RiskyUserHistoryItem>,
-        crate::v1_0::RiskyUserHistoryItem,
+        graph_rt::Page<super::super::RiskyUserHistoryItem>,
+        super::super::RiskyUserHistoryItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -289,8 +289,8 @@ impl IdentityProtectionRiskyUsersItemHistoryItemHistory {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::RiskyUserHistoryItem>,
-        crate::v1_0::RiskyUserHistoryItem,
+        graph_rt::Page<super::super::RiskyUserHistoryItem>,
+        super::super::RiskyUserHistoryItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(

@@ -24,7 +24,7 @@ impl IdentityProviders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::IdentityProvider>,
+        graph_rt::Page<super::super::IdentityProvider>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -44,9 +44,9 @@ impl IdentityProviders {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::IdentityProvider,
+        body: &super::super::IdentityProvider,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentityProvider,
+        super::super::IdentityProvider,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -124,7 +124,7 @@ impl IdentityProvidersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentityProvider,
+        super::super::IdentityProvider,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -143,7 +143,7 @@ impl IdentityProvidersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateIdentityProviderBody,
+        body: &super::super::UpdateIdentityProviderBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -42,8 +42,8 @@ impl InformationProtectionThreatAssessmentRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyThreatAssessmentRequest>,
-        crate::v1_0::ThreatAssessmentRequest,
+        graph_rt::Page<super::super::AnyThreatAssessmentRequest>,
+        super::super::ThreatAssessmentRequest,
         graph_rt::Options<true, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -62,10 +62,10 @@ impl InformationProtectionThreatAssessmentRequests {
     #[cfg(feature = "security")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyThreatAssessmentRequest,
+        body: &super::super::AnyThreatAssessmentRequest,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyThreatAssessmentRequest,
-        crate::v1_0::ThreatAssessmentRequest,
+        super::super::AnyThreatAssessmentRequest,
+        super::super::ThreatAssessmentRequest,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -104,8 +104,8 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyThreatAssessmentRequest,
-        crate::v1_0::ThreatAssessmentRequest,
+        super::super::AnyThreatAssessmentRequest,
+        super::super::ThreatAssessmentRequest,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

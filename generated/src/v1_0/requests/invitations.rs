@@ -22,10 +22,10 @@ impl Invitations {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Invitation,
+        body: &super::super::Invitation,
     ) -> graph_rt::Request<
-        crate::v1_0::Invitation,
-        crate::v1_0::Invitation,
+        super::super::Invitation,
+        super::super::Invitation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl Me {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::User,
-        crate::v1_0::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -70,7 +70,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-changepassword?view=graph-rest-1.0)
     pub fn change_password(
         &self,
-        body: &crate::v1_0::ChangePasswordBody,
+        body: &super::super::ChangePasswordBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -96,7 +96,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
         &self,
-        body: &crate::v1_0::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -118,7 +118,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
         &self,
-        body: &crate::v1_0::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -165,9 +165,9 @@ impl Me {
     #[cfg(feature = "core")]
     pub fn find_meeting_times(
         &self,
-        body: &crate::v1_0::FindMeetingTimesBody,
+        body: &super::super::FindMeetingTimesBody,
     ) -> graph_rt::Request<
-        crate::v1_0::MeetingTimeSuggestionsResult,
+        super::super::MeetingTimeSuggestionsResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -192,9 +192,9 @@ impl Me {
     #[cfg(feature = "mail")]
     pub fn get_mail_tips(
         &self,
-        body: &crate::v1_0::GetMailTipsBody,
+        body: &super::super::GetMailTipsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MailTips>,
+        graph_rt::Page<super::super::MailTips>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -214,7 +214,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
         &self,
-        body: &crate::v1_0::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -236,7 +236,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
         &self,
-        body: &crate::v1_0::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -350,7 +350,7 @@ impl Me {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0)
     pub fn send_mail(
         &self,
-        body: &crate::v1_0::SendMailBody,
+        body: &super::super::SendMailBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -381,9 +381,9 @@ impl Me {
     #[cfg(feature = "core")]
     pub fn translate_exchange_ids(
         &self,
-        body: &crate::v1_0::TranslateExchangeIdsBody,
+        body: &super::super::TranslateExchangeIdsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ConvertIdResult>,
+        graph_rt::Page<super::super::ConvertIdResult>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -489,7 +489,7 @@ impl MeActivitiesItem {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::v1_0::UserActivity,
+        body: &super::super::UserActivity,
     ) -> graph_rt::Request<
         (),
         (),
@@ -563,7 +563,7 @@ impl MeActivitiesItemHistoryItemsItem {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::v1_0::ActivityHistoryItem,
+        body: &super::super::ActivityHistoryItem,
     ) -> graph_rt::Request<
         (),
         (),
@@ -619,7 +619,7 @@ impl MeAgreementAcceptances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AgreementAcceptance>,
+        graph_rt::Page<super::super::AgreementAcceptance>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -686,8 +686,8 @@ impl MeAuthenticationFido2Methods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Fido2AuthenticationMethod>,
-        crate::v1_0::Fido2AuthenticationMethod,
+        graph_rt::Page<super::super::Fido2AuthenticationMethod>,
+        super::super::Fido2AuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -723,8 +723,8 @@ impl MeAuthenticationFido2MethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Fido2AuthenticationMethod,
-        crate::v1_0::Fido2AuthenticationMethod,
+        super::super::Fido2AuthenticationMethod,
+        super::super::Fido2AuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -756,8 +756,8 @@ impl MeAuthenticationMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAuthenticationMethod>,
-        crate::v1_0::AuthenticationMethod,
+        graph_rt::Page<super::super::AnyAuthenticationMethod>,
+        super::super::AuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -793,8 +793,8 @@ impl MeAuthenticationMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAuthenticationMethod,
-        crate::v1_0::AuthenticationMethod,
+        super::super::AnyAuthenticationMethod,
+        super::super::AuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -826,8 +826,8 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MicrosoftAuthenticatorAuthenticationMethod>,
-        crate::v1_0::MicrosoftAuthenticatorAuthenticationMethod,
+        graph_rt::Page<super::super::MicrosoftAuthenticatorAuthenticationMethod>,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -871,8 +871,8 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MicrosoftAuthenticatorAuthenticationMethod,
-        crate::v1_0::MicrosoftAuthenticatorAuthenticationMethod,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -924,8 +924,8 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsHelloForBusinessAuthenticationMethod>,
-        crate::v1_0::WindowsHelloForBusinessAuthenticationMethod,
+        graph_rt::Page<super::super::WindowsHelloForBusinessAuthenticationMethod>,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -969,8 +969,8 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsHelloForBusinessAuthenticationMethod,
-        crate::v1_0::WindowsHelloForBusinessAuthenticationMethod,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1023,8 +1023,8 @@ impl MeCalendar {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1043,10 +1043,10 @@ impl MeCalendar {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1074,9 +1074,9 @@ impl MeCalendar {
     #[cfg(feature = "teams")]
     pub fn get_schedule(
         &self,
-        body: &crate::v1_0::GetScheduleBody,
+        body: &super::super::GetScheduleBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ScheduleInformation>,
+        graph_rt::Page<super::super::ScheduleInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1110,8 +1110,8 @@ impl MeCalendarCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1144,8 +1144,8 @@ impl MeCalendarEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1164,10 +1164,10 @@ impl MeCalendarEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1206,8 +1206,8 @@ impl MeCalendarEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1226,10 +1226,10 @@ impl MeCalendarEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1268,7 +1268,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
         &self,
-        body: &crate::v1_0::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1294,7 +1294,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1316,7 +1316,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1358,7 +1358,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1384,7 +1384,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
         &self,
-        body: &crate::v1_0::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1406,7 +1406,7 @@ impl MeCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
         &self,
-        body: &crate::v1_0::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1443,8 +1443,8 @@ impl MeCalendarEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1463,10 +1463,10 @@ impl MeCalendarEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1535,8 +1535,8 @@ impl MeCalendarEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1569,8 +1569,8 @@ impl MeCalendarGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::CalendarGroup>,
-        crate::v1_0::CalendarGroup,
+        graph_rt::Page<super::super::CalendarGroup>,
+        super::super::CalendarGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1589,10 +1589,10 @@ impl MeCalendarGroups {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::CalendarGroup,
+        body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarGroup,
-        crate::v1_0::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1631,8 +1631,8 @@ impl MeCalendarGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarGroup,
-        crate::v1_0::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1651,10 +1651,10 @@ impl MeCalendarGroupsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::CalendarGroup,
+        body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarGroup,
-        crate::v1_0::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1712,8 +1712,8 @@ impl MeCalendarGroupsItemCalendars {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Calendar>,
-        crate::v1_0::Calendar,
+        graph_rt::Page<super::super::Calendar>,
+        super::super::Calendar,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1732,10 +1732,10 @@ impl MeCalendarGroupsItemCalendars {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1774,8 +1774,8 @@ impl MeCalendarGroupsItemCalendarsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1794,10 +1794,10 @@ impl MeCalendarGroupsItemCalendarsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1860,8 +1860,8 @@ impl MeCalendarGroupsItemCalendarsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1894,8 +1894,8 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1914,10 +1914,10 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1952,8 +1952,8 @@ impl MeCalendarView {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1987,8 +1987,8 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2007,10 +2007,10 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2049,7 +2049,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
         &self,
-        body: &crate::v1_0::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2077,7 +2077,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2099,7 +2099,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2141,7 +2141,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2169,7 +2169,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
         &self,
-        body: &crate::v1_0::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2191,7 +2191,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
         &self,
-        body: &crate::v1_0::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2230,8 +2230,8 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2250,10 +2250,10 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2298,8 +2298,8 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2395,8 +2395,8 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2429,8 +2429,8 @@ impl MeCalendars {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Calendar>,
-        crate::v1_0::Calendar,
+        graph_rt::Page<super::super::Calendar>,
+        super::super::Calendar,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2449,10 +2449,10 @@ impl MeCalendars {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2491,8 +2491,8 @@ impl MeCalendarsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2511,10 +2511,10 @@ impl MeCalendarsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2575,8 +2575,8 @@ impl MeCalendarsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2609,8 +2609,8 @@ impl MeCalendarsItemEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2629,10 +2629,10 @@ impl MeCalendarsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2671,8 +2671,8 @@ impl MeCalendarsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2691,10 +2691,10 @@ impl MeCalendarsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2733,7 +2733,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
         &self,
-        body: &crate::v1_0::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2759,7 +2759,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2781,7 +2781,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2823,7 +2823,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2849,7 +2849,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
         &self,
-        body: &crate::v1_0::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2871,7 +2871,7 @@ impl MeCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
         &self,
-        body: &crate::v1_0::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2908,8 +2908,8 @@ impl MeCalendarsItemEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2928,10 +2928,10 @@ impl MeCalendarsItemEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2969,8 +2969,8 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3058,8 +3058,8 @@ impl MeCalendarsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3105,8 +3105,8 @@ impl MeChatsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Chat>,
-        crate::v1_0::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3142,8 +3142,8 @@ impl MeChatsItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessage>,
-        crate::v1_0::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3179,8 +3179,8 @@ impl MeChatsItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessage,
-        crate::v1_0::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3213,8 +3213,8 @@ impl MeContactFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ContactFolder>,
-        crate::v1_0::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3233,7 +3233,7 @@ impl MeContactFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3257,8 +3257,8 @@ impl MeContactFolders {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ContactFolder>,
-        crate::v1_0::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3296,8 +3296,8 @@ impl MeContactFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ContactFolder,
-        crate::v1_0::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3316,10 +3316,10 @@ impl MeContactFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::ContactFolder,
-        crate::v1_0::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3381,8 +3381,8 @@ impl MeContactFoldersItemContacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Contact>,
-        crate::v1_0::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3401,10 +3401,10 @@ impl MeContactFoldersItemContacts {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3425,8 +3425,8 @@ impl MeContactFoldersItemContacts {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Contact>,
-        crate::v1_0::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3463,8 +3463,8 @@ impl MeContactFoldersItemChildFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ContactFolder>,
-        crate::v1_0::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3483,10 +3483,10 @@ impl MeContactFoldersItemChildFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::ContactFolder,
-        crate::v1_0::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3551,8 +3551,8 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Contact>,
-        crate::v1_0::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3592,8 +3592,8 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3612,10 +3612,10 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3670,8 +3670,8 @@ impl MeContactFoldersItemContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MultiValueLegacyExtendedProperty,
-        crate::v1_0::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
+        super::super::MultiValueLegacyExtendedProperty,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3690,10 +3690,10 @@ impl MeContactFoldersItemContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3750,8 +3750,8 @@ impl MeContactFoldersItemContactsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3862,8 +3862,8 @@ impl MeContacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Contact>,
-        crate::v1_0::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3882,10 +3882,10 @@ impl MeContacts {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3924,8 +3924,8 @@ impl MeContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3944,10 +3944,10 @@ impl MeContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4004,8 +4004,8 @@ impl MeContactsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4115,8 +4115,8 @@ impl MeCreatedObjects {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4148,8 +4148,8 @@ impl MeDirectReports {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4237,8 +4237,8 @@ impl MeDriveFollowing {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItem>,
-        crate::v1_0::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4321,8 +4321,8 @@ impl MeDriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4341,10 +4341,10 @@ impl MeDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4454,7 +4454,7 @@ impl MeDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
     pub fn create_upload_session(
         &self,
-        body: &crate::v1_0::CreateUploadSessionBody,
+        body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4477,8 +4477,8 @@ impl MeDriveItemsItem {
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4495,7 +4495,7 @@ impl MeDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
     pub fn invite(
         &self,
-        body: &crate::v1_0::ItemsInviteBody,
+        body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4520,7 +4520,7 @@ impl MeDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
     pub fn preview(
         &self,
-        body: &crate::v1_0::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4542,10 +4542,10 @@ impl MeDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn restore(
         &self,
-        body: &crate::v1_0::RestoreBody,
+        body: &super::super::RestoreBody,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4639,9 +4639,9 @@ impl MeDriveItemsItemWorkbook {
     #[cfg(feature = "workbook")]
     pub fn create_session(
         &self,
-        body: &crate::v1_0::WorkbookSessionInfo,
+        body: &super::super::WorkbookSessionInfo,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookSessionInfo,
+        super::super::WorkbookSessionInfo,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4711,7 +4711,7 @@ impl MeDriveItemsItemWorkbookApplication {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookApplication,
+        super::super::WorkbookApplication,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -4730,7 +4730,7 @@ impl MeDriveItemsItemWorkbookApplication {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookapplication-calculate?view=graph-rest-1.0)
     pub fn calculate(
         &self,
-        body: &crate::v1_0::CalculateBody,
+        body: &super::super::CalculateBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4766,8 +4766,8 @@ impl MeDriveItemsItemWorkbookComments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookComment>,
-        crate::v1_0::WorkbookComment,
+        graph_rt::Page<super::super::WorkbookComment>,
+        super::super::WorkbookComment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4803,8 +4803,8 @@ impl MeDriveItemsItemWorkbookCommentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookComment,
-        crate::v1_0::WorkbookComment,
+        super::super::WorkbookComment,
+        super::super::WorkbookComment,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4841,8 +4841,8 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookCommentReply>,
-        crate::v1_0::WorkbookCommentReply,
+        graph_rt::Page<super::super::WorkbookCommentReply>,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4861,10 +4861,10 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookCommentReply,
+        body: &super::super::WorkbookCommentReply,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookCommentReply,
-        crate::v1_0::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4901,8 +4901,8 @@ impl MeDriveItemsItemWorkbookCommentsItemRepliesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookCommentReply,
-        crate::v1_0::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4934,8 +4934,8 @@ impl MeDriveItemsItemWorkbookNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookNamedItem>,
-        crate::v1_0::WorkbookNamedItem,
+        graph_rt::Page<super::super::WorkbookNamedItem>,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4974,10 +4974,10 @@ impl MeDriveItemsItemWorkbookNamesAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookNamedItem,
-        crate::v1_0::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5011,8 +5011,8 @@ impl MeDriveItemsItemWorkbookNamesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookNamedItem,
-        crate::v1_0::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5031,10 +5031,10 @@ impl MeDriveItemsItemWorkbookNamesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookNamedItem,
-        crate::v1_0::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5152,7 +5152,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
     pub fn clear(
         &self,
-        body: &crate::v1_0::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5194,7 +5194,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
-        body: &crate::v1_0::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5260,7 +5260,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
     pub fn insert(
         &self,
-        body: &crate::v1_0::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -5362,7 +5362,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
     pub fn merge(
         &self,
-        body: &crate::v1_0::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5404,7 +5404,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
     pub fn row(
         &self,
-        body: &crate::v1_0::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -5485,8 +5485,8 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5505,10 +5505,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5604,8 +5604,8 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookRangeBorder>,
-        crate::v1_0::WorkbookRangeBorder,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5624,10 +5624,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5647,10 +5647,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5695,8 +5695,8 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5715,10 +5715,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5754,8 +5754,8 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5774,10 +5774,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5833,8 +5833,8 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5853,10 +5853,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5892,8 +5892,8 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5912,10 +5912,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookFormatProtection,
+        body: &super::super::WorkbookFormatProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5944,7 +5944,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5994,8 +5994,8 @@ impl MeDriveItemsItemWorkbookOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookOperation,
-        crate::v1_0::WorkbookOperation,
+        super::super::WorkbookOperation,
+        super::super::WorkbookOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6027,8 +6027,8 @@ impl MeDriveItemsItemWorkbookTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTable>,
-        crate::v1_0::WorkbookTable,
+        graph_rt::Page<super::super::WorkbookTable>,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6047,10 +6047,10 @@ impl MeDriveItemsItemWorkbookTables {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::AddBody,
+        body: &super::super::AddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6089,8 +6089,8 @@ impl MeDriveItemsItemWorkbookTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6109,10 +6109,10 @@ impl MeDriveItemsItemWorkbookTablesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6241,8 +6241,8 @@ impl MeDriveItemsItemWorkbookTablesItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6323,8 +6323,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTableColumn>,
-        crate::v1_0::WorkbookTableColumn,
+        graph_rt::Page<super::super::WorkbookTableColumn>,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -6343,10 +6343,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6366,10 +6366,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::ColumnsAddBody,
+        body: &super::super::ColumnsAddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6389,10 +6389,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6431,8 +6431,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6451,10 +6451,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6577,7 +6577,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::FilterApplyBody,
+        body: &super::super::FilterApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6716,7 +6716,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
     pub fn clear(
         &self,
-        body: &crate::v1_0::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6758,7 +6758,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
-        body: &crate::v1_0::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6826,7 +6826,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
     pub fn insert(
         &self,
-        body: &crate::v1_0::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -6928,7 +6928,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
     pub fn merge(
         &self,
-        body: &crate::v1_0::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6970,7 +6970,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
     pub fn row(
         &self,
-        body: &crate::v1_0::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -7055,8 +7055,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7075,10 +7075,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7182,8 +7182,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookRangeBorder>,
-        crate::v1_0::WorkbookRangeBorder,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7202,10 +7202,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7225,10 +7225,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7273,8 +7273,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7293,10 +7293,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7332,8 +7332,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7352,10 +7352,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7411,8 +7411,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7431,10 +7431,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7470,8 +7470,8 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7490,10 +7490,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookFormatProtection,
+        body: &super::super::WorkbookFormatProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7524,7 +7524,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7560,8 +7560,8 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTableRow>,
-        crate::v1_0::WorkbookTableRow,
+        graph_rt::Page<super::super::WorkbookTableRow>,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -7584,10 +7584,10 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7623,10 +7623,10 @@ impl MeDriveItemsItemWorkbookTablesItemRowsAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7661,8 +7661,8 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7681,10 +7681,10 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7757,8 +7757,8 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableSort,
-        crate::v1_0::WorkbookTableSort,
+        super::super::WorkbookTableSort,
+        super::super::WorkbookTableSort,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7776,7 +7776,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::SortApplyBody,
+        body: &super::super::SortApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7873,7 +7873,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -7893,9 +7893,9 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookIcon,
+        body: &super::super::WorkbookIcon,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7928,10 +7928,10 @@ impl MeDriveItemsItemWorkbookTablesItemAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7965,8 +7965,8 @@ impl MeDriveItemsItemWorkbookWorksheets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookWorksheet>,
-        crate::v1_0::WorkbookWorksheet,
+        graph_rt::Page<super::super::WorkbookWorksheet>,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7985,10 +7985,10 @@ impl MeDriveItemsItemWorkbookWorksheets {
     #[cfg(feature = "workbook")]
     pub fn post(
         &self,
-        body: &crate::v1_0::WorksheetsBody,
+        body: &super::super::WorksheetsBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookWorksheet,
-        crate::v1_0::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8027,8 +8027,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookWorksheet,
-        crate::v1_0::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8047,10 +8047,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookWorksheet,
+        body: &super::super::WorkbookWorksheet,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookWorksheet,
-        crate::v1_0::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8221,8 +8221,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookChart>,
-        crate::v1_0::WorkbookChart,
+        graph_rt::Page<super::super::WorkbookChart>,
+        super::super::WorkbookChart,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8241,10 +8241,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookChart,
+        body: &super::super::WorkbookChart,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8264,10 +8264,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::ChartsAddBody,
+        body: &super::super::ChartsAddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8287,10 +8287,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8331,8 +8331,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8351,10 +8351,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChart,
+        body: &super::super::WorkbookChart,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8445,7 +8445,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setdata?view=graph-rest-1.0)
     pub fn set_data(
         &self,
-        body: &crate::v1_0::SetDataBody,
+        body: &super::super::SetDataBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8467,7 +8467,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setposition?view=graph-rest-1.0)
     pub fn set_position(
         &self,
-        body: &crate::v1_0::SetPositionBody,
+        body: &super::super::SetPositionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8633,8 +8633,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8653,10 +8653,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8736,8 +8736,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8756,10 +8756,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8795,8 +8795,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8815,10 +8815,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8874,8 +8874,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8894,10 +8894,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8933,8 +8933,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8953,10 +8953,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9044,8 +9044,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9064,10 +9064,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9103,8 +9103,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9123,10 +9123,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9182,8 +9182,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9202,10 +9202,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9269,8 +9269,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9289,10 +9289,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9348,8 +9348,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9368,10 +9368,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9407,8 +9407,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9427,10 +9427,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9518,8 +9518,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9538,10 +9538,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9577,8 +9577,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9597,10 +9597,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9636,8 +9636,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9656,10 +9656,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9695,8 +9695,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9715,10 +9715,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9754,8 +9754,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDataLabels {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartDataLabels,
-        crate::v1_0::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9774,10 +9774,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDataLabels {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartDataLabels,
+        body: &super::super::WorkbookChartDataLabels,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartDataLabels,
-        crate::v1_0::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9846,7 +9846,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
     pub fn set_solid_color(
         &self,
-        body: &crate::v1_0::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9885,8 +9885,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLegend,
-        crate::v1_0::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9905,10 +9905,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartLegend,
+        body: &super::super::WorkbookChartLegend,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLegend,
-        crate::v1_0::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9987,7 +9987,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
     pub fn set_solid_color(
         &self,
-        body: &crate::v1_0::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10026,8 +10026,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookChartSeries>,
-        crate::v1_0::WorkbookChartSeries,
+        graph_rt::Page<super::super::WorkbookChartSeries>,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10046,10 +10046,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookChartSeries,
+        body: &super::super::WorkbookChartSeries,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartSeries,
-        crate::v1_0::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10069,10 +10069,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartSeries,
-        crate::v1_0::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10117,8 +10117,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartSeries,
-        crate::v1_0::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10137,10 +10137,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartSeries,
+        body: &super::super::WorkbookChartSeries,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartSeries,
-        crate::v1_0::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10184,8 +10184,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookChartPoint>,
-        crate::v1_0::WorkbookChartPoint,
+        graph_rt::Page<super::super::WorkbookChartPoint>,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10204,10 +10204,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookChartPoint,
+        body: &super::super::WorkbookChartPoint,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartPoint,
-        crate::v1_0::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10227,10 +10227,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartPoint,
-        crate::v1_0::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10274,8 +10274,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartPoint,
-        crate::v1_0::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10310,8 +10310,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartTitle,
-        crate::v1_0::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10330,10 +10330,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartTitle,
+        body: &super::super::WorkbookChartTitle,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartTitle,
-        crate::v1_0::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10410,7 +10410,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
     pub fn set_solid_color(
         &self,
-        body: &crate::v1_0::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10446,8 +10446,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookNamedItem>,
-        crate::v1_0::WorkbookNamedItem,
+        graph_rt::Page<super::super::WorkbookNamedItem>,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10482,10 +10482,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookNamedItem,
-        crate::v1_0::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10520,8 +10520,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookWorksheetProtection,
-        crate::v1_0::WorkbookWorksheetProtection,
+        super::super::WorkbookWorksheetProtection,
+        super::super::WorkbookWorksheetProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10539,7 +10539,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-protect?view=graph-rest-1.0)
     pub fn protect(
         &self,
-        body: &crate::v1_0::ProtectBody,
+        body: &super::super::ProtectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10616,8 +10616,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10641,8 +10641,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10665,7 +10665,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         delta_rows: &str,
         delta_columns: &str,
-        body: &crate::v1_0::ResizedRangeBody,
+        body: &super::super::ResizedRangeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10698,8 +10698,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10723,8 +10723,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10798,8 +10798,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10818,10 +10818,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookFormatProtection,
+        body: &super::super::WorkbookFormatProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10935,7 +10935,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
     pub fn clear(
         &self,
-        body: &crate::v1_0::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10977,7 +10977,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
-        body: &crate::v1_0::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11025,7 +11025,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
     pub fn insert(
         &self,
-        body: &crate::v1_0::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -11127,7 +11127,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
     pub fn merge(
         &self,
-        body: &crate::v1_0::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11169,7 +11169,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
     pub fn row(
         &self,
-        body: &crate::v1_0::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -11260,8 +11260,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11280,10 +11280,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11377,8 +11377,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookRangeBorder>,
-        crate::v1_0::WorkbookRangeBorder,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11397,10 +11397,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11420,10 +11420,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11468,8 +11468,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11488,10 +11488,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11527,8 +11527,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11547,10 +11547,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11606,8 +11606,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11626,10 +11626,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11660,7 +11660,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11696,8 +11696,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTable>,
-        crate::v1_0::WorkbookTable,
+        graph_rt::Page<super::super::WorkbookTable>,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11716,10 +11716,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::AddBody,
+        body: &super::super::AddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11760,8 +11760,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11780,10 +11780,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11910,8 +11910,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11998,8 +11998,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTableColumn>,
-        crate::v1_0::WorkbookTableColumn,
+        graph_rt::Page<super::super::WorkbookTableColumn>,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12018,10 +12018,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12041,10 +12041,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::ColumnsAddBody,
+        body: &super::super::ColumnsAddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12064,10 +12064,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12113,8 +12113,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12133,10 +12133,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12275,7 +12275,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::FilterApplyBody,
+        body: &super::super::FilterApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12333,8 +12333,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTableRow>,
-        crate::v1_0::WorkbookTableRow,
+        graph_rt::Page<super::super::WorkbookTableRow>,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -12359,10 +12359,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12405,10 +12405,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12445,8 +12445,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12465,10 +12465,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12543,8 +12543,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableSort,
-        crate::v1_0::WorkbookTableSort,
+        super::super::WorkbookTableSort,
+        super::super::WorkbookTableSort,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12562,7 +12562,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::SortApplyBody,
+        body: &super::super::SortApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12667,7 +12667,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -12687,9 +12687,9 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookIcon,
+        body: &super::super::WorkbookIcon,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12881,8 +12881,8 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
         &self,
         index: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeView,
-        crate::v1_0::WorkbookRangeView,
+        super::super::WorkbookRangeView,
+        super::super::WorkbookRangeView,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12948,8 +12948,8 @@ impl MeDriveItemsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItem>,
-        crate::v1_0::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12967,10 +12967,10 @@ impl MeDriveItemsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13022,10 +13022,10 @@ impl MeDriveItemsItemContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13057,8 +13057,8 @@ impl MeDriveItemsItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Permission>,
-        crate::v1_0::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13096,8 +13096,8 @@ impl MeDriveItemsItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13116,10 +13116,10 @@ impl MeDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13172,8 +13172,8 @@ impl MeDriveItemsItemThumbnails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ThumbnailSet>,
-        crate::v1_0::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13223,8 +13223,8 @@ impl MeDriveItemsItemThumbnailsItemItem {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ThumbnailSet>,
-        crate::v1_0::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13260,8 +13260,8 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ThumbnailSet>,
-        crate::v1_0::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13293,8 +13293,8 @@ impl MeDriveItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItemVersion>,
-        crate::v1_0::DriveItemVersion,
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13330,8 +13330,8 @@ impl MeDriveItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItemVersion,
-        crate::v1_0::DriveItemVersion,
+        super::super::DriveItemVersion,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13418,10 +13418,10 @@ impl MeDriveItemsItemCreateLink {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13467,10 +13467,10 @@ impl MeDriveItemsItemByPathContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13502,8 +13502,8 @@ impl MeDriveRecent {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItem>,
-        crate::v1_0::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13576,8 +13576,8 @@ impl MeDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13654,8 +13654,8 @@ impl MeDriveRootByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13755,9 +13755,9 @@ impl MeDriveRootByPathWorkbook {
     #[cfg(feature = "workbook")]
     pub fn create_session(
         &self,
-        body: &crate::v1_0::WorkbookSessionInfo,
+        body: &super::super::WorkbookSessionInfo,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookSessionInfo,
+        super::super::WorkbookSessionInfo,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13823,7 +13823,7 @@ impl MeDriveRootByPathWorkbookApplication {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookApplication,
+        super::super::WorkbookApplication,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -13842,7 +13842,7 @@ impl MeDriveRootByPathWorkbookApplication {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookapplication-calculate?view=graph-rest-1.0)
     pub fn calculate(
         &self,
-        body: &crate::v1_0::CalculateBody,
+        body: &super::super::CalculateBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -13907,8 +13907,8 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookCommentReply>,
-        crate::v1_0::WorkbookCommentReply,
+        graph_rt::Page<super::super::WorkbookCommentReply>,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -13927,10 +13927,10 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookCommentReply,
+        body: &super::super::WorkbookCommentReply,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookCommentReply,
-        crate::v1_0::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -13969,8 +13969,8 @@ impl MeDriveRootByPathWorkbookCommentsItemRepliesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookCommentReply,
-        crate::v1_0::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
+        super::super::WorkbookCommentReply,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14002,8 +14002,8 @@ impl MeDriveRootByPathWorkbookNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookNamedItem>,
-        crate::v1_0::WorkbookNamedItem,
+        graph_rt::Page<super::super::WorkbookNamedItem>,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14042,10 +14042,10 @@ impl MeDriveRootByPathWorkbookNamesAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookNamedItem,
-        crate::v1_0::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14079,8 +14079,8 @@ impl MeDriveRootByPathWorkbookNamesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookNamedItem,
-        crate::v1_0::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14099,10 +14099,10 @@ impl MeDriveRootByPathWorkbookNamesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookNamedItem,
-        crate::v1_0::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14220,7 +14220,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
     pub fn clear(
         &self,
-        body: &crate::v1_0::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14262,7 +14262,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
-        body: &crate::v1_0::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14328,7 +14328,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
     pub fn insert(
         &self,
-        body: &crate::v1_0::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -14430,7 +14430,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
     pub fn merge(
         &self,
-        body: &crate::v1_0::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -14472,7 +14472,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
     pub fn row(
         &self,
-        body: &crate::v1_0::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -14553,8 +14553,8 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14573,10 +14573,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14672,8 +14672,8 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookRangeBorder>,
-        crate::v1_0::WorkbookRangeBorder,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -14692,10 +14692,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14715,10 +14715,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14763,8 +14763,8 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14783,10 +14783,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14822,8 +14822,8 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14842,10 +14842,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14901,8 +14901,8 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14921,10 +14921,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14960,8 +14960,8 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14980,10 +14980,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookFormatProtection,
+        body: &super::super::WorkbookFormatProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15012,7 +15012,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15048,8 +15048,8 @@ impl MeDriveRootByPathWorkbookTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTable>,
-        crate::v1_0::WorkbookTable,
+        graph_rt::Page<super::super::WorkbookTable>,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -15068,10 +15068,10 @@ impl MeDriveRootByPathWorkbookTables {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::AddBody,
+        body: &super::super::AddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15110,8 +15110,8 @@ impl MeDriveRootByPathWorkbookTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15130,10 +15130,10 @@ impl MeDriveRootByPathWorkbookTablesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15262,8 +15262,8 @@ impl MeDriveRootByPathWorkbookTablesItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15344,8 +15344,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTableColumn>,
-        crate::v1_0::WorkbookTableColumn,
+        graph_rt::Page<super::super::WorkbookTableColumn>,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -15364,10 +15364,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15387,10 +15387,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::ColumnsAddBody,
+        body: &super::super::ColumnsAddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15410,10 +15410,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15452,8 +15452,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15472,10 +15472,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15598,7 +15598,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::FilterApplyBody,
+        body: &super::super::FilterApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15737,7 +15737,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
     pub fn clear(
         &self,
-        body: &crate::v1_0::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15779,7 +15779,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
-        body: &crate::v1_0::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15847,7 +15847,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
     pub fn insert(
         &self,
-        body: &crate::v1_0::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -15949,7 +15949,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
     pub fn merge(
         &self,
-        body: &crate::v1_0::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -15991,7 +15991,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
     pub fn row(
         &self,
-        body: &crate::v1_0::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -16076,8 +16076,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16096,10 +16096,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16203,8 +16203,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookRangeBorder>,
-        crate::v1_0::WorkbookRangeBorder,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -16223,10 +16223,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16246,10 +16246,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16294,8 +16294,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16314,10 +16314,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16353,8 +16353,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16373,10 +16373,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16432,8 +16432,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16452,10 +16452,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16491,8 +16491,8 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16511,10 +16511,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookFormatProtection,
+        body: &super::super::WorkbookFormatProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16545,7 +16545,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16581,8 +16581,8 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTableRow>,
-        crate::v1_0::WorkbookTableRow,
+        graph_rt::Page<super::super::WorkbookTableRow>,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -16605,10 +16605,10 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16644,10 +16644,10 @@ impl MeDriveRootByPathWorkbookTablesItemRowsAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16682,8 +16682,8 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16702,10 +16702,10 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16778,8 +16778,8 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableSort,
-        crate::v1_0::WorkbookTableSort,
+        super::super::WorkbookTableSort,
+        super::super::WorkbookTableSort,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16797,7 +16797,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::SortApplyBody,
+        body: &super::super::SortApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -16894,7 +16894,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -16914,9 +16914,9 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookIcon,
+        body: &super::super::WorkbookIcon,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -16949,10 +16949,10 @@ impl MeDriveRootByPathWorkbookTablesItemAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -16986,8 +16986,8 @@ impl MeDriveRootByPathWorkbookWorksheets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookWorksheet>,
-        crate::v1_0::WorkbookWorksheet,
+        graph_rt::Page<super::super::WorkbookWorksheet>,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17006,10 +17006,10 @@ impl MeDriveRootByPathWorkbookWorksheets {
     #[cfg(feature = "workbook")]
     pub fn post(
         &self,
-        body: &crate::v1_0::WorksheetsBody,
+        body: &super::super::WorksheetsBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookWorksheet,
-        crate::v1_0::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17048,8 +17048,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookWorksheet,
-        crate::v1_0::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17068,10 +17068,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookWorksheet,
+        body: &super::super::WorkbookWorksheet,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookWorksheet,
-        crate::v1_0::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
+        super::super::WorkbookWorksheet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17242,8 +17242,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookChart>,
-        crate::v1_0::WorkbookChart,
+        graph_rt::Page<super::super::WorkbookChart>,
+        super::super::WorkbookChart,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -17262,10 +17262,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookChart,
+        body: &super::super::WorkbookChart,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17285,10 +17285,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::ChartsAddBody,
+        body: &super::super::ChartsAddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17308,10 +17308,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17352,8 +17352,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17372,10 +17372,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChart,
+        body: &super::super::WorkbookChart,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChart,
-        crate::v1_0::WorkbookChart,
+        super::super::WorkbookChart,
+        super::super::WorkbookChart,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17466,7 +17466,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setdata?view=graph-rest-1.0)
     pub fn set_data(
         &self,
-        body: &crate::v1_0::SetDataBody,
+        body: &super::super::SetDataBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -17488,7 +17488,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setposition?view=graph-rest-1.0)
     pub fn set_position(
         &self,
-        body: &crate::v1_0::SetPositionBody,
+        body: &super::super::SetPositionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -17654,8 +17654,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17674,10 +17674,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17757,8 +17757,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17777,10 +17777,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17816,8 +17816,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17836,10 +17836,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17895,8 +17895,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17915,10 +17915,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17954,8 +17954,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -17974,10 +17974,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18065,8 +18065,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18085,10 +18085,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18124,8 +18124,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18144,10 +18144,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18203,8 +18203,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18223,10 +18223,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18290,8 +18290,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18310,10 +18310,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartLineFormat,
+        body: &super::super::WorkbookChartLineFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLineFormat,
-        crate::v1_0::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
+        super::super::WorkbookChartLineFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18369,8 +18369,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18389,10 +18389,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18428,8 +18428,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18448,10 +18448,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxis,
+        body: &super::super::WorkbookChartAxis,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxis,
-        crate::v1_0::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
+        super::super::WorkbookChartAxis,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18539,8 +18539,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18559,10 +18559,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartFont,
+        body: &super::super::WorkbookChartFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartFont,
-        crate::v1_0::WorkbookChartFont,
+        super::super::WorkbookChartFont,
+        super::super::WorkbookChartFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18598,8 +18598,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridline
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18618,10 +18618,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridline
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18657,8 +18657,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridline
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18677,10 +18677,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridline
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartGridlines,
+        body: &super::super::WorkbookChartGridlines,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartGridlines,
-        crate::v1_0::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
+        super::super::WorkbookChartGridlines,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18716,8 +18716,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18736,10 +18736,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartAxisTitle,
+        body: &super::super::WorkbookChartAxisTitle,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartAxisTitle,
-        crate::v1_0::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
+        super::super::WorkbookChartAxisTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18775,8 +18775,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDataLabels {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartDataLabels,
-        crate::v1_0::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18795,10 +18795,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDataLabels {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartDataLabels,
+        body: &super::super::WorkbookChartDataLabels,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartDataLabels,
-        crate::v1_0::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
+        super::super::WorkbookChartDataLabels,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18867,7 +18867,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
     pub fn set_solid_color(
         &self,
-        body: &crate::v1_0::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -18906,8 +18906,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLegend,
-        crate::v1_0::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -18926,10 +18926,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartLegend,
+        body: &super::super::WorkbookChartLegend,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartLegend,
-        crate::v1_0::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
+        super::super::WorkbookChartLegend,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19008,7 +19008,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
     pub fn set_solid_color(
         &self,
-        body: &crate::v1_0::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -19047,8 +19047,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookChartSeries>,
-        crate::v1_0::WorkbookChartSeries,
+        graph_rt::Page<super::super::WorkbookChartSeries>,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -19067,10 +19067,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookChartSeries,
+        body: &super::super::WorkbookChartSeries,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartSeries,
-        crate::v1_0::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19090,10 +19090,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartSeries,
-        crate::v1_0::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19138,8 +19138,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartSeries,
-        crate::v1_0::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19158,10 +19158,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartSeries,
+        body: &super::super::WorkbookChartSeries,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartSeries,
-        crate::v1_0::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
+        super::super::WorkbookChartSeries,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19205,8 +19205,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookChartPoint>,
-        crate::v1_0::WorkbookChartPoint,
+        graph_rt::Page<super::super::WorkbookChartPoint>,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -19225,10 +19225,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookChartPoint,
+        body: &super::super::WorkbookChartPoint,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartPoint,
-        crate::v1_0::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19248,10 +19248,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartPoint,
-        crate::v1_0::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19295,8 +19295,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartPoint,
-        crate::v1_0::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
+        super::super::WorkbookChartPoint,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19331,8 +19331,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartTitle,
-        crate::v1_0::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19351,10 +19351,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookChartTitle,
+        body: &super::super::WorkbookChartTitle,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookChartTitle,
-        crate::v1_0::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
+        super::super::WorkbookChartTitle,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19433,7 +19433,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
     pub fn set_solid_color(
         &self,
-        body: &crate::v1_0::SetSolidColorBody,
+        body: &super::super::SetSolidColorBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -19469,8 +19469,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNames {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookNamedItem>,
-        crate::v1_0::WorkbookNamedItem,
+        graph_rt::Page<super::super::WorkbookNamedItem>,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -19505,10 +19505,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookNamedItem,
+        body: &super::super::WorkbookNamedItem,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookNamedItem,
-        crate::v1_0::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
+        super::super::WorkbookNamedItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19543,8 +19543,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookWorksheetProtection,
-        crate::v1_0::WorkbookWorksheetProtection,
+        super::super::WorkbookWorksheetProtection,
+        super::super::WorkbookWorksheetProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19562,7 +19562,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-protect?view=graph-rest-1.0)
     pub fn protect(
         &self,
-        body: &crate::v1_0::ProtectBody,
+        body: &super::super::ProtectBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -19639,8 +19639,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19664,8 +19664,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19688,7 +19688,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         delta_rows: &str,
         delta_columns: &str,
-        body: &crate::v1_0::ResizedRangeBody,
+        body: &super::super::ResizedRangeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -19721,8 +19721,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19746,8 +19746,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
         &self,
         count: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19823,8 +19823,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19843,10 +19843,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookFormatProtection,
+        body: &super::super::WorkbookFormatProtection,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookFormatProtection,
-        crate::v1_0::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
+        super::super::WorkbookFormatProtection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -19960,7 +19960,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
     pub fn clear(
         &self,
-        body: &crate::v1_0::ClearBody,
+        body: &super::super::ClearBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20002,7 +20002,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
     pub fn delete(
         &self,
-        body: &crate::v1_0::DeleteBody,
+        body: &super::super::DeleteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20050,7 +20050,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
     pub fn insert(
         &self,
-        body: &crate::v1_0::InsertBody,
+        body: &super::super::InsertBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -20152,7 +20152,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
     pub fn merge(
         &self,
-        body: &crate::v1_0::MergeBody,
+        body: &super::super::MergeBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20194,7 +20194,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
     pub fn row(
         &self,
-        body: &crate::v1_0::RowBody,
+        body: &super::super::RowBody,
     ) -> graph_rt::Request<
         String,
         (),
@@ -20285,8 +20285,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20305,10 +20305,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFormat,
+        body: &super::super::WorkbookRangeFormat,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFormat,
-        crate::v1_0::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
+        super::super::WorkbookRangeFormat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20402,8 +20402,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookRangeBorder>,
-        crate::v1_0::WorkbookRangeBorder,
+        graph_rt::Page<super::super::WorkbookRangeBorder>,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20422,10 +20422,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20445,10 +20445,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20493,8 +20493,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20513,10 +20513,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeBorder,
+        body: &super::super::WorkbookRangeBorder,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeBorder,
-        crate::v1_0::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
+        super::super::WorkbookRangeBorder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20552,8 +20552,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20572,10 +20572,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFill,
+        body: &super::super::WorkbookRangeFill,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFill,
-        crate::v1_0::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
+        super::super::WorkbookRangeFill,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20631,8 +20631,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20651,10 +20651,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookRangeFont,
+        body: &super::super::WorkbookRangeFont,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeFont,
-        crate::v1_0::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
+        super::super::WorkbookRangeFont,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20685,7 +20685,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::ApplyBody,
+        body: &super::super::ApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -20721,8 +20721,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTable>,
-        crate::v1_0::WorkbookTable,
+        graph_rt::Page<super::super::WorkbookTable>,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -20741,10 +20741,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::AddBody,
+        body: &super::super::AddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20785,8 +20785,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20805,10 +20805,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTable,
+        body: &super::super::WorkbookTable,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTable,
-        crate::v1_0::WorkbookTable,
+        super::super::WorkbookTable,
+        super::super::WorkbookTable,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -20935,8 +20935,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRange,
-        crate::v1_0::WorkbookRange,
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21023,8 +21023,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTableColumn>,
-        crate::v1_0::WorkbookTableColumn,
+        graph_rt::Page<super::super::WorkbookTableColumn>,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -21043,10 +21043,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21066,10 +21066,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn add(
         &self,
-        body: &crate::v1_0::ColumnsAddBody,
+        body: &super::super::ColumnsAddBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21089,10 +21089,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21138,8 +21138,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21158,10 +21158,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTableColumn,
+        body: &super::super::WorkbookTableColumn,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableColumn,
-        crate::v1_0::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
+        super::super::WorkbookTableColumn,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21300,7 +21300,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::FilterApplyBody,
+        body: &super::super::FilterApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -21358,8 +21358,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WorkbookTableRow>,
-        crate::v1_0::WorkbookTableRow,
+        graph_rt::Page<super::super::WorkbookTableRow>,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -21384,10 +21384,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     #[cfg(feature = "workbook")]
     pub fn item_at(
         &self,
-        body: &crate::v1_0::ItemAtBody,
+        body: &super::super::ItemAtBody,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21430,10 +21430,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
     #[cfg(feature = "workbook")]
     pub fn create(
         &self,
-        body: &crate::v1_0::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21470,8 +21470,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21490,10 +21490,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookTableRow,
+        body: &super::super::WorkbookTableRow,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableRow,
-        crate::v1_0::WorkbookTableRow,
+        super::super::WorkbookTableRow,
+        super::super::WorkbookTableRow,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21568,8 +21568,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookTableSort,
-        crate::v1_0::WorkbookTableSort,
+        super::super::WorkbookTableSort,
+        super::super::WorkbookTableSort,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21587,7 +21587,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-1.0)
     pub fn apply(
         &self,
-        body: &crate::v1_0::SortApplyBody,
+        body: &super::super::SortApplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -21692,7 +21692,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -21712,9 +21712,9 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::WorkbookIcon,
+        body: &super::super::WorkbookIcon,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookIcon,
+        super::super::WorkbookIcon,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -21906,8 +21906,8 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
         &self,
         index: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::WorkbookRangeView,
-        crate::v1_0::WorkbookRangeView,
+        super::super::WorkbookRangeView,
+        super::super::WorkbookRangeView,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -21972,8 +21972,8 @@ impl MeDriveRootByPathPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Permission>,
-        crate::v1_0::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22005,8 +22005,8 @@ impl MeDriveSharedWithMe {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItem>,
-        crate::v1_0::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22051,8 +22051,8 @@ impl MeDriveSpecialItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22088,8 +22088,8 @@ impl MeDriveSpecialItemChildren {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22122,8 +22122,8 @@ impl MeEvents {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SingleValueLegacyExtendedProperty,
-        crate::v1_0::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22142,7 +22142,7 @@ impl MeEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22184,8 +22184,8 @@ impl MeEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22204,10 +22204,10 @@ impl MeEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22246,7 +22246,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
         &self,
-        body: &crate::v1_0::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22272,7 +22272,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22294,7 +22294,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22336,7 +22336,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22362,7 +22362,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
         &self,
-        body: &crate::v1_0::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22384,7 +22384,7 @@ impl MeEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
         &self,
-        body: &crate::v1_0::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -22421,8 +22421,8 @@ impl MeEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22441,10 +22441,10 @@ impl MeEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22464,9 +22464,9 @@ impl MeEventsItemAttachments {
     #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
-        body: &crate::v1_0::AttachmentsCreateUploadSessionBody,
+        body: &super::super::AttachmentsCreateUploadSessionBody,
     ) -> graph_rt::Request<
-        crate::v1_0::UploadSession,
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -22505,8 +22505,8 @@ impl MeEventsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22594,8 +22594,8 @@ impl MeEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22627,8 +22627,8 @@ impl MeFollowedSites {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Site>,
-        crate::v1_0::Site,
+        graph_rt::Page<super::super::Site>,
+        super::super::Site,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22674,8 +22674,8 @@ impl MeInferenceClassificationOverrides {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::InferenceClassificationOverride>,
-        crate::v1_0::InferenceClassificationOverride,
+        graph_rt::Page<super::super::InferenceClassificationOverride>,
+        super::super::InferenceClassificationOverride,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -22694,10 +22694,10 @@ impl MeInferenceClassificationOverrides {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::InferenceClassificationOverride,
+        body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        crate::v1_0::InferenceClassificationOverride,
-        crate::v1_0::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22734,10 +22734,10 @@ impl MeInferenceClassificationOverridesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::InferenceClassificationOverride,
+        body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        crate::v1_0::InferenceClassificationOverride,
-        crate::v1_0::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22812,8 +22812,8 @@ impl MeInsightsShared {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SharedInsight>,
-        crate::v1_0::SharedInsight,
+        graph_rt::Page<super::super::SharedInsight>,
+        super::super::SharedInsight,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22863,8 +22863,8 @@ impl MeInsightsSharedItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SharedInsight>,
-        crate::v1_0::SharedInsight,
+        graph_rt::Page<super::super::SharedInsight>,
+        super::super::SharedInsight,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22896,8 +22896,8 @@ impl MeInsightsTrending {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Trending>,
-        crate::v1_0::Trending,
+        graph_rt::Page<super::super::Trending>,
+        super::super::Trending,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22947,8 +22947,8 @@ impl MeInsightsTrendingItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Trending>,
-        crate::v1_0::Trending,
+        graph_rt::Page<super::super::Trending>,
+        super::super::Trending,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -22980,8 +22980,8 @@ impl MeInsightsUsed {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UsedInsight>,
-        crate::v1_0::UsedInsight,
+        graph_rt::Page<super::super::UsedInsight>,
+        super::super::UsedInsight,
         graph_rt::Options<false, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23031,8 +23031,8 @@ impl MeInsightsUsedItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UsedInsight>,
-        crate::v1_0::UsedInsight,
+        graph_rt::Page<super::super::UsedInsight>,
+        super::super::UsedInsight,
         graph_rt::Options<false, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23064,8 +23064,8 @@ impl MeJoinedTeams {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Group>,
-        crate::v1_0::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23097,8 +23097,8 @@ impl MeLicenseDetails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::LicenseDetails>,
-        crate::v1_0::LicenseDetails,
+        graph_rt::Page<super::super::LicenseDetails>,
+        super::super::LicenseDetails,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23131,8 +23131,8 @@ impl MeMailFolders {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SingleValueLegacyExtendedProperty,
-        crate::v1_0::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23151,7 +23151,7 @@ impl MeMailFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -23175,8 +23175,8 @@ impl MeMailFolders {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMailFolder>,
-        crate::v1_0::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23231,8 +23231,8 @@ impl MeMailFoldersInboxMessageRules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MessageRule>,
-        crate::v1_0::MessageRule,
+        graph_rt::Page<super::super::MessageRule>,
+        super::super::MessageRule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23250,7 +23250,7 @@ impl MeMailFoldersInboxMessageRules {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0)
     pub fn create(
         &self,
-        body: &crate::v1_0::CreateRuleBody,
+        body: &super::super::CreateRuleBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -23292,8 +23292,8 @@ impl MeMailFoldersInboxMessageRulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MessageRule,
-        crate::v1_0::MessageRule,
+        super::super::MessageRule,
+        super::super::MessageRule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23312,10 +23312,10 @@ impl MeMailFoldersInboxMessageRulesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MessageRule,
+        body: &super::super::MessageRule,
     ) -> graph_rt::Request<
-        crate::v1_0::MessageRule,
-        crate::v1_0::MessageRule,
+        super::super::MessageRule,
+        super::super::MessageRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23370,8 +23370,8 @@ impl MeMailFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23390,10 +23390,10 @@ impl MeMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23437,10 +23437,10 @@ impl MeMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::v1_0::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23464,10 +23464,10 @@ impl MeMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::v1_0::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23501,8 +23501,8 @@ impl MeMailFoldersItemChildFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMailFolder>,
-        crate::v1_0::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23521,10 +23521,10 @@ impl MeMailFoldersItemChildFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23646,8 +23646,8 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23666,10 +23666,10 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23765,8 +23765,8 @@ impl MeMailFoldersItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMessage>,
-        crate::v1_0::Message,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -23785,10 +23785,10 @@ impl MeMailFoldersItemMessages {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23809,8 +23809,8 @@ impl MeMailFoldersItemMessages {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMessage>,
-        crate::v1_0::Message,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -23848,8 +23848,8 @@ impl MeMailFoldersItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyEventMessage,
-        crate::v1_0::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23868,10 +23868,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyEventMessage,
+        body: &super::super::AnyEventMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyEventMessage,
-        crate::v1_0::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23915,10 +23915,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::v1_0::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23939,8 +23939,8 @@ impl MeMailFoldersItemMessagesItem {
     pub fn create_forward(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23960,8 +23960,8 @@ impl MeMailFoldersItemMessagesItem {
     pub fn create_reply(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -23981,8 +23981,8 @@ impl MeMailFoldersItemMessagesItem {
     pub fn create_reply_all(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24000,7 +24000,7 @@ impl MeMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::PostsForwardBody,
+        body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24023,10 +24023,10 @@ impl MeMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::v1_0::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24045,7 +24045,7 @@ impl MeMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
     pub fn reply(
         &self,
-        body: &crate::v1_0::MessagesReplyBody,
+        body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24067,7 +24067,7 @@ impl MeMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
     pub fn reply_all(
         &self,
-        body: &crate::v1_0::ReplyAllBody,
+        body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24140,8 +24140,8 @@ impl MeMailFoldersItemMessagesItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -24160,10 +24160,10 @@ impl MeMailFoldersItemMessagesItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24201,8 +24201,8 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24314,9 +24314,9 @@ impl MeMailboxSettings {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MailboxSettings,
+        body: &super::super::MailboxSettings,
     ) -> graph_rt::Request<
-        crate::v1_0::MailboxSettings,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -24610,8 +24610,8 @@ impl MeManager {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -24643,8 +24643,8 @@ impl MeMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -24677,8 +24677,8 @@ impl MeMessages {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SingleValueLegacyExtendedProperty,
-        crate::v1_0::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
+        super::super::SingleValueLegacyExtendedProperty,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24697,7 +24697,7 @@ impl MeMessages {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24739,8 +24739,8 @@ impl MeMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyEventMessage,
-        crate::v1_0::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24759,10 +24759,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyEventMessage,
+        body: &super::super::AnyEventMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyEventMessage,
-        crate::v1_0::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24806,10 +24806,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::v1_0::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24830,8 +24830,8 @@ impl MeMessagesItem {
     pub fn create_forward(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24851,8 +24851,8 @@ impl MeMessagesItem {
     pub fn create_reply(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24872,8 +24872,8 @@ impl MeMessagesItem {
     pub fn create_reply_all(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24891,7 +24891,7 @@ impl MeMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::PostsForwardBody,
+        body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -24914,10 +24914,10 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::v1_0::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -24936,7 +24936,7 @@ impl MeMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
     pub fn reply(
         &self,
-        body: &crate::v1_0::MessagesReplyBody,
+        body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -25029,8 +25029,8 @@ impl MeMessagesItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25049,10 +25049,10 @@ impl MeMessagesItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25072,9 +25072,9 @@ impl MeMessagesItemAttachments {
     #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
-        body: &crate::v1_0::AttachmentsCreateUploadSessionBody,
+        body: &super::super::AttachmentsCreateUploadSessionBody,
     ) -> graph_rt::Request<
-        crate::v1_0::UploadSession,
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -25113,8 +25113,8 @@ impl MeMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25202,7 +25202,7 @@ impl MeOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -25270,8 +25270,8 @@ impl MeOnenoteNotebooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Notebook>,
-        crate::v1_0::Notebook,
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25290,10 +25290,10 @@ impl MeOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Notebook,
+        body: &super::super::Notebook,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25313,10 +25313,10 @@ impl MeOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn get_notebook_from_web_url(
         &self,
-        body: &crate::v1_0::GetNotebookFromWebUrlBody,
+        body: &super::super::GetNotebookFromWebUrlBody,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25385,8 +25385,8 @@ impl MeOnenoteNotebooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25404,7 +25404,7 @@ impl MeOnenoteNotebooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-1.0)
     pub fn copy_notebook(
         &self,
-        body: &crate::v1_0::CopyNotebookBody,
+        body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -25449,8 +25449,8 @@ impl MeOnenoteNotebooksItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25469,10 +25469,10 @@ impl MeOnenoteNotebooksItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25506,8 +25506,8 @@ impl MeOnenoteNotebooksItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25526,10 +25526,10 @@ impl MeOnenoteNotebooksItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25576,8 +25576,8 @@ impl MeOnenoteOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteOperation,
-        crate::v1_0::OnenoteOperation,
+        super::super::OnenoteOperation,
+        super::super::OnenoteOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25610,8 +25610,8 @@ impl MeOnenotePages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenotePage>,
-        crate::v1_0::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25630,10 +25630,10 @@ impl MeOnenotePages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25671,8 +25671,8 @@ impl MeOnenotePagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25714,7 +25714,7 @@ impl MeOnenotePagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-1.0)
     pub fn copy_to_section(
         &self,
-        body: &crate::v1_0::CopyToSectionBody,
+        body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -25842,8 +25842,8 @@ impl MeOnenoteSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25879,8 +25879,8 @@ impl MeOnenoteSectionGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25921,8 +25921,8 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25941,10 +25941,10 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -25978,8 +25978,8 @@ impl MeOnenoteSectionGroupsItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -25998,10 +25998,10 @@ impl MeOnenoteSectionGroupsItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26034,8 +26034,8 @@ impl MeOnenoteSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26071,8 +26071,8 @@ impl MeOnenoteSectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26090,7 +26090,7 @@ impl MeOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-1.0)
     pub fn copy_to_notebook(
         &self,
-        body: &crate::v1_0::CopyToNotebookBody,
+        body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -26112,7 +26112,7 @@ impl MeOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-1.0)
     pub fn copy_to_section_group(
         &self,
-        body: &crate::v1_0::CopyToSectionGroupBody,
+        body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -26153,8 +26153,8 @@ impl MeOnenoteSectionsItemPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenotePage>,
-        crate::v1_0::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26173,10 +26173,10 @@ impl MeOnenoteSectionsItemPages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26210,7 +26210,7 @@ impl MeOnlineMeetings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -26230,9 +26230,9 @@ impl MeOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnlineMeeting,
+        body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -26253,9 +26253,9 @@ impl MeOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn create_or_get(
         &self,
-        body: &crate::v1_0::CreateOrGetBody,
+        body: &super::super::CreateOrGetBody,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -26295,7 +26295,7 @@ impl MeOnlineMeetingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -26315,9 +26315,9 @@ impl MeOnlineMeetingsItem {
     #[cfg(feature = "communications")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OnlineMeeting,
+        body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -26373,7 +26373,7 @@ impl MeOutlook {
     pub fn supported_languages(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::LocaleInfo>,
+        graph_rt::Page<super::super::LocaleInfo>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -26394,7 +26394,7 @@ impl MeOutlook {
     pub fn supported_time_zones(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TimeZoneInformation>,
+        graph_rt::Page<super::super::TimeZoneInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -26416,7 +26416,7 @@ impl MeOutlook {
         &self,
         time_zone_standard: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TimeZoneInformation>,
+        graph_rt::Page<super::super::TimeZoneInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -26456,8 +26456,8 @@ impl MeOutlookMasterCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OutlookCategory>,
-        crate::v1_0::OutlookCategory,
+        graph_rt::Page<super::super::OutlookCategory>,
+        super::super::OutlookCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26476,10 +26476,10 @@ impl MeOutlookMasterCategories {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OutlookCategory,
+        body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::OutlookCategory,
-        crate::v1_0::OutlookCategory,
+        super::super::OutlookCategory,
+        super::super::OutlookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26518,8 +26518,8 @@ impl MeOutlookMasterCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OutlookCategory,
-        crate::v1_0::OutlookCategory,
+        super::super::OutlookCategory,
+        super::super::OutlookCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26538,10 +26538,10 @@ impl MeOutlookMasterCategoriesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OutlookCategory,
+        body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::OutlookCategory,
-        crate::v1_0::OutlookCategory,
+        super::super::OutlookCategory,
+        super::super::OutlookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26594,8 +26594,8 @@ impl MePeople {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Person>,
-        crate::v1_0::Person,
+        graph_rt::Page<super::super::Person>,
+        super::super::Person,
         graph_rt::Options<true, false, true, true, true, true, false, true>,
     > {
         graph_rt::Request::new(
@@ -26627,8 +26627,8 @@ impl MePhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26738,8 +26738,8 @@ impl MePhotos {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26775,8 +26775,8 @@ impl MePhotosItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -26826,8 +26826,8 @@ impl MePlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerPlan>,
-        crate::v1_0::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26859,8 +26859,8 @@ impl MePlannerTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerTask>,
-        crate::v1_0::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -26892,7 +26892,7 @@ impl MePresence {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Presence,
+        super::super::Presence,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -26944,7 +26944,7 @@ impl MeSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateSettingsBody,
+        body: &super::super::UpdateSettingsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -26994,8 +26994,8 @@ impl MeTodoLists {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTaskList>,
-        crate::v1_0::TodoTaskList,
+        graph_rt::Page<super::super::TodoTaskList>,
+        super::super::TodoTaskList,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27014,10 +27014,10 @@ impl MeTodoLists {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TodoTaskList,
+        body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        crate::v1_0::TodoTaskList,
-        crate::v1_0::TodoTaskList,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27038,8 +27038,8 @@ impl MeTodoLists {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTaskList>,
-        crate::v1_0::TodoTaskList,
+        graph_rt::Page<super::super::TodoTaskList>,
+        super::super::TodoTaskList,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27093,8 +27093,8 @@ impl MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTask>,
-        crate::v1_0::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -27128,8 +27128,8 @@ impl MeTodoListsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TodoTaskList,
-        crate::v1_0::TodoTaskList,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27148,10 +27148,10 @@ impl MeTodoListsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TodoTaskList,
+        body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        crate::v1_0::TodoTaskList,
-        crate::v1_0::TodoTaskList,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27209,8 +27209,8 @@ impl MeTodoListsItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTask>,
-        crate::v1_0::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27229,10 +27229,10 @@ impl MeTodoListsItemTasks {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TodoTask,
+        body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        crate::v1_0::TodoTask,
-        crate::v1_0::TodoTask,
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27253,8 +27253,8 @@ impl MeTodoListsItemTasks {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTask>,
-        crate::v1_0::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -27292,8 +27292,8 @@ impl MeTodoListsItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TodoTask,
-        crate::v1_0::TodoTask,
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27312,10 +27312,10 @@ impl MeTodoListsItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TodoTask,
+        body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        crate::v1_0::TodoTask,
-        crate::v1_0::TodoTask,
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27375,8 +27375,8 @@ impl MeTodoListsItemTasksItemLinkedResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::LinkedResource>,
-        crate::v1_0::LinkedResource,
+        graph_rt::Page<super::super::LinkedResource>,
+        super::super::LinkedResource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -27395,10 +27395,10 @@ impl MeTodoListsItemTasksItemLinkedResources {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::LinkedResource,
+        body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        crate::v1_0::LinkedResource,
-        crate::v1_0::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27442,8 +27442,8 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::LinkedResource,
-        crate::v1_0::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27462,10 +27462,10 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::LinkedResource,
+        body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        crate::v1_0::LinkedResource,
-        crate::v1_0::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

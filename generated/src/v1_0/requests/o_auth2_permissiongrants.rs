@@ -24,7 +24,7 @@ impl OAuth2Permissiongrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -44,9 +44,9 @@ impl OAuth2Permissiongrants {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OAuth2PermissionGrant,
+        body: &super::super::OAuth2PermissionGrant,
     ) -> graph_rt::Request<
-        crate::v1_0::OAuth2PermissionGrant,
+        super::super::OAuth2PermissionGrant,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -68,7 +68,7 @@ impl OAuth2Permissiongrants {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
@@ -107,7 +107,7 @@ impl OAuth2PermissiongrantsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OAuth2PermissionGrant,
+        super::super::OAuth2PermissionGrant,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -126,7 +126,7 @@ impl OAuth2PermissiongrantsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateADelegatedPermissionGrantOAuth2PermissionGrantBody,
+        body: &super::super::UpdateADelegatedPermissionGrantOAuth2PermissionGrantBody,
     ) -> graph_rt::Request<
         (),
         (),

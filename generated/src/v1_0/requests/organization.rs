@@ -23,8 +23,8 @@ impl Organization {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Organization,
-        crate::v1_0::Organization,
+        super::super::Organization,
+        super::super::Organization,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -61,8 +61,8 @@ impl OrganizationItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -80,7 +80,7 @@ impl OrganizationItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateOrganizationBody,
+        body: &super::super::UpdateOrganizationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -192,8 +192,8 @@ impl OrganizationItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -212,10 +212,10 @@ impl OrganizationItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -270,8 +270,8 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::CertificateBasedAuthConfiguration>,
-        crate::v1_0::CertificateBasedAuthConfiguration,
+        graph_rt::Page<super::super::CertificateBasedAuthConfiguration>,
+        super::super::CertificateBasedAuthConfiguration,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -317,7 +317,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::CertificateBasedAuthConfiguration,
+        body: &super::super::CertificateBasedAuthConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -356,8 +356,8 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::CertificateBasedAuthConfiguration,
-        crate::v1_0::CertificateBasedAuthConfiguration,
+        super::super::CertificateBasedAuthConfiguration,
+        super::super::CertificateBasedAuthConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -410,10 +410,10 @@ impl OrganizationItemBranding {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OrganizationalBrandingProperties,
+        body: &super::super::OrganizationalBrandingProperties,
     ) -> graph_rt::Request<
-        crate::v1_0::OrganizationalBrandingProperties,
-        crate::v1_0::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -433,10 +433,10 @@ impl OrganizationItemBranding {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::v1_0::OrganizationalBrandingProperties,
+        body: &super::super::OrganizationalBrandingProperties,
     ) -> graph_rt::Request<
-        crate::v1_0::OrganizationalBrandingProperties,
-        crate::v1_0::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -496,10 +496,10 @@ impl OrganizationItemBrandingLocalizations {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OrganizationalBrandingProperties,
+        body: &super::super::OrganizationalBrandingProperties,
     ) -> graph_rt::Request<
-        crate::v1_0::OrganizationalBrandingProperties,
-        crate::v1_0::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -539,8 +539,8 @@ impl OrganizationItemBrandingLocalizationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OrganizationalBrandingProperties,
-        crate::v1_0::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -558,7 +558,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateLocalizedOrganizationalbrandingpropertiesBody,
+        body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -580,7 +580,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-1.0)
     pub fn put(
         &self,
-        body: &crate::v1_0::UpdateLocalizedOrganizationalbrandingpropertiesBody,
+        body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -638,8 +638,8 @@ impl OrganizationItemBrandingItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OrganizationalBrandingProperties,
-        crate::v1_0::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
+        super::super::OrganizationalBrandingProperties,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -657,7 +657,7 @@ impl OrganizationItemBrandingItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateOrganizationalBrandingPropertiesBody,
+        body: &super::super::UpdateOrganizationalBrandingPropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -679,7 +679,7 @@ impl OrganizationItemBrandingItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-update?view=graph-rest-1.0)
     pub fn put(
         &self,
-        body: &crate::v1_0::UpdateOrganizationalBrandingPropertiesBody,
+        body: &super::super::UpdateOrganizationalBrandingPropertiesBody,
     ) -> graph_rt::Request<
         (),
         (),

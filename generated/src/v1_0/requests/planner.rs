@@ -46,8 +46,8 @@ impl PlannerBuckets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerBucket>,
-        crate::v1_0::PlannerBucket,
+        graph_rt::Page<super::super::PlannerBucket>,
+        super::super::PlannerBucket,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -66,10 +66,10 @@ impl PlannerBuckets {
     #[cfg(feature = "planner")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PlannerBucket,
+        body: &super::super::PlannerBucket,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerBucket,
-        crate::v1_0::PlannerBucket,
+        super::super::PlannerBucket,
+        super::super::PlannerBucket,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -108,8 +108,8 @@ impl PlannerBucketsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerBucket,
-        crate::v1_0::PlannerBucket,
+        super::super::PlannerBucket,
+        super::super::PlannerBucket,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -128,7 +128,7 @@ impl PlannerBucketsItem {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PlannerBucket,
+        body: &super::super::PlannerBucket,
     ) -> graph_rt::Request<
         (),
         (),
@@ -188,8 +188,8 @@ impl PlannerBucketsItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerTask>,
-        crate::v1_0::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -222,8 +222,8 @@ impl PlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerPlan>,
-        crate::v1_0::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -242,10 +242,10 @@ impl PlannerPlans {
     #[cfg(feature = "planner")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PlannerPlan,
+        body: &super::super::PlannerPlan,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerPlan,
-        crate::v1_0::PlannerPlan,
+        super::super::PlannerPlan,
+        super::super::PlannerPlan,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -284,8 +284,8 @@ impl PlannerPlansItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerPlan,
-        crate::v1_0::PlannerPlan,
+        super::super::PlannerPlan,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -304,7 +304,7 @@ impl PlannerPlansItem {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PlannerPlan,
+        body: &super::super::PlannerPlan,
     ) -> graph_rt::Request<
         (),
         (),
@@ -373,8 +373,8 @@ impl PlannerPlansItemDetails {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerPlanDetails,
-        crate::v1_0::PlannerPlanDetails,
+        super::super::PlannerPlanDetails,
+        super::super::PlannerPlanDetails,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -393,7 +393,7 @@ impl PlannerPlansItemDetails {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PlannerPlanDetails,
+        body: &super::super::PlannerPlanDetails,
     ) -> graph_rt::Request<
         (),
         (),
@@ -429,8 +429,8 @@ impl PlannerPlansItemBuckets {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerBucket>,
-        crate::v1_0::PlannerBucket,
+        graph_rt::Page<super::super::PlannerBucket>,
+        super::super::PlannerBucket,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -462,8 +462,8 @@ impl PlannerPlansItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerTask>,
-        crate::v1_0::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -496,8 +496,8 @@ impl PlannerTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerTask>,
-        crate::v1_0::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -516,10 +516,10 @@ impl PlannerTasks {
     #[cfg(feature = "planner")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PlannerTask,
+        body: &super::super::PlannerTask,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerTask,
-        crate::v1_0::PlannerTask,
+        super::super::PlannerTask,
+        super::super::PlannerTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -558,8 +558,8 @@ impl PlannerTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerTask,
-        crate::v1_0::PlannerTask,
+        super::super::PlannerTask,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -578,7 +578,7 @@ impl PlannerTasksItem {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PlannerTask,
+        body: &super::super::PlannerTask,
     ) -> graph_rt::Request<
         (),
         (),
@@ -659,8 +659,8 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerAssignedToTaskBoardTaskFormat,
-        crate::v1_0::PlannerAssignedToTaskBoardTaskFormat,
+        super::super::PlannerAssignedToTaskBoardTaskFormat,
+        super::super::PlannerAssignedToTaskBoardTaskFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -679,7 +679,7 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PlannerAssignedToTaskBoardTaskFormat,
+        body: &super::super::PlannerAssignedToTaskBoardTaskFormat,
     ) -> graph_rt::Request<
         (),
         (),
@@ -716,8 +716,8 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerBucketTaskBoardTaskFormat,
-        crate::v1_0::PlannerBucketTaskBoardTaskFormat,
+        super::super::PlannerBucketTaskBoardTaskFormat,
+        super::super::PlannerBucketTaskBoardTaskFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -736,7 +736,7 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PlannerBucketTaskBoardTaskFormat,
+        body: &super::super::PlannerBucketTaskBoardTaskFormat,
     ) -> graph_rt::Request<
         (),
         (),
@@ -773,8 +773,8 @@ impl PlannerTasksItemDetails {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerTaskDetails,
-        crate::v1_0::PlannerTaskDetails,
+        super::super::PlannerTaskDetails,
+        super::super::PlannerTaskDetails,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -793,7 +793,7 @@ impl PlannerTasksItemDetails {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PlannerTaskDetails,
+        body: &super::super::PlannerTaskDetails,
     ) -> graph_rt::Request<
         (),
         (),
@@ -830,8 +830,8 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PlannerProgressTaskBoardTaskFormat,
-        crate::v1_0::PlannerProgressTaskBoardTaskFormat,
+        super::super::PlannerProgressTaskBoardTaskFormat,
+        super::super::PlannerProgressTaskBoardTaskFormat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -850,7 +850,7 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     #[cfg(feature = "planner")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PlannerProgressTaskBoardTaskFormat,
+        body: &super::super::PlannerProgressTaskBoardTaskFormat,
     ) -> graph_rt::Request<
         (),
         (),

@@ -100,8 +100,8 @@ impl PoliciesActivityBasedTimeoutPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ActivityBasedTimeoutPolicy>,
-        crate::v1_0::ActivityBasedTimeoutPolicy,
+        graph_rt::Page<super::super::ActivityBasedTimeoutPolicy>,
+        super::super::ActivityBasedTimeoutPolicy,
         graph_rt::Options<true, false, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -120,10 +120,10 @@ impl PoliciesActivityBasedTimeoutPolicies {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ActivityBasedTimeoutPolicy,
+        body: &super::super::ActivityBasedTimeoutPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::ActivityBasedTimeoutPolicy,
-        crate::v1_0::ActivityBasedTimeoutPolicy,
+        super::super::ActivityBasedTimeoutPolicy,
+        super::super::ActivityBasedTimeoutPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -162,8 +162,8 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ActivityBasedTimeoutPolicy,
-        crate::v1_0::ActivityBasedTimeoutPolicy,
+        super::super::ActivityBasedTimeoutPolicy,
+        super::super::ActivityBasedTimeoutPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -181,7 +181,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateActivitybasedtimeoutpolicyBody,
+        body: &super::super::UpdateActivitybasedtimeoutpolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -238,8 +238,8 @@ impl PoliciesAdminConsentRequestPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AdminConsentRequestPolicy,
-        crate::v1_0::AdminConsentRequestPolicy,
+        super::super::AdminConsentRequestPolicy,
+        super::super::AdminConsentRequestPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -258,7 +258,7 @@ impl PoliciesAdminConsentRequestPolicy {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::v1_0::AdminConsentRequestPolicy,
+        body: &super::super::AdminConsentRequestPolicy,
     ) -> graph_rt::Request<
         (),
         (),
@@ -295,8 +295,8 @@ impl PoliciesAuthenticationFlowsPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AuthenticationFlowsPolicy,
-        crate::v1_0::AuthenticationFlowsPolicy,
+        super::super::AuthenticationFlowsPolicy,
+        super::super::AuthenticationFlowsPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -315,7 +315,7 @@ impl PoliciesAuthenticationFlowsPolicy {
     #[cfg(feature = "identity")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AuthenticationFlowsPolicy,
+        body: &super::super::AuthenticationFlowsPolicy,
     ) -> graph_rt::Request<
         (),
         (),
@@ -409,8 +409,8 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::EmailAuthenticationMethodConfiguration,
-        crate::v1_0::EmailAuthenticationMethodConfiguration,
+        super::super::EmailAuthenticationMethodConfiguration,
+        super::super::EmailAuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -429,7 +429,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::EmailAuthenticationMethodConfiguration,
+        body: &super::super::EmailAuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -489,8 +489,8 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Fido2AuthenticationMethodConfiguration,
-        crate::v1_0::Fido2AuthenticationMethodConfiguration,
+        super::super::Fido2AuthenticationMethodConfiguration,
+        super::super::Fido2AuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -509,7 +509,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Fido2AuthenticationMethodConfiguration,
+        body: &super::super::Fido2AuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -569,8 +569,8 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
-        crate::v1_0::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -589,7 +589,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+        body: &super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
     ) -> graph_rt::Request<
         (),
         (),
@@ -646,8 +646,8 @@ impl PoliciesAuthorizationPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AuthorizationPolicy,
-        crate::v1_0::AuthorizationPolicy,
+        super::super::AuthorizationPolicy,
+        super::super::AuthorizationPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -665,7 +665,7 @@ impl PoliciesAuthorizationPolicy {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authorizationpolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateAuthorizationPolicyBody,
+        body: &super::super::UpdateAuthorizationPolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -702,8 +702,8 @@ impl PoliciesClaimsMappingPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ClaimsMappingPolicy>,
-        crate::v1_0::ClaimsMappingPolicy,
+        graph_rt::Page<super::super::ClaimsMappingPolicy>,
+        super::super::ClaimsMappingPolicy,
         graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -722,10 +722,10 @@ impl PoliciesClaimsMappingPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ClaimsMappingPolicy,
+        body: &super::super::ClaimsMappingPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::ClaimsMappingPolicy,
-        crate::v1_0::ClaimsMappingPolicy,
+        super::super::ClaimsMappingPolicy,
+        super::super::ClaimsMappingPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -764,8 +764,8 @@ impl PoliciesClaimsMappingPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ClaimsMappingPolicy,
-        crate::v1_0::ClaimsMappingPolicy,
+        super::super::ClaimsMappingPolicy,
+        super::super::ClaimsMappingPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -783,7 +783,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateClaimsmappingpolicyBody,
+        body: &super::super::UpdateClaimsmappingpolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -843,8 +843,8 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -877,8 +877,8 @@ impl PoliciesFeatureRolloutPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::FeatureRolloutPolicy>,
-        crate::v1_0::FeatureRolloutPolicy,
+        graph_rt::Page<super::super::FeatureRolloutPolicy>,
+        super::super::FeatureRolloutPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
@@ -897,10 +897,10 @@ impl PoliciesFeatureRolloutPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::FeatureRolloutPolicy,
+        body: &super::super::FeatureRolloutPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::FeatureRolloutPolicy,
-        crate::v1_0::FeatureRolloutPolicy,
+        super::super::FeatureRolloutPolicy,
+        super::super::FeatureRolloutPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -939,8 +939,8 @@ impl PoliciesFeatureRolloutPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::FeatureRolloutPolicy,
-        crate::v1_0::FeatureRolloutPolicy,
+        super::super::FeatureRolloutPolicy,
+        super::super::FeatureRolloutPolicy,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -958,7 +958,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateFeaturerolloutpolicyBody,
+        body: &super::super::UpdateFeaturerolloutpolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1040,7 +1040,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1093,7 +1093,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     #[cfg(feature = "core")]
     pub fn delete(
         &self,
-        body: &crate::v1_0::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1130,8 +1130,8 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::HomeRealmDiscoveryPolicy>,
-        crate::v1_0::HomeRealmDiscoveryPolicy,
+        graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
+        super::super::HomeRealmDiscoveryPolicy,
         graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1150,10 +1150,10 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::HomeRealmDiscoveryPolicy,
+        body: &super::super::HomeRealmDiscoveryPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::HomeRealmDiscoveryPolicy,
-        crate::v1_0::HomeRealmDiscoveryPolicy,
+        super::super::HomeRealmDiscoveryPolicy,
+        super::super::HomeRealmDiscoveryPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1192,8 +1192,8 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::HomeRealmDiscoveryPolicy,
-        crate::v1_0::HomeRealmDiscoveryPolicy,
+        super::super::HomeRealmDiscoveryPolicy,
+        super::super::HomeRealmDiscoveryPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1211,7 +1211,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateHomerealmdiscoverypolicyBody,
+        body: &super::super::UpdateHomerealmdiscoverypolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1273,8 +1273,8 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1309,8 +1309,8 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::IdentitySecurityDefaultsEnforcementPolicy,
-        crate::v1_0::IdentitySecurityDefaultsEnforcementPolicy,
+        super::super::IdentitySecurityDefaultsEnforcementPolicy,
+        super::super::IdentitySecurityDefaultsEnforcementPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1328,7 +1328,7 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
+        body: &super::super::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1365,8 +1365,8 @@ impl PoliciesPermissionGrantPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PermissionGrantPolicy>,
-        crate::v1_0::PermissionGrantPolicy,
+        graph_rt::Page<super::super::PermissionGrantPolicy>,
+        super::super::PermissionGrantPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1385,10 +1385,10 @@ impl PoliciesPermissionGrantPolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PermissionGrantPolicy,
+        body: &super::super::PermissionGrantPolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::PermissionGrantPolicy,
-        crate::v1_0::PermissionGrantPolicy,
+        super::super::PermissionGrantPolicy,
+        super::super::PermissionGrantPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1427,8 +1427,8 @@ impl PoliciesPermissionGrantPoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PermissionGrantPolicy,
-        crate::v1_0::PermissionGrantPolicy,
+        super::super::PermissionGrantPolicy,
+        super::super::PermissionGrantPolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1446,7 +1446,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdatePermissionGrantPolicyBody,
+        body: &super::super::UpdatePermissionGrantPolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1511,8 +1511,8 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PermissionGrantConditionSet>,
-        crate::v1_0::PermissionGrantConditionSet,
+        graph_rt::Page<super::super::PermissionGrantConditionSet>,
+        super::super::PermissionGrantConditionSet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1531,10 +1531,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PermissionGrantConditionSet,
+        body: &super::super::PermissionGrantConditionSet,
     ) -> graph_rt::Request<
-        crate::v1_0::PermissionGrantConditionSet,
-        crate::v1_0::PermissionGrantConditionSet,
+        super::super::PermissionGrantConditionSet,
+        super::super::PermissionGrantConditionSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1575,8 +1575,8 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PermissionGrantConditionSet>,
-        crate::v1_0::PermissionGrantConditionSet,
+        graph_rt::Page<super::super::PermissionGrantConditionSet>,
+        super::super::PermissionGrantConditionSet,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1595,10 +1595,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PermissionGrantConditionSet,
+        body: &super::super::PermissionGrantConditionSet,
     ) -> graph_rt::Request<
-        crate::v1_0::PermissionGrantConditionSet,
-        crate::v1_0::PermissionGrantConditionSet,
+        super::super::PermissionGrantConditionSet,
+        super::super::PermissionGrantConditionSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1703,8 +1703,8 @@ impl PoliciesTokenIssuancePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TokenIssuancePolicy>,
-        crate::v1_0::TokenIssuancePolicy,
+        graph_rt::Page<super::super::TokenIssuancePolicy>,
+        super::super::TokenIssuancePolicy,
         graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1723,10 +1723,10 @@ impl PoliciesTokenIssuancePolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TokenIssuancePolicy,
+        body: &super::super::TokenIssuancePolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::TokenIssuancePolicy,
-        crate::v1_0::TokenIssuancePolicy,
+        super::super::TokenIssuancePolicy,
+        super::super::TokenIssuancePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1765,8 +1765,8 @@ impl PoliciesTokenIssuancePoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TokenIssuancePolicy,
-        crate::v1_0::TokenIssuancePolicy,
+        super::super::TokenIssuancePolicy,
+        super::super::TokenIssuancePolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1784,7 +1784,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateTokenIssuancePolicyBody,
+        body: &super::super::UpdateTokenIssuancePolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1844,8 +1844,8 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1878,8 +1878,8 @@ impl PoliciesTokenLifetimePolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TokenLifetimePolicy>,
-        crate::v1_0::TokenLifetimePolicy,
+        graph_rt::Page<super::super::TokenLifetimePolicy>,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1898,10 +1898,10 @@ impl PoliciesTokenLifetimePolicies {
     #[cfg(feature = "identity")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TokenLifetimePolicy,
+        body: &super::super::TokenLifetimePolicy,
     ) -> graph_rt::Request<
-        crate::v1_0::TokenLifetimePolicy,
-        crate::v1_0::TokenLifetimePolicy,
+        super::super::TokenLifetimePolicy,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1940,8 +1940,8 @@ impl PoliciesTokenLifetimePoliciesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TokenLifetimePolicy,
-        crate::v1_0::TokenLifetimePolicy,
+        super::super::TokenLifetimePolicy,
+        super::super::TokenLifetimePolicy,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1959,7 +1959,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateTokenlifetimepolicyBody,
+        body: &super::super::UpdateTokenlifetimepolicyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2019,8 +2019,8 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(

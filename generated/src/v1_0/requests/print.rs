@@ -61,8 +61,8 @@ impl PrintConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintConnector>,
-        crate::v1_0::PrintConnector,
+        graph_rt::Page<super::super::PrintConnector>,
+        super::super::PrintConnector,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -100,8 +100,8 @@ impl PrintConnectorsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintConnector,
-        crate::v1_0::PrintConnector,
+        super::super::PrintConnector,
+        super::super::PrintConnector,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -120,10 +120,10 @@ impl PrintConnectorsItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PrintConnector,
+        body: &super::super::PrintConnector,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintConnector,
-        crate::v1_0::PrintConnector,
+        super::super::PrintConnector,
+        super::super::PrintConnector,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -190,8 +190,8 @@ impl PrintOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyPrintOperation,
-        crate::v1_0::PrintOperation,
+        super::super::AnyPrintOperation,
+        super::super::PrintOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -223,8 +223,8 @@ impl PrintPrinters {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Printer>,
-        crate::v1_0::Printer,
+        graph_rt::Page<super::super::Printer>,
+        super::super::Printer,
         graph_rt::Options<false, true, false, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -263,10 +263,10 @@ impl PrintPrintersCreate {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PrinterCreateOperation,
+        body: &super::super::PrinterCreateOperation,
     ) -> graph_rt::Request<
-        crate::v1_0::PrinterCreateOperation,
-        crate::v1_0::PrinterCreateOperation,
+        super::super::PrinterCreateOperation,
+        super::super::PrinterCreateOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -301,8 +301,8 @@ impl PrintPrintersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Printer,
-        crate::v1_0::Printer,
+        super::super::Printer,
+        super::super::Printer,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -321,10 +321,10 @@ impl PrintPrintersItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Printer,
+        body: &super::super::Printer,
     ) -> graph_rt::Request<
-        crate::v1_0::Printer,
-        crate::v1_0::Printer,
+        super::super::Printer,
+        super::super::Printer,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -414,8 +414,8 @@ impl PrintPrintersItemJobs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintJob>,
-        crate::v1_0::PrintJob,
+        graph_rt::Page<super::super::PrintJob>,
+        super::super::PrintJob,
         graph_rt::Options<false, true, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -434,10 +434,10 @@ impl PrintPrintersItemJobs {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PrintJob,
+        body: &super::super::PrintJob,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintJob,
-        crate::v1_0::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -475,8 +475,8 @@ impl PrintPrintersItemJobsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintJob,
-        crate::v1_0::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -495,10 +495,10 @@ impl PrintPrintersItemJobsItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PrintJob,
+        body: &super::super::PrintJob,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintJob,
-        crate::v1_0::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -517,7 +517,7 @@ impl PrintPrintersItemJobsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-abort?view=graph-rest-1.0)
     pub fn abort(
         &self,
-        body: &crate::v1_0::AbortBody,
+        body: &super::super::AbortBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -564,10 +564,10 @@ impl PrintPrintersItemJobsItem {
     #[cfg(feature = "print")]
     pub fn redirect(
         &self,
-        body: &crate::v1_0::JobsRedirectBody,
+        body: &super::super::JobsRedirectBody,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintJob,
-        crate::v1_0::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -611,9 +611,9 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
-        body: &crate::v1_0::DocumentsCreateUploadSessionBody,
+        body: &super::super::DocumentsCreateUploadSessionBody,
     ) -> graph_rt::Request<
-        crate::v1_0::UploadSession,
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -651,8 +651,8 @@ impl PrintPrintersItemConnectors {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintConnector>,
-        crate::v1_0::PrintConnector,
+        graph_rt::Page<super::super::PrintConnector>,
+        super::super::PrintConnector,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -716,8 +716,8 @@ impl PrintPrintersItemShares {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrinterShare>,
-        crate::v1_0::PrinterShare,
+        graph_rt::Page<super::super::PrinterShare>,
+        super::super::PrinterShare,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -753,8 +753,8 @@ impl PrintPrintersItemSharesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrinterShare,
-        crate::v1_0::PrinterShare,
+        super::super::PrinterShare,
+        super::super::PrinterShare,
         graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -839,8 +839,8 @@ impl PrintPrintersItemTaskTriggers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintTaskTrigger>,
-        crate::v1_0::PrintTaskTrigger,
+        graph_rt::Page<super::super::PrintTaskTrigger>,
+        super::super::PrintTaskTrigger,
         graph_rt::Options<true, false, false, false, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -859,10 +859,10 @@ impl PrintPrintersItemTaskTriggers {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PrintTaskTrigger,
+        body: &super::super::PrintTaskTrigger,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintTaskTrigger,
-        crate::v1_0::PrintTaskTrigger,
+        super::super::PrintTaskTrigger,
+        super::super::PrintTaskTrigger,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -903,8 +903,8 @@ impl PrintPrintersItemTaskTriggersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintTaskTrigger,
-        crate::v1_0::PrintTaskTrigger,
+        super::super::PrintTaskTrigger,
+        super::super::PrintTaskTrigger,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -956,8 +956,8 @@ impl PrintServices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintService>,
-        crate::v1_0::PrintService,
+        graph_rt::Page<super::super::PrintService>,
+        super::super::PrintService,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -993,8 +993,8 @@ impl PrintServicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintService,
-        crate::v1_0::PrintService,
+        super::super::PrintService,
+        super::super::PrintService,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1030,8 +1030,8 @@ impl PrintServicesItemEndpoints {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintServiceEndpoint>,
-        crate::v1_0::PrintServiceEndpoint,
+        graph_rt::Page<super::super::PrintServiceEndpoint>,
+        super::super::PrintServiceEndpoint,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1070,8 +1070,8 @@ impl PrintServicesItemEndpointsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintServiceEndpoint,
-        crate::v1_0::PrintServiceEndpoint,
+        super::super::PrintServiceEndpoint,
+        super::super::PrintServiceEndpoint,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1104,7 +1104,7 @@ impl PrintSettings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintSettings,
+        super::super::PrintSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1123,7 +1123,7 @@ impl PrintSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-update-settings?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdatePrintSettingsBody,
+        body: &super::super::UpdatePrintSettingsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1160,8 +1160,8 @@ impl PrintShares {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrinterShare>,
-        crate::v1_0::PrinterShare,
+        graph_rt::Page<super::super::PrinterShare>,
+        super::super::PrinterShare,
         graph_rt::Options<true, false, false, true, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -1180,10 +1180,10 @@ impl PrintShares {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PrinterShare,
+        body: &super::super::PrinterShare,
     ) -> graph_rt::Request<
-        crate::v1_0::PrinterShare,
-        crate::v1_0::PrinterShare,
+        super::super::PrinterShare,
+        super::super::PrinterShare,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1222,8 +1222,8 @@ impl PrintSharesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrinterShare,
-        crate::v1_0::PrinterShare,
+        super::super::PrinterShare,
+        super::super::PrinterShare,
         graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -1242,10 +1242,10 @@ impl PrintSharesItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PrinterShare,
+        body: &super::super::PrinterShare,
     ) -> graph_rt::Request<
-        crate::v1_0::PrinterShare,
-        crate::v1_0::PrinterShare,
+        super::super::PrinterShare,
+        super::super::PrinterShare,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1315,8 +1315,8 @@ impl PrintSharesItemJobs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintJob>,
-        crate::v1_0::PrintJob,
+        graph_rt::Page<super::super::PrintJob>,
+        super::super::PrintJob,
         graph_rt::Options<false, true, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -1335,10 +1335,10 @@ impl PrintSharesItemJobs {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PrintJob,
+        body: &super::super::PrintJob,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintJob,
-        crate::v1_0::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1375,8 +1375,8 @@ impl PrintSharesItemJobsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintJob,
-        crate::v1_0::PrintJob,
+        super::super::PrintJob,
+        super::super::PrintJob,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1400,7 +1400,7 @@ impl PrintSharesItemJobsItem {
     pub fn start(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintJobStatus,
+        super::super::PrintJobStatus,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1444,9 +1444,9 @@ impl PrintSharesItemJobsItemDocumentsItem {
     #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
-        body: &crate::v1_0::DocumentsCreateUploadSessionBody,
+        body: &super::super::DocumentsCreateUploadSessionBody,
     ) -> graph_rt::Request<
-        crate::v1_0::UploadSession,
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1480,8 +1480,8 @@ impl PrintSharesItemPrinter {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Printer,
-        crate::v1_0::Printer,
+        super::super::Printer,
+        super::super::Printer,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1513,8 +1513,8 @@ impl PrintSharesItemAllowedGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Group>,
-        crate::v1_0::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1596,8 +1596,8 @@ impl PrintSharesItemAllowedUsers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::User>,
-        crate::v1_0::User,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1718,8 +1718,8 @@ impl PrintTaskDefinitions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintTaskDefinition>,
-        crate::v1_0::PrintTaskDefinition,
+        graph_rt::Page<super::super::PrintTaskDefinition>,
+        super::super::PrintTaskDefinition,
         graph_rt::Options<true, false, false, false, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1738,10 +1738,10 @@ impl PrintTaskDefinitions {
     #[cfg(feature = "print")]
     pub fn create(
         &self,
-        body: &crate::v1_0::PrintTaskDefinition,
+        body: &super::super::PrintTaskDefinition,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintTaskDefinition,
-        crate::v1_0::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1780,8 +1780,8 @@ impl PrintTaskDefinitionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintTaskDefinition,
-        crate::v1_0::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1800,10 +1800,10 @@ impl PrintTaskDefinitionsItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PrintTaskDefinition,
+        body: &super::super::PrintTaskDefinition,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintTaskDefinition,
-        crate::v1_0::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
+        super::super::PrintTaskDefinition,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1860,8 +1860,8 @@ impl PrintTaskDefinitionsItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintTask>,
-        crate::v1_0::PrintTask,
+        graph_rt::Page<super::super::PrintTask>,
+        super::super::PrintTask,
         graph_rt::Options<true, false, false, false, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1898,8 +1898,8 @@ impl PrintTaskDefinitionsItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintTask,
-        crate::v1_0::PrintTask,
+        super::super::PrintTask,
+        super::super::PrintTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1918,10 +1918,10 @@ impl PrintTaskDefinitionsItemTasksItem {
     #[cfg(feature = "print")]
     pub fn update(
         &self,
-        body: &crate::v1_0::PrintTask,
+        body: &super::super::PrintTask,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintTask,
-        crate::v1_0::PrintTask,
+        super::super::PrintTask,
+        super::super::PrintTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl Reports {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ReportRoot,
-        crate::v1_0::ReportRoot,
+        super::super::ReportRoot,
+        super::super::ReportRoot,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Reports {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ReportRoot,
+        body: &super::super::ReportRoot,
     ) -> graph_rt::Request<
-        crate::v1_0::ReportRoot,
-        crate::v1_0::ReportRoot,
+        super::super::ReportRoot,
+        super::super::ReportRoot,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -78,7 +78,7 @@ impl Reports {
     pub fn device_configuration_device_activity(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Report,
+        super::super::Report,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -99,7 +99,7 @@ impl Reports {
     pub fn device_configuration_user_activity(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Report,
+        super::super::Report,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -120,7 +120,7 @@ impl Reports {
     pub fn get_group_archived_print_jobs(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -201,7 +201,7 @@ impl Reports {
     pub fn get_printer_archived_print_jobs(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -222,7 +222,7 @@ impl Reports {
     pub fn get_user_archived_print_jobs(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ArchivedPrintJob>,
+        graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2425,8 +2425,8 @@ impl ReportsDailyPrintUsageByPrinter {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintUsageByPrinter>,
-        crate::v1_0::PrintUsageByPrinter,
+        graph_rt::Page<super::super::PrintUsageByPrinter>,
+        super::super::PrintUsageByPrinter,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2462,8 +2462,8 @@ impl ReportsDailyPrintUsageByPrinterItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintUsageByPrinter,
-        crate::v1_0::PrintUsageByPrinter,
+        super::super::PrintUsageByPrinter,
+        super::super::PrintUsageByPrinter,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2495,8 +2495,8 @@ impl ReportsDailyPrintUsageByUser {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintUsageByUser>,
-        crate::v1_0::PrintUsageByUser,
+        graph_rt::Page<super::super::PrintUsageByUser>,
+        super::super::PrintUsageByUser,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2532,8 +2532,8 @@ impl ReportsDailyPrintUsageByUserItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintUsageByUser,
-        crate::v1_0::PrintUsageByUser,
+        super::super::PrintUsageByUser,
+        super::super::PrintUsageByUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2565,8 +2565,8 @@ impl ReportsMonthlyPrintUsageByPrinter {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintUsageByPrinter>,
-        crate::v1_0::PrintUsageByPrinter,
+        graph_rt::Page<super::super::PrintUsageByPrinter>,
+        super::super::PrintUsageByPrinter,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2602,8 +2602,8 @@ impl ReportsMonthlyPrintUsageByPrinterItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintUsageByPrinter,
-        crate::v1_0::PrintUsageByPrinter,
+        super::super::PrintUsageByPrinter,
+        super::super::PrintUsageByPrinter,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2635,8 +2635,8 @@ impl ReportsMonthlyPrintUsageByUser {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PrintUsageByUser>,
-        crate::v1_0::PrintUsageByUser,
+        graph_rt::Page<super::super::PrintUsageByUser>,
+        super::super::PrintUsageByUser,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2672,8 +2672,8 @@ impl ReportsMonthlyPrintUsageByUserItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::PrintUsageByUser,
-        crate::v1_0::PrintUsageByUser,
+        super::super::PrintUsageByUser,
+        super::super::PrintUsageByUser,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

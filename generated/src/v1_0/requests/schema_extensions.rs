@@ -24,8 +24,8 @@ impl SchemaExtensions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SchemaExtension>,
-        crate::v1_0::SchemaExtension,
+        graph_rt::Page<super::super::SchemaExtension>,
+        super::super::SchemaExtension,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl SchemaExtensions {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SchemaExtension,
+        body: &super::super::SchemaExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::SchemaExtension,
-        crate::v1_0::SchemaExtension,
+        super::super::SchemaExtension,
+        super::super::SchemaExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -86,8 +86,8 @@ impl SchemaExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SchemaExtension,
-        crate::v1_0::SchemaExtension,
+        super::super::SchemaExtension,
+        super::super::SchemaExtension,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,7 +105,7 @@ impl SchemaExtensionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateSchemaExtensionBody,
+        body: &super::super::UpdateSchemaExtensionBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -20,9 +20,9 @@ impl Search {
     #[cfg(feature = "search")]
     pub fn query(
         &self,
-        body: &crate::v1_0::QueryBody,
+        body: &super::super::QueryBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SearchResponse>,
+        graph_rt::Page<super::super::SearchResponse>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {

@@ -103,7 +103,7 @@ impl SecurityAlertsItem {
     #[cfg(feature = "security")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Alert,
+        body: &super::super::Alert,
     ) -> graph_rt::Request<
         (),
         (),
@@ -195,7 +195,7 @@ impl SecuritySecureScoreControlProfilesItem {
     #[cfg(feature = "security")]
     pub fn update(
         &self,
-        body: &crate::v1_0::SecureScoreControlProfile,
+        body: &super::super::SecureScoreControlProfile,
     ) -> graph_rt::Request<
         (),
         (),

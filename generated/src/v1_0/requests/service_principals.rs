@@ -24,8 +24,8 @@ impl ServicePrincipals {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ServicePrincipal>,
-        crate::v1_0::ServicePrincipal,
+        graph_rt::Page<super::super::ServicePrincipal>,
+        super::super::ServicePrincipal,
         graph_rt::Options<true, true, true, true, true, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl ServicePrincipals {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ServicePrincipal,
+        body: &super::super::ServicePrincipal,
     ) -> graph_rt::Request<
-        crate::v1_0::ServicePrincipal,
-        crate::v1_0::ServicePrincipal,
+        super::super::ServicePrincipal,
+        super::super::ServicePrincipal,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -105,8 +105,8 @@ impl ServicePrincipalsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ServicePrincipal,
-        crate::v1_0::ServicePrincipal,
+        super::super::ServicePrincipal,
+        super::super::ServicePrincipal,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -125,7 +125,7 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "applications")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ServicePrincipal,
+        body: &super::super::ServicePrincipal,
     ) -> graph_rt::Request<
         (),
         (),
@@ -168,9 +168,9 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "core")]
     pub fn add_key(
         &self,
-        body: &crate::v1_0::AddKeyBody,
+        body: &super::super::AddKeyBody,
     ) -> graph_rt::Request<
-        crate::v1_0::KeyCredential,
+        super::super::KeyCredential,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -191,9 +191,9 @@ impl ServicePrincipalsItem {
     #[cfg(feature = "core")]
     pub fn add_password(
         &self,
-        body: &crate::v1_0::AddPasswordBody,
+        body: &super::super::AddPasswordBody,
     ) -> graph_rt::Request<
-        crate::v1_0::PasswordCredential,
+        super::super::PasswordCredential,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -225,7 +225,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
         &self,
-        body: &crate::v1_0::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -247,7 +247,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
         &self,
-        body: &crate::v1_0::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -277,8 +277,8 @@ impl ServicePrincipalsItem {
     pub fn created_objects(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -304,7 +304,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
         &self,
-        body: &crate::v1_0::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -326,7 +326,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
         &self,
-        body: &crate::v1_0::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -370,8 +370,8 @@ impl ServicePrincipalsItem {
     pub fn owned_objects(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -393,7 +393,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removekey?view=graph-rest-1.0)
     pub fn remove_key(
         &self,
-        body: &crate::v1_0::RemoveKeyBody,
+        body: &super::super::RemoveKeyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -415,7 +415,7 @@ impl ServicePrincipalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removepassword?view=graph-rest-1.0)
     pub fn remove_password(
         &self,
-        body: &crate::v1_0::RemovePasswordBody,
+        body: &super::super::RemovePasswordBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -458,7 +458,7 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AppRoleAssignment>,
+        graph_rt::Page<super::super::AppRoleAssignment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -478,9 +478,9 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AppRoleAssignment,
+        body: &super::super::AppRoleAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::AppRoleAssignment,
+        super::super::AppRoleAssignment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -524,7 +524,7 @@ impl ServicePrincipalsItemAppRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AppRoleAssignment>,
+        graph_rt::Page<super::super::AppRoleAssignment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -544,9 +544,9 @@ impl ServicePrincipalsItemAppRoleAssignments {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AppRoleAssignment,
+        body: &super::super::AppRoleAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::AppRoleAssignment,
+        super::super::AppRoleAssignment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -589,8 +589,8 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ClaimsMappingPolicy>,
-        crate::v1_0::ClaimsMappingPolicy,
+        graph_rt::Page<super::super::ClaimsMappingPolicy>,
+        super::super::ClaimsMappingPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -715,7 +715,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DelegatedPermissionClassification>,
+        graph_rt::Page<super::super::DelegatedPermissionClassification>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -735,9 +735,9 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DelegatedPermissionClassification,
+        body: &super::super::DelegatedPermissionClassification,
     ) -> graph_rt::Request<
-        crate::v1_0::DelegatedPermissionClassification,
+        super::super::DelegatedPermissionClassification,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -814,8 +814,8 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::HomeRealmDiscoveryPolicy>,
-        crate::v1_0::HomeRealmDiscoveryPolicy,
+        graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
+        super::super::HomeRealmDiscoveryPolicy,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -945,8 +945,8 @@ impl ServicePrincipalsItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -978,7 +978,7 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1011,8 +1011,8 @@ impl ServicePrincipalsItemOwners {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1051,7 +1051,7 @@ impl ServicePrincipalsItemOwnersRef {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1133,8 +1133,8 @@ impl ServicePrincipalsItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(

@@ -37,8 +37,8 @@ impl SharesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SharedDriveItem,
-        crate::v1_0::SharedDriveItem,
+        super::super::SharedDriveItem,
+        super::super::SharedDriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -75,10 +75,10 @@ impl SharesItemPermission {
     #[cfg(feature = "files")]
     pub fn grant(
         &self,
-        body: &crate::v1_0::GrantBody,
+        body: &super::super::GrantBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Permission>,
-        crate::v1_0::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -107,7 +107,7 @@ impl SharesItemDriveItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
     pub fn preview(
         &self,
-        body: &crate::v1_0::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),

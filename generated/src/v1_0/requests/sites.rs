@@ -87,8 +87,8 @@ impl SitesItem {
         end_date_time: &str,
         interval: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::ItemActivityStat,
-        crate::v1_0::ItemActivityStat,
+        super::super::ItemActivityStat,
+        super::super::ItemActivityStat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -134,8 +134,8 @@ impl SitesItemByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Site,
-        crate::v1_0::Site,
+        super::super::Site,
+        super::super::Site,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -201,8 +201,8 @@ impl SitesItemOnenoteNotebooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Notebook>,
-        crate::v1_0::Notebook,
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -221,10 +221,10 @@ impl SitesItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Notebook,
+        body: &super::super::Notebook,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -244,10 +244,10 @@ impl SitesItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn get_notebook_from_web_url(
         &self,
-        body: &crate::v1_0::GetNotebookFromWebUrlBody,
+        body: &super::super::GetNotebookFromWebUrlBody,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -284,8 +284,8 @@ impl SitesItemOnenoteNotebooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -328,8 +328,8 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -348,10 +348,10 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -385,8 +385,8 @@ impl SitesItemOnenoteNotebooksItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -405,10 +405,10 @@ impl SitesItemOnenoteNotebooksItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -455,8 +455,8 @@ impl SitesItemOnenoteOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteOperation,
-        crate::v1_0::OnenoteOperation,
+        super::super::OnenoteOperation,
+        super::super::OnenoteOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -489,8 +489,8 @@ impl SitesItemOnenotePages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenotePage>,
-        crate::v1_0::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -509,10 +509,10 @@ impl SitesItemOnenotePages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -550,8 +550,8 @@ impl SitesItemOnenotePagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -699,8 +699,8 @@ impl SitesItemOnenoteSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -736,8 +736,8 @@ impl SitesItemOnenoteSectionGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -780,8 +780,8 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -800,10 +800,10 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -837,8 +837,8 @@ impl SitesItemOnenoteSectionGroupsItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -857,10 +857,10 @@ impl SitesItemOnenoteSectionGroupsItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -893,8 +893,8 @@ impl SitesItemOnenoteSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -930,8 +930,8 @@ impl SitesItemOnenoteSectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -968,8 +968,8 @@ impl SitesItemOnenoteSectionsItemPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenotePage>,
-        crate::v1_0::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -988,10 +988,10 @@ impl SitesItemOnenoteSectionsItemPages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1024,7 +1024,7 @@ impl SitesItemAnalytics {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ItemAnalytics,
+        super::super::ItemAnalytics,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1113,8 +1113,8 @@ impl SitesItemDriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1133,10 +1133,10 @@ impl SitesItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1246,7 +1246,7 @@ impl SitesItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
     pub fn create_upload_session(
         &self,
-        body: &crate::v1_0::CreateUploadSessionBody,
+        body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1269,8 +1269,8 @@ impl SitesItemDriveItemsItem {
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1287,7 +1287,7 @@ impl SitesItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
     pub fn invite(
         &self,
-        body: &crate::v1_0::ItemsInviteBody,
+        body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1312,7 +1312,7 @@ impl SitesItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
     pub fn preview(
         &self,
-        body: &crate::v1_0::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1360,8 +1360,8 @@ impl SitesItemDriveItemsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItem>,
-        crate::v1_0::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1379,10 +1379,10 @@ impl SitesItemDriveItemsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1434,10 +1434,10 @@ impl SitesItemDriveItemsItemContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1469,8 +1469,8 @@ impl SitesItemDriveItemsItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Permission>,
-        crate::v1_0::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1508,8 +1508,8 @@ impl SitesItemDriveItemsItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1528,10 +1528,10 @@ impl SitesItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1584,8 +1584,8 @@ impl SitesItemDriveItemsItemThumbnails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ThumbnailSet>,
-        crate::v1_0::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1617,8 +1617,8 @@ impl SitesItemDriveItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItemVersion>,
-        crate::v1_0::DriveItemVersion,
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1654,8 +1654,8 @@ impl SitesItemDriveItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItemVersion,
-        crate::v1_0::DriveItemVersion,
+        super::super::DriveItemVersion,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1756,10 +1756,10 @@ impl SitesItemDriveItemsItemByPathContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1829,8 +1829,8 @@ impl SitesItemDriveRootByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1890,8 +1890,8 @@ impl SitesItemItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ListItemVersion>,
-        crate::v1_0::ListItemVersion,
+        graph_rt::Page<super::super::ListItemVersion>,
+        super::super::ListItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1927,8 +1927,8 @@ impl SitesItemItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ListItemVersion,
-        crate::v1_0::ListItemVersion,
+        super::super::ListItemVersion,
+        super::super::ListItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1999,10 +1999,10 @@ impl SitesItemLists {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::List,
+        body: &super::super::List,
     ) -> graph_rt::Request<
-        crate::v1_0::List,
-        crate::v1_0::List,
+        super::super::List,
+        super::super::List,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2096,10 +2096,10 @@ impl SitesItemListsItemItems {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ListItem,
+        body: &super::super::ListItem,
     ) -> graph_rt::Request<
-        crate::v1_0::ListItem,
-        crate::v1_0::ListItem,
+        super::super::ListItem,
+        super::super::ListItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2137,8 +2137,8 @@ impl SitesItemListsItemItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ListItem,
-        crate::v1_0::ListItem,
+        super::super::ListItem,
+        super::super::ListItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2157,10 +2157,10 @@ impl SitesItemListsItemItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::FieldValueSet,
+        body: &super::super::FieldValueSet,
     ) -> graph_rt::Request<
-        crate::v1_0::FieldValueSet,
-        crate::v1_0::FieldValueSet,
+        super::super::FieldValueSet,
+        super::super::FieldValueSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2220,8 +2220,8 @@ impl SitesItemListsItemItemsItem {
         end_date_time: &str,
         interval: &str,
     ) -> graph_rt::Request<
-        crate::v1_0::ItemActivityStat,
-        crate::v1_0::ItemActivityStat,
+        super::super::ItemActivityStat,
+        super::super::ItemActivityStat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2263,7 +2263,7 @@ impl SitesItemListsItemItemsItemAnalytics {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ItemAnalytics,
+        super::super::ItemAnalytics,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -2296,8 +2296,8 @@ impl SitesItemListsItemItemsItemDriveItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2328,10 +2328,10 @@ impl SitesItemListsItemItemsItemFields {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::FieldValueSet,
+        body: &super::super::FieldValueSet,
     ) -> graph_rt::Request<
-        crate::v1_0::FieldValueSet,
-        crate::v1_0::FieldValueSet,
+        super::super::FieldValueSet,
+        super::super::FieldValueSet,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2364,8 +2364,8 @@ impl SitesItemListsItemItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ListItemVersion>,
-        crate::v1_0::ListItemVersion,
+        graph_rt::Page<super::super::ListItemVersion>,
+        super::super::ListItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2401,8 +2401,8 @@ impl SitesItemListsItemItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ListItemVersion,
-        crate::v1_0::ListItemVersion,
+        super::super::ListItemVersion,
+        super::super::ListItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2484,10 +2484,10 @@ impl SitesItemDriveItemsItemCreateLink {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2520,8 +2520,8 @@ impl SitesItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2631,8 +2631,8 @@ impl SitesItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Permission>,
-        crate::v1_0::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2651,10 +2651,10 @@ impl SitesItemPermissions {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2693,8 +2693,8 @@ impl SitesItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2713,10 +2713,10 @@ impl SitesItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -23,8 +23,8 @@ impl SubscribedSkus {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SubscribedSku>,
-        crate::v1_0::SubscribedSku,
+        graph_rt::Page<super::super::SubscribedSku>,
+        super::super::SubscribedSku,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -60,8 +60,8 @@ impl SubscribedSkusItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SubscribedSku,
-        crate::v1_0::SubscribedSku,
+        super::super::SubscribedSku,
+        super::super::SubscribedSku,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

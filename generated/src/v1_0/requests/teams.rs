@@ -22,10 +22,10 @@ impl Teams {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Team,
+        body: &super::super::Team,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsAsyncOperation,
-        crate::v1_0::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -63,8 +63,8 @@ impl TeamsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Team,
-        crate::v1_0::Team,
+        super::super::Team,
+        super::super::Team,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -83,7 +83,7 @@ impl TeamsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Team,
+        body: &super::super::Team,
     ) -> graph_rt::Request<
         (),
         (),
@@ -107,8 +107,8 @@ impl TeamsItem {
     pub fn archive(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsAsyncOperation,
-        crate::v1_0::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -131,10 +131,10 @@ impl TeamsItem {
     #[cfg(feature = "teams")]
     pub fn clone(
         &self,
-        body: &crate::v1_0::CloneBody,
+        body: &super::super::CloneBody,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsAsyncOperation,
-        crate::v1_0::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -189,7 +189,7 @@ impl TeamsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-sendactivitynotification?view=graph-rest-1.0)
     pub fn send_activity_notification(
         &self,
-        body: &crate::v1_0::SendActivityNotificationBody,
+        body: &super::super::SendActivityNotificationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -213,8 +213,8 @@ impl TeamsItem {
     pub fn unarchive(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsAsyncOperation,
-        crate::v1_0::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
+        super::super::TeamsAsyncOperation,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -247,8 +247,8 @@ impl TeamsItemChannels {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Channel>,
-        crate::v1_0::Channel,
+        graph_rt::Page<super::super::Channel>,
+        super::super::Channel,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -267,10 +267,10 @@ impl TeamsItemChannels {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Channel,
+        body: &super::super::Channel,
     ) -> graph_rt::Request<
-        crate::v1_0::Channel,
-        crate::v1_0::Channel,
+        super::super::Channel,
+        super::super::Channel,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -309,8 +309,8 @@ impl TeamsItemChannelsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Channel,
-        crate::v1_0::Channel,
+        super::super::Channel,
+        super::super::Channel,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -329,7 +329,7 @@ impl TeamsItemChannelsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Channel,
+        body: &super::super::Channel,
     ) -> graph_rt::Request<
         (),
         (),
@@ -421,8 +421,8 @@ impl TeamsItemChannelsItemFilesFolder {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -455,8 +455,8 @@ impl TeamsItemChannelsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyConversationMember>,
-        crate::v1_0::ConversationMember,
+        graph_rt::Page<super::super::AnyConversationMember>,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -475,10 +475,10 @@ impl TeamsItemChannelsItemMembers {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyConversationMember,
+        body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyConversationMember,
-        crate::v1_0::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -517,8 +517,8 @@ impl TeamsItemChannelsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyConversationMember,
-        crate::v1_0::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -537,10 +537,10 @@ impl TeamsItemChannelsItemMembersItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyConversationMember,
+        body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyConversationMember,
-        crate::v1_0::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -594,8 +594,8 @@ impl TeamsItemChannelsItemTabs {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TeamsTab>,
-        crate::v1_0::TeamsTab,
+        graph_rt::Page<super::super::TeamsTab>,
+        super::super::TeamsTab,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -652,8 +652,8 @@ impl TeamsItemInstalledApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TeamsAppInstallation>,
-        crate::v1_0::TeamsAppInstallation,
+        graph_rt::Page<super::super::TeamsAppInstallation>,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -671,7 +671,7 @@ impl TeamsItemInstalledApps {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-installedapps?view=graph-rest-1.0)
     pub fn create(
         &self,
-        body: &crate::v1_0::AddAppToTeamBody,
+        body: &super::super::AddAppToTeamBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -712,8 +712,8 @@ impl TeamsItemInstalledAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsAppInstallation,
-        crate::v1_0::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -785,8 +785,8 @@ impl TeamsItemPrimaryChannel {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Channel,
-        crate::v1_0::Channel,
+        super::super::Channel,
+        super::super::Channel,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -819,8 +819,8 @@ impl TeamsItemSchedule {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Schedule,
-        crate::v1_0::Schedule,
+        super::super::Schedule,
+        super::super::Schedule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -839,10 +839,10 @@ impl TeamsItemSchedule {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::v1_0::Schedule,
+        body: &super::super::Schedule,
     ) -> graph_rt::Request<
-        crate::v1_0::Schedule,
-        crate::v1_0::Schedule,
+        super::super::Schedule,
+        super::super::Schedule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -881,7 +881,7 @@ impl TeamsItemSchedule {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-share?view=graph-rest-1.0)
     pub fn share(
         &self,
-        body: &crate::v1_0::ShareBody,
+        body: &super::super::ShareBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -942,7 +942,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OpenShiftChangeRequest>,
+        graph_rt::Page<super::super::OpenShiftChangeRequest>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -962,9 +962,9 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OpenShiftChangeRequest,
+        body: &super::super::OpenShiftChangeRequest,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenShiftChangeRequest,
+        super::super::OpenShiftChangeRequest,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1007,7 +1007,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenShiftChangeRequest,
+        super::super::OpenShiftChangeRequest,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1026,7 +1026,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-approve?view=graph-rest-1.0)
     pub fn approve(
         &self,
-        body: &crate::v1_0::ApproveBody,
+        body: &super::super::ApproveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1048,7 +1048,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::OpenShiftChangeRequestsDeclineBody,
+        body: &super::super::OpenShiftChangeRequestsDeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1085,7 +1085,7 @@ impl TeamsItemScheduleOpenShifts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OpenShift>,
+        graph_rt::Page<super::super::OpenShift>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1105,9 +1105,9 @@ impl TeamsItemScheduleOpenShifts {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OpenShift,
+        body: &super::super::OpenShift,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenShift,
+        super::super::OpenShift,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1147,7 +1147,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenShift,
+        super::super::OpenShift,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1167,9 +1167,9 @@ impl TeamsItemScheduleOpenShiftsItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::v1_0::OpenShift,
+        body: &super::super::OpenShift,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenShift,
+        super::super::OpenShift,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1224,8 +1224,8 @@ impl TeamsItemChannelsItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessage>,
-        crate::v1_0::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1244,10 +1244,10 @@ impl TeamsItemChannelsItemMessages {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessage,
-        crate::v1_0::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1268,8 +1268,8 @@ impl TeamsItemChannelsItemMessages {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessage>,
-        crate::v1_0::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, true, false, true, true, false, false>,
     > {
         graph_rt::Request::new(
@@ -1306,8 +1306,8 @@ impl TeamsItemChannelsItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessage,
-        crate::v1_0::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1326,7 +1326,7 @@ impl TeamsItemChannelsItemMessagesItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1372,8 +1372,8 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessageHostedContent>,
-        crate::v1_0::ChatMessageHostedContent,
+        graph_rt::Page<super::super::ChatMessageHostedContent>,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1416,8 +1416,8 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessageHostedContent,
-        crate::v1_0::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1450,8 +1450,8 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessage>,
-        crate::v1_0::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1470,10 +1470,10 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessage,
-        crate::v1_0::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1511,8 +1511,8 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessage,
-        crate::v1_0::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1531,7 +1531,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ChatMessage,
+        body: &super::super::ChatMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1577,8 +1577,8 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessageHostedContent>,
-        crate::v1_0::ChatMessageHostedContent,
+        graph_rt::Page<super::super::ChatMessageHostedContent>,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -1621,8 +1621,8 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessageHostedContent,
-        crate::v1_0::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1656,8 +1656,8 @@ impl TeamsItemChannelsItemTabsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsTab,
-        crate::v1_0::TeamsTab,
+        super::super::TeamsTab,
+        super::super::TeamsTab,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1676,7 +1676,7 @@ impl TeamsItemChannelsItemTabsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TeamsTab,
+        body: &super::super::TeamsTab,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1733,8 +1733,8 @@ impl TeamsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyConversationMember>,
-        crate::v1_0::ConversationMember,
+        graph_rt::Page<super::super::AnyConversationMember>,
+        super::super::ConversationMember,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1753,10 +1753,10 @@ impl TeamsItemMembers {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyConversationMember,
+        body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyConversationMember,
-        crate::v1_0::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1795,8 +1795,8 @@ impl TeamsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyConversationMember,
-        crate::v1_0::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1815,10 +1815,10 @@ impl TeamsItemMembersItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyConversationMember,
+        body: &super::super::AnyConversationMember,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyConversationMember,
-        crate::v1_0::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1872,7 +1872,7 @@ impl TeamsItemScheduleOfferShiftRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OfferShiftRequest>,
+        graph_rt::Page<super::super::OfferShiftRequest>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -1892,9 +1892,9 @@ impl TeamsItemScheduleOfferShiftRequests {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OfferShiftRequest,
+        body: &super::super::OfferShiftRequest,
     ) -> graph_rt::Request<
-        crate::v1_0::OfferShiftRequest,
+        super::super::OfferShiftRequest,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1937,7 +1937,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OfferShiftRequest,
+        super::super::OfferShiftRequest,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -1956,7 +1956,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-approve?view=graph-rest-1.0)
     pub fn approve(
         &self,
-        body: &crate::v1_0::ApproveBody,
+        body: &super::super::ApproveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1978,7 +1978,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::OpenShiftChangeRequestsDeclineBody,
+        body: &super::super::OpenShiftChangeRequestsDeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2015,8 +2015,8 @@ impl TeamsItemScheduleSchedulingGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SchedulingGroup>,
-        crate::v1_0::SchedulingGroup,
+        graph_rt::Page<super::super::SchedulingGroup>,
+        super::super::SchedulingGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2035,10 +2035,10 @@ impl TeamsItemScheduleSchedulingGroups {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SchedulingGroup,
+        body: &super::super::SchedulingGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SchedulingGroup,
-        crate::v1_0::SchedulingGroup,
+        super::super::SchedulingGroup,
+        super::super::SchedulingGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2080,8 +2080,8 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SchedulingGroup,
-        crate::v1_0::SchedulingGroup,
+        super::super::SchedulingGroup,
+        super::super::SchedulingGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2100,10 +2100,10 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::v1_0::SchedulingGroup,
+        body: &super::super::SchedulingGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SchedulingGroup,
-        crate::v1_0::SchedulingGroup,
+        super::super::SchedulingGroup,
+        super::super::SchedulingGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2157,8 +2157,8 @@ impl TeamsItemScheduleShifts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Shift>,
-        crate::v1_0::Shift,
+        graph_rt::Page<super::super::Shift>,
+        super::super::Shift,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2177,10 +2177,10 @@ impl TeamsItemScheduleShifts {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Shift,
+        body: &super::super::Shift,
     ) -> graph_rt::Request<
-        crate::v1_0::Shift,
-        crate::v1_0::Shift,
+        super::super::Shift,
+        super::super::Shift,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2219,8 +2219,8 @@ impl TeamsItemScheduleShiftsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Shift,
-        crate::v1_0::Shift,
+        super::super::Shift,
+        super::super::Shift,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2239,10 +2239,10 @@ impl TeamsItemScheduleShiftsItem {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Shift,
+        body: &super::super::Shift,
     ) -> graph_rt::Request<
-        crate::v1_0::Shift,
-        crate::v1_0::Shift,
+        super::super::Shift,
+        super::super::Shift,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2296,7 +2296,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SwapShiftsChangeRequest,
+        super::super::SwapShiftsChangeRequest,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -2316,9 +2316,9 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SwapShiftsChangeRequest,
+        body: &super::super::SwapShiftsChangeRequest,
     ) -> graph_rt::Request<
-        crate::v1_0::SwapShiftsChangeRequest,
+        super::super::SwapShiftsChangeRequest,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2357,7 +2357,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-approve?view=graph-rest-1.0)
     pub fn approve(
         &self,
-        body: &crate::v1_0::ApproveBody,
+        body: &super::super::ApproveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2379,7 +2379,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::OpenShiftChangeRequestsDeclineBody,
+        body: &super::super::OpenShiftChangeRequestsDeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2416,8 +2416,8 @@ impl TeamsItemScheduleTimeOffReasons {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TimeOffReason>,
-        crate::v1_0::TimeOffReason,
+        graph_rt::Page<super::super::TimeOffReason>,
+        super::super::TimeOffReason,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2436,10 +2436,10 @@ impl TeamsItemScheduleTimeOffReasons {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TimeOffReason,
+        body: &super::super::TimeOffReason,
     ) -> graph_rt::Request<
-        crate::v1_0::TimeOffReason,
-        crate::v1_0::TimeOffReason,
+        super::super::TimeOffReason,
+        super::super::TimeOffReason,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2478,8 +2478,8 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TimeOffReason,
-        crate::v1_0::TimeOffReason,
+        super::super::TimeOffReason,
+        super::super::TimeOffReason,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2498,10 +2498,10 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::v1_0::TimeOffReason,
+        body: &super::super::TimeOffReason,
     ) -> graph_rt::Request<
-        crate::v1_0::TimeOffReason,
-        crate::v1_0::TimeOffReason,
+        super::super::TimeOffReason,
+        super::super::TimeOffReason,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2554,7 +2554,7 @@ impl TeamsItemScheduleTimeOffRequests {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TimeOffRequest>,
+        graph_rt::Page<super::super::TimeOffRequest>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -2595,7 +2595,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TimeOffRequest,
+        super::super::TimeOffRequest,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -2634,7 +2634,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-approve?view=graph-rest-1.0)
     pub fn approve(
         &self,
-        body: &crate::v1_0::ApproveBody,
+        body: &super::super::ApproveBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2656,7 +2656,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::OpenShiftChangeRequestsDeclineBody,
+        body: &super::super::OpenShiftChangeRequestsDeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2693,8 +2693,8 @@ impl TeamsItemScheduleTimesOff {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TimeOff>,
-        crate::v1_0::TimeOff,
+        graph_rt::Page<super::super::TimeOff>,
+        super::super::TimeOff,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2713,10 +2713,10 @@ impl TeamsItemScheduleTimesOff {
     #[cfg(feature = "teams")]
     pub fn create(
         &self,
-        body: &crate::v1_0::TimeOff,
+        body: &super::super::TimeOff,
     ) -> graph_rt::Request<
-        crate::v1_0::TimeOff,
-        crate::v1_0::TimeOff,
+        super::super::TimeOff,
+        super::super::TimeOff,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2755,8 +2755,8 @@ impl TeamsItemScheduleTimesOffItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TimeOff,
-        crate::v1_0::TimeOff,
+        super::super::TimeOff,
+        super::super::TimeOff,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2775,10 +2775,10 @@ impl TeamsItemScheduleTimesOffItem {
     #[cfg(feature = "teams")]
     pub fn put(
         &self,
-        body: &crate::v1_0::TimeOff,
+        body: &super::super::TimeOff,
     ) -> graph_rt::Request<
-        crate::v1_0::TimeOff,
-        crate::v1_0::TimeOff,
+        super::super::TimeOff,
+        super::super::TimeOff,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(

@@ -24,8 +24,8 @@ impl Users {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -44,10 +44,10 @@ impl Users {
     #[cfg(feature = "users")]
     pub fn create(
         &self,
-        body: &crate::v1_0::User,
+        body: &super::super::User,
     ) -> graph_rt::Request<
-        crate::v1_0::User,
-        crate::v1_0::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -68,8 +68,8 @@ impl Users {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::User>,
-        crate::v1_0::User,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -137,7 +137,7 @@ impl UsersMeMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
     pub fn reply_all(
         &self,
-        body: &crate::v1_0::ReplyAllBody,
+        body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -233,10 +233,10 @@ impl UsersMeTodoListsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -334,10 +334,10 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -392,8 +392,8 @@ impl UsersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -411,7 +411,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateUserBody,
+        body: &super::super::UpdateUserBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -462,10 +462,10 @@ impl UsersItem {
     #[cfg(feature = "users")]
     pub fn assign_license(
         &self,
-        body: &crate::v1_0::AssignLicenseBody,
+        body: &super::super::AssignLicenseBody,
     ) -> graph_rt::Request<
-        crate::v1_0::User,
-        crate::v1_0::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -508,7 +508,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
     pub fn check_member_groups(
         &self,
-        body: &crate::v1_0::CheckMemberGroupsBody,
+        body: &super::super::CheckMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -530,7 +530,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-1.0)
     pub fn check_member_objects(
         &self,
-        body: &crate::v1_0::CheckMemberObjectsBody,
+        body: &super::super::CheckMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -576,7 +576,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-exportpersonaldata?view=graph-rest-1.0)
     pub fn export_personal_data(
         &self,
-        body: &crate::v1_0::ExportPersonalDataBody,
+        body: &super::super::ExportPersonalDataBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -603,9 +603,9 @@ impl UsersItem {
     #[cfg(feature = "core")]
     pub fn find_meeting_times(
         &self,
-        body: &crate::v1_0::FindMeetingTimesBody,
+        body: &super::super::FindMeetingTimesBody,
     ) -> graph_rt::Request<
-        crate::v1_0::MeetingTimeSuggestionsResult,
+        super::super::MeetingTimeSuggestionsResult,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -630,9 +630,9 @@ impl UsersItem {
     #[cfg(feature = "mail")]
     pub fn get_mail_tips(
         &self,
-        body: &crate::v1_0::GetMailTipsBody,
+        body: &super::super::GetMailTipsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MailTips>,
+        graph_rt::Page<super::super::MailTips>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -654,7 +654,7 @@ impl UsersItem {
     pub fn get_managed_app_diagnostic_statuses(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedAppDiagnosticStatus>,
+        graph_rt::Page<super::super::ManagedAppDiagnosticStatus>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -675,8 +675,8 @@ impl UsersItem {
     pub fn get_managed_app_policies(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyManagedAppPolicy>,
-        crate::v1_0::ManagedAppPolicy,
+        graph_rt::Page<super::super::AnyManagedAppPolicy>,
+        super::super::ManagedAppPolicy,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -694,7 +694,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
     pub fn get_member_groups(
         &self,
-        body: &crate::v1_0::GetMemberGroupsBody,
+        body: &super::super::GetMemberGroupsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -716,7 +716,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-1.0)
     pub fn get_member_objects(
         &self,
-        body: &crate::v1_0::GetMemberObjectsBody,
+        body: &super::super::GetMemberObjectsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -854,8 +854,8 @@ impl UsersItem {
     pub fn reprocess_license_assignment(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::User,
-        crate::v1_0::User,
+        super::super::User,
+        super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -893,7 +893,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0)
     pub fn send_mail(
         &self,
-        body: &crate::v1_0::SendMailBody,
+        body: &super::super::SendMailBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -932,9 +932,9 @@ impl UsersItem {
     #[cfg(feature = "core")]
     pub fn translate_exchange_ids(
         &self,
-        body: &crate::v1_0::TranslateExchangeIdsBody,
+        body: &super::super::TranslateExchangeIdsBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ConvertIdResult>,
+        graph_rt::Page<super::super::ConvertIdResult>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -954,7 +954,7 @@ impl UsersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-wipemanagedappregistrationsbydevicetag?view=graph-rest-1.0)
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
-        body: &crate::v1_0::WipeManagedAppRegistrationsByDeviceTagBody,
+        body: &super::super::WipeManagedAppRegistrationsByDeviceTagBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -980,7 +980,7 @@ impl UsersItem {
         start_date_time: &str,
         end_date_time: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Reminder>,
+        graph_rt::Page<super::super::Reminder>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1023,8 +1023,8 @@ impl UsersItemContacts {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1043,10 +1043,10 @@ impl UsersItemContacts {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1085,8 +1085,8 @@ impl UsersItemContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1105,10 +1105,10 @@ impl UsersItemContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1209,8 +1209,8 @@ impl UsersItemContactsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1229,10 +1229,10 @@ impl UsersItemContactsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1286,8 +1286,8 @@ impl UsersItemEvents {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1306,10 +1306,10 @@ impl UsersItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1348,8 +1348,8 @@ impl UsersItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1368,10 +1368,10 @@ impl UsersItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1410,7 +1410,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
         &self,
-        body: &crate::v1_0::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1440,7 +1440,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1462,7 +1462,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1508,7 +1508,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1534,7 +1534,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
         &self,
-        body: &crate::v1_0::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1556,7 +1556,7 @@ impl UsersItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
         &self,
-        body: &crate::v1_0::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1632,8 +1632,8 @@ impl UsersItemEventsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1652,10 +1652,10 @@ impl UsersItemEventsItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1748,8 +1748,8 @@ impl UsersItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1768,10 +1768,10 @@ impl UsersItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1825,8 +1825,8 @@ impl UsersItemMessages {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1845,7 +1845,7 @@ impl UsersItemMessages {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1887,8 +1887,8 @@ impl UsersItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1907,10 +1907,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyEventMessage,
+        body: &super::super::AnyEventMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyEventMessage,
-        crate::v1_0::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1954,10 +1954,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::v1_0::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1978,8 +1978,8 @@ impl UsersItemMessagesItem {
     pub fn create_forward(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -1999,8 +1999,8 @@ impl UsersItemMessagesItem {
     pub fn create_reply(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2020,8 +2020,8 @@ impl UsersItemMessagesItem {
     pub fn create_reply_all(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2043,7 +2043,7 @@ impl UsersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::PostsForwardBody,
+        body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2066,10 +2066,10 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::v1_0::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2088,7 +2088,7 @@ impl UsersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
     pub fn reply(
         &self,
-        body: &crate::v1_0::MessagesReplyBody,
+        body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2110,7 +2110,7 @@ impl UsersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
     pub fn reply_all(
         &self,
-        body: &crate::v1_0::ReplyAllBody,
+        body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2210,8 +2210,8 @@ impl UsersItemMessagesItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2230,10 +2230,10 @@ impl UsersItemMessagesItemExtensionsItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OpenTypeExtension,
+        body: &super::super::OpenTypeExtension,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2301,8 +2301,8 @@ impl UsersItemTodoLists {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTaskList>,
-        crate::v1_0::TodoTaskList,
+        graph_rt::Page<super::super::TodoTaskList>,
+        super::super::TodoTaskList,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2344,8 +2344,8 @@ impl UsersItemTodoLists {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTaskList>,
-        crate::v1_0::TodoTaskList,
+        graph_rt::Page<super::super::TodoTaskList>,
+        super::super::TodoTaskList,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2382,8 +2382,8 @@ impl UsersItemTodoListsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2481,8 +2481,8 @@ impl UsersItemTodoListsItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2516,8 +2516,8 @@ impl UsersItemTodoListsItemTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTask>,
-        crate::v1_0::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2558,10 +2558,10 @@ impl UsersItemTodoListsItemTasks {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TodoTaskList,
+        body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        crate::v1_0::TodoTaskList,
-        crate::v1_0::TodoTaskList,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2582,8 +2582,8 @@ impl UsersItemTodoListsItemTasks {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TodoTask>,
-        crate::v1_0::TodoTask,
+        graph_rt::Page<super::super::TodoTask>,
+        super::super::TodoTask,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -2621,8 +2621,8 @@ impl UsersItemTodoListsItemTasksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2641,10 +2641,10 @@ impl UsersItemTodoListsItemTasksItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::TodoTask,
+        body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        crate::v1_0::TodoTask,
-        crate::v1_0::TodoTask,
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2748,8 +2748,8 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OpenTypeExtension,
-        crate::v1_0::OpenTypeExtension,
+        super::super::OpenTypeExtension,
+        super::super::OpenTypeExtension,
         graph_rt::Options<false, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -2781,8 +2781,8 @@ impl UsersItemJoinedTeams {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Group>,
-        crate::v1_0::Group,
+        graph_rt::Page<super::super::Group>,
+        super::super::Group,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2814,7 +2814,7 @@ impl UsersItemAgreementAcceptances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AgreementAcceptance>,
+        graph_rt::Page<super::super::AgreementAcceptance>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -2848,7 +2848,7 @@ impl UsersItemAppRoleAssignments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AppRoleAssignment>,
+        graph_rt::Page<super::super::AppRoleAssignment>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -2868,9 +2868,9 @@ impl UsersItemAppRoleAssignments {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AppRoleAssignment,
+        body: &super::super::AppRoleAssignment,
     ) -> graph_rt::Request<
-        crate::v1_0::AppRoleAssignment,
+        super::super::AppRoleAssignment,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2942,8 +2942,8 @@ impl UsersItemAuthenticationFido2Methods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Fido2AuthenticationMethod>,
-        crate::v1_0::Fido2AuthenticationMethod,
+        graph_rt::Page<super::super::Fido2AuthenticationMethod>,
+        super::super::Fido2AuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -2980,8 +2980,8 @@ impl UsersItemAuthenticationFido2MethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Fido2AuthenticationMethod,
-        crate::v1_0::Fido2AuthenticationMethod,
+        super::super::Fido2AuthenticationMethod,
+        super::super::Fido2AuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3033,8 +3033,8 @@ impl UsersItemAuthenticationMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAuthenticationMethod>,
-        crate::v1_0::AuthenticationMethod,
+        graph_rt::Page<super::super::AnyAuthenticationMethod>,
+        super::super::AuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3070,8 +3070,8 @@ impl UsersItemAuthenticationMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAuthenticationMethod,
-        crate::v1_0::AuthenticationMethod,
+        super::super::AnyAuthenticationMethod,
+        super::super::AuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3105,8 +3105,8 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MicrosoftAuthenticatorAuthenticationMethod>,
-        crate::v1_0::MicrosoftAuthenticatorAuthenticationMethod,
+        graph_rt::Page<super::super::MicrosoftAuthenticatorAuthenticationMethod>,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3150,8 +3150,8 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MicrosoftAuthenticatorAuthenticationMethod,
-        crate::v1_0::MicrosoftAuthenticatorAuthenticationMethod,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
+        super::super::MicrosoftAuthenticatorAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3205,8 +3205,8 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::WindowsHelloForBusinessAuthenticationMethod>,
-        crate::v1_0::WindowsHelloForBusinessAuthenticationMethod,
+        graph_rt::Page<super::super::WindowsHelloForBusinessAuthenticationMethod>,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3250,8 +3250,8 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::WindowsHelloForBusinessAuthenticationMethod,
-        crate::v1_0::WindowsHelloForBusinessAuthenticationMethod,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
+        super::super::WindowsHelloForBusinessAuthenticationMethod,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3304,8 +3304,8 @@ impl UsersItemCalendar {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3324,10 +3324,10 @@ impl UsersItemCalendar {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3361,9 +3361,9 @@ impl UsersItemCalendar {
     #[cfg(feature = "teams")]
     pub fn get_schedule(
         &self,
-        body: &crate::v1_0::GetScheduleBody,
+        body: &super::super::GetScheduleBody,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ScheduleInformation>,
+        graph_rt::Page<super::super::ScheduleInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3397,8 +3397,8 @@ impl UsersItemCalendarCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3431,8 +3431,8 @@ impl UsersItemCalendarEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3451,10 +3451,10 @@ impl UsersItemCalendarEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3493,8 +3493,8 @@ impl UsersItemCalendarEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3513,10 +3513,10 @@ impl UsersItemCalendarEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3555,7 +3555,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
         &self,
-        body: &crate::v1_0::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3581,7 +3581,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3603,7 +3603,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3645,7 +3645,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3671,7 +3671,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
         &self,
-        body: &crate::v1_0::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3693,7 +3693,7 @@ impl UsersItemCalendarEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
         &self,
-        body: &crate::v1_0::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -3730,8 +3730,8 @@ impl UsersItemCalendarEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3750,10 +3750,10 @@ impl UsersItemCalendarEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3822,8 +3822,8 @@ impl UsersItemCalendarEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3856,8 +3856,8 @@ impl UsersItemCalendarGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::CalendarGroup>,
-        crate::v1_0::CalendarGroup,
+        graph_rt::Page<super::super::CalendarGroup>,
+        super::super::CalendarGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -3876,10 +3876,10 @@ impl UsersItemCalendarGroups {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::CalendarGroup,
+        body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarGroup,
-        crate::v1_0::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3918,8 +3918,8 @@ impl UsersItemCalendarGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarGroup,
-        crate::v1_0::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3938,10 +3938,10 @@ impl UsersItemCalendarGroupsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::CalendarGroup,
+        body: &super::super::CalendarGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarGroup,
-        crate::v1_0::CalendarGroup,
+        super::super::CalendarGroup,
+        super::super::CalendarGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3999,8 +3999,8 @@ impl UsersItemCalendarGroupsItemCalendars {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Calendar>,
-        crate::v1_0::Calendar,
+        graph_rt::Page<super::super::Calendar>,
+        super::super::Calendar,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4019,10 +4019,10 @@ impl UsersItemCalendarGroupsItemCalendars {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4061,8 +4061,8 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4081,10 +4081,10 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4149,8 +4149,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4183,8 +4183,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4203,10 +4203,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4243,8 +4243,8 @@ impl UsersItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4264,8 +4264,8 @@ impl UsersItemCalendarView {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4301,8 +4301,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4321,10 +4321,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4363,7 +4363,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
         &self,
-        body: &crate::v1_0::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4393,7 +4393,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4415,7 +4415,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4457,7 +4457,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4487,7 +4487,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
         &self,
-        body: &crate::v1_0::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4509,7 +4509,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
         &self,
-        body: &crate::v1_0::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4548,8 +4548,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4568,10 +4568,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4616,8 +4616,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4713,8 +4713,8 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4747,8 +4747,8 @@ impl UsersItemCalendars {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Calendar>,
-        crate::v1_0::Calendar,
+        graph_rt::Page<super::super::Calendar>,
+        super::super::Calendar,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4767,10 +4767,10 @@ impl UsersItemCalendars {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4809,8 +4809,8 @@ impl UsersItemCalendarsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4829,10 +4829,10 @@ impl UsersItemCalendarsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Calendar,
+        body: &super::super::Calendar,
     ) -> graph_rt::Request<
-        crate::v1_0::Calendar,
-        crate::v1_0::Calendar,
+        super::super::Calendar,
+        super::super::Calendar,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4893,8 +4893,8 @@ impl UsersItemCalendarsItemCalendarView {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4927,8 +4927,8 @@ impl UsersItemCalendarsItemEvents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -4947,10 +4947,10 @@ impl UsersItemCalendarsItemEvents {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4989,8 +4989,8 @@ impl UsersItemCalendarsItemEventsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5009,10 +5009,10 @@ impl UsersItemCalendarsItemEventsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Event,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        crate::v1_0::Event,
-        crate::v1_0::Event,
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5051,7 +5051,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
     pub fn accept(
         &self,
-        body: &crate::v1_0::AcceptBody,
+        body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5079,7 +5079,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
     pub fn cancel(
         &self,
-        body: &crate::v1_0::CancelBody,
+        body: &super::super::CancelBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5101,7 +5101,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
     pub fn decline(
         &self,
-        body: &crate::v1_0::DeclineBody,
+        body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5143,7 +5143,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::ForwardBody,
+        body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5169,7 +5169,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
     pub fn snooze_reminder(
         &self,
-        body: &crate::v1_0::SnoozeReminderBody,
+        body: &super::super::SnoozeReminderBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5191,7 +5191,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
     pub fn tentatively_accept(
         &self,
-        body: &crate::v1_0::TentativelyAcceptBody,
+        body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5228,8 +5228,8 @@ impl UsersItemCalendarsItemEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5248,10 +5248,10 @@ impl UsersItemCalendarsItemEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5289,8 +5289,8 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5382,8 +5382,8 @@ impl UsersItemCalendarsItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5416,8 +5416,8 @@ impl UsersItemContactFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ContactFolder>,
-        crate::v1_0::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5436,10 +5436,10 @@ impl UsersItemContactFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::ContactFolder,
-        crate::v1_0::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5460,8 +5460,8 @@ impl UsersItemContactFolders {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ContactFolder>,
-        crate::v1_0::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5499,8 +5499,8 @@ impl UsersItemContactFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ContactFolder,
-        crate::v1_0::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5519,10 +5519,10 @@ impl UsersItemContactFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::ContactFolder,
-        crate::v1_0::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5584,8 +5584,8 @@ impl UsersItemContactFoldersItemContacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Contact>,
-        crate::v1_0::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5604,10 +5604,10 @@ impl UsersItemContactFoldersItemContacts {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5628,8 +5628,8 @@ impl UsersItemContactFoldersItemContacts {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Contact>,
-        crate::v1_0::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5666,8 +5666,8 @@ impl UsersItemContactFoldersItemChildFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ContactFolder>,
-        crate::v1_0::ContactFolder,
+        graph_rt::Page<super::super::ContactFolder>,
+        super::super::ContactFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -5686,10 +5686,10 @@ impl UsersItemContactFoldersItemChildFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ContactFolder,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::ContactFolder,
-        crate::v1_0::ContactFolder,
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5744,8 +5744,8 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Contact>,
-        crate::v1_0::Contact,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5788,8 +5788,8 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5808,10 +5808,10 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5866,8 +5866,8 @@ impl UsersItemContactFoldersItemContactsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5886,10 +5886,10 @@ impl UsersItemContactFoldersItemContactsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Contact,
+        body: &super::super::Contact,
     ) -> graph_rt::Request<
-        crate::v1_0::Contact,
-        crate::v1_0::Contact,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -5946,8 +5946,8 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6061,8 +6061,8 @@ impl UsersItemContactsItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6172,8 +6172,8 @@ impl UsersItemCreatedObjects {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6205,8 +6205,8 @@ impl UsersItemDirectReports {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6239,8 +6239,8 @@ impl UsersItemEventsItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6259,10 +6259,10 @@ impl UsersItemEventsItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6300,8 +6300,8 @@ impl UsersItemEventsItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6389,8 +6389,8 @@ impl UsersItemEventsItemInstances {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Event>,
-        crate::v1_0::Event,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6444,8 +6444,8 @@ impl UsersItemInsightsShared {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SharedInsight>,
-        crate::v1_0::SharedInsight,
+        graph_rt::Page<super::super::SharedInsight>,
+        super::super::SharedInsight,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6477,8 +6477,8 @@ impl UsersItemInsightsTrending {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Trending>,
-        crate::v1_0::Trending,
+        graph_rt::Page<super::super::Trending>,
+        super::super::Trending,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6528,8 +6528,8 @@ impl UsersItemInsightsTrendingItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Trending>,
-        crate::v1_0::Trending,
+        graph_rt::Page<super::super::Trending>,
+        super::super::Trending,
         graph_rt::Options<false, false, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6561,8 +6561,8 @@ impl UsersItemInsightsUsed {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UsedInsight>,
-        crate::v1_0::UsedInsight,
+        graph_rt::Page<super::super::UsedInsight>,
+        super::super::UsedInsight,
         graph_rt::Options<false, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6612,8 +6612,8 @@ impl UsersItemInsightsUsedItemResource {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::UsedInsight>,
-        crate::v1_0::UsedInsight,
+        graph_rt::Page<super::super::UsedInsight>,
+        super::super::UsedInsight,
         graph_rt::Options<false, false, true, true, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6673,8 +6673,8 @@ impl UsersItemJoinedGroupsItemPhotos {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ProfilePhoto>,
-        crate::v1_0::ProfilePhoto,
+        graph_rt::Page<super::super::ProfilePhoto>,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6707,8 +6707,8 @@ impl UsersItemMailFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMailFolder>,
-        crate::v1_0::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6727,10 +6727,10 @@ impl UsersItemMailFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6751,8 +6751,8 @@ impl UsersItemMailFolders {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMailFolder>,
-        crate::v1_0::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6807,8 +6807,8 @@ impl UsersItemMailFoldersInboxMessageRules {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::MessageRule>,
-        crate::v1_0::MessageRule,
+        graph_rt::Page<super::super::MessageRule>,
+        super::super::MessageRule,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -6826,7 +6826,7 @@ impl UsersItemMailFoldersInboxMessageRules {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0)
     pub fn create(
         &self,
-        body: &crate::v1_0::CreateRuleBody,
+        body: &super::super::CreateRuleBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -6868,8 +6868,8 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::MessageRule,
-        crate::v1_0::MessageRule,
+        super::super::MessageRule,
+        super::super::MessageRule,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6888,10 +6888,10 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MessageRule,
+        body: &super::super::MessageRule,
     ) -> graph_rt::Request<
-        crate::v1_0::MessageRule,
-        crate::v1_0::MessageRule,
+        super::super::MessageRule,
+        super::super::MessageRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6946,8 +6946,8 @@ impl UsersItemMailFoldersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6966,10 +6966,10 @@ impl UsersItemMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7013,10 +7013,10 @@ impl UsersItemMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::v1_0::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7040,10 +7040,10 @@ impl UsersItemMailFoldersItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::v1_0::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7077,8 +7077,8 @@ impl UsersItemMailFoldersItemChildFolders {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMailFolder>,
-        crate::v1_0::MailFolder,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7097,10 +7097,10 @@ impl UsersItemMailFoldersItemChildFolders {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMailFolder,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMailFolder,
-        crate::v1_0::MailFolder,
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7217,8 +7217,8 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7237,10 +7237,10 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7336,8 +7336,8 @@ impl UsersItemMailFoldersItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMessage>,
-        crate::v1_0::Message,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7356,10 +7356,10 @@ impl UsersItemMailFoldersItemMessages {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyMessage,
+        body: &super::super::AnyMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7380,8 +7380,8 @@ impl UsersItemMailFoldersItemMessages {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyMessage>,
-        crate::v1_0::Message,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
         graph_rt::Options<true, true, true, true, true, false, false, true>,
     > {
         graph_rt::Request::new(
@@ -7419,8 +7419,8 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyEventMessage,
-        crate::v1_0::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7439,10 +7439,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::AnyEventMessage,
+        body: &super::super::AnyEventMessage,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyEventMessage,
-        crate::v1_0::EventMessage,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7488,10 +7488,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn copy(
         &self,
-        body: &crate::v1_0::CopyBody,
+        body: &super::super::CopyBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7512,8 +7512,8 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn create_forward(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7533,8 +7533,8 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn create_reply(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7554,8 +7554,8 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn create_reply_all(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7573,7 +7573,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
     pub fn forward(
         &self,
-        body: &crate::v1_0::PostsForwardBody,
+        body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7596,10 +7596,10 @@ impl UsersItemMailFoldersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn move_(
         &self,
-        body: &crate::v1_0::MoveBody,
+        body: &super::super::MoveBody,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyMessage,
-        crate::v1_0::Message,
+        super::super::AnyMessage,
+        super::super::Message,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7618,7 +7618,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
     pub fn reply(
         &self,
-        body: &crate::v1_0::MessagesReplyBody,
+        body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7640,7 +7640,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
     pub fn reply_all(
         &self,
-        body: &crate::v1_0::ReplyAllBody,
+        body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -7713,8 +7713,8 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7733,10 +7733,10 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7776,8 +7776,8 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -7869,8 +7869,8 @@ impl UsersItemManager {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
@@ -7906,8 +7906,8 @@ impl UsersItemMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -7972,8 +7972,8 @@ impl UsersItemMessagesItemAttachments {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyAttachment>,
-        crate::v1_0::Attachment,
+        graph_rt::Page<super::super::AnyAttachment>,
+        super::super::Attachment,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -7992,10 +7992,10 @@ impl UsersItemMessagesItemAttachments {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::AnyAttachment,
+        body: &super::super::AnyAttachment,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8033,8 +8033,8 @@ impl UsersItemMessagesItemAttachmentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyAttachment,
-        crate::v1_0::Attachment,
+        super::super::AnyAttachment,
+        super::super::Attachment,
         graph_rt::Options<false, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8122,7 +8122,7 @@ impl UsersItemOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::OAuth2PermissionGrant>,
         (),
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
@@ -8190,8 +8190,8 @@ impl UsersItemOnenoteNotebooks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Notebook>,
-        crate::v1_0::Notebook,
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8210,10 +8210,10 @@ impl UsersItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Notebook,
+        body: &super::super::Notebook,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8233,10 +8233,10 @@ impl UsersItemOnenoteNotebooks {
     #[cfg(feature = "onenote")]
     pub fn get_notebook_from_web_url(
         &self,
-        body: &crate::v1_0::GetNotebookFromWebUrlBody,
+        body: &super::super::GetNotebookFromWebUrlBody,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8305,8 +8305,8 @@ impl UsersItemOnenoteNotebooksItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Notebook,
-        crate::v1_0::Notebook,
+        super::super::Notebook,
+        super::super::Notebook,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8324,7 +8324,7 @@ impl UsersItemOnenoteNotebooksItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-1.0)
     pub fn copy_notebook(
         &self,
-        body: &crate::v1_0::CopyNotebookBody,
+        body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8371,8 +8371,8 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8391,10 +8391,10 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8428,8 +8428,8 @@ impl UsersItemOnenoteNotebooksItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8448,10 +8448,10 @@ impl UsersItemOnenoteNotebooksItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8498,8 +8498,8 @@ impl UsersItemOnenoteOperationsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteOperation,
-        crate::v1_0::OnenoteOperation,
+        super::super::OnenoteOperation,
+        super::super::OnenoteOperation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8532,8 +8532,8 @@ impl UsersItemOnenotePages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenotePage>,
-        crate::v1_0::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8552,10 +8552,10 @@ impl UsersItemOnenotePages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8593,8 +8593,8 @@ impl UsersItemOnenotePagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8636,7 +8636,7 @@ impl UsersItemOnenotePagesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-1.0)
     pub fn copy_to_section(
         &self,
-        body: &crate::v1_0::CopyToSectionBody,
+        body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8764,8 +8764,8 @@ impl UsersItemOnenoteSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8801,8 +8801,8 @@ impl UsersItemOnenoteSectionGroupsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8845,8 +8845,8 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::SectionGroup>,
-        crate::v1_0::SectionGroup,
+        graph_rt::Page<super::super::SectionGroup>,
+        super::super::SectionGroup,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8865,10 +8865,10 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::SectionGroup,
+        body: &super::super::SectionGroup,
     ) -> graph_rt::Request<
-        crate::v1_0::SectionGroup,
-        crate::v1_0::SectionGroup,
+        super::super::SectionGroup,
+        super::super::SectionGroup,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8902,8 +8902,8 @@ impl UsersItemOnenoteSectionGroupsItemSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8922,10 +8922,10 @@ impl UsersItemOnenoteSectionGroupsItemSections {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenoteSection,
+        body: &super::super::OnenoteSection,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -8958,8 +8958,8 @@ impl UsersItemOnenoteSections {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenoteSection>,
-        crate::v1_0::OnenoteSection,
+        graph_rt::Page<super::super::OnenoteSection>,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -8995,8 +8995,8 @@ impl UsersItemOnenoteSectionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenoteSection,
-        crate::v1_0::OnenoteSection,
+        super::super::OnenoteSection,
+        super::super::OnenoteSection,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9014,7 +9014,7 @@ impl UsersItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-1.0)
     pub fn copy_to_notebook(
         &self,
-        body: &crate::v1_0::CopyToNotebookBody,
+        body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9036,7 +9036,7 @@ impl UsersItemOnenoteSectionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-1.0)
     pub fn copy_to_section_group(
         &self,
-        body: &crate::v1_0::CopyToSectionGroupBody,
+        body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9077,8 +9077,8 @@ impl UsersItemOnenoteSectionsItemPages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OnenotePage>,
-        crate::v1_0::OnenotePage,
+        graph_rt::Page<super::super::OnenotePage>,
+        super::super::OnenotePage,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9097,10 +9097,10 @@ impl UsersItemOnenoteSectionsItemPages {
     #[cfg(feature = "onenote")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnenotePage,
+        body: &super::super::OnenotePage,
     ) -> graph_rt::Request<
-        crate::v1_0::OnenotePage,
-        crate::v1_0::OnenotePage,
+        super::super::OnenotePage,
+        super::super::OnenotePage,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9133,8 +9133,8 @@ impl UsersItemOwnedDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9166,8 +9166,8 @@ impl UsersItemOwnedObjects {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9199,8 +9199,8 @@ impl UsersItemPeople {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Person>,
-        crate::v1_0::Person,
+        graph_rt::Page<super::super::Person>,
+        super::super::Person,
         graph_rt::Options<true, false, true, true, true, true, false, true>,
     > {
         graph_rt::Request::new(
@@ -9232,8 +9232,8 @@ impl UsersItemPhoto {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9357,8 +9357,8 @@ impl UsersItemPhotosItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ProfilePhoto,
-        crate::v1_0::ProfilePhoto,
+        super::super::ProfilePhoto,
+        super::super::ProfilePhoto,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -9390,8 +9390,8 @@ impl UsersItemRegisteredDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9442,7 +9442,7 @@ impl UsersItemSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-update?view=graph-rest-1.0)
     pub fn update(
         &self,
-        body: &crate::v1_0::UpdateSettingsBody,
+        body: &super::super::UpdateSettingsBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9481,8 +9481,8 @@ impl UsersItemTransitiveMemberOf {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
-        crate::v1_0::DirectoryObject,
+        graph_rt::Page<super::super::AnyDirectoryObject>,
+        super::super::DirectoryObject,
         graph_rt::Options<false, false, true, false, false, false, true, true>,
     > {
         graph_rt::Request::new(
@@ -9578,9 +9578,9 @@ impl UsersItemMailboxSettings {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::MailboxSettings,
+        body: &super::super::MailboxSettings,
     ) -> graph_rt::Request<
-        crate::v1_0::MailboxSettings,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9878,7 +9878,7 @@ impl UsersItemOutlook {
     pub fn supported_languages(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::LocaleInfo>,
+        graph_rt::Page<super::super::LocaleInfo>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9899,7 +9899,7 @@ impl UsersItemOutlook {
     pub fn supported_time_zones(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TimeZoneInformation>,
+        graph_rt::Page<super::super::TimeZoneInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9921,7 +9921,7 @@ impl UsersItemOutlook {
         &self,
         time_zone_standard: &str,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TimeZoneInformation>,
+        graph_rt::Page<super::super::TimeZoneInformation>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9961,8 +9961,8 @@ impl UsersItemOutlookMasterCategories {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::OutlookCategory>,
-        crate::v1_0::OutlookCategory,
+        graph_rt::Page<super::super::OutlookCategory>,
+        super::super::OutlookCategory,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -9981,10 +9981,10 @@ impl UsersItemOutlookMasterCategories {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OutlookCategory,
+        body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::OutlookCategory,
-        crate::v1_0::OutlookCategory,
+        super::super::OutlookCategory,
+        super::super::OutlookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10023,8 +10023,8 @@ impl UsersItemOutlookMasterCategoriesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OutlookCategory,
-        crate::v1_0::OutlookCategory,
+        super::super::OutlookCategory,
+        super::super::OutlookCategory,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10043,10 +10043,10 @@ impl UsersItemOutlookMasterCategoriesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OutlookCategory,
+        body: &super::super::OutlookCategory,
     ) -> graph_rt::Request<
-        crate::v1_0::OutlookCategory,
-        crate::v1_0::OutlookCategory,
+        super::super::OutlookCategory,
+        super::super::OutlookCategory,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10100,8 +10100,8 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::LinkedResource>,
-        crate::v1_0::LinkedResource,
+        graph_rt::Page<super::super::LinkedResource>,
+        super::super::LinkedResource,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10120,10 +10120,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     #[cfg(feature = "core")]
     pub fn create(
         &self,
-        body: &crate::v1_0::LinkedResource,
+        body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        crate::v1_0::LinkedResource,
-        crate::v1_0::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10169,8 +10169,8 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::LinkedResource,
-        crate::v1_0::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10189,10 +10189,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &crate::v1_0::LinkedResource,
+        body: &super::super::LinkedResource,
     ) -> graph_rt::Request<
-        crate::v1_0::LinkedResource,
-        crate::v1_0::LinkedResource,
+        super::super::LinkedResource,
+        super::super::LinkedResource,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10293,8 +10293,8 @@ impl UsersItemCalendarCalendarPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarPermission,
-        crate::v1_0::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10313,10 +10313,10 @@ impl UsersItemCalendarCalendarPermissionsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::CalendarPermission,
+        body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarPermission,
-        crate::v1_0::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10405,8 +10405,8 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarPermission,
-        crate::v1_0::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10425,10 +10425,10 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::CalendarPermission,
+        body: &super::super::CalendarPermission,
     ) -> graph_rt::Request<
-        crate::v1_0::CalendarPermission,
-        crate::v1_0::CalendarPermission,
+        super::super::CalendarPermission,
+        super::super::CalendarPermission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10496,8 +10496,8 @@ impl UsersItemInferenceClassificationOverrides {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::InferenceClassificationOverride>,
-        crate::v1_0::InferenceClassificationOverride,
+        graph_rt::Page<super::super::InferenceClassificationOverride>,
+        super::super::InferenceClassificationOverride,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10516,10 +10516,10 @@ impl UsersItemInferenceClassificationOverrides {
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &crate::v1_0::InferenceClassificationOverride,
+        body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        crate::v1_0::InferenceClassificationOverride,
-        crate::v1_0::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10556,10 +10556,10 @@ impl UsersItemInferenceClassificationOverridesItem {
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &crate::v1_0::InferenceClassificationOverride,
+        body: &super::super::InferenceClassificationOverride,
     ) -> graph_rt::Request<
-        crate::v1_0::InferenceClassificationOverride,
-        crate::v1_0::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
+        super::super::InferenceClassificationOverride,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10612,8 +10612,8 @@ impl UsersItemLicenseDetails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::LicenseDetails>,
-        crate::v1_0::LicenseDetails,
+        graph_rt::Page<super::super::LicenseDetails>,
+        super::super::LicenseDetails,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10644,7 +10644,7 @@ impl UsersItemManagerRef {
     #[cfg(feature = "core")]
     pub fn put(
         &self,
-        body: &crate::v1_0::AnyDirectoryObject,
+        body: &super::super::AnyDirectoryObject,
     ) -> graph_rt::Request<
         (),
         (),
@@ -10698,8 +10698,8 @@ impl UsersItemPlannerPlans {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerPlan>,
-        crate::v1_0::PlannerPlan,
+        graph_rt::Page<super::super::PlannerPlan>,
+        super::super::PlannerPlan,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10731,8 +10731,8 @@ impl UsersItemPlannerTasks {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::PlannerTask>,
-        crate::v1_0::PlannerTask,
+        graph_rt::Page<super::super::PlannerTask>,
+        super::super::PlannerTask,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10764,7 +10764,7 @@ impl UsersItemPresence {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Presence,
+        super::super::Presence,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -10811,8 +10811,8 @@ impl UsersItemChatsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Chat>,
-        crate::v1_0::Chat,
+        graph_rt::Page<super::super::Chat>,
+        super::super::Chat,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10852,8 +10852,8 @@ impl UsersItemChatsItemMembers {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::AnyConversationMember>,
-        crate::v1_0::ConversationMember,
+        graph_rt::Page<super::super::AnyConversationMember>,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -10889,8 +10889,8 @@ impl UsersItemChatsItemMembersItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::AnyConversationMember,
-        crate::v1_0::ConversationMember,
+        super::super::AnyConversationMember,
+        super::super::ConversationMember,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10922,8 +10922,8 @@ impl UsersItemChatsItemMessages {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessage>,
-        crate::v1_0::ChatMessage,
+        graph_rt::Page<super::super::ChatMessage>,
+        super::super::ChatMessage,
         graph_rt::Options<false, false, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10959,8 +10959,8 @@ impl UsersItemChatsItemMessagesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessage,
-        crate::v1_0::ChatMessage,
+        super::super::ChatMessage,
+        super::super::ChatMessage,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -10998,8 +10998,8 @@ impl UsersItemChatsItemMessagesItemHostedContents {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ChatMessageHostedContent>,
-        crate::v1_0::ChatMessageHostedContent,
+        graph_rt::Page<super::super::ChatMessageHostedContent>,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11042,8 +11042,8 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ChatMessageHostedContent,
-        crate::v1_0::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
+        super::super::ChatMessageHostedContent,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11075,7 +11075,7 @@ impl UsersItemTeamwork {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-sendactivitynotification?view=graph-rest-1.0)
     pub fn send_activity_notification(
         &self,
-        body: &crate::v1_0::TeamworkSendActivityNotificationBody,
+        body: &super::super::TeamworkSendActivityNotificationBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11112,8 +11112,8 @@ impl UsersItemTeamworkInstalledApps {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::TeamsAppInstallation>,
-        crate::v1_0::TeamsAppInstallation,
+        graph_rt::Page<super::super::TeamsAppInstallation>,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11131,7 +11131,7 @@ impl UsersItemTeamworkInstalledApps {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-post-installedapps?view=graph-rest-1.0)
     pub fn create(
         &self,
-        body: &crate::v1_0::InstallAppForUserBody,
+        body: &super::super::InstallAppForUserBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11172,8 +11172,8 @@ impl UsersItemTeamworkInstalledAppsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::TeamsAppInstallation,
-        crate::v1_0::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
+        super::super::TeamsAppInstallation,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11249,8 +11249,8 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Chat,
-        crate::v1_0::Chat,
+        super::super::Chat,
+        super::super::Chat,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11344,8 +11344,8 @@ impl UsersItemDriveItemsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11364,10 +11364,10 @@ impl UsersItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11477,7 +11477,7 @@ impl UsersItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
     pub fn create_upload_session(
         &self,
-        body: &crate::v1_0::CreateUploadSessionBody,
+        body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11500,8 +11500,8 @@ impl UsersItemDriveItemsItem {
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11518,7 +11518,7 @@ impl UsersItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
     pub fn invite(
         &self,
-        body: &crate::v1_0::ItemsInviteBody,
+        body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11543,7 +11543,7 @@ impl UsersItemDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
     pub fn preview(
         &self,
-        body: &crate::v1_0::PreviewBody,
+        body: &super::super::PreviewBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -11611,8 +11611,8 @@ impl UsersItemDriveItemsItemChildren {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItem>,
-        crate::v1_0::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11630,10 +11630,10 @@ impl UsersItemDriveItemsItemChildren {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11685,10 +11685,10 @@ impl UsersItemDriveItemsItemContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11720,8 +11720,8 @@ impl UsersItemDriveItemsItemPermissions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Permission>,
-        crate::v1_0::Permission,
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11759,8 +11759,8 @@ impl UsersItemDriveItemsItemPermissionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11779,10 +11779,10 @@ impl UsersItemDriveItemsItemPermissionsItem {
     #[cfg(feature = "files")]
     pub fn update(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11835,8 +11835,8 @@ impl UsersItemDriveItemsItemThumbnails {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ThumbnailSet>,
-        crate::v1_0::ThumbnailSet,
+        graph_rt::Page<super::super::ThumbnailSet>,
+        super::super::ThumbnailSet,
         graph_rt::Options<true, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -11868,8 +11868,8 @@ impl UsersItemDriveItemsItemVersions {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::DriveItemVersion>,
-        crate::v1_0::DriveItemVersion,
+        graph_rt::Page<super::super::DriveItemVersion>,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -11905,8 +11905,8 @@ impl UsersItemDriveItemsItemVersionsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItemVersion,
-        crate::v1_0::DriveItemVersion,
+        super::super::DriveItemVersion,
+        super::super::DriveItemVersion,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12007,10 +12007,10 @@ impl UsersItemDriveItemsItemByPathContent {
     #[cfg(feature = "files")]
     pub fn put(
         &self,
-        body: &crate::v1_0::DriveItem,
+        body: &super::super::DriveItem,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12080,8 +12080,8 @@ impl UsersItemDriveRootByPath {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12113,8 +12113,8 @@ impl UsersItemFollowedSites {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::Site>,
-        crate::v1_0::Site,
+        graph_rt::Page<super::super::Site>,
+        super::super::Site,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12184,10 +12184,10 @@ impl UsersItemDriveItemsItemCreateLink {
     #[cfg(feature = "files")]
     pub fn create(
         &self,
-        body: &crate::v1_0::Permission,
+        body: &super::super::Permission,
     ) -> graph_rt::Request<
-        crate::v1_0::Permission,
-        crate::v1_0::Permission,
+        super::super::Permission,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12220,8 +12220,8 @@ impl UsersItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::DriveItem,
-        crate::v1_0::DriveItem,
+        super::super::DriveItem,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12254,7 +12254,7 @@ impl UsersItemOnlineMeetings {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -12274,9 +12274,9 @@ impl UsersItemOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn create(
         &self,
-        body: &crate::v1_0::OnlineMeeting,
+        body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12297,9 +12297,9 @@ impl UsersItemOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn create_or_get(
         &self,
-        body: &crate::v1_0::CreateOrGetBody,
+        body: &super::super::CreateOrGetBody,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12339,7 +12339,7 @@ impl UsersItemOnlineMeetingsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -12359,9 +12359,9 @@ impl UsersItemOnlineMeetingsItem {
     #[cfg(feature = "communications")]
     pub fn update(
         &self,
-        body: &crate::v1_0::OnlineMeeting,
+        body: &super::super::OnlineMeeting,
     ) -> graph_rt::Request<
-        crate::v1_0::OnlineMeeting,
+        super::super::OnlineMeeting,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12416,8 +12416,8 @@ impl UsersItemSettingsShiftPreferences {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ShiftPreferences,
-        crate::v1_0::ShiftPreferences,
+        super::super::ShiftPreferences,
+        super::super::ShiftPreferences,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12436,7 +12436,7 @@ impl UsersItemSettingsShiftPreferences {
     #[cfg(feature = "teams")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ShiftPreferences,
+        body: &super::super::ShiftPreferences,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12473,8 +12473,8 @@ impl UsersItemManagedDevices {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::ManagedDevice>,
-        crate::v1_0::ManagedDevice,
+        graph_rt::Page<super::super::ManagedDevice>,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
@@ -12493,10 +12493,10 @@ impl UsersItemManagedDevices {
     #[cfg(feature = "device_management")]
     pub fn create(
         &self,
-        body: &crate::v1_0::ManagedDevice,
+        body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12535,8 +12535,8 @@ impl UsersItemManagedDevicesItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12555,10 +12555,10 @@ impl UsersItemManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn update(
         &self,
-        body: &crate::v1_0::ManagedDevice,
+        body: &super::super::ManagedDevice,
     ) -> graph_rt::Request<
-        crate::v1_0::ManagedDevice,
-        crate::v1_0::ManagedDevice,
+        super::super::ManagedDevice,
+        super::super::ManagedDevice,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -12617,7 +12617,7 @@ impl UsersItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
     pub fn clean_windows_device(
         &self,
-        body: &crate::v1_0::CleanWindowsDeviceBody,
+        body: &super::super::CleanWindowsDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12639,7 +12639,7 @@ impl UsersItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
     pub fn delete_user_from_shared_apple_device(
         &self,
-        body: &crate::v1_0::DeleteUserFromSharedAppleDeviceBody,
+        body: &super::super::DeleteUserFromSharedAppleDeviceBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12881,7 +12881,7 @@ impl UsersItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
     pub fn update_windows_device_account(
         &self,
-        body: &crate::v1_0::UpdateWindowsDeviceAccountBody,
+        body: &super::super::UpdateWindowsDeviceAccountBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12903,7 +12903,7 @@ impl UsersItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
     pub fn windows_defender_scan(
         &self,
-        body: &crate::v1_0::WindowsDefenderScanBody,
+        body: &super::super::WindowsDefenderScanBody,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12945,7 +12945,7 @@ impl UsersItemManagedDevicesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
     pub fn wipe(
         &self,
-        body: &crate::v1_0::WipeBody,
+        body: &super::super::WipeBody,
     ) -> graph_rt::Request<
         (),
         (),

@@ -2,8 +2,9 @@
 //! methods follow the path (`users().item(id).messages()`) and build the documented operations
 //! (`list()`, `get()`, `create(&body)`, actions by name) as `graph_rt::Request`s.
 //!
-//! The files go to `src/<version>/requests/`: `mod.rs` holds the root and one module per first
-//! segment holds every node below it.
+//! The files go to `src/<version>/requests/`: `mod.rs` declares them and holds `root()`;
+//! `root_node.rs` holds the root, and one module per first segment every node below it.
+//! Models are named `super::super::X` from every file, so the version module can be anywhere.
 
 pub mod bodies;
 pub mod shape;
@@ -54,13 +55,7 @@ pub struct Route {
     pub decode: shape::Decode,
 }
 
-pub fn emit(
-    plan: &Plan<'_>,
-    bodies: &Bodies,
-    tree: &Tree<'_>,
-    module: &str,
-    version: &str,
-) -> Requests {
+pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) -> Requests {
     let mut per_file: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     let mut routes = BTreeMap::new();
     // The calls that reach each node from the root.
@@ -73,7 +68,6 @@ pub fn emit(
         let ctx = Ctx {
             plan,
             bodies,
-            module,
             version,
         };
         let built = node_tokens(&ctx, tree, i, &reach[i]);
@@ -98,22 +92,27 @@ pub fn emit(
     let mut files = Vec::new();
     let mut mods = Vec::new();
     for (file, items) in per_file {
-        if file == "mod" {
-            continue;
-        }
         let ident = format_ident!("{}", file);
         mods.push(quote! { mod #ident; pub use #ident::*; });
+        // The root's children are in the other files.
+        let (doc, uses) = if file == tree::ROOT_FILE {
+            (" The root of the path tree.", quote! { use super::*; })
+        } else {
+            (
+                " Request builders below one first segment of the path tree.",
+                quote! { use super::VERSION; },
+            )
+        };
         files.push((
             format!("{file}.rs"),
             quote! {
-                //! Request builders below one first segment of the path tree.
+                #![doc = #doc]
                 #[allow(unused_imports)]
-                use super::VERSION;
+                #uses
                 #(#items)*
             },
         ));
     }
-    let root_items = root_node(tree, plan, bodies, module, version);
     let doc = format!(" The request builders of Microsoft Graph {version}: start at [`root`].");
     files.push((
         "mod.rs".into(),
@@ -136,7 +135,6 @@ pub fn emit(
             #[cfg(feature = "dispatch")]
             #[doc(hidden)]
             pub mod dispatch;
-            #root_items
         },
     ));
     files.push(("dispatch.rs".into(), dispatch(&routes)));
@@ -178,7 +176,7 @@ fn dispatch(routes: &BTreeMap<(HttpMethod, String), Route>) -> TokenStream {
     quote! {
         //! Every documented operation by its route, built from arguments given at run time:
         //! the example-driven tests send each example of the docs through the typed builders.
-        #![allow(non_snake_case)]
+        #![allow(non_snake_case, unused_variables)]
 
         /// The request of `route` (`"METHOD /documented/path"`) built with `args`; `None` when
         /// this build has no such route.
@@ -199,26 +197,9 @@ fn dispatch(routes: &BTreeMap<(HttpMethod, String), Route>) -> TokenStream {
     }
 }
 
-fn root_node(
-    tree: &Tree<'_>,
-    plan: &Plan<'_>,
-    bodies: &Bodies,
-    module: &str,
-    version: &str,
-) -> TokenStream {
-    let ctx = Ctx {
-        plan,
-        bodies,
-        module,
-        version,
-    };
-    node_tokens(&ctx, tree, 0, &[]).tokens
-}
-
 struct Ctx<'a, 'p> {
     plan: &'a Plan<'p>,
     bodies: &'a Bodies,
-    module: &'a str,
     version: &'a str,
 }
 
@@ -227,7 +208,13 @@ struct BuiltNode<'o> {
     /// Each child node (not collapsed) and the call that reaches it.
     child_calls: Vec<(usize, Call)>,
     /// Each operation built here: its calls from the root, workloads and decoder.
-    routes: Vec<(&'o Operation, String, Vec<Call>, Vec<&'static str>, shape::Decode)>,
+    routes: Vec<(
+        &'o Operation,
+        String,
+        Vec<Call>,
+        Vec<&'static str>,
+        shape::Decode,
+    )>,
 }
 
 fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> BuiltNode<'o> {
@@ -480,11 +467,10 @@ fn operation(
     params: &[proc_macro2::Ident],
     arg_kinds: Option<Vec<ArgKind>>,
 ) -> (TokenStream, Call, Vec<&'static str>, shape::Decode) {
-    let s = shape::shape(ctx.plan, ctx.module, op);
+    let s = shape::shape(ctx.plan, op);
     // A parameters struct is compiled with the version (its fields carry their own cfg): only
     // the types of the shape need features.
     let workloads = s.workloads.clone();
-    let m = format_ident!("{}", ctx.module);
     let (body_param, body_set, body_arg) = if let Some(body) = &s.body {
         if op.request_collection {
             (
@@ -501,7 +487,7 @@ fn operation(
         }
     } else if let Some(item) = ctx.bodies.of(op) {
         let ident = format_ident!("{}", item.rust_name);
-        let ty = quote! { crate::#m::#ident };
+        let ty = quote! { super::super::#ident };
         (
             Some(quote! { body: &#ty }),
             Some(quote! { .json_body(body) }),

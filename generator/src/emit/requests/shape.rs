@@ -67,9 +67,10 @@ pub struct Shape {
     pub workloads: BTreeSet<&'static str>,
 }
 
-/// The Rust type of one value of a qualified type, named from the requests module.
-pub fn rust_type(plan: &Plan<'_>, module: &str, ty: &str) -> RustType {
-    let m = format_ident!("{}", module);
+/// The Rust type of one value of a qualified type, named from a file below the requests module
+/// (`super::super::User`: the version's module, wherever it is).
+pub fn rust_type(plan: &Plan<'_>, ty: &str) -> RustType {
+    let m = quote! { super::super };
     if let Some(t) = primitive(ty) {
         return RustType {
             tokens: t,
@@ -80,9 +81,9 @@ pub fn rust_type(plan: &Plan<'_>, module: &str, ty: &str) -> RustType {
     if let Some((item, e)) = plan.enums.get(ty) {
         let ident = format_ident!("{}", item.rust_name);
         let tokens = if e.flags {
-            quote! { graph_rt::Flags<crate::#m::#ident> }
+            quote! { graph_rt::Flags<#m::#ident> }
         } else {
-            quote! { crate::#m::#ident }
+            quote! { #m::#ident }
         };
         return RustType {
             tokens,
@@ -95,9 +96,9 @@ pub fn rust_type(plan: &Plan<'_>, module: &str, ty: &str) -> RustType {
         let ident = format_ident!("{}", name);
         let own = format_ident!("{}", item.rust_name);
         return RustType {
-            tokens: quote! { crate::#m::#ident },
+            tokens: quote! { #m::#ident },
             workload: Some(item.workload),
-            select: (def.kind == TypeKind::Entity).then(|| quote! { crate::#m::#own }),
+            select: (def.kind == TypeKind::Entity).then(|| quote! { #m::#own }),
         };
     }
     RustType {
@@ -134,17 +135,14 @@ pub fn options(op: &Operation) -> [bool; 8] {
     flags
 }
 
-pub fn shape(plan: &Plan<'_>, module: &str, op: &Operation) -> Shape {
+pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
     let mut workloads = BTreeSet::new();
     let last = op.segments.last();
     let system = match last {
         Some(Segment::System { name }) => Some(name.as_str()),
         _ => None,
     };
-    let response = op
-        .response_type
-        .as_deref()
-        .map(|t| rust_type(plan, module, t));
+    let response = op.response_type.as_deref().map(|t| rust_type(plan, t));
     let collection = op.response_collection || op.kind == OperationKind::List;
     let mut select = None;
     let (decode, output) = if system == Some("$count") {
@@ -187,7 +185,7 @@ pub fn shape(plan: &Plan<'_>, module: &str, op: &Operation) -> Shape {
 
     let body = match op.request_type.as_deref() {
         Some(t) => {
-            let t = rust_type(plan, module, t);
+            let t = rust_type(plan, t);
             workloads.extend(t.workload);
             Some(t.tokens)
         }

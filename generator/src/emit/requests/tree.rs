@@ -37,6 +37,10 @@ impl SegmentKey {
     }
 }
 
+/// The file of the root node (every node is in a file below the requests module, so that all
+/// name the version's module as `super::super`).
+pub const ROOT_FILE: &str = "root_node";
+
 #[derive(Debug)]
 pub struct Node<'a> {
     /// The segment that leads here from the parent (the first spelling met); `None` at the root.
@@ -48,7 +52,7 @@ pub struct Node<'a> {
     pub ops: BTreeMap<HttpMethod, &'a Operation>,
     /// The Rust struct of this node: its path in PascalCase, `Item` for keys.
     pub name: String,
-    /// The file (module) it is emitted in: its first segment's, `mod` for the root.
+    /// The file (module) it is emitted in: its first segment's, [`ROOT_FILE`] for the root.
     pub file: String,
 }
 
@@ -67,7 +71,7 @@ impl<'a> Tree<'a> {
                 children: BTreeMap::new(),
                 ops: BTreeMap::new(),
                 name: "Root".into(),
-                file: "mod".into(),
+                file: ROOT_FILE.into(),
             }],
         };
         for op in &api.operations {
@@ -108,7 +112,9 @@ impl<'a> Tree<'a> {
         let mut names = Registry::default();
         names.reserve("Root");
         let mut files = Registry::default();
-        files.reserve("mod");
+        for reserved in ["mod", ROOT_FILE, "dispatch"] {
+            files.reserve(reserved);
+        }
         for i in 1..self.nodes.len() {
             let Some(parent) = self.nodes[i].parent else {
                 continue;
