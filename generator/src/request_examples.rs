@@ -29,7 +29,8 @@ pub struct RequestCase {
     /// Whether the docs show the body. When the operation takes a body and the example shows
     /// none, the case sends an empty object, and the body is not compared.
     pub body_documented: bool,
-    /// The documented operation it is an example of: `"POST /users/{id}/messages"`.
+    /// The documented operation it is an example of: `"POST /users/{}/messages"`
+    /// (`emit::requests::tree::route_key`).
     pub route: Option<String>,
     /// The path arguments of the route's builder chain, in order.
     pub args: Vec<String>,
@@ -62,6 +63,14 @@ pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
     let mut by_file: std::collections::BTreeMap<&str, Vec<&Operation>> = Default::default();
     for op in &api.operations {
         by_file.entry(op.source.file.as_str()).or_default().push(op);
+    }
+    let mut by_shape: std::collections::BTreeMap<(HttpMethod, usize), Vec<&Operation>> =
+        Default::default();
+    for op in &api.operations {
+        by_shape
+            .entry((op.method, op.segments.len()))
+            .or_default()
+            .push(op);
     }
     let mut out = Vec::new();
     for op in &api.operations {
@@ -117,12 +126,22 @@ pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
                     .copied()
                     .filter(|o| !std::ptr::eq(*o, op)),
             );
+            // Then any request line of the version (an example of `/me/…` on a page that
+            // documents `/users/{id}/…`): the most specific template, with the fewest keys.
             let matched = candidates
                 .filter(|o| o.method == request.method)
-                .find_map(|o| match_route(o, &segments).map(|args| (o, args)));
+                .find_map(|o| match_route(o, &segments).map(|args| (o, args)))
+                .or_else(|| {
+                    by_shape
+                        .get(&(request.method, segments.len()))
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|o| match_route(o, &segments).map(|args| (*o, args)))
+                        .min_by_key(|(o, args)| (args.len(), o.path.clone()))
+                });
             match matched {
                 Some((o, args)) => {
-                    case.route = Some(format!("{} {}", o.method.as_str(), o.path));
+                    case.route = Some(crate::emit::requests::tree::route_key(o));
                     case.args = args;
                     if case.body.is_none() && takes_body(o) {
                         case.body = Some(Value::Object(Default::default()));
@@ -143,6 +162,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
 fn takes_body(op: &Operation) -> bool {
     op.request_type.is_some()
         || crate::emit::requests::bodies::takes_parameter_body(op)
+        || crate::emit::requests::shape::untyped_body(op)
         || (matches!(op.segments.last(), Some(Segment::System { name }) if name == "$ref")
             && op.method != HttpMethod::Delete)
 }
@@ -351,8 +371,11 @@ pub fn judge(case: &RequestCase, sent: &Result<Sent, String>) -> Option<RequestF
 /// The counts of one run.
 #[derive(Debug, Clone, Default)]
 pub struct RequestTally {
+    /// Example requests.
     pub seen: usize,
+    /// With valid JSON bodies (request and response).
     pub valid: usize,
+    /// Valid, and the URL matches a documented request line: the builders can make it.
     pub buildable: usize,
     pub passed: usize,
     pub failed: usize,

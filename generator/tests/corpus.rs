@@ -398,11 +398,14 @@ fn seed_post_paths_have_typed_builders() {
     let mut seen = 0;
     for path in seed_page.lines().filter_map(|l| l.strip_prefix("POST /")) {
         seen += 1;
+        let op = c
+            .api
+            .operations
+            .iter()
+            .find(|o| o.method.as_str() == "POST" && o.path == format!("/{}", path.trim()))
+            .unwrap_or_else(|| panic!("no operation POST /{path}"));
         let route = routes
-            .get(&(
-                generator::model::ir::HttpMethod::Post,
-                format!("/{}", path.trim()),
-            ))
+            .get(&generator::emit::requests::tree::route_key(op))
             .unwrap_or_else(|| panic!("no builder for POST /{path}"));
         let methods: Vec<&str> = route.calls.iter().map(|c| c.method.as_str()).collect();
         assert_eq!(

@@ -319,7 +319,7 @@ fn run_requests(
         }
         writeln!(
             out,
-            "requests {name}: {} ({} valid: request line and JSON)",
+            "requests {name}: {} ({} with valid JSON; buildable: the URL matches a documented request line)",
             tally.summary(),
             tally.valid
         )?;

@@ -16,7 +16,7 @@ pub mod workloads;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::ir::{Api, HttpMethod};
+use crate::model::ir::Api;
 pub(crate) use models::primitive_rust;
 use plan::{Plan, Qualified};
 
@@ -156,10 +156,8 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
 }
 
 /// How each operation of a version is built: the calls from `root()` (method names and
-/// arguments), keyed by (method, path template).
-pub fn routes(
-    v: &Version<'_>,
-) -> std::collections::BTreeMap<(HttpMethod, String), requests::Route> {
+/// arguments), keyed by route (`requests::tree::route_key`).
+pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<String, requests::Route> {
     let q = Qualified::of(v.api);
     let mut plan = Plan::new(v.api, &q);
     let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);

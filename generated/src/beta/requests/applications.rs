@@ -659,17 +659,19 @@ impl ApplicationsItemSynchronizationTemplates {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-post?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
     }
     /// `/applications/{applicationsId}/synchronization/templates/{templateId}`
     pub fn item(
@@ -717,17 +719,19 @@ impl ApplicationsItemSynchronizationTemplatesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Patch,
-            VERSION,
-            self.0.clone(),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
     }
     /// `/applications/{applicationsId}/synchronization/templates/{templateId}/schema`
     pub fn schema(&self) -> ApplicationsItemSynchronizationTemplatesItemSchema {
@@ -779,6 +783,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -790,6 +795,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// Delete synchronizationSchema

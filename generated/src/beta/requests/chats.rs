@@ -207,6 +207,7 @@ impl ChatsItemInstalledApps {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-installedapps?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -218,6 +219,7 @@ impl ChatsItemInstalledApps {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/chats/{chat-id}/installedApps/{app-installation-id}`

@@ -105,6 +105,7 @@ impl DomainsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -116,6 +117,7 @@ impl DomainsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// Delete domain

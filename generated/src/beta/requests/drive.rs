@@ -137,6 +137,7 @@ impl DriveBundlesItemChildren {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-additem?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -148,6 +149,7 @@ impl DriveBundlesItemChildren {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// `/drive/bundles/{bundle-id}/children/{item-id}`

@@ -202,6 +202,7 @@ impl DrivesItemItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     pub fn checkin(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -213,6 +214,7 @@ impl DrivesItemItemsItem {
                 self.0.clone().literal("checkin"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// driveItem: checkout

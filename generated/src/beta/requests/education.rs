@@ -641,6 +641,7 @@ impl EducationClassesItemAssignmentsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-setupresourcesfolder?view=graph-rest-beta)
     pub fn set_up_resources_folder(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -652,6 +653,7 @@ impl EducationClassesItemAssignmentsItem {
                 self.0.clone().literal("setUpResourcesFolder"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// `/education/classes/{id}/assignments/{id}/submissions`
@@ -1137,6 +1139,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-setupresourcesfolder?view=graph-rest-beta)
     pub fn set_up_resources_folder(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1148,6 +1151,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
                 self.0.clone().literal("setUpResourcesFolder"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// educationSubmission: submit

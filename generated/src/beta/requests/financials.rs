@@ -326,6 +326,7 @@ impl FinancialsCompaniesItemCompanyInformationItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-companyinformation-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -337,6 +338,7 @@ impl FinancialsCompaniesItemCompanyInformationItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -358,6 +360,7 @@ impl FinancialsCompaniesItemCountriesRegions {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-countriesregions?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -369,6 +372,7 @@ impl FinancialsCompaniesItemCountriesRegions {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/countriesRegions/{id}`
@@ -416,6 +420,7 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-countriesregions-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -427,6 +432,7 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete countriesRegions
@@ -468,6 +474,7 @@ impl FinancialsCompaniesItemCurrencies {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-currencies?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -479,6 +486,7 @@ impl FinancialsCompaniesItemCurrencies {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/currencies/{id}`
@@ -526,6 +534,7 @@ impl FinancialsCompaniesItemCurrenciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-currencies-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -537,6 +546,7 @@ impl FinancialsCompaniesItemCurrenciesItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete currencies
@@ -617,6 +627,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customerpaymentsjournal?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -628,6 +639,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// Update customerPaymentJournals
@@ -637,6 +649,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpaymentsjournal-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -648,6 +661,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete customerPaymentJournals
@@ -743,6 +757,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customerpayment?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -754,6 +769,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// Update customerPayments
@@ -763,6 +779,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpayment-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -774,6 +791,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete customerPayments
@@ -815,6 +833,7 @@ impl FinancialsCompaniesItemCustomers {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customer?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -826,6 +845,7 @@ impl FinancialsCompaniesItemCustomers {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/customers/{id}`
@@ -873,6 +893,7 @@ impl FinancialsCompaniesItemCustomersItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customer-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -884,6 +905,7 @@ impl FinancialsCompaniesItemCustomersItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete customers
@@ -1032,6 +1054,7 @@ impl FinancialsCompaniesItemEmployees {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-employee?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1043,6 +1066,7 @@ impl FinancialsCompaniesItemEmployees {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/employees/{id}`
@@ -1090,6 +1114,7 @@ impl FinancialsCompaniesItemEmployeesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-employee-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1101,6 +1126,7 @@ impl FinancialsCompaniesItemEmployeesItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete employees
@@ -1188,6 +1214,7 @@ impl FinancialsCompaniesItemItemCategories {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-itemcategories?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1199,6 +1226,7 @@ impl FinancialsCompaniesItemItemCategories {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/itemCategories/{id}`
@@ -1246,6 +1274,7 @@ impl FinancialsCompaniesItemItemCategoriesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-itemcategories-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1257,6 +1286,7 @@ impl FinancialsCompaniesItemItemCategoriesItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete itemCategories
@@ -1298,6 +1328,7 @@ impl FinancialsCompaniesItemItems {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-item?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1309,6 +1340,7 @@ impl FinancialsCompaniesItemItems {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/items/{id}`
@@ -1356,6 +1388,7 @@ impl FinancialsCompaniesItemItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-item-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1367,6 +1400,7 @@ impl FinancialsCompaniesItemItemsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete items
@@ -1445,6 +1479,7 @@ impl FinancialsCompaniesItemJournalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-journal?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1456,6 +1491,7 @@ impl FinancialsCompaniesItemJournalsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// Update journals
@@ -1465,6 +1501,7 @@ impl FinancialsCompaniesItemJournalsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journal-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1476,6 +1513,7 @@ impl FinancialsCompaniesItemJournalsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete journals
@@ -1562,6 +1600,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-journalline?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1573,6 +1612,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// Update journalLines
@@ -1582,6 +1622,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journalline-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1593,6 +1634,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete journalLines
@@ -1634,6 +1676,7 @@ impl FinancialsCompaniesItemPaymentMethods {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-paymentmethods?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1645,6 +1688,7 @@ impl FinancialsCompaniesItemPaymentMethods {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/paymentMethods/{id}`
@@ -1692,6 +1736,7 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentmethods-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1703,6 +1748,7 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete paymentMethods
@@ -1744,6 +1790,7 @@ impl FinancialsCompaniesItemPaymentTerms {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-paymentterms?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1755,6 +1802,7 @@ impl FinancialsCompaniesItemPaymentTerms {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/paymentTerms/{id}`
@@ -1802,6 +1850,7 @@ impl FinancialsCompaniesItemPaymentTermsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentterms-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1813,6 +1862,7 @@ impl FinancialsCompaniesItemPaymentTermsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete paymentTerms
@@ -1854,6 +1904,7 @@ impl FinancialsCompaniesItemShipmentMethods {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-shipmentmethods?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1865,6 +1916,7 @@ impl FinancialsCompaniesItemShipmentMethods {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/shipmentMethods/{id}`
@@ -1912,6 +1964,7 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-shipmentmethods-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1923,6 +1976,7 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete shipmentMethods
@@ -2001,6 +2055,7 @@ impl FinancialsCompaniesItemTaxAreasItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-taxarea?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2012,6 +2067,7 @@ impl FinancialsCompaniesItemTaxAreasItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// Update taxAreas
@@ -2021,6 +2077,7 @@ impl FinancialsCompaniesItemTaxAreasItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxarea-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2032,6 +2089,7 @@ impl FinancialsCompaniesItemTaxAreasItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete taxAreas
@@ -2073,6 +2131,7 @@ impl FinancialsCompaniesItemTaxGroups {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-taxgroups?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2084,6 +2143,7 @@ impl FinancialsCompaniesItemTaxGroups {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/taxGroups/{id}`
@@ -2131,6 +2191,7 @@ impl FinancialsCompaniesItemTaxGroupsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxgroups-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2142,6 +2203,7 @@ impl FinancialsCompaniesItemTaxGroupsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete taxGroups
@@ -2183,6 +2245,7 @@ impl FinancialsCompaniesItemUnitsOfMeasure {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-unitsofmeasure?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2194,6 +2257,7 @@ impl FinancialsCompaniesItemUnitsOfMeasure {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/unitsOfMeasure/{id}`
@@ -2241,6 +2305,7 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-unitsofmeasure-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2252,6 +2317,7 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete unitsOfMeasure
@@ -2293,6 +2359,7 @@ impl FinancialsCompaniesItemVendors {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-vendor?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2304,6 +2371,7 @@ impl FinancialsCompaniesItemVendors {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/financials/companies/{id}/vendors/{id}`
@@ -2351,6 +2419,7 @@ impl FinancialsCompaniesItemVendorsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-vendor-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2362,6 +2431,7 @@ impl FinancialsCompaniesItemVendorsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Delete vendors

@@ -2490,6 +2490,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationcontextclassreference-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2501,6 +2502,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }
@@ -2744,6 +2746,7 @@ impl IdentityConditionalAccessPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -2755,6 +2758,7 @@ impl IdentityConditionalAccessPoliciesItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// Delete conditionalAccessPolicy

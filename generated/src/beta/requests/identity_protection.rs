@@ -130,6 +130,7 @@ impl IdentityProtectionRiskyUsers {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-confirmcompromised?view=graph-rest-beta)
     pub fn confirm_compromised(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -141,6 +142,7 @@ impl IdentityProtectionRiskyUsers {
                 self.0.clone().literal("confirmCompromised"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// riskyUser: dismiss

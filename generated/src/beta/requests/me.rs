@@ -4341,6 +4341,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -4352,6 +4353,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -4574,6 +4576,7 @@ impl MeContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -4585,6 +4588,7 @@ impl MeContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -5077,17 +5081,19 @@ impl MeDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
     pub fn copy(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
     }
     /// driveItem: createLink
     ///
@@ -5279,6 +5285,7 @@ impl MeDriveItemsItemWorkbook {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-closesession?view=graph-rest-beta)
     pub fn close_session(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5290,6 +5297,7 @@ impl MeDriveItemsItemWorkbook {
                 self.0.clone().literal("closeSession"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// `/me/drive/items/{id}/workbook/comments`
@@ -5315,6 +5323,7 @@ impl MeDriveItemsItemWorkbook {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-refreshsession?view=graph-rest-beta)
     pub fn refresh_session(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -5326,6 +5335,7 @@ impl MeDriveItemsItemWorkbook {
                 self.0.clone().literal("refreshSession"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// `/me/drive/items/{id}/workbook/tables`
@@ -26741,6 +26751,7 @@ impl MeOnenotePagesItemContent {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -26752,6 +26763,7 @@ impl MeOnenotePagesItemContent {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }
@@ -28992,6 +29004,7 @@ impl MePhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -29003,6 +29016,7 @@ impl MePhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }

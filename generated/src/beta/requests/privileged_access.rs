@@ -96,6 +96,7 @@ impl PrivilegedAccessAzureResourcesResources {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceresource-register?view=graph-rest-beta)
     pub fn register(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -107,6 +108,7 @@ impl PrivilegedAccessAzureResourcesResources {
                 self.0.clone().literal("register"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}`

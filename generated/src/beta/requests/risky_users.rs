@@ -42,6 +42,7 @@ impl RiskyUsers {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-confirmcompromised?view=graph-rest-beta)
     pub fn confirm_compromised(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -53,6 +54,7 @@ impl RiskyUsers {
                 self.0.clone().literal("confirmCompromised"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// riskyUser: dismiss
@@ -62,6 +64,7 @@ impl RiskyUsers {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-dismiss?view=graph-rest-beta)
     pub fn dismiss(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -73,6 +76,7 @@ impl RiskyUsers {
                 self.0.clone().literal("dismiss"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// `/riskyUsers/{id}`

@@ -1501,6 +1501,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1512,6 +1513,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// Delete synchronizationSchema

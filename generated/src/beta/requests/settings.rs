@@ -111,6 +111,7 @@ impl SettingsRegionalAndLanguageSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/regionalandlanguagesettings-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -122,6 +123,7 @@ impl SettingsRegionalAndLanguageSettings {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Update regionalAndLanguageSettings
@@ -131,6 +133,7 @@ impl SettingsRegionalAndLanguageSettings {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/regionalandlanguagesettings-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -142,6 +145,7 @@ impl SettingsRegionalAndLanguageSettings {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }

@@ -686,6 +686,7 @@ impl TeamsItemChannelsItemTabs {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-tabs?view=graph-rest-beta)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -697,6 +698,7 @@ impl TeamsItemChannelsItemTabs {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/teams/{id}/channels/{id}/tabs/{tab-id}`

@@ -7123,6 +7123,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -7134,6 +7135,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -7213,6 +7215,7 @@ impl UsersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -7224,6 +7227,7 @@ impl UsersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -9849,6 +9853,7 @@ impl UsersItemOnenotePagesItemContent {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -9860,6 +9865,7 @@ impl UsersItemOnenotePagesItemContent {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }
@@ -10467,6 +10473,7 @@ impl UsersItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -10478,6 +10485,7 @@ impl UsersItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -17500,6 +17508,7 @@ impl UsersItemFollowedSites {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-follow?view=graph-rest-beta)
     pub fn add(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -17511,6 +17520,7 @@ impl UsersItemFollowedSites {
                 self.0.clone().literal("add"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(207u16)
     }
     /// Unfollow site
@@ -17520,6 +17530,7 @@ impl UsersItemFollowedSites {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-unfollow?view=graph-rest-beta)
     pub fn remove(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -17531,6 +17542,7 @@ impl UsersItemFollowedSites {
                 self.0.clone().literal("remove"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }

@@ -177,6 +177,7 @@ impl ChatsItemInstalledApps {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-installedapps?view=graph-rest-1.0)
     pub fn create(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -188,6 +189,7 @@ impl ChatsItemInstalledApps {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(201u16)
     }
     /// `/chats/{chat-id}/installedApps/{app-installation-id}`

@@ -160,6 +160,7 @@ impl DomainsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -171,6 +172,7 @@ impl DomainsItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// Delete domain

@@ -163,6 +163,7 @@ impl DrivesItemItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     pub fn checkin(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -174,6 +175,7 @@ impl DrivesItemItemsItem {
                 self.0.clone().literal("checkin"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// driveItem: checkout

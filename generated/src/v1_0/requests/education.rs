@@ -458,6 +458,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-setupresourcesfolder?view=graph-rest-1.0)
     pub fn set_up_resources_folder(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -469,6 +470,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 self.0.clone().literal("setUpResourcesFolder"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions`
@@ -800,6 +802,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-setupresourcesfolder?view=graph-rest-1.0)
     pub fn set_up_resources_folder(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -811,6 +814,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
                 self.0.clone().literal("setUpResourcesFolder"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// educationSubmission: submit

@@ -4247,6 +4247,7 @@ impl GroupsItemOnenotePagesItemContent {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4258,6 +4259,7 @@ impl GroupsItemOnenotePagesItemContent {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }
@@ -4889,6 +4891,7 @@ impl GroupsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -4900,6 +4903,7 @@ impl GroupsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Update profilephoto
@@ -4909,6 +4913,7 @@ impl GroupsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -4920,6 +4925,7 @@ impl GroupsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }

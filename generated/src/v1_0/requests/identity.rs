@@ -1338,6 +1338,7 @@ impl IdentityConditionalAccessPoliciesItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -1349,6 +1350,7 @@ impl IdentityConditionalAccessPoliciesItem {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// Delete conditionalAccessPolicy

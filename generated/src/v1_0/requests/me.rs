@@ -3807,6 +3807,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -3818,6 +3819,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Update profilephoto
@@ -3827,6 +3829,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -3838,6 +3841,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -4061,6 +4065,7 @@ impl MeContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -4072,6 +4077,7 @@ impl MeContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Update profilephoto
@@ -4081,6 +4087,7 @@ impl MeContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -4092,6 +4099,7 @@ impl MeContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -4431,17 +4439,19 @@ impl MeDriveItemsItem {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
     pub fn copy(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
-            graph_rt::Method::Post,
-            VERSION,
-            self.0.clone().literal("copy"),
-            graph_rt::decode::empty,
-        )
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("copy"),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
     }
     /// `/me/drive/items/{id}/createLink`
     pub fn create_link(&self) -> MeDriveItemsItemCreateLink {
@@ -4614,6 +4624,7 @@ impl MeDriveItemsItemWorkbook {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-closesession?view=graph-rest-1.0)
     pub fn close_session(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4625,6 +4636,7 @@ impl MeDriveItemsItemWorkbook {
                 self.0.clone().literal("closeSession"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// `/me/drive/items/{id}/workbook/comments`
@@ -4669,6 +4681,7 @@ impl MeDriveItemsItemWorkbook {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-refreshsession?view=graph-rest-1.0)
     pub fn refresh_session(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -4680,6 +4693,7 @@ impl MeDriveItemsItemWorkbook {
                 self.0.clone().literal("refreshSession"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
     /// `/me/drive/items/{id}/workbook/tables`
@@ -25748,6 +25762,7 @@ impl MeOnenotePagesItemContent {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -25759,6 +25774,7 @@ impl MeOnenotePagesItemContent {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }
@@ -26684,6 +26700,7 @@ impl MePhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -26695,6 +26712,7 @@ impl MePhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Update profilephoto
@@ -26704,6 +26722,7 @@ impl MePhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -26715,6 +26734,7 @@ impl MePhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }

@@ -605,6 +605,7 @@ impl SitesItemOnenotePagesItemContent {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -616,6 +617,7 @@ impl SitesItemOnenotePagesItemContent {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }

@@ -6007,6 +6007,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -6018,6 +6019,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Update profilephoto
@@ -6027,6 +6029,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -6038,6 +6041,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -6118,6 +6122,7 @@ impl UsersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -6129,6 +6134,7 @@ impl UsersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Update profilephoto
@@ -6138,6 +6144,7 @@ impl UsersItemContactsItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -6149,6 +6156,7 @@ impl UsersItemContactsItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -8670,6 +8678,7 @@ impl UsersItemOnenotePagesItemContent {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -8681,6 +8690,7 @@ impl UsersItemOnenotePagesItemContent {
                 self.0.clone(),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }
@@ -9289,6 +9299,7 @@ impl UsersItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn update(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -9300,6 +9311,7 @@ impl UsersItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
     /// Update profilephoto
@@ -9309,6 +9321,7 @@ impl UsersItemPhotoValue {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
     pub fn put(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
@@ -9320,6 +9333,7 @@ impl UsersItemPhotoValue {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .json_body(body)
             .documented_status(200u16)
     }
 }
@@ -12131,6 +12145,7 @@ impl UsersItemFollowedSites {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-follow?view=graph-rest-1.0)
     pub fn add(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12142,6 +12157,7 @@ impl UsersItemFollowedSites {
                 self.0.clone().literal("add"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(207u16)
     }
     /// Unfollow site
@@ -12151,6 +12167,7 @@ impl UsersItemFollowedSites {
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-unfollow?view=graph-rest-1.0)
     pub fn remove(
         &self,
+        body: &graph_rt::Value,
     ) -> graph_rt::Request<
         (),
         (),
@@ -12162,6 +12179,7 @@ impl UsersItemFollowedSites {
                 self.0.clone().literal("remove"),
                 graph_rt::decode::empty,
             )
+            .json_body(body)
             .documented_status(204u16)
     }
 }

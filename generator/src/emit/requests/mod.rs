@@ -41,9 +41,9 @@ pub enum ArgKind {
 pub struct Requests {
     /// Rendered files: (path below `src/<version>/requests/`, tokens, sources).
     pub files: Vec<(String, TokenStream)>,
-    /// (method, path template) of every operation that can be built → the calls from the root
-    /// that build it and the workloads it needs.
-    pub routes: BTreeMap<(HttpMethod, String), Route>,
+    /// The route of every operation that can be built ([`tree::route_key`]) → the calls from
+    /// the root that build it and the workloads it needs.
+    pub routes: BTreeMap<String, Route>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
             reach[child] = calls;
         }
         for (op, name, calls, workloads, decode) in built.routes {
-            routes.entry((op.method, op.path.clone())).or_insert(Route {
+            routes.entry(tree::route_key(op)).or_insert(Route {
                 name,
                 calls,
                 workloads,
@@ -143,13 +143,12 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
 
 /// `dispatch(route, args)`: every operation by its route (`"POST /users/{id}/messages"`),
 /// built from arguments given at run time, for the example-driven tests (feature `dispatch`).
-fn dispatch(routes: &BTreeMap<(HttpMethod, String), Route>) -> TokenStream {
+fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
     // A function per route and a match that calls them: one function holding every chain would
     // be type-checked as one body, which costs far more than the sum of small ones.
     let mut arms = Vec::new();
     let mut fns = Vec::new();
-    for ((method, path), route) in routes {
-        let key = format!("{} {path}", method.as_str());
+    for (key, route) in routes {
         let mut chain = quote! { super::root() };
         for call in &route.calls {
             let m = format_ident!("{}", call.method);
@@ -178,8 +177,9 @@ fn dispatch(routes: &BTreeMap<(HttpMethod, String), Route>) -> TokenStream {
         //! the example-driven tests send each example of the docs through the typed builders.
         #![allow(non_snake_case, unused_variables)]
 
-        /// The request of `route` (`"METHOD /documented/path"`) built with `args`; `None` when
-        /// this build has no such route.
+        /// The request of `route` (`"POST /users/{}/messages"`: the method and the documented
+        /// path, literals in lower case, keys as `{}`) built with `args`; `None` when this build
+        /// has no such route.
         pub fn dispatch(
             route: &str,
             args: &mut graph_rt::CallArgs,

@@ -193,6 +193,9 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         None if system == Some("$ref") && op.method != HttpMethod::Delete => {
             Some(quote! { graph_rt::Value })
         }
+        // A create or update whose page names no body type, or an action whose example sends a
+        // body its page does not describe: untyped JSON.
+        None if untyped_body(op) => Some(quote! { graph_rt::Value }),
         None => None,
     };
 
@@ -206,6 +209,26 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         body,
         workloads,
     }
+}
+
+/// Whether an operation without a documented body type takes untyped JSON: a create or update
+/// (`POST`, `PATCH`, `PUT`), or an action whose example sends a body; but not one whose
+/// parameters table makes a body struct.
+pub fn untyped_body(op: &Operation) -> bool {
+    use crate::model::ir::ExampleBody;
+    if op.request_type.is_some()
+        || op.method == HttpMethod::Get
+        || op.method == HttpMethod::Delete
+        || crate::emit::requests::bodies::takes_parameter_body(op)
+    {
+        return false;
+    }
+    matches!(op.kind, OperationKind::Create | OperationKind::Update)
+        || op.examples.iter().any(|e| {
+            e.request
+                .as_ref()
+                .is_some_and(|r| !matches!(r.body, ExampleBody::None))
+        })
 }
 
 /// `#[cfg(all(feature = "a", feature = "b"))]` for the workloads, nothing for none.

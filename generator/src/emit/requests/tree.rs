@@ -41,6 +41,27 @@ impl SegmentKey {
 /// name the version's module as `super::super`).
 pub const ROOT_FILE: &str = "root_node";
 
+/// The route of an operation as the tree sees it: `GET /chats/{}/members` for both
+/// `/chats/{id}/members` and `/Chats/{chat-id}/members`. The dispatch table is keyed by it.
+pub fn route_key(op: &Operation) -> String {
+    let mut out = format!("{} ", op.method.as_str());
+    for segment in &op.segments {
+        match SegmentKey::of(segment) {
+            SegmentKey::Literal(name) | SegmentKey::Cast(name) | SegmentKey::System(name) => {
+                out.push('/');
+                out.push_str(&name);
+            }
+            SegmentKey::Call(name, args) => {
+                out.push_str(&format!("/{name}({})", args.join(",")));
+            }
+            SegmentKey::Key => out.push_str("/{}"),
+            SegmentKey::KeyInParens(name) => out.push_str(&format!("/{name}({{}})")),
+            SegmentKey::PathAddress => out.push_str(":/{}:"),
+        }
+    }
+    out
+}
+
 #[derive(Debug)]
 pub struct Node<'a> {
     /// The segment that leads here from the parent (the first spelling met); `None` at the root.
