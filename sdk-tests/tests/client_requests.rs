@@ -203,8 +203,10 @@ fn graph_errors_say_what_went_wrong() {
         body: br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"request-id":"req-1","date":"2021-07-01T00:00:00"}}}"#.to_vec(),
     })
     .unwrap();
-    let mut patch = User::default();
-    patch.display_name = Field::Value("New".into());
+    let patch = User {
+        display_name: Field::Value("New".into()),
+        ..User::default()
+    };
     let error = runtime()
         .block_on(client(&server).send(root().users().item("u1").update(&patch)))
         .unwrap_err();

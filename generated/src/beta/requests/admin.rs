@@ -489,7 +489,7 @@ impl AdminWindowsUpdatesCatalogEntries {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -523,7 +523,7 @@ impl AdminWindowsUpdatesDeployments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Deployment>,
         super::super::Deployment,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -733,7 +733,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceExclusions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUpdatableAsset>,
         super::super::UpdatableAsset,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -768,7 +768,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUpdatableAsset>,
         super::super::UpdatableAsset,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -781,7 +781,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceMembers {
 }
 /// `/admin/windows/updates/updatableAssets`
 ///
-/// - `GET /admin/windows/updates/updatableAssets`: List azureADDevice resources
+/// - `GET /admin/windows/updates/updatableAssets`: List updatableAssets
 /// - `POST /admin/windows/updates/updatableAssets`: Create updatableAssetGroup
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesUpdatableAssets(pub(super) graph_rt::UrlPath);
@@ -791,18 +791,18 @@ impl AdminWindowsUpdatesUpdatableAssets {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List azureADDevice resources
+    /// List updatableAssets
     ///
     /// `GET /admin/windows/updates/updatableAssets` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updates-list-updatableassets-azureaddevice?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updates-list-updatableassets?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AzureAdDevice>,
-        super::super::AzureAdDevice,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Page<super::super::AnyUpdatableAsset>,
+        super::super::UpdatableAsset,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -954,7 +954,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     ) -> graph_rt::Request<
         super::super::AzureAdDevice,
         super::super::AzureAdDevice,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1125,7 +1125,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroupMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUpdatableAsset>,
         super::super::UpdatableAsset,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -238,7 +238,7 @@ impl AdministrativeUnitsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -40,7 +40,7 @@ impl AppCatalogsTeamsApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsApp>,
         super::super::TeamsApp,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -225,7 +225,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     ) -> graph_rt::Request<
         super::super::TeamworkBot,
         super::super::TeamworkBot,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -303,7 +303,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent {
     ) -> graph_rt::Request<
         super::super::TeamworkHostedContent,
         super::super::TeamworkHostedContent,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -345,7 +345,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContentValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -423,7 +423,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent {
     ) -> graph_rt::Request<
         super::super::TeamworkHostedContent,
         super::super::TeamworkHostedContent,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -465,7 +465,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContentValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -25,7 +25,7 @@ impl ApplicationTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ApplicationTemplate>,
         super::super::ApplicationTemplate,
-        graph_rt::Options<false, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -62,7 +62,7 @@ impl ApplicationTemplatesItem {
     ) -> graph_rt::Request<
         super::super::ApplicationTemplate,
         super::super::ApplicationTemplate,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

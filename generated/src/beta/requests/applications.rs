@@ -26,7 +26,7 @@ impl Applications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Application>,
         super::super::Application,
-        graph_rt::Options<true, true, true, true, true, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -107,7 +107,7 @@ impl ApplicationsItem {
     ) -> graph_rt::Request<
         super::super::Application,
         super::super::Application,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -224,7 +224,7 @@ impl BookingBusinessesItemAppointments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingAppointment>,
         (),
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

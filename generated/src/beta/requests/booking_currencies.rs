@@ -25,7 +25,7 @@ impl BookingCurrencies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingCurrency>,
         (),
-        graph_rt::Options<true, false, true, false, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -1523,7 +1523,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     ) -> graph_rt::Request<
         super::super::ReviewSet,
         super::super::ReviewSet,
-        graph_rt::Options<true, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1924,7 +1924,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     ) -> graph_rt::Request<
         super::super::SourceCollection,
         super::super::SourceCollection,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

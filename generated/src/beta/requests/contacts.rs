@@ -25,7 +25,7 @@ impl Contacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OrgContact>,
         super::super::OrgContact,
-        graph_rt::Options<true, true, true, true, true, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -386,7 +386,7 @@ impl ContactsItemTransitiveReportsCount {
     ) -> graph_rt::Request<
         i64,
         (),
-        graph_rt::Options<false, false, false, false, false, false, true, false>,
+        graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

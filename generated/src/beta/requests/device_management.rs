@@ -50124,7 +50124,7 @@ impl DeviceManagementReusablePolicySettingsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfigv2-devicemanagementreusablepolicysetting-clone?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn clone(
+    pub fn clone_(
         &self,
     ) -> graph_rt::Request<
         super::super::DeviceManagementReusablePolicySetting,
@@ -59613,7 +59613,7 @@ impl DeviceManagementVirtualEndpointAuditEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcAuditEvent>,
         super::super::CloudPcAuditEvent,
-        graph_rt::Options<false, false, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -59703,7 +59703,7 @@ impl DeviceManagementVirtualEndpointCloudPCs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPc>,
         super::super::CloudPc,
-        graph_rt::Options<true, false, true, false, false, false, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -59740,7 +59740,7 @@ impl DeviceManagementVirtualEndpointCloudPCsItem {
     ) -> graph_rt::Request<
         super::super::CloudPc,
         super::super::CloudPc,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -59794,7 +59794,7 @@ impl DeviceManagementVirtualEndpointDeviceImages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcDeviceImage>,
         super::super::CloudPcDeviceImage,
-        graph_rt::Options<true, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -59881,7 +59881,7 @@ impl DeviceManagementVirtualEndpointDeviceImagesItem {
     ) -> graph_rt::Request<
         super::super::CloudPcDeviceImage,
         super::super::CloudPcDeviceImage,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -59957,7 +59957,7 @@ impl DeviceManagementVirtualEndpointOnPremisesConnections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcOnPremisesConnection>,
         super::super::CloudPcOnPremisesConnection,
-        graph_rt::Options<true, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -60024,7 +60024,7 @@ impl DeviceManagementVirtualEndpointOnPremisesConnectionsItem {
     ) -> graph_rt::Request<
         super::super::CloudPcOnPremisesConnection,
         super::super::CloudPcOnPremisesConnection,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -60167,7 +60167,7 @@ impl DeviceManagementVirtualEndpointProvisioningPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcProvisioningPolicy>,
         super::super::CloudPcProvisioningPolicy,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -60334,7 +60334,7 @@ impl DeviceManagementVirtualEndpointUserSettings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcUserSetting>,
         super::super::CloudPcUserSetting,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

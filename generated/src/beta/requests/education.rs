@@ -2561,7 +2561,7 @@ impl EducationSynchronizationProfiles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSynchronizationProfile>,
         super::super::EducationSynchronizationProfile,
-        graph_rt::Options<false, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2809,7 +2809,7 @@ impl EducationSynchronizationProfilesItemErrors {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<false, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

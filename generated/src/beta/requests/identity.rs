@@ -238,7 +238,7 @@ impl IdentityB2cUserFlows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::B2cIdentityUserFlow>,
         super::super::B2cIdentityUserFlow,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -300,7 +300,7 @@ impl IdentityB2cUserFlowsItem {
     ) -> graph_rt::Request<
         super::super::B2cIdentityUserFlow,
         super::super::B2cIdentityUserFlow,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -413,7 +413,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -521,7 +521,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
     ) -> graph_rt::Request<
         super::super::UserFlowApiConnectorConfiguration,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -740,7 +740,7 @@ impl IdentityB2cUserFlowsItemLanguages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguageConfiguration>,
         super::super::UserFlowLanguageConfiguration,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1343,7 +1343,7 @@ impl IdentityB2xUserFlows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::B2xIdentityUserFlow>,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1404,7 +1404,7 @@ impl IdentityB2xUserFlowsItem {
     ) -> graph_rt::Request<
         super::super::B2xIdentityUserFlow,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1494,7 +1494,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1602,7 +1602,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     ) -> graph_rt::Request<
         super::super::UserFlowApiConnectorConfiguration,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2405,7 +2405,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AuthenticationContextClassReference>,
         super::super::AuthenticationContextClassReference,
-        graph_rt::Options<true, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2529,7 +2529,7 @@ impl IdentityConditionalAccessNamedLocations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyNamedLocation>,
         super::super::NamedLocation,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2667,7 +2667,7 @@ impl IdentityConditionalAccessPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConditionalAccessPolicy>,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2729,7 +2729,7 @@ impl IdentityConditionalAccessPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ConditionalAccessPolicy,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2805,7 +2805,7 @@ impl IdentityContinuousAccessEvaluationPolicy {
     ) -> graph_rt::Request<
         super::super::ContinuousAccessEvaluationPolicy,
         super::super::ContinuousAccessEvaluationPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2875,7 +2875,7 @@ impl IdentityEventsOnSignupStart {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAuthenticationListener>,
         super::super::AuthenticationListener,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2938,7 +2938,7 @@ impl IdentityEventsOnSignupStartItem {
     ) -> graph_rt::Request<
         super::super::AnyAuthenticationListener,
         super::super::AuthenticationListener,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -80,7 +80,7 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewScheduleDefinition>,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<true, false, true, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -172,7 +172,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewScheduleDefinition,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -256,7 +256,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstance>,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -325,7 +325,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewInstance,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -448,7 +448,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstanceDecisionItem>,
         super::super::AccessReviewInstanceDecisionItem,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -517,7 +517,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewInstanceDecisionItem,
         super::super::AccessReviewInstanceDecisionItem,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -553,7 +553,7 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewHistoryDefinition>,
         super::super::AccessReviewHistoryDefinition,
-        graph_rt::Options<false, false, true, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -749,7 +749,7 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppConsentRequest>,
         super::super::AppConsentRequest,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -818,7 +818,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     ) -> graph_rt::Request<
         super::super::AppConsentRequest,
         super::super::AppConsentRequest,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -861,7 +861,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserConsentRequest>,
         super::super::UserConsentRequest,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -930,7 +930,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     ) -> graph_rt::Request<
         super::super::UserConsentRequest,
         super::super::UserConsentRequest,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1396,7 +1396,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignmentPolicy>,
         super::super::AccessPackageAssignmentPolicy,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1544,7 +1544,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignmentRequest>,
         super::super::AccessPackageAssignmentRequest,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1632,7 +1632,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
     ) -> graph_rt::Request<
         super::super::AccessPackageAssignmentRequest,
         super::super::AccessPackageAssignmentRequest,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1690,7 +1690,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignmentResourceRole>,
         super::super::AccessPackageAssignmentResourceRole,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1769,7 +1769,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignment>,
         super::super::AccessPackageAssignment,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1826,7 +1826,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageCatalog>,
         super::super::AccessPackageCatalog,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1895,7 +1895,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     ) -> graph_rt::Request<
         super::super::AccessPackageCatalog,
         super::super::AccessPackageCatalog,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2024,7 +2024,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageResource>,
         super::super::AccessPackageResource,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2059,7 +2059,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageResourceEnvironment>,
         super::super::AccessPackageResourceEnvironment,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2139,7 +2139,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageResourceRequest>,
         super::super::AccessPackageResourceRequest,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2198,7 +2198,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackage>,
         super::super::AccessPackage,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2288,7 +2288,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     ) -> graph_rt::Request<
         super::super::AccessPackage,
         super::super::AccessPackage,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2668,7 +2668,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConnectedOrganization>,
         super::super::ConnectedOrganization,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2737,7 +2737,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     ) -> graph_rt::Request<
         super::super::ConnectedOrganization,
         super::super::ConnectedOrganization,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -43,7 +43,7 @@ impl IdentityProtectionRiskDetections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskDetection>,
         (),
-        graph_rt::Options<true, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -113,7 +113,7 @@ impl IdentityProtectionRiskyUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyRiskyUser>,
         super::super::RiskyUser,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

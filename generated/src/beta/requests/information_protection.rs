@@ -67,7 +67,7 @@ impl InformationProtectionBitlockerRecoveryKeys {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BitlockerRecoveryKey>,
         super::super::BitlockerRecoveryKey,
-        graph_rt::Options<false, false, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -109,7 +109,7 @@ impl InformationProtectionBitlockerRecoveryKeysItem {
     ) -> graph_rt::Request<
         super::super::BitlockerRecoveryKey,
         super::super::BitlockerRecoveryKey,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -296,7 +296,7 @@ impl InformationProtectionThreatAssessmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyThreatAssessmentRequest>,
         super::super::ThreatAssessmentRequest,
-        graph_rt::Options<true, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -25,7 +25,7 @@ impl Me {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -539,7 +539,7 @@ impl MeActivities {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<false, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -579,7 +579,7 @@ impl MeActivitiesRecent {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<false, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1803,7 +1803,7 @@ impl MeCalendarCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2527,7 +2527,7 @@ impl MeCalendarGroupsItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3152,7 +3152,7 @@ impl MeCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3605,7 +3605,7 @@ impl MeChats {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3679,7 +3679,7 @@ impl MeChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3730,7 +3730,7 @@ impl MeChatsItemMessagesItem {
 /// `/me/contactFolders`
 ///
 /// - `GET /me/contactFolders`: List contactFolders
-/// - `POST /me/contactFolders`: Create multi-value extended property
+/// - `POST /me/contactFolders`: Create ContactFolder
 #[derive(Debug, Clone)]
 pub struct MeContactFolders(pub(super) graph_rt::UrlPath);
 impl MeContactFolders {
@@ -3760,25 +3760,25 @@ impl MeContactFolders {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create ContactFolder
     ///
     /// `POST /me/contactFolders` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-contactfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -4088,7 +4088,7 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4185,7 +4185,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
 }
 /// `/me/contactFolders/{contactFolderId}/contacts/{id}`
 ///
-/// - `GET /me/contactFolders/{id}/contacts/{id}`: Get multiValueLegacyExtendedProperty
+/// - `GET /me/contactfolders/{Id}/contacts/{id}`: Get contact
 /// - `PATCH /me/contactFolders/{id}/contacts/{id}`: Update contact
 /// - `DELETE /me/contactFolders/{id}/contacts/{id}`: Delete contact
 #[derive(Debug, Clone)]
@@ -4196,17 +4196,17 @@ impl MeContactFoldersItemContactsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get contact
     ///
-    /// `GET /me/contactFolders/{id}/contacts/{id}` → `200`
+    /// `GET /me/contactfolders/{Id}/contacts/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4832,7 +4832,7 @@ impl MeDrive {
     ) -> graph_rt::Request<
         (),
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7046,7 +7046,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8300,7 +8300,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12655,7 +12655,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12994,7 +12994,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13622,7 +13622,7 @@ impl MeDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, true, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
             graph_rt::Method::Get,
@@ -13731,7 +13731,7 @@ impl MeDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13770,7 +13770,7 @@ impl MeDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13869,7 +13869,7 @@ impl MeDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13920,7 +13920,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13957,7 +13957,7 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16073,7 +16073,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17327,7 +17327,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21686,7 +21686,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22025,7 +22025,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22652,7 +22652,7 @@ impl MeDriveRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22781,8 +22781,8 @@ impl MeDriveSpecialItemChildren {
 }
 /// `/me/events`
 ///
-/// - `GET /me/events`: Get singleValueLegacyExtendedProperty
-/// - `POST /me/events`: Create multi-value extended property
+/// - `GET /me/events`: List events
+/// - `POST /me/events`: Create Event
 #[derive(Debug, Clone)]
 pub struct MeEvents(pub(super) graph_rt::UrlPath);
 impl MeEvents {
@@ -22791,46 +22791,46 @@ impl MeEvents {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get singleValueLegacyExtendedProperty
+    /// List events
     ///
     /// `GET /me/events` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-events?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::SingleValueLegacyExtendedProperty,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create Event
     ///
     /// `POST /me/events` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-events?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -23122,7 +23122,7 @@ impl MeEventsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23206,7 +23206,7 @@ impl MeEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23262,7 +23262,7 @@ impl MeEventsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23634,7 +23634,7 @@ impl MeInsightsShared {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23685,7 +23685,7 @@ impl MeInsightsSharedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23718,7 +23718,7 @@ impl MeInsightsTrending {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23769,7 +23769,7 @@ impl MeInsightsTrendingItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23802,7 +23802,7 @@ impl MeInsightsUsed {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<false, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23853,7 +23853,7 @@ impl MeInsightsUsedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<false, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23919,7 +23919,7 @@ impl MeLicenseDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LicenseDetails>,
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23932,8 +23932,8 @@ impl MeLicenseDetails {
 }
 /// `/me/mailFolders`
 ///
-/// - `GET /me/mailFolders`: Get singleValueLegacyExtendedProperty
-/// - `POST /me/mailFolders`: Create multi-value extended property
+/// - `GET /me/mailFolders`: List mailFolders
+/// - `POST /me/mailFolders`: Create MailFolder
 #[derive(Debug, Clone)]
 pub struct MeMailFolders(pub(super) graph_rt::UrlPath);
 impl MeMailFolders {
@@ -23942,46 +23942,46 @@ impl MeMailFolders {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get singleValueLegacyExtendedProperty
+    /// List mailFolders
     ///
     /// `GET /me/mailFolders` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-mailfolders?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::SingleValueLegacyExtendedProperty,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create MailFolder
     ///
     /// `POST /me/mailFolders` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -24468,7 +24468,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24553,7 +24553,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24938,7 +24938,7 @@ impl MeMailFoldersItemMessagesItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24972,7 +24972,7 @@ impl MeMailFoldersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25033,7 +25033,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25093,7 +25093,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25524,7 +25524,7 @@ impl MeManager {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25557,7 +25557,7 @@ impl MeMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25570,7 +25570,7 @@ impl MeMemberOf {
 }
 /// `/me/messages`
 ///
-/// - `GET /me/messages`: Get singleValueLegacyExtendedProperty
+/// - `GET /me/messages`: List messages
 /// - `POST /me/messages`: Create multi-value extended property
 #[derive(Debug, Clone)]
 pub struct MeMessages(pub(super) graph_rt::UrlPath);
@@ -25580,24 +25580,24 @@ impl MeMessages {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get singleValueLegacyExtendedProperty
+    /// List messages
     ///
     /// `GET /me/messages` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::SingleValueLegacyExtendedProperty,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -25919,7 +25919,7 @@ impl MeMessagesItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26037,7 +26037,7 @@ impl MeMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26093,7 +26093,7 @@ impl MeMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27748,7 +27748,7 @@ impl MeOutlookMasterCategoriesItem {
 /// `/me/outlook/taskFolders`
 ///
 /// - `GET /me/outlook/taskFolders`: List taskFolders (deprecated)
-/// - `POST /me/outlook/taskFolders`: Create multi-value extended property
+/// - `POST /me/outlook/taskFolders`: Create outlookTaskFolder (deprecated)
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskFolders(pub(super) graph_rt::UrlPath);
 impl MeOutlookTaskFolders {
@@ -27778,25 +27778,25 @@ impl MeOutlookTaskFolders {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTaskFolder (deprecated)
     ///
     /// `POST /me/outlook/taskFolders` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-taskfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -27808,8 +27808,8 @@ impl MeOutlookTaskFolders {
 }
 /// `/me/outlook/taskFolders/{id}`
 ///
-/// - `GET /me/outlook/taskFolders/{id}`: Get multiValueLegacyExtendedProperty
-/// - `PATCH /me/outlook/taskFolders/{id}`: Create multi-value extended property
+/// - `GET /me/outlook/taskFolders/{id}`: Get outlookTaskFolder (deprecated)
+/// - `PATCH /me/outlook/taskFolders/{id}`: Update outlooktaskfolder (deprecated)
 /// - `DELETE /me/outlook/taskFolders/{id}`: Delete outlookTaskFolder (deprecated)
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskFoldersItem(pub(super) graph_rt::UrlPath);
@@ -27819,17 +27819,17 @@ impl MeOutlookTaskFoldersItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get outlookTaskFolder (deprecated)
     ///
     /// `GET /me/outlook/taskFolders/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -27840,28 +27840,28 @@ impl MeOutlookTaskFoldersItem {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Update outlooktaskfolder (deprecated)
     ///
-    /// `PATCH /me/outlook/taskFolders/{id}` → `201`
+    /// `PATCH /me/outlook/taskFolders/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(201u16)
+            .documented_status(200u16)
     }
     /// Delete outlookTaskFolder (deprecated)
     ///
@@ -27891,7 +27891,7 @@ impl MeOutlookTaskFoldersItem {
 /// `/me/outlook/taskFolders/{id}/tasks`
 ///
 /// - `GET /me/outlook/taskFolders/{id}/tasks`: List tasks (deprecated)
-/// - `POST /me/outlook/taskFolders/{id}/tasks`: Create multi-value extended property
+/// - `POST /me/outlook/taskFolders/{id}/tasks`: Create outlookTask (deprecated)
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskFoldersItemTasks(pub(super) graph_rt::UrlPath);
 impl MeOutlookTaskFoldersItemTasks {
@@ -27921,25 +27921,25 @@ impl MeOutlookTaskFoldersItemTasks {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTask (deprecated)
     ///
     /// `POST /me/outlook/taskFolders/{id}/tasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -28152,7 +28152,7 @@ impl MeOutlookTaskGroupsItem {
 /// `/me/outlook/taskGroups/{id}/taskFolders`
 ///
 /// - `GET /me/outlook/taskGroups/{id}/taskFolders`: List taskFolders (deprecated)
-/// - `POST /me/outlook/taskGroups/{id}/taskFolders`: Create multi-value extended property
+/// - `POST /me/outlook/taskGroups/{id}/taskFolders`: Create outlookTaskFolder (deprecated)
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroupsItemTaskFolders(pub(super) graph_rt::UrlPath);
 impl MeOutlookTaskGroupsItemTaskFolders {
@@ -28182,25 +28182,25 @@ impl MeOutlookTaskGroupsItemTaskFolders {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTaskFolder (deprecated)
     ///
     /// `POST /me/outlook/taskGroups/{id}/taskFolders` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-post-taskfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -28212,8 +28212,8 @@ impl MeOutlookTaskGroupsItemTaskFolders {
 }
 /// `/me/outlook/taskGroups/{id}/taskFolders/{id}`
 ///
-/// - `GET /me/outlook/taskGroups/{id}/taskFolders/{id}`: Get multiValueLegacyExtendedProperty
-/// - `PATCH /me/outlook/taskGroups/{id}/taskFolders/{id}`: Create multi-value extended property
+/// - `GET /me/outlook/taskGroups/{id}/taskFolders/{id}`: Get outlookTaskFolder (deprecated)
+/// - `PATCH /me/outlook/taskGroups/{id}/taskFolders/{id}`: Update outlooktaskfolder (deprecated)
 /// - `DELETE /me/outlook/taskGroups/{id}/taskFolders/{id}`: Delete outlookTaskFolder (deprecated)
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroupsItemTaskFoldersItem(pub(super) graph_rt::UrlPath);
@@ -28223,17 +28223,17 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get outlookTaskFolder (deprecated)
     ///
     /// `GET /me/outlook/taskGroups/{id}/taskFolders/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28244,28 +28244,28 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Update outlooktaskfolder (deprecated)
     ///
-    /// `PATCH /me/outlook/taskGroups/{id}/taskFolders/{id}` → `201`
+    /// `PATCH /me/outlook/taskGroups/{id}/taskFolders/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(201u16)
+            .documented_status(200u16)
     }
     /// Delete outlookTaskFolder (deprecated)
     ///
@@ -28295,7 +28295,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
 /// `/me/outlook/taskGroups/{id}/taskFolders/{id}/tasks`
 ///
 /// - `GET /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: List tasks (deprecated)
-/// - `POST /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: Create multi-value extended property
+/// - `POST /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: Create outlookTask (deprecated)
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroupsItemTaskFoldersItemTasks(pub(super) graph_rt::UrlPath);
 impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
@@ -28325,25 +28325,25 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTask (deprecated)
     ///
     /// `POST /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -28413,7 +28413,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasksItem {
 /// `/me/outlook/tasks`
 ///
 /// - `GET /me/outlook/tasks`: List tasks (deprecated)
-/// - `POST /me/outlook/tasks`: Create multi-value extended property
+/// - `POST /me/outlook/tasks`: Create outlookTask (deprecated)
 #[derive(Debug, Clone)]
 pub struct MeOutlookTasks(pub(super) graph_rt::UrlPath);
 impl MeOutlookTasks {
@@ -28443,25 +28443,25 @@ impl MeOutlookTasks {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTask (deprecated)
     ///
     /// `POST /me/outlook/tasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -28473,8 +28473,8 @@ impl MeOutlookTasks {
 }
 /// `/me/outlook/tasks/{id}`
 ///
-/// - `GET /me/outlook/tasks/{id}`: Get multiValueLegacyExtendedProperty
-/// - `PATCH /me/outlook/tasks/{id}`: Create multi-value extended property
+/// - `GET /me/outlook/tasks/{id}`: Get outlookTask (deprecated)
+/// - `PATCH /me/outlook/tasks/{id}`: Update outlooktask (deprecated)
 /// - `DELETE /me/outlook/tasks/{id}`: Delete outlookTask (deprecated)
 #[derive(Debug, Clone)]
 pub struct MeOutlookTasksItem(pub(super) graph_rt::UrlPath);
@@ -28484,17 +28484,17 @@ impl MeOutlookTasksItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get outlookTask (deprecated)
     ///
     /// `GET /me/outlook/tasks/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28505,28 +28505,28 @@ impl MeOutlookTasksItem {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Update outlooktask (deprecated)
     ///
-    /// `PATCH /me/outlook/tasks/{id}` → `201`
+    /// `PATCH /me/outlook/tasks/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(201u16)
+            .documented_status(200u16)
     }
     /// Delete outlookTask (deprecated)
     ///
@@ -28658,7 +28658,7 @@ impl MeOutlookTasksItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28714,7 +28714,7 @@ impl MeOutlookTasksItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28843,7 +28843,7 @@ impl MePendingAccessReviewInstancesItemDecisions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstance>,
         super::super::AccessReviewInstance,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28917,7 +28917,7 @@ impl MePeople {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Person>,
         (),
-        graph_rt::Options<true, false, true, true, true, true, false, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29362,7 +29362,7 @@ impl MeProfile {
     ) -> graph_rt::Request<
         super::super::Profile,
         super::super::Profile,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29492,7 +29492,7 @@ impl MeProfileAccount {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserAccountInformation>,
         super::super::UserAccountInformation,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29554,7 +29554,7 @@ impl MeProfileAccountItem {
     ) -> graph_rt::Request<
         super::super::UserAccountInformation,
         super::super::UserAccountInformation,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29631,7 +29631,7 @@ impl MeProfileAddresses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemAddress>,
         super::super::ItemAddress,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29693,7 +29693,7 @@ impl MeProfileAddressesItem {
     ) -> graph_rt::Request<
         super::super::ItemAddress,
         super::super::ItemAddress,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29770,7 +29770,7 @@ impl MeProfileAnniversaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAnniversary>,
         super::super::PersonAnniversary,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29832,7 +29832,7 @@ impl MeProfileAnniversariesItem {
     ) -> graph_rt::Request<
         super::super::PersonAnniversary,
         super::super::PersonAnniversary,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29909,7 +29909,7 @@ impl MeProfileAwards {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAward>,
         super::super::PersonAward,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29971,7 +29971,7 @@ impl MeProfileAwardsItem {
     ) -> graph_rt::Request<
         super::super::PersonAward,
         super::super::PersonAward,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30048,7 +30048,7 @@ impl MeProfileCertifications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonCertification>,
         super::super::PersonCertification,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30110,7 +30110,7 @@ impl MeProfileCertificationsItem {
     ) -> graph_rt::Request<
         super::super::PersonCertification,
         super::super::PersonCertification,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30187,7 +30187,7 @@ impl MeProfileEducationalActivities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationalActivity>,
         super::super::EducationalActivity,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30249,7 +30249,7 @@ impl MeProfileEducationalActivitiesItem {
     ) -> graph_rt::Request<
         super::super::EducationalActivity,
         super::super::EducationalActivity,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30326,7 +30326,7 @@ impl MeProfileEmails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemEmail>,
         super::super::ItemEmail,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30388,7 +30388,7 @@ impl MeProfileEmailsItem {
     ) -> graph_rt::Request<
         super::super::ItemEmail,
         super::super::ItemEmail,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30465,7 +30465,7 @@ impl MeProfileInterests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonInterest>,
         super::super::PersonInterest,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30527,7 +30527,7 @@ impl MeProfileInterestsItem {
     ) -> graph_rt::Request<
         super::super::PersonInterest,
         super::super::PersonInterest,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30604,7 +30604,7 @@ impl MeProfileLanguages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LanguageProficiency>,
         super::super::LanguageProficiency,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30666,7 +30666,7 @@ impl MeProfileLanguagesItem {
     ) -> graph_rt::Request<
         super::super::LanguageProficiency,
         super::super::LanguageProficiency,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30743,7 +30743,7 @@ impl MeProfileNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonName>,
         super::super::PersonName,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30805,7 +30805,7 @@ impl MeProfileNamesItem {
     ) -> graph_rt::Request<
         super::super::PersonName,
         super::super::PersonName,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30882,7 +30882,7 @@ impl MeProfileNotes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAnnotation>,
         super::super::PersonAnnotation,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30944,7 +30944,7 @@ impl MeProfileNotesItem {
     ) -> graph_rt::Request<
         super::super::PersonAnnotation,
         super::super::PersonAnnotation,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31021,7 +31021,7 @@ impl MeProfilePatents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPatent>,
         super::super::ItemPatent,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31083,7 +31083,7 @@ impl MeProfilePatentsItem {
     ) -> graph_rt::Request<
         super::super::ItemPatent,
         super::super::ItemPatent,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31160,7 +31160,7 @@ impl MeProfilePhones {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPhone>,
         super::super::ItemPhone,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31222,7 +31222,7 @@ impl MeProfilePhonesItem {
     ) -> graph_rt::Request<
         super::super::ItemPhone,
         super::super::ItemPhone,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31299,7 +31299,7 @@ impl MeProfilePositions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkPosition>,
         super::super::WorkPosition,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31361,7 +31361,7 @@ impl MeProfilePositionsItem {
     ) -> graph_rt::Request<
         super::super::WorkPosition,
         super::super::WorkPosition,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31438,7 +31438,7 @@ impl MeProfileProjects {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProjectParticipation>,
         super::super::ProjectParticipation,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31500,7 +31500,7 @@ impl MeProfileProjectsItem {
     ) -> graph_rt::Request<
         super::super::ProjectParticipation,
         super::super::ProjectParticipation,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31577,7 +31577,7 @@ impl MeProfilePublications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPublication>,
         super::super::ItemPublication,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31639,7 +31639,7 @@ impl MeProfilePublicationsItem {
     ) -> graph_rt::Request<
         super::super::ItemPublication,
         super::super::ItemPublication,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31716,7 +31716,7 @@ impl MeProfileSkills {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SkillProficiency>,
         super::super::SkillProficiency,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31778,7 +31778,7 @@ impl MeProfileSkillsItem {
     ) -> graph_rt::Request<
         super::super::SkillProficiency,
         super::super::SkillProficiency,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31855,7 +31855,7 @@ impl MeProfileWebAccounts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WebAccount>,
         super::super::WebAccount,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31917,7 +31917,7 @@ impl MeProfileWebAccountsItem {
     ) -> graph_rt::Request<
         super::super::WebAccount,
         super::super::WebAccount,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31994,7 +31994,7 @@ impl MeProfileWebsites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonWebsite>,
         super::super::PersonWebsite,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32056,7 +32056,7 @@ impl MeProfileWebsitesItem {
     ) -> graph_rt::Request<
         super::super::PersonWebsite,
         super::super::PersonWebsite,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32133,7 +32133,7 @@ impl MeResponsibilities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonResponsibility>,
         super::super::PersonResponsibility,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32195,7 +32195,7 @@ impl MeResponsibilitiesItem {
     ) -> graph_rt::Request<
         super::super::PersonResponsibility,
         super::super::PersonResponsibility,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

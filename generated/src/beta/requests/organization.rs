@@ -79,8 +79,8 @@ impl OrganizationSettings {
 }
 /// `/organization/{Id}`
 ///
-/// - `GET /organization/{Id}`: Get open extension
-/// - `PATCH /organization/{id}`: Update organization
+/// - `GET /organization/{organizationId}`: Get organization
+/// - `PATCH /organization/{organizationId}`: Update organization
 #[derive(Debug, Clone)]
 pub struct OrganizationItem(pub(super) graph_rt::UrlPath);
 impl OrganizationItem {
@@ -89,18 +89,18 @@ impl OrganizationItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get organization
     ///
-    /// `GET /organization/{Id}` → `200`
+    /// `GET /organization/{organizationId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-get?view=graph-rest-beta)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Organization,
+        super::super::Organization,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -112,25 +112,26 @@ impl OrganizationItem {
     }
     /// Update organization
     ///
-    /// `PATCH /organization/{id}` → `204`
+    /// `PATCH /organization/{organizationId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
-        body: &super::super::UpdateOrganizationBody,
+        body: &super::super::Organization,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Organization,
+        super::super::Organization,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(204u16)
+            .documented_status(200u16)
     }
     /// organization: activateService
     ///
@@ -258,7 +259,7 @@ impl OrganizationItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -47,7 +47,7 @@ impl PlacesRoom {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyPlace>,
         (),
-        graph_rt::Options<true, false, true, false, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -80,7 +80,7 @@ impl PlacesRoomlist {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyPlace>,
         (),
-        graph_rt::Options<true, false, true, false, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -114,7 +114,7 @@ impl PlacesItem {
     ) -> graph_rt::Request<
         super::super::AnyPlace,
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -188,7 +188,7 @@ impl PlacesItemRoomlistRooms {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyPlace>,
         (),
-        graph_rt::Options<true, false, true, false, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

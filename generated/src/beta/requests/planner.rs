@@ -541,7 +541,7 @@ impl PlannerRostersItem {
     ) -> graph_rt::Request<
         super::super::PlannerRoster,
         super::super::PlannerRoster,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -603,7 +603,7 @@ impl PlannerRostersItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerRosterMember>,
         super::super::PlannerRosterMember,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -664,7 +664,7 @@ impl PlannerRostersItemMembersItem {
     ) -> graph_rt::Request<
         super::super::PlannerRosterMember,
         super::super::PlannerRosterMember,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -717,7 +717,7 @@ impl PlannerRostersItemPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -197,7 +197,7 @@ impl PoliciesActivityBasedTimeoutPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ActivityBasedTimeoutPolicy>,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<true, false, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -259,7 +259,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ActivityBasedTimeoutPolicy,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -335,7 +335,7 @@ impl PoliciesAdminConsentRequestPolicy {
     ) -> graph_rt::Request<
         super::super::AdminConsentRequestPolicy,
         super::super::AdminConsentRequestPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1182,7 +1182,7 @@ impl PoliciesClaimsMappingPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ClaimsMappingPolicy>,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<true, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1323,7 +1323,7 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1357,7 +1357,7 @@ impl PoliciesFeatureRolloutPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::FeatureRolloutPolicy>,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1419,7 +1419,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     ) -> graph_rt::Request<
         super::super::FeatureRolloutPolicy,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1607,7 +1607,7 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<true, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1750,7 +1750,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, false, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1841,7 +1841,7 @@ impl PoliciesMobileAppManagementPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobilityManagementPolicy>,
         super::super::MobilityManagementPolicy,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2103,7 +2103,7 @@ impl PoliciesMobileDeviceManagementPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobilityManagementPolicy>,
         super::super::MobilityManagementPolicy,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3070,7 +3070,7 @@ impl PoliciesTokenIssuancePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenIssuancePolicy>,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<true, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3211,7 +3211,7 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3245,7 +3245,7 @@ impl PoliciesTokenLifetimePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenLifetimePolicy>,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3386,7 +3386,7 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -71,7 +71,7 @@ impl PrintConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintConnector>,
         (),
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -321,7 +321,7 @@ impl PrintPrinters {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Printer>,
         super::super::Printer,
-        graph_rt::Options<false, true, false, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -570,7 +570,7 @@ impl PrintPrintersItemJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<false, true, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -891,7 +891,7 @@ impl PrintPrintersItemTaskTriggers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTaskTrigger>,
         super::super::PrintTaskTrigger,
-        graph_rt::Options<true, false, false, false, true, true, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1671,7 +1671,7 @@ impl PrintShares {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrinterShare>,
         super::super::PrinterShare,
-        graph_rt::Options<true, false, false, true, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2018,7 +2018,7 @@ impl PrintSharesItemJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<false, true, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2217,7 +2217,7 @@ impl PrintTaskDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTaskDefinition>,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<true, false, false, false, true, true, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2359,7 +2359,7 @@ impl PrintTaskDefinitionsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTask>,
         super::super::PrintTask,
-        graph_rt::Options<true, false, false, false, true, true, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

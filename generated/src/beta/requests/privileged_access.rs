@@ -322,7 +322,7 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::GovernanceRoleAssignment,
         super::super::GovernanceRoleAssignment,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -655,7 +655,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::GovernanceRoleAssignment,
         super::super::GovernanceRoleAssignment,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

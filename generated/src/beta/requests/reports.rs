@@ -3045,7 +3045,7 @@ impl ReportsCredentialUserRegistrationDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CredentialUserRegistrationDetails>,
         super::super::CredentialUserRegistrationDetails,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3218,7 +3218,7 @@ impl ReportsGetRelyingPartyDetailedSummary {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RelyingPartyDetailedSummary>,
         super::super::RelyingPartyDetailedSummary,
-        graph_rt::Options<false, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3391,7 +3391,7 @@ impl ReportsUserCredentialUsageDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserCredentialUsageDetails>,
         super::super::UserCredentialUsageDetails,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

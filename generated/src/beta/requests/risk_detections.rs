@@ -25,7 +25,7 @@ impl RiskDetections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskDetection>,
         (),
-        graph_rt::Options<true, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -257,7 +257,7 @@ impl RoleManagementCloudPcRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -538,7 +538,7 @@ impl RoleManagementDeviceManagementRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1218,7 +1218,7 @@ impl RoleManagementDirectoryRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignment>,
         super::super::UnifiedRoleAssignment,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1333,7 +1333,7 @@ impl RoleManagementDirectoryRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1753,7 +1753,7 @@ impl RoleManagementEntitlementManagementRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignment>,
         super::super::UnifiedRoleAssignment,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1874,7 +1874,7 @@ impl RoleManagementEntitlementManagementRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -56,7 +56,7 @@ impl SecurityAlerts {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -94,7 +94,7 @@ impl SettingsRegionalAndLanguageSettings {
     ) -> graph_rt::Request<
         super::super::RegionalAndLanguageSettings,
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -129,7 +129,7 @@ impl TeamsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-clone?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn clone(
+    pub fn clone_(
         &self,
         body: &super::super::CloneBody,
     ) -> graph_rt::Request<
@@ -261,7 +261,7 @@ impl TeamsItemChannels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Channel>,
         super::super::Channel,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -669,7 +669,7 @@ impl TeamsItemChannelsItemTabs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -729,7 +729,7 @@ impl TeamsItemInstalledApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAppInstallation>,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -863,7 +863,7 @@ impl TeamsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<true, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1865,7 +1865,7 @@ impl TeamsItemChannelsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2091,7 +2091,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2692,7 +2692,7 @@ impl TeamsItemScheduleShifts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Shift>,
         super::super::Shift,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3228,7 +3228,7 @@ impl TeamsItemScheduleTimecards {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeCard>,
         super::super::TimeCard,
-        graph_rt::Options<false, false, true, true, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3476,7 +3476,7 @@ impl TeamsItemScheduleTimesOff {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeOff>,
         super::super::TimeOff,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -211,7 +211,7 @@ impl TenantRelationshipsManagedTenantsAggregatedPolicyCompliances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AggregatedPolicyCompliance>,
         super::super::AggregatedPolicyCompliance,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -246,7 +246,7 @@ impl TenantRelationshipsManagedTenantsCloudPcConnections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcConnection>,
         super::super::CloudPcConnection,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -290,7 +290,7 @@ impl TenantRelationshipsManagedTenantsCloudPcConnectionsItem {
     ) -> graph_rt::Request<
         super::super::CloudPcConnection,
         super::super::CloudPcConnection,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -323,7 +323,7 @@ impl TenantRelationshipsManagedTenantsCloudPcDevices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcDevice>,
         super::super::CloudPcDevice,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -367,7 +367,7 @@ impl TenantRelationshipsManagedTenantsCloudPcDevicesItem {
     ) -> graph_rt::Request<
         super::super::CloudPcDevice,
         super::super::CloudPcDevice,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -402,7 +402,7 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverview {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcOverview>,
         super::super::CloudPcOverview,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -446,7 +446,7 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverviewItem {
     ) -> graph_rt::Request<
         super::super::CloudPcOverview,
         super::super::CloudPcOverview,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -481,7 +481,7 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConditionalAccessPolicyCoverage>,
         super::super::ConditionalAccessPolicyCoverage,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -525,7 +525,7 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoveragesItem {
     ) -> graph_rt::Request<
         super::super::ConditionalAccessPolicyCoverage,
         super::super::ConditionalAccessPolicyCoverage,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -560,7 +560,7 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CredentialUserRegistrationsSummary>,
         super::super::CredentialUserRegistrationsSummary,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -604,7 +604,7 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummariesItem {
     ) -> graph_rt::Request<
         super::super::CredentialUserRegistrationsSummary,
         super::super::CredentialUserRegistrationsSummary,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -641,7 +641,7 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary 
             super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
         >,
         super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -697,7 +697,7 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys
     ) -> graph_rt::Request<
         super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
         super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -732,7 +732,7 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceComplianceTrend>,
         super::super::ManagedDeviceComplianceTrend,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -776,7 +776,7 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrendsItem {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceComplianceTrend,
         super::super::ManagedDeviceComplianceTrend,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -811,7 +811,7 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceCompliance>,
         super::super::ManagedDeviceCompliance,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -855,7 +855,7 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliancesItem {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceCompliance,
         super::super::ManagedDeviceCompliance,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -890,7 +890,7 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagementActionTenantDeploymentStatus>,
         super::super::ManagementActionTenantDeploymentStatus,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -957,7 +957,7 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatusesIt
     ) -> graph_rt::Request<
         super::super::ManagementActionTenantDeploymentStatus,
         super::super::ManagementActionTenantDeploymentStatus,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -992,7 +992,7 @@ impl TenantRelationshipsManagedTenantsManagementActions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagementAction>,
         super::super::ManagementAction,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1036,7 +1036,7 @@ impl TenantRelationshipsManagedTenantsManagementActionsItem {
     ) -> graph_rt::Request<
         super::super::ManagementAction,
         super::super::ManagementAction,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1094,7 +1094,7 @@ impl TenantRelationshipsManagedTenantsManagementIntents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagementIntent>,
         super::super::ManagementIntent,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1138,7 +1138,7 @@ impl TenantRelationshipsManagedTenantsManagementIntentsItem {
     ) -> graph_rt::Request<
         super::super::ManagementIntent,
         super::super::ManagementIntent,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1173,7 +1173,7 @@ impl TenantRelationshipsManagedTenantsManagementTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagementTemplate>,
         super::super::ManagementTemplate,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1217,7 +1217,7 @@ impl TenantRelationshipsManagedTenantsManagementTemplatesItem {
     ) -> graph_rt::Request<
         super::super::ManagementTemplate,
         super::super::ManagementTemplate,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1250,7 +1250,7 @@ impl TenantRelationshipsManagedTenantsRiskyUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedTenantsRiskyUser>,
         super::super::ManagedTenantsRiskyUser,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1292,7 +1292,7 @@ impl TenantRelationshipsManagedTenantsRiskyUsersItem {
     ) -> graph_rt::Request<
         super::super::ManagedTenantsRiskyUser,
         super::super::ManagedTenantsRiskyUser,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1325,7 +1325,7 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantGroup>,
         super::super::TenantGroup,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1392,7 +1392,7 @@ impl TenantRelationshipsManagedTenantsTenantGroupsItem {
     ) -> graph_rt::Request<
         super::super::TenantGroup,
         super::super::TenantGroup,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1426,7 +1426,7 @@ impl TenantRelationshipsManagedTenantsTenantTags {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantTag>,
         super::super::TenantTag,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1493,7 +1493,7 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     ) -> graph_rt::Request<
         super::super::TenantTag,
         super::super::TenantTag,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1615,7 +1615,7 @@ impl TenantRelationshipsManagedTenantsTenants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Tenant>,
         super::super::Tenant,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1652,7 +1652,7 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
     ) -> graph_rt::Request<
         super::super::Tenant,
         super::super::Tenant,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1729,7 +1729,7 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantCustomizedInformation>,
         super::super::TenantCustomizedInformation,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1774,7 +1774,7 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
     ) -> graph_rt::Request<
         super::super::TenantCustomizedInformation,
         super::super::TenantCustomizedInformation,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1832,7 +1832,7 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformation {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantDetailedInformation>,
         super::super::TenantDetailedInformation,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1876,7 +1876,7 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformationItem {
     ) -> graph_rt::Request<
         super::super::TenantDetailedInformation,
         super::super::TenantDetailedInformation,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1911,7 +1911,7 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedTenantsWindowsDeviceMalwareState>,
         super::super::ManagedTenantsWindowsDeviceMalwareState,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1955,7 +1955,7 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStatesItem {
     ) -> graph_rt::Request<
         super::super::ManagedTenantsWindowsDeviceMalwareState,
         super::super::ManagedTenantsWindowsDeviceMalwareState,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1990,7 +1990,7 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedTenantsWindowsProtectionState>,
         super::super::ManagedTenantsWindowsProtectionState,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2034,7 +2034,7 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStatesItem {
     ) -> graph_rt::Request<
         super::super::ManagedTenantsWindowsProtectionState,
         super::super::ManagedTenantsWindowsProtectionState,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -296,7 +296,7 @@ impl TrustFrameworkPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TrustFrameworkPolicy>,
         super::super::TrustFrameworkPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

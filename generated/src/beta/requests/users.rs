@@ -5,7 +5,7 @@
 use super::VERSION;
 /// `/users`
 ///
-/// - `GET /users`: List manager
+/// - `GET /users`: List users
 /// - `POST /users`: Create user
 #[derive(Debug, Clone)]
 pub struct Users(pub(super) graph_rt::UrlPath);
@@ -15,18 +15,18 @@ impl Users {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List manager
+    /// List users
     ///
     /// `GET /users` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyDirectoryObject>,
-        super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -392,8 +392,8 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
 }
 /// `/users/{Id|userPrincipalName}`
 ///
-/// - `GET /users/{Id|userPrincipalName}`: Get open extension
-/// - `PATCH /users/{id | userPrincipalName}`: Update user
+/// - `GET /users/{id | userPrincipalName}`: Get a user
+/// - `PATCH /users/{usersId}`: Update user
 /// - `DELETE /users/{id | userPrincipalName}`: Delete a user
 #[derive(Debug, Clone)]
 pub struct UsersItem(pub(super) graph_rt::UrlPath);
@@ -403,18 +403,18 @@ impl UsersItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get a user
     ///
-    /// `GET /users/{Id|userPrincipalName}` → `200`
+    /// `GET /users/{id | userPrincipalName}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::User,
+        super::super::User,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -426,25 +426,26 @@ impl UsersItem {
     }
     /// Update user
     ///
-    /// `PATCH /users/{id | userPrincipalName}` → `204`
+    /// `PATCH /users/{usersId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &super::super::UpdateUserBody,
+        body: &super::super::User,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::User,
+        super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(204u16)
+            .documented_status(200u16)
     }
     /// Delete a user
     ///
@@ -1361,7 +1362,7 @@ impl UsersItem {
 }
 /// `/users/{Id|userPrincipalName}/contacts`
 ///
-/// - `GET /users/{Id|userPrincipalName}/contacts`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/contacts`: List contacts
 /// - `POST /users/{id | userPrincipalName}/contacts`: Create Contact
 #[derive(Debug, Clone)]
 pub struct UsersItemContacts(pub(super) graph_rt::UrlPath);
@@ -1371,24 +1372,24 @@ impl UsersItemContacts {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// List contacts
     ///
-    /// `GET /users/{Id|userPrincipalName}/contacts` → `200`
+    /// `GET /users/{id | userPrincipalName}/contacts` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-list-contacts?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -1422,7 +1423,7 @@ impl UsersItemContacts {
 }
 /// `/users/{Id|userPrincipalName}/contacts/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/contacts/{Id}`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/contacts/{id}`: Get contact
 /// - `PATCH /users/{id | userPrincipalName}/contacts/{id}`: Update contact
 /// - `DELETE /users/{id | userPrincipalName}/contacts/{id}`: Delete contact
 #[derive(Debug, Clone)]
@@ -1433,18 +1434,18 @@ impl UsersItemContactsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get contact
     ///
-    /// `GET /users/{Id|userPrincipalName}/contacts/{Id}` → `200`
+    /// `GET /users/{id | userPrincipalName}/contacts/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Contact,
+        super::super::Contact,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1568,7 +1569,7 @@ impl UsersItemContactsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1624,7 +1625,7 @@ impl UsersItemContactsItemExtensionsItem {
 }
 /// `/users/{Id|userPrincipalName}/events`
 ///
-/// - `GET /users/{Id|userPrincipalName}/events`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/events`: List events
 /// - `POST /users/{id | userPrincipalName}/events`: Create Event
 #[derive(Debug, Clone)]
 pub struct UsersItemEvents(pub(super) graph_rt::UrlPath);
@@ -1634,24 +1635,24 @@ impl UsersItemEvents {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// List events
     ///
-    /// `GET /users/{Id|userPrincipalName}/events` → `200`
+    /// `GET /users/{id | userPrincipalName}/events` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-events?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -1706,7 +1707,7 @@ impl UsersItemEvents {
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/events/{Id}`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/events/{id}`: Delete event
 #[derive(Debug, Clone)]
@@ -1717,18 +1718,18 @@ impl UsersItemEventsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get event
     ///
-    /// `GET /users/{Id|userPrincipalName}/events/{Id}` → `200`
+    /// `GET /users/{id | userPrincipalName}/events/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Event,
+        super::super::Event,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2012,7 +2013,7 @@ impl UsersItemEventsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2128,7 +2129,7 @@ impl UsersItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2184,7 +2185,7 @@ impl UsersItemExtensionsItem {
 }
 /// `/users/{Id|userPrincipalName}/messages`
 ///
-/// - `GET /users/{Id|userPrincipalName}/messages`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/messages`: List messages
 /// - `POST /users/{id|userPrincipalName}/messages`: Create multi-value extended property
 #[derive(Debug, Clone)]
 pub struct UsersItemMessages(pub(super) graph_rt::UrlPath);
@@ -2194,24 +2195,24 @@ impl UsersItemMessages {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// List messages
     ///
-    /// `GET /users/{Id|userPrincipalName}/messages` → `200`
+    /// `GET /users/{id | userPrincipalName}/messages` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -2245,7 +2246,7 @@ impl UsersItemMessages {
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/messages/{Id}`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/messages/{id}`: Get eventMessage
 /// - `PATCH /users/{id | userPrincipalName}/messages/{id}`: Update eventMessage
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}`: Delete eventMessage
 #[derive(Debug, Clone)]
@@ -2256,18 +2257,18 @@ impl UsersItemMessagesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get eventMessage
     ///
-    /// `GET /users/{Id|userPrincipalName}/messages/{Id}` → `200`
+    /// `GET /users/{id | userPrincipalName}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2620,7 +2621,7 @@ impl UsersItemMessagesItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2691,7 +2692,7 @@ impl UsersItemTodo {
 /// `/users/{Id|userPrincipalName}/todo/lists`
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists`: List lists
-/// - `POST /users/{id|userPrincipalName}/todo/lists`: Create open extension
+/// - `POST /users/{id|userPrincipalName}/todo/lists`: Create todoTaskList
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoLists(pub(super) graph_rt::UrlPath);
 impl UsersItemTodoLists {
@@ -2721,24 +2722,25 @@ impl UsersItemTodoLists {
             )
             .documented_status(200u16)
     }
-    /// Create open extension
+    /// Create todoTaskList
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todo-post-lists?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -2771,7 +2773,7 @@ impl UsersItemTodoLists {
 }
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/todo/lists/{Id}`: Get open extension
+/// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}`: Get todoTaskList
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}`: Delete todoTaskList
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItem(pub(super) graph_rt::UrlPath);
@@ -2781,18 +2783,18 @@ impl UsersItemTodoListsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get todoTaskList
     ///
-    /// `GET /users/{Id|userPrincipalName}/todo/lists/{Id}` → `200`
+    /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2891,7 +2893,7 @@ impl UsersItemTodoListsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2905,7 +2907,7 @@ impl UsersItemTodoListsItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks`
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: List tasks
-/// - `POST /users/{id|userPrincipalName}/todo/lists/{id}/tasks`: Create open extension
+/// - `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: Create todoTask
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: Update todoTaskList
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasks(pub(super) graph_rt::UrlPath);
@@ -2936,24 +2938,25 @@ impl UsersItemTodoListsItemTasks {
             )
             .documented_status(200u16)
     }
-    /// Create open extension
+    /// Create todoTask
     ///
-    /// `POST /users/{id|userPrincipalName}/todo/lists/{id}/tasks` → `201`
+    /// `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-post-tasks?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -3009,7 +3012,7 @@ impl UsersItemTodoListsItemTasks {
 }
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{Id}`: Get open extension
+/// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Get todoTask
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Update todoTask
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Delete todoTask
 #[derive(Debug, Clone)]
@@ -3020,18 +3023,18 @@ impl UsersItemTodoListsItemTasksItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get todoTask
     ///
-    /// `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{Id}` → `200`
+    /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::TodoTask,
+        super::super::TodoTask,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3158,7 +3161,7 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         (),
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3191,7 +3194,7 @@ impl UsersItemChats {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4699,7 +4702,7 @@ impl UsersItemCalendarCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5425,7 +5428,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5540,7 +5543,7 @@ impl UsersItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6079,7 +6082,7 @@ impl UsersItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6863,7 +6866,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7320,7 +7323,7 @@ impl UsersItemEventsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7381,7 +7384,7 @@ impl UsersItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7437,7 +7440,7 @@ impl UsersItemEventsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7525,7 +7528,7 @@ impl UsersItemInsightsShared {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7558,7 +7561,7 @@ impl UsersItemInsightsTrending {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7609,7 +7612,7 @@ impl UsersItemInsightsTrendingItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7642,7 +7645,7 @@ impl UsersItemInsightsUsed {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<false, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7693,7 +7696,7 @@ impl UsersItemInsightsUsedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<false, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8298,7 +8301,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8383,7 +8386,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8770,7 +8773,7 @@ impl UsersItemMailFoldersItemMessagesItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8804,7 +8807,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8867,7 +8870,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8927,7 +8930,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9008,7 +9011,7 @@ impl UsersItemManager {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9045,7 +9048,7 @@ impl UsersItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9077,7 +9080,7 @@ impl UsersItemMessagesItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9172,7 +9175,7 @@ impl UsersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9228,7 +9231,7 @@ impl UsersItemMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10386,7 +10389,7 @@ impl UsersItemPeople {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Person>,
         (),
-        graph_rt::Options<true, false, true, true, true, true, false, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10559,7 +10562,7 @@ impl UsersItemProfile {
     ) -> graph_rt::Request<
         super::super::Profile,
         super::super::Profile,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10691,7 +10694,7 @@ impl UsersItemProfileAccount {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserAccountInformation>,
         super::super::UserAccountInformation,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10753,7 +10756,7 @@ impl UsersItemProfileAccountItem {
     ) -> graph_rt::Request<
         super::super::UserAccountInformation,
         super::super::UserAccountInformation,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10830,7 +10833,7 @@ impl UsersItemProfileAddresses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemAddress>,
         super::super::ItemAddress,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10892,7 +10895,7 @@ impl UsersItemProfileAddressesItem {
     ) -> graph_rt::Request<
         super::super::ItemAddress,
         super::super::ItemAddress,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10969,7 +10972,7 @@ impl UsersItemProfileAnniversaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAnniversary>,
         super::super::PersonAnniversary,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11031,7 +11034,7 @@ impl UsersItemProfileAnniversariesItem {
     ) -> graph_rt::Request<
         super::super::PersonAnniversary,
         super::super::PersonAnniversary,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11108,7 +11111,7 @@ impl UsersItemProfileAwards {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAward>,
         super::super::PersonAward,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11170,7 +11173,7 @@ impl UsersItemProfileAwardsItem {
     ) -> graph_rt::Request<
         super::super::PersonAward,
         super::super::PersonAward,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11247,7 +11250,7 @@ impl UsersItemProfileCertifications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonCertification>,
         super::super::PersonCertification,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11309,7 +11312,7 @@ impl UsersItemProfileCertificationsItem {
     ) -> graph_rt::Request<
         super::super::PersonCertification,
         super::super::PersonCertification,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11386,7 +11389,7 @@ impl UsersItemProfileEducationalActivities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationalActivity>,
         super::super::EducationalActivity,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11448,7 +11451,7 @@ impl UsersItemProfileEducationalActivitiesItem {
     ) -> graph_rt::Request<
         super::super::EducationalActivity,
         super::super::EducationalActivity,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11525,7 +11528,7 @@ impl UsersItemProfileEmails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemEmail>,
         super::super::ItemEmail,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11587,7 +11590,7 @@ impl UsersItemProfileEmailsItem {
     ) -> graph_rt::Request<
         super::super::ItemEmail,
         super::super::ItemEmail,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11664,7 +11667,7 @@ impl UsersItemProfileInterests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonInterest>,
         super::super::PersonInterest,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11726,7 +11729,7 @@ impl UsersItemProfileInterestsItem {
     ) -> graph_rt::Request<
         super::super::PersonInterest,
         super::super::PersonInterest,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11803,7 +11806,7 @@ impl UsersItemProfileLanguages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LanguageProficiency>,
         super::super::LanguageProficiency,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11865,7 +11868,7 @@ impl UsersItemProfileLanguagesItem {
     ) -> graph_rt::Request<
         super::super::LanguageProficiency,
         super::super::LanguageProficiency,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11942,7 +11945,7 @@ impl UsersItemProfileNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonName>,
         super::super::PersonName,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12004,7 +12007,7 @@ impl UsersItemProfileNamesItem {
     ) -> graph_rt::Request<
         super::super::PersonName,
         super::super::PersonName,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12081,7 +12084,7 @@ impl UsersItemProfileNotes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAnnotation>,
         super::super::PersonAnnotation,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12143,7 +12146,7 @@ impl UsersItemProfileNotesItem {
     ) -> graph_rt::Request<
         super::super::PersonAnnotation,
         super::super::PersonAnnotation,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12220,7 +12223,7 @@ impl UsersItemProfilePatents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPatent>,
         super::super::ItemPatent,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12282,7 +12285,7 @@ impl UsersItemProfilePatentsItem {
     ) -> graph_rt::Request<
         super::super::ItemPatent,
         super::super::ItemPatent,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12359,7 +12362,7 @@ impl UsersItemProfilePhones {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPhone>,
         super::super::ItemPhone,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12420,7 +12423,7 @@ impl UsersItemProfilePositions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkPosition>,
         super::super::WorkPosition,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12482,7 +12485,7 @@ impl UsersItemProfilePositionsItem {
     ) -> graph_rt::Request<
         super::super::WorkPosition,
         super::super::WorkPosition,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12559,7 +12562,7 @@ impl UsersItemProfileProjects {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProjectParticipation>,
         super::super::ProjectParticipation,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12621,7 +12624,7 @@ impl UsersItemProfileProjectsItem {
     ) -> graph_rt::Request<
         super::super::ProjectParticipation,
         super::super::ProjectParticipation,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12698,7 +12701,7 @@ impl UsersItemProfilePublications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPublication>,
         super::super::ItemPublication,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12760,7 +12763,7 @@ impl UsersItemProfilePublicationsItem {
     ) -> graph_rt::Request<
         super::super::ItemPublication,
         super::super::ItemPublication,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12837,7 +12840,7 @@ impl UsersItemProfileSkills {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SkillProficiency>,
         super::super::SkillProficiency,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12899,7 +12902,7 @@ impl UsersItemProfileSkillsItem {
     ) -> graph_rt::Request<
         super::super::SkillProficiency,
         super::super::SkillProficiency,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12976,7 +12979,7 @@ impl UsersItemProfileWebAccounts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WebAccount>,
         super::super::WebAccount,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13038,7 +13041,7 @@ impl UsersItemProfileWebAccountsItem {
     ) -> graph_rt::Request<
         super::super::WebAccount,
         super::super::WebAccount,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13115,7 +13118,7 @@ impl UsersItemProfileWebsites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonWebsite>,
         super::super::PersonWebsite,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13177,7 +13180,7 @@ impl UsersItemProfileWebsitesItem {
     ) -> graph_rt::Request<
         super::super::PersonWebsite,
         super::super::PersonWebsite,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13287,7 +13290,7 @@ impl UsersItemResponsibilities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonResponsibility>,
         super::super::PersonResponsibility,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13349,7 +13352,7 @@ impl UsersItemResponsibilitiesItem {
     ) -> graph_rt::Request<
         super::super::PersonResponsibility,
         super::super::PersonResponsibility,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13488,7 +13491,7 @@ impl UsersItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13553,7 +13556,7 @@ impl UsersItemDrive {
     ) -> graph_rt::Request<
         (),
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14217,7 +14220,7 @@ impl UsersItemOutlookMasterCategoriesItem {
 /// `/users/{Id|userPrincipalName}/outlook/taskFolders`
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskFolders`: List taskFolders (deprecated)
-/// - `POST /users/{id|userPrincipalName}/outlook/taskFolders`: Create multi-value extended property
+/// - `POST /users/{id|userPrincipalName}/outlook/taskFolders`: Create outlookTaskFolder (deprecated)
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskFolders(pub(super) graph_rt::UrlPath);
 impl UsersItemOutlookTaskFolders {
@@ -14247,25 +14250,25 @@ impl UsersItemOutlookTaskFolders {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTaskFolder (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskFolders` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-taskfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -14277,8 +14280,8 @@ impl UsersItemOutlookTaskFolders {
 }
 /// `/users/{Id|userPrincipalName}/outlook/taskFolders/{id}`
 ///
-/// - `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}`: Get multiValueLegacyExtendedProperty
-/// - `PATCH /users/{id|userPrincipalName}/outlook/taskFolders/{id}`: Create multi-value extended property
+/// - `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}`: Get outlookTaskFolder (deprecated)
+/// - `PATCH /users/{id|userPrincipalName}/outlook/taskFolders/{id}`: Update outlooktaskfolder (deprecated)
 /// - `DELETE /users/{id|userPrincipalName}/outlook/taskFolders/{id}`: Delete outlookTaskFolder (deprecated)
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskFoldersItem(pub(super) graph_rt::UrlPath);
@@ -14288,17 +14291,17 @@ impl UsersItemOutlookTaskFoldersItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get outlookTaskFolder (deprecated)
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14309,28 +14312,28 @@ impl UsersItemOutlookTaskFoldersItem {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Update outlooktaskfolder (deprecated)
     ///
-    /// `PATCH /users/{id|userPrincipalName}/outlook/taskFolders/{id}` → `201`
+    /// `PATCH /users/{id|userPrincipalName}/outlook/taskFolders/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(201u16)
+            .documented_status(200u16)
     }
     /// Delete outlookTaskFolder (deprecated)
     ///
@@ -14360,7 +14363,7 @@ impl UsersItemOutlookTaskFoldersItem {
 /// `/users/{Id|userPrincipalName}/outlook/taskFolders/{id}/tasks`
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks`: List tasks (deprecated)
-/// - `POST /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks`: Create multi-value extended property
+/// - `POST /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks`: Create outlookTask (deprecated)
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskFoldersItemTasks(pub(super) graph_rt::UrlPath);
 impl UsersItemOutlookTaskFoldersItemTasks {
@@ -14390,25 +14393,25 @@ impl UsersItemOutlookTaskFoldersItemTasks {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTask (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -14621,7 +14624,7 @@ impl UsersItemOutlookTaskGroupsItem {
 /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders`
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders`: List taskFolders (deprecated)
-/// - `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders`: Create multi-value extended property
+/// - `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders`: Create outlookTaskFolder (deprecated)
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroupsItemTaskFolders(pub(super) graph_rt::UrlPath);
 impl UsersItemOutlookTaskGroupsItemTaskFolders {
@@ -14651,25 +14654,25 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTaskFolder (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-post-taskfolders?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -14681,8 +14684,8 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
 }
 /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`
 ///
-/// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`: Get multiValueLegacyExtendedProperty
-/// - `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`: Create multi-value extended property
+/// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`: Get outlookTaskFolder (deprecated)
+/// - `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`: Update outlooktaskfolder (deprecated)
 /// - `DELETE /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`: Delete outlookTaskFolder (deprecated)
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroupsItemTaskFoldersItem(pub(super) graph_rt::UrlPath);
@@ -14692,17 +14695,17 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get outlookTaskFolder (deprecated)
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14713,28 +14716,28 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Update outlooktaskfolder (deprecated)
     ///
-    /// `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}` → `201`
+    /// `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTaskFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTaskFolder,
+        super::super::OutlookTaskFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(201u16)
+            .documented_status(200u16)
     }
     /// Delete outlookTaskFolder (deprecated)
     ///
@@ -14766,7 +14769,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
 /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks`
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: List tasks (deprecated)
-/// - `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: Create multi-value extended property
+/// - `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: Create outlookTask (deprecated)
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks(
     pub(super) graph_rt::UrlPath,
@@ -14798,25 +14801,25 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTask (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -14891,7 +14894,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
 /// `/users/{Id|userPrincipalName}/outlook/tasks`
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/tasks`: List tasks (deprecated)
-/// - `POST /users/{id|userPrincipalName}/outlook/tasks`: Create multi-value extended property
+/// - `POST /users/{id|userPrincipalName}/outlook/tasks`: Create outlookTask (deprecated)
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTasks(pub(super) graph_rt::UrlPath);
 impl UsersItemOutlookTasks {
@@ -14921,25 +14924,25 @@ impl UsersItemOutlookTasks {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create outlookTask (deprecated)
     ///
     /// `POST /users/{id|userPrincipalName}/outlook/tasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-post-tasks?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -14951,8 +14954,8 @@ impl UsersItemOutlookTasks {
 }
 /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}`
 ///
-/// - `GET /users/{id|userPrincipalName}/outlook/tasks/{id}`: Get multiValueLegacyExtendedProperty
-/// - `PATCH /users/{id|userPrincipalName}/outlook/tasks/{id}`: Create multi-value extended property
+/// - `GET /users/{id|userPrincipalName}/outlook/tasks/{id}`: Get outlookTask (deprecated)
+/// - `PATCH /users/{id|userPrincipalName}/outlook/tasks/{id}`: Update outlooktask (deprecated)
 /// - `DELETE /users/{id|userPrincipalName}/outlook/tasks/{id}`: Delete outlookTask (deprecated)
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTasksItem(pub(super) graph_rt::UrlPath);
@@ -14962,17 +14965,17 @@ impl UsersItemOutlookTasksItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get outlookTask (deprecated)
     ///
     /// `GET /users/{id|userPrincipalName}/outlook/tasks/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -14983,28 +14986,28 @@ impl UsersItemOutlookTasksItem {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Update outlooktask (deprecated)
     ///
-    /// `PATCH /users/{id|userPrincipalName}/outlook/tasks/{id}` → `201`
+    /// `PATCH /users/{id|userPrincipalName}/outlook/tasks/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-update?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn update(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::OutlookTask,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::OutlookTask,
+        super::super::OutlookTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(201u16)
+            .documented_status(200u16)
     }
     /// Delete outlookTask (deprecated)
     ///
@@ -15648,7 +15651,7 @@ impl UsersItemLicenseDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LicenseDetails>,
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15717,7 +15720,7 @@ impl UsersItemOutlookTasksItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15773,7 +15776,7 @@ impl UsersItemOutlookTasksItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16148,7 +16151,7 @@ impl UsersItemTransitiveReportsCount {
     ) -> graph_rt::Request<
         i64,
         (),
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16292,7 +16295,7 @@ impl UsersItemChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16482,7 +16485,7 @@ impl UsersItemTeamworkInstalledApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAppInstallation>,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16619,7 +16622,7 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     ) -> graph_rt::Request<
         super::super::Chat,
         super::super::Chat,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17000,7 +17003,7 @@ impl UsersItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, true, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
             graph_rt::Method::Get,
@@ -17109,7 +17112,7 @@ impl UsersItemDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17148,7 +17151,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17247,7 +17250,7 @@ impl UsersItemDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17915,7 +17918,7 @@ impl UsersItemProfilePhonesItem {
     ) -> graph_rt::Request<
         super::super::ItemPhone,
         super::super::ItemPhone,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18083,7 +18086,7 @@ impl UsersItemUsageRights {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsageRight>,
         super::super::UsageRight,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18404,7 +18407,7 @@ impl UsersItemPlannerRosterPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

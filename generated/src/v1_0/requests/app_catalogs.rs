@@ -40,7 +40,7 @@ impl AppCatalogsTeamsApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsApp>,
         super::super::TeamsApp,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -213,7 +213,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     ) -> graph_rt::Request<
         super::super::TeamworkBot,
         super::super::TeamworkBot,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -47,7 +47,7 @@ impl AuditLogsDirectoryAudits {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectoryAudit>,
         (),
-        graph_rt::Options<false, false, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -117,7 +117,7 @@ impl AuditLogsProvisioning {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProvisioningObjectSummary>,
         super::super::ProvisioningObjectSummary,
-        graph_rt::Options<false, false, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -150,7 +150,7 @@ impl AuditLogsSignIns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SignIn>,
         (),
-        graph_rt::Options<false, false, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -26,7 +26,7 @@ impl Devices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Device>,
         super::super::Device,
-        graph_rt::Options<true, true, true, true, true, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -66,7 +66,7 @@ impl Devices {
 }
 /// `/devices/{Id}`
 ///
-/// - `GET /devices/{Id}`: Get open extension
+/// - `GET /devices/{id}`: Get device
 /// - `PATCH /devices/{id}`: Update device
 /// - `DELETE /devices/{id}`: Delete device
 #[derive(Debug, Clone)]
@@ -77,18 +77,18 @@ impl DevicesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get device
     ///
-    /// `GET /devices/{Id}` → `200`
+    /// `GET /devices/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-get?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Device,
+        super::super::Device,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -245,7 +245,7 @@ impl DevicesItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -321,7 +321,7 @@ impl DevicesItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -354,7 +354,7 @@ impl DevicesItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

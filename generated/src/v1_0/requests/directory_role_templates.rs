@@ -25,7 +25,7 @@ impl DirectoryRoleTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectoryRoleTemplate>,
         super::super::DirectoryRoleTemplate,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -62,7 +62,7 @@ impl DirectoryRoleTemplatesItem {
     ) -> graph_rt::Request<
         super::super::DirectoryRoleTemplate,
         super::super::DirectoryRoleTemplate,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -26,7 +26,7 @@ impl DirectoryRoles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectoryRole>,
         super::super::DirectoryRole,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -113,7 +113,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateId {
     ) -> graph_rt::Request<
         super::super::DirectoryRole,
         super::super::DirectoryRole,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -297,7 +297,7 @@ impl DirectoryRolesItem {
     ) -> graph_rt::Request<
         super::super::DirectoryRole,
         super::super::DirectoryRole,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

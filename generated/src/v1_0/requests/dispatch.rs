@@ -2513,7 +2513,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "device_management")]
         "GET /devices" => Some(devices__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /devices/{}" => Some(devices_item__get(args)),
         #[cfg(feature = "core")]
         "GET /devices/{}/extensions/{}" => Some(devices_item_extensions_item__get(args)),
@@ -2894,7 +2894,7 @@ pub fn dispatch(
         #[cfg(feature = "groups")]
         "GET /groups" => Some(groups__list(args)),
         "GET /groups/delta" => Some(groups__delta(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}" => Some(groups_item__get(args)),
         #[cfg(feature = "core")]
         "GET /groups/{}/acceptedsenders" => {
@@ -3016,9 +3016,9 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "GET /groups/{}/drives" => Some(groups_item_drives__list(args)),
-        #[cfg(feature = "core")]
-        "GET /groups/{}/events" => Some(groups_item_events__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
+        "GET /groups/{}/events" => Some(groups_item_events__list(args)),
+        #[cfg(feature = "mail")]
         "GET /groups/{}/events/{}" => Some(groups_item_events_item__get(args)),
         #[cfg(feature = "core")]
         "GET /groups/{}/events/{}/extensions/{}" => {
@@ -3124,7 +3124,7 @@ pub fn dispatch(
         "GET /groups/{}/threads/{}" => Some(groups_item_threads_item__get(args)),
         #[cfg(feature = "core")]
         "GET /groups/{}/threads/{}/posts" => {
-            Some(groups_item_threads_item_posts__get(args))
+            Some(groups_item_threads_item_posts__list(args))
         }
         #[cfg(feature = "core")]
         "GET /groups/{}/threads/{}/posts/{}" => {
@@ -3562,7 +3562,7 @@ pub fn dispatch(
         "GET /me/contactfolders/{}/contacts/delta" => {
             Some(me_contact_folders_item_contacts__delta(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /me/contactfolders/{}/contacts/{}" => {
             Some(me_contact_folders_item_contacts_item__get(args))
         }
@@ -5210,8 +5210,8 @@ pub fn dispatch(
         "GET /me/drive/special/{}/children" => {
             Some(me_drive_special_item_children__get(args))
         }
-        #[cfg(feature = "core")]
-        "GET /me/events" => Some(me_events__get(args)),
+        #[cfg(feature = "mail")]
+        "GET /me/events" => Some(me_events__list(args)),
         #[cfg(feature = "mail")]
         "GET /me/events/{}" => Some(me_events_item__get(args)),
         #[cfg(feature = "mail")]
@@ -5277,8 +5277,8 @@ pub fn dispatch(
         "GET /me/mailboxsettings/workinghours" => {
             Some(me_mailbox_settings_working_hours__get(args))
         }
-        #[cfg(feature = "core")]
-        "GET /me/mailfolders" => Some(me_mail_folders__get(args)),
+        #[cfg(feature = "mail")]
+        "GET /me/mailfolders" => Some(me_mail_folders__list(args)),
         #[cfg(feature = "mail")]
         "GET /me/mailfolders/delta" => Some(me_mail_folders__delta(args)),
         #[cfg(feature = "mail")]
@@ -5340,8 +5340,8 @@ pub fn dispatch(
         "GET /me/manager" => Some(me_manager__list(args)),
         #[cfg(feature = "core")]
         "GET /me/memberof" => Some(me_member_of__list(args)),
-        #[cfg(feature = "core")]
-        "GET /me/messages" => Some(me_messages__get(args)),
+        #[cfg(feature = "mail")]
+        "GET /me/messages" => Some(me_messages__list(args)),
         #[cfg(feature = "mail")]
         "GET /me/messages/{}" => Some(me_messages_item__get(args)),
         "GET /me/messages/{}/$value" => Some(me_messages_item_value__get(args)),
@@ -6460,11 +6460,11 @@ pub fn dispatch(
         "GET /teamwork/workforceintegrations/{}" => {
             Some(teamwork_workforce_integrations_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users" => Some(users__list(args)),
         #[cfg(feature = "users")]
         "GET /users/delta" => Some(users__delta(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}" => Some(users_item__get(args)),
         #[cfg(feature = "identity_governance")]
         "GET /users/{}/agreementacceptances" => {
@@ -6703,9 +6703,9 @@ pub fn dispatch(
         "GET /users/{}/contactfolders/{}/contacts/{}/photo/$value" => {
             Some(users_item_contact_folders_item_contacts_item_photo_value__get(args))
         }
-        #[cfg(feature = "core")]
-        "GET /users/{}/contacts" => Some(users_item_contacts__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
+        "GET /users/{}/contacts" => Some(users_item_contacts__list(args)),
+        #[cfg(feature = "mail")]
         "GET /users/{}/contacts/{}" => Some(users_item_contacts_item__get(args)),
         #[cfg(feature = "core")]
         "GET /users/{}/contacts/{}/extensions/{}" => {
@@ -6760,9 +6760,9 @@ pub fn dispatch(
         "GET /users/{}/drive/root/search(q)" => Some(users_item_drive_root__search(args)),
         #[cfg(feature = "files")]
         "GET /users/{}/drive/root:/{}:" => Some(users_item_drive_root_by_path__get(args)),
-        #[cfg(feature = "core")]
-        "GET /users/{}/events" => Some(users_item_events__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
+        "GET /users/{}/events" => Some(users_item_events__list(args)),
+        #[cfg(feature = "mail")]
         "GET /users/{}/events/{}" => Some(users_item_events_item__get(args)),
         #[cfg(feature = "mail")]
         "GET /users/{}/events/{}/attachments" => {
@@ -6926,9 +6926,9 @@ pub fn dispatch(
         "GET /users/{}/manager" => Some(users_item_manager__list(args)),
         #[cfg(feature = "core")]
         "GET /users/{}/memberof" => Some(users_item_member_of__list(args)),
-        #[cfg(feature = "core")]
-        "GET /users/{}/messages" => Some(users_item_messages__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
+        "GET /users/{}/messages" => Some(users_item_messages__list(args)),
+        #[cfg(feature = "mail")]
         "GET /users/{}/messages/{}" => Some(users_item_messages_item__get(args)),
         "GET /users/{}/messages/{}/$value" => {
             Some(users_item_messages_item_value__get(args))
@@ -7082,7 +7082,7 @@ pub fn dispatch(
         "GET /users/{}/todo/lists" => Some(users_item_todo_lists__list(args)),
         #[cfg(feature = "mail")]
         "GET /users/{}/todo/lists/delta" => Some(users_item_todo_lists__delta(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/todo/lists/{}" => Some(users_item_todo_lists_item__get(args)),
         #[cfg(feature = "core")]
         "GET /users/{}/todo/lists/{}/extensions/{}" => {
@@ -7096,7 +7096,7 @@ pub fn dispatch(
         "GET /users/{}/todo/lists/{}/tasks/delta" => {
             Some(users_item_todo_lists_item_tasks__delta(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/todo/lists/{}/tasks/{}" => {
             Some(users_item_todo_lists_item_tasks_item__get(args))
         }
@@ -8696,6 +8696,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "core")]
         "PATCH /organization/{}" => Some(organization_item__update(args)),
         #[cfg(feature = "core")]
         "PATCH /organization/{}/branding" => {
@@ -8887,6 +8888,7 @@ pub fn dispatch(
         "PATCH /users/me/todo/lists/{}/tasks/{}/extensions/{}" => {
             Some(users_me_todo_lists_item_tasks_item_extensions_item__update(args))
         }
+        #[cfg(feature = "users")]
         "PATCH /users/{}" => Some(users_item__update(args)),
         #[cfg(feature = "mail")]
         "PATCH /users/{}/calendar" => Some(users_item_calendar__update(args)),
@@ -12142,7 +12144,7 @@ pub fn dispatch(
             Some(teams_item_channels_item_tabs__create(args))
         }
         #[cfg(feature = "teams")]
-        "POST /teams/{}/clone" => Some(teams_item__clone(args)),
+        "POST /teams/{}/clone" => Some(teams_item__clone_(args)),
         "POST /teams/{}/completemigration" => Some(teams_item__complete_migration(args)),
         "POST /teams/{}/installedapps" => Some(teams_item_installed_apps__create(args)),
         "POST /teams/{}/installedapps/{}/upgrade" => {
@@ -12678,10 +12680,12 @@ pub fn dispatch(
         "POST /users/{}/teamwork/sendactivitynotification" => {
             Some(users_item_teamwork__send_activity_notification(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/todo/lists" => Some(users_item_todo_lists__create(args)),
         "POST /users/{}/todo/lists/{}/extensions" => {
             Some(users_item_todo_lists_item_extensions__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/todo/lists/{}/tasks" => {
             Some(users_item_todo_lists_item_tasks__create(args))
         }
@@ -21209,7 +21213,7 @@ fn devices__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().devices().list(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22568,7 +22572,7 @@ fn groups__delta(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().groups().delta(), "any"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23096,18 +23100,18 @@ fn groups_item_drives__list(
         ),
     )
 }
-#[cfg(feature = "core")]
-fn groups_item_events__get(
+#[cfg(feature = "mail")]
+fn groups_item_events__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().groups().item(&args.next_arg()?).events().get(),
-            "json",
+            super::root().groups().item(&args.next_arg()?).events().list(),
+            "page",
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn groups_item_events_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23599,7 +23603,7 @@ fn groups_item_threads_item__get(
     )
 }
 #[cfg(feature = "core")]
-fn groups_item_threads_item_posts__get(
+fn groups_item_threads_item_posts__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -23610,8 +23614,8 @@ fn groups_item_threads_item_posts__get(
                 .threads()
                 .item(&args.next_arg()?)
                 .posts()
-                .get(),
-            "json",
+                .list(),
+            "page",
         ),
     )
 }
@@ -25195,7 +25199,7 @@ fn me_contact_folders_item_contacts__delta(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_contact_folders_item_contacts_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31402,11 +31406,11 @@ fn me_drive_special_item_children__get(
         ),
     )
 }
-#[cfg(feature = "core")]
-fn me_events__get(
+#[cfg(feature = "mail")]
+fn me_events__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().me().events().get(), "json"))
+    Ok(graph_rt::ErasedRequest::new(super::root().me().events().list(), "page"))
 }
 #[cfg(feature = "mail")]
 fn me_events_item__get(
@@ -31662,11 +31666,11 @@ fn me_mailbox_settings_working_hours__get(
         ),
     )
 }
-#[cfg(feature = "core")]
-fn me_mail_folders__get(
+#[cfg(feature = "mail")]
+fn me_mail_folders__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().me().mail_folders().get(), "json"))
+    Ok(graph_rt::ErasedRequest::new(super::root().me().mail_folders().list(), "page"))
 }
 #[cfg(feature = "mail")]
 fn me_mail_folders__delta(
@@ -31897,11 +31901,11 @@ fn me_member_of__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().member_of().list(), "page"))
 }
-#[cfg(feature = "core")]
-fn me_messages__get(
+#[cfg(feature = "mail")]
+fn me_messages__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(graph_rt::ErasedRequest::new(super::root().me().messages().get(), "json"))
+    Ok(graph_rt::ErasedRequest::new(super::root().me().messages().list(), "page"))
 }
 #[cfg(feature = "mail")]
 fn me_messages_item__get(
@@ -36392,7 +36396,7 @@ fn teamwork_workforce_integrations_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36404,7 +36408,7 @@ fn users__delta(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().users().delta(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37371,18 +37375,18 @@ fn users_item_contact_folders_item_contacts_item_photo_value__get(
         ),
     )
 }
-#[cfg(feature = "core")]
-fn users_item_contacts__get(
+#[cfg(feature = "mail")]
+fn users_item_contacts__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().users().item(&args.next_arg()?).contacts().get(),
-            "json",
+            super::root().users().item(&args.next_arg()?).contacts().list(),
+            "page",
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_contacts_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37688,18 +37692,18 @@ fn users_item_drive_root_by_path__get(
         ),
     )
 }
-#[cfg(feature = "core")]
-fn users_item_events__get(
+#[cfg(feature = "mail")]
+fn users_item_events__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().users().item(&args.next_arg()?).events().get(),
-            "json",
+            super::root().users().item(&args.next_arg()?).events().list(),
+            "page",
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_events_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38425,18 +38429,18 @@ fn users_item_member_of__list(
         ),
     )
 }
-#[cfg(feature = "core")]
-fn users_item_messages__get(
+#[cfg(feature = "mail")]
+fn users_item_messages__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().users().item(&args.next_arg()?).messages().get(),
-            "json",
+            super::root().users().item(&args.next_arg()?).messages().list(),
+            "page",
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_messages_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39142,7 +39146,7 @@ fn users_item_todo_lists__delta(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39214,7 +39218,7 @@ fn users_item_todo_lists_item_tasks__delta(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44490,6 +44494,7 @@ fn office_configuration_client_configurations_item_assignments_item__update(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn organization_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44498,8 +44503,8 @@ fn organization_item__update(
             super::root()
                 .organization()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateOrganizationBody>()?),
-            "empty",
+                .update(&args.body::<super::super::Organization>()?),
+            "json",
         ),
     )
 }
@@ -45409,6 +45414,7 @@ fn users_me_todo_lists_item_tasks_item_extensions_item__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45417,8 +45423,8 @@ fn users_item__update(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateUserBody>()?),
-            "empty",
+                .update(&args.body::<super::super::User>()?),
+            "json",
         ),
     )
 }
@@ -51811,8 +51817,8 @@ fn me_contact_folders__create(
             super::root()
                 .me()
                 .contact_folders()
-                .create(&args.body::<super::super::AnyMessage>()?),
-            "empty",
+                .create(&args.body::<super::super::ContactFolder>()?),
+            "json",
         ),
     )
 }
@@ -55991,11 +55997,8 @@ fn me_events__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .me()
-                .events()
-                .create(&args.body::<super::super::AnyMessage>()?),
-            "empty",
+            super::root().me().events().create(&args.body::<super::super::Event>()?),
+            "json",
         ),
     )
 }
@@ -56203,8 +56206,8 @@ fn me_mail_folders__create(
             super::root()
                 .me()
                 .mail_folders()
-                .create(&args.body::<super::super::AnyMessage>()?),
-            "empty",
+                .create(&args.body::<super::super::AnyMailFolder>()?),
+            "json",
         ),
     )
 }
@@ -58297,7 +58300,7 @@ fn teams_item_channels_item_tabs__create(
     )
 }
 #[cfg(feature = "teams")]
-fn teams_item__clone(
+fn teams_item__clone_(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -58305,7 +58308,7 @@ fn teams_item__clone(
             super::root()
                 .teams()
                 .item(&args.next_arg()?)
-                .clone(&args.body::<super::super::CloneBody>()?),
+                .clone_(&args.body::<super::super::CloneBody>()?),
             "json",
         ),
     )
@@ -60962,6 +60965,7 @@ fn users_item_teamwork__send_activity_notification(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_todo_lists__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60972,8 +60976,8 @@ fn users_item_todo_lists__create(
                 .item(&args.next_arg()?)
                 .todo()
                 .lists()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::TodoTaskList>()?),
+            "json",
         ),
     )
 }
@@ -60994,6 +60998,7 @@ fn users_item_todo_lists_item_extensions__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61006,8 +61011,8 @@ fn users_item_todo_lists_item_tasks__create(
                 .lists()
                 .item(&args.next_arg()?)
                 .tasks()
-                .create(&args.body::<graph_rt::Value>()?),
-            "any",
+                .create(&args.body::<super::super::TodoTask>()?),
+            "json",
         ),
     )
 }

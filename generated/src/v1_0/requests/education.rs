@@ -52,7 +52,7 @@ impl EducationClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<false, false, true, true, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1061,7 +1061,7 @@ impl EducationClassesItem {
     ) -> graph_rt::Request<
         super::super::EducationClass,
         super::super::EducationClass,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1720,7 +1720,7 @@ impl EducationClassesItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2285,7 +2285,7 @@ impl EducationMeTaughtClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<false, false, true, true, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2558,7 +2558,7 @@ impl EducationSchoolsItemClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<false, false, true, true, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2599,7 +2599,7 @@ impl EducationSchoolsItemUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2803,7 +2803,7 @@ impl EducationUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3015,7 +3015,7 @@ impl EducationUsersItemTaughtClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<false, false, true, true, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

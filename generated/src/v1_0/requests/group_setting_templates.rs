@@ -25,7 +25,7 @@ impl GroupSettingTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupSettingTemplate>,
         super::super::GroupSettingTemplate,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

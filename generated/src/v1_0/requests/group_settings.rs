@@ -26,7 +26,7 @@ impl GroupSettings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupSetting>,
         super::super::GroupSetting,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -88,7 +88,7 @@ impl GroupSettingsItem {
     ) -> graph_rt::Request<
         super::super::GroupSetting,
         super::super::GroupSetting,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -26,7 +26,7 @@ impl Groups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -85,7 +85,7 @@ impl Groups {
 }
 /// `/groups/{Id}`
 ///
-/// - `GET /groups/{Id}`: Get open extension
+/// - `GET /groups/{id}`: Get group
 /// - `PATCH /groups/{id}`: Update group
 /// - `DELETE /groups/{id}`: Delete group
 #[derive(Debug, Clone)]
@@ -96,18 +96,18 @@ impl GroupsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get group
     ///
-    /// `GET /groups/{Id}` → `200`
+    /// `GET /groups/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-get?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Group,
+        super::super::Group,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -513,7 +513,7 @@ impl GroupsItem {
 }
 /// `/groups/{Id}/events`
 ///
-/// - `GET /groups/{Id}/events`: Get open extension
+/// - `GET /groups/{id}/events`: List events
 /// - `POST /groups/{id}/events`: Create event
 #[derive(Debug, Clone)]
 pub struct GroupsItemEvents(pub(super) graph_rt::UrlPath);
@@ -523,24 +523,24 @@ impl GroupsItemEvents {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// List events
     ///
-    /// `GET /groups/{Id}/events` → `200`
+    /// `GET /groups/{id}/events` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-events?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -574,7 +574,7 @@ impl GroupsItemEvents {
 }
 /// `/groups/{Id}/events/{Id}`
 ///
-/// - `GET /groups/{Id}/events/{Id}`: Get open extension
+/// - `GET /groups/{id}/events/{id}`: Get event
 /// - `PATCH /groups/{id}/events/{id}`: Update event
 /// - `DELETE /groups/{id}/events/{id}`: Delete event
 #[derive(Debug, Clone)]
@@ -585,18 +585,18 @@ impl GroupsItemEventsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get event
     ///
-    /// `GET /groups/{Id}/events/{Id}` → `200`
+    /// `GET /groups/{id}/events/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Event,
+        super::super::Event,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -764,7 +764,7 @@ impl GroupsItemEventsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -880,7 +880,7 @@ impl GroupsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1101,7 +1101,7 @@ impl GroupsItemThreadsItem {
 }
 /// `/groups/{Id}/threads/{Id}/posts`
 ///
-/// - `GET /groups/{Id}/threads/{Id}/posts`: Get open extension
+/// - `GET /groups/{id}/threads/{id}/posts`: List posts
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPosts(pub(super) graph_rt::UrlPath);
 impl GroupsItemThreadsItemPosts {
@@ -1110,24 +1110,24 @@ impl GroupsItemThreadsItemPosts {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// List posts
     ///
-    /// `GET /groups/{Id}/threads/{Id}/posts` → `200`
+    /// `GET /groups/{id}/threads/{id}/posts` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn get(
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Page<super::super::Post>,
+        super::super::Post,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -1138,7 +1138,7 @@ impl GroupsItemThreadsItemPosts {
 }
 /// `/groups/{Id}/threads/{Id}/posts/{Id}`
 ///
-/// - `GET /groups/{Id}/threads/{Id}/posts/{Id}`: Get open extension
+/// - `GET /groups/{id}/threads/{id}/posts/{id}`: Get post
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItem(pub(super) graph_rt::UrlPath);
 impl GroupsItemThreadsItemPostsItem {
@@ -1147,18 +1147,18 @@ impl GroupsItemThreadsItemPostsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get post
     ///
-    /// `GET /groups/{Id}/threads/{Id}/posts/{Id}` → `200`
+    /// `GET /groups/{id}/threads/{id}/posts/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Post,
+        super::super::Post,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1268,7 +1268,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1343,7 +1343,7 @@ impl GroupsItemDrive {
     ) -> graph_rt::Request<
         (),
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1647,7 +1647,7 @@ impl GroupsItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, true, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
             graph_rt::Method::Get,
@@ -1756,7 +1756,7 @@ impl GroupsItemDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1795,7 +1795,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1871,7 +1871,7 @@ impl GroupsItemDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2153,7 +2153,7 @@ impl GroupsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2422,7 +2422,7 @@ impl GroupsItemDrives {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Drive>,
         super::super::Drive,
-        graph_rt::Options<true, true, false, true, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3019,7 +3019,7 @@ impl GroupsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3353,7 +3353,7 @@ impl GroupsItemConversationsItemThreadsItemPosts {
 }
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}`
 ///
-/// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}`: Get multiValueLegacyExtendedProperty
+/// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}`: Get post
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItem(pub(super) graph_rt::UrlPath);
 impl GroupsItemConversationsItemThreadsItemPostsItem {
@@ -3362,17 +3362,17 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get post
     ///
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        super::super::MultiValueLegacyExtendedProperty,
+        super::super::Post,
+        super::super::Post,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -3444,7 +3444,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3489,7 +3489,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3551,7 +3551,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3687,7 +3687,7 @@ impl GroupsItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5114,7 +5114,7 @@ impl GroupsItemSettings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupSetting>,
         super::super::GroupSetting,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5176,7 +5176,7 @@ impl GroupsItemSettingsItem {
     ) -> graph_rt::Request<
         super::super::GroupSetting,
         super::super::GroupSetting,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5286,7 +5286,7 @@ impl GroupsItemThreadsItemPostsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5324,7 +5324,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5384,7 +5384,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5452,7 +5452,7 @@ impl GroupsItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5485,7 +5485,7 @@ impl GroupsItemTransitiveMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

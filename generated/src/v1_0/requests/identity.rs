@@ -52,7 +52,7 @@ impl IdentityApiConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityApiConnector>,
         super::super::IdentityApiConnector,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -114,7 +114,7 @@ impl IdentityApiConnectorsItem {
     ) -> graph_rt::Request<
         super::super::IdentityApiConnector,
         super::super::IdentityApiConnector,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -214,7 +214,7 @@ impl IdentityB2xUserFlows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::B2xIdentityUserFlow>,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -275,7 +275,7 @@ impl IdentityB2xUserFlowsItem {
     ) -> graph_rt::Request<
         super::super::B2xIdentityUserFlow,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -357,7 +357,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -465,7 +465,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     ) -> graph_rt::Request<
         super::super::UserFlowApiConnectorConfiguration,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1121,7 +1121,7 @@ impl IdentityConditionalAccessNamedLocations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyNamedLocation>,
         super::super::NamedLocation,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1259,7 +1259,7 @@ impl IdentityConditionalAccessPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConditionalAccessPolicy>,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1321,7 +1321,7 @@ impl IdentityConditionalAccessPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ConditionalAccessPolicy,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -62,7 +62,7 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewScheduleDefinition>,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -154,7 +154,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewScheduleDefinition,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -238,7 +238,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstance>,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -307,7 +307,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewInstance,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -473,7 +473,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstanceDecisionItem>,
         super::super::AccessReviewInstanceDecisionItem,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -543,7 +543,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewInstanceDecisionItem,
         super::super::AccessReviewInstanceDecisionItem,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -617,7 +617,7 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppConsentRequest>,
         super::super::AppConsentRequest,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -686,7 +686,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     ) -> graph_rt::Request<
         super::super::AppConsentRequest,
         super::super::AppConsentRequest,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -729,7 +729,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserConsentRequest>,
         super::super::UserConsentRequest,
-        graph_rt::Options<true, false, true, true, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -798,7 +798,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     ) -> graph_rt::Request<
         super::super::UserConsentRequest,
         super::super::UserConsentRequest,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

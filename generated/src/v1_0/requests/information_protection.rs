@@ -44,7 +44,7 @@ impl InformationProtectionThreatAssessmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyThreatAssessmentRequest>,
         super::super::ThreatAssessmentRequest,
-        graph_rt::Options<true, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -25,7 +25,7 @@ impl Me {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -418,7 +418,7 @@ impl MeActivities {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<false, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -458,7 +458,7 @@ impl MeActivitiesRecent {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<false, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, false, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1112,7 +1112,7 @@ impl MeCalendarCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1862,7 +1862,7 @@ impl MeCalendarGroupsItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2300,7 +2300,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2362,7 +2362,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2577,7 +2577,7 @@ impl MeCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2971,7 +2971,7 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3027,7 +3027,7 @@ impl MeCalendarsItemEventsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3144,7 +3144,7 @@ impl MeChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3195,7 +3195,7 @@ impl MeChatsItemMessagesItem {
 /// `/me/contactFolders`
 ///
 /// - `GET /me/contactFolders`: List contactFolders
-/// - `POST /me/contactFolders`: Create multi-value extended property
+/// - `POST /me/contactFolders`: Create ContactFolder
 #[derive(Debug, Clone)]
 pub struct MeContactFolders(pub(super) graph_rt::UrlPath);
 impl MeContactFolders {
@@ -3225,25 +3225,25 @@ impl MeContactFolders {
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create ContactFolder
     ///
     /// `POST /me/contactFolders` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-contactfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::ContactFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::ContactFolder,
+        super::super::ContactFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -3553,7 +3553,7 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3650,7 +3650,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
 }
 /// `/me/contactFolders/{contactFolderId}/contacts/{id}`
 ///
-/// - `GET /me/contactFolders/{id}/contacts/{id}`: Get multiValueLegacyExtendedProperty
+/// - `GET /me/contactfolders/{Id}/contacts/{id}`: Get contact
 /// - `PATCH /me/contactFolders/{id}/contacts/{id}`: Update contact
 /// - `DELETE /me/contactFolders/{id}/contacts/{id}`: Delete contact
 #[derive(Debug, Clone)]
@@ -3661,17 +3661,17 @@ impl MeContactFoldersItemContactsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get multiValueLegacyExtendedProperty
+    /// Get contact
     ///
-    /// `GET /me/contactFolders/{id}/contacts/{id}` → `200`
+    /// `GET /me/contactfolders/{Id}/contacts/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::MultiValueLegacyExtendedProperty,
-        super::super::MultiValueLegacyExtendedProperty,
+        super::super::Contact,
+        super::super::Contact,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -4190,7 +4190,7 @@ impl MeDrive {
     ) -> graph_rt::Request<
         (),
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6339,7 +6339,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7576,7 +7576,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12014,7 +12014,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12349,7 +12349,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12964,7 +12964,7 @@ impl MeDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, true, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
             graph_rt::Method::Get,
@@ -13073,7 +13073,7 @@ impl MeDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13112,7 +13112,7 @@ impl MeDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13188,7 +13188,7 @@ impl MeDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13239,7 +13239,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13276,7 +13276,7 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15360,7 +15360,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16597,7 +16597,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21039,7 +21039,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21374,7 +21374,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, true, true, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21988,7 +21988,7 @@ impl MeDriveRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22117,8 +22117,8 @@ impl MeDriveSpecialItemChildren {
 }
 /// `/me/events`
 ///
-/// - `GET /me/events`: Get singleValueLegacyExtendedProperty
-/// - `POST /me/events`: Create multi-value extended property
+/// - `GET /me/events`: List events
+/// - `POST /me/events`: Create Event
 #[derive(Debug, Clone)]
 pub struct MeEvents(pub(super) graph_rt::UrlPath);
 impl MeEvents {
@@ -22127,46 +22127,46 @@ impl MeEvents {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get singleValueLegacyExtendedProperty
+    /// List events
     ///
     /// `GET /me/events` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-events?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::SingleValueLegacyExtendedProperty,
-        super::super::SingleValueLegacyExtendedProperty,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create Event
     ///
     /// `POST /me/events` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-events?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::Event,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::Event,
+        super::super::Event,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -22521,7 +22521,7 @@ impl MeEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22577,7 +22577,7 @@ impl MeEventsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22828,7 +22828,7 @@ impl MeInsightsShared {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22879,7 +22879,7 @@ impl MeInsightsSharedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22912,7 +22912,7 @@ impl MeInsightsTrending {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22963,7 +22963,7 @@ impl MeInsightsTrendingItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22996,7 +22996,7 @@ impl MeInsightsUsed {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<false, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23047,7 +23047,7 @@ impl MeInsightsUsedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<false, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23113,7 +23113,7 @@ impl MeLicenseDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LicenseDetails>,
         super::super::LicenseDetails,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23126,8 +23126,8 @@ impl MeLicenseDetails {
 }
 /// `/me/mailFolders`
 ///
-/// - `GET /me/mailFolders`: Get singleValueLegacyExtendedProperty
-/// - `POST /me/mailFolders`: Create multi-value extended property
+/// - `GET /me/mailFolders`: List mailFolders
+/// - `POST /me/mailFolders`: Create MailFolder
 #[derive(Debug, Clone)]
 pub struct MeMailFolders(pub(super) graph_rt::UrlPath);
 impl MeMailFolders {
@@ -23136,46 +23136,46 @@ impl MeMailFolders {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get singleValueLegacyExtendedProperty
+    /// List mailFolders
     ///
     /// `GET /me/mailFolders` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-mailfolders?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::SingleValueLegacyExtendedProperty,
-        super::super::SingleValueLegacyExtendedProperty,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Page<super::super::AnyMailFolder>,
+        super::super::MailFolder,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
-    /// Create multi-value extended property
+    /// Create MailFolder
     ///
     /// `POST /me/mailFolders` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &super::super::AnyMessage,
+        body: &super::super::AnyMailFolder,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::AnyMailFolder,
+        super::super::MailFolder,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -23662,7 +23662,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23747,7 +23747,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24217,7 +24217,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24277,7 +24277,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24626,7 +24626,7 @@ impl MeManager {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24659,7 +24659,7 @@ impl MeMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24672,7 +24672,7 @@ impl MeMemberOf {
 }
 /// `/me/messages`
 ///
-/// - `GET /me/messages`: Get singleValueLegacyExtendedProperty
+/// - `GET /me/messages`: List messages
 /// - `POST /me/messages`: Create multi-value extended property
 #[derive(Debug, Clone)]
 pub struct MeMessages(pub(super) graph_rt::UrlPath);
@@ -24682,24 +24682,24 @@ impl MeMessages {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get singleValueLegacyExtendedProperty
+    /// List messages
     ///
     /// `GET /me/messages` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::SingleValueLegacyExtendedProperty,
-        super::super::SingleValueLegacyExtendedProperty,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -25129,7 +25129,7 @@ impl MeMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25185,7 +25185,7 @@ impl MeMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26612,7 +26612,7 @@ impl MePeople {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Person>,
         super::super::Person,
-        graph_rt::Options<true, false, true, true, true, true, false, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -102,7 +102,7 @@ impl PoliciesActivityBasedTimeoutPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ActivityBasedTimeoutPolicy>,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<true, false, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -164,7 +164,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ActivityBasedTimeoutPolicy,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -240,7 +240,7 @@ impl PoliciesAdminConsentRequestPolicy {
     ) -> graph_rt::Request<
         super::super::AdminConsentRequestPolicy,
         super::super::AdminConsentRequestPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -704,7 +704,7 @@ impl PoliciesClaimsMappingPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ClaimsMappingPolicy>,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<true, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -845,7 +845,7 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -879,7 +879,7 @@ impl PoliciesFeatureRolloutPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::FeatureRolloutPolicy>,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -941,7 +941,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     ) -> graph_rt::Request<
         super::super::FeatureRolloutPolicy,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1132,7 +1132,7 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<true, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1275,7 +1275,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, false, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1705,7 +1705,7 @@ impl PoliciesTokenIssuancePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenIssuancePolicy>,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<true, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1846,7 +1846,7 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1880,7 +1880,7 @@ impl PoliciesTokenLifetimePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenLifetimePolicy>,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, true, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2021,7 +2021,7 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -63,7 +63,7 @@ impl PrintConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintConnector>,
         super::super::PrintConnector,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -225,7 +225,7 @@ impl PrintPrinters {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Printer>,
         super::super::Printer,
-        graph_rt::Options<false, true, false, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -416,7 +416,7 @@ impl PrintPrintersItemJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<false, true, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -841,7 +841,7 @@ impl PrintPrintersItemTaskTriggers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTaskTrigger>,
         super::super::PrintTaskTrigger,
-        graph_rt::Options<true, false, false, false, true, true, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1162,7 +1162,7 @@ impl PrintShares {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrinterShare>,
         super::super::PrinterShare,
-        graph_rt::Options<true, false, false, true, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1317,7 +1317,7 @@ impl PrintSharesItemJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<false, true, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1720,7 +1720,7 @@ impl PrintTaskDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTaskDefinition>,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<true, false, false, false, true, true, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1862,7 +1862,7 @@ impl PrintTaskDefinitionsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTask>,
         super::super::PrintTask,
-        graph_rt::Options<true, false, false, false, true, true, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

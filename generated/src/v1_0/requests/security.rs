@@ -48,7 +48,7 @@ impl SecurityAlerts {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<true, false, true, true, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -140,7 +140,7 @@ impl SecuritySecureScoreControlProfiles {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<false, false, true, false, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -232,7 +232,7 @@ impl SecuritySecureScores {
     ) -> graph_rt::Request<
         graph_rt::Value,
         (),
-        graph_rt::Options<false, false, true, false, true, true, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -5,7 +5,7 @@
 use super::VERSION;
 /// `/users`
 ///
-/// - `GET /users`: List manager
+/// - `GET /users`: List users
 /// - `POST /users`: Create User
 #[derive(Debug, Clone)]
 pub struct Users(pub(super) graph_rt::UrlPath);
@@ -15,18 +15,18 @@ impl Users {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List manager
+    /// List users
     ///
     /// `GET /users` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::AnyDirectoryObject>,
-        super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, true, false>,
+        graph_rt::Page<super::super::User>,
+        super::super::User,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -372,8 +372,8 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
 }
 /// `/users/{Id|userPrincipalName}`
 ///
-/// - `GET /users/{Id|userPrincipalName}`: Get open extension
-/// - `PATCH /users/{id | userPrincipalName}`: Update user
+/// - `GET /users/{id | userPrincipalName}`: Get a user
+/// - `PATCH /users/{usersId}`: Update user
 /// - `DELETE /users/{id | userPrincipalName}`: Delete a user
 #[derive(Debug, Clone)]
 pub struct UsersItem(pub(super) graph_rt::UrlPath);
@@ -383,18 +383,18 @@ impl UsersItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get a user
     ///
-    /// `GET /users/{Id|userPrincipalName}` → `200`
+    /// `GET /users/{id | userPrincipalName}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::User,
+        super::super::User,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -406,25 +406,26 @@ impl UsersItem {
     }
     /// Update user
     ///
-    /// `PATCH /users/{id | userPrincipalName}` → `204`
+    /// `PATCH /users/{usersId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-user-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
-        body: &super::super::UpdateUserBody,
+        body: &super::super::User,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::User,
+        super::super::User,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
-            .documented_status(204u16)
+            .documented_status(200u16)
     }
     /// Delete a user
     ///
@@ -1004,7 +1005,7 @@ impl UsersItem {
 }
 /// `/users/{Id|userPrincipalName}/contacts`
 ///
-/// - `GET /users/{Id|userPrincipalName}/contacts`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/contacts`: List contacts
 /// - `POST /users/{id | userPrincipalName}/contacts`: Create contact
 #[derive(Debug, Clone)]
 pub struct UsersItemContacts(pub(super) graph_rt::UrlPath);
@@ -1014,24 +1015,24 @@ impl UsersItemContacts {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// List contacts
     ///
-    /// `GET /users/{Id|userPrincipalName}/contacts` → `200`
+    /// `GET /users/{id | userPrincipalName}/contacts` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-list-contacts?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Page<super::super::Contact>,
+        super::super::Contact,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -1065,7 +1066,7 @@ impl UsersItemContacts {
 }
 /// `/users/{Id|userPrincipalName}/contacts/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/contacts/{Id}`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/contacts/{id}`: Get contact
 /// - `PATCH /users/{id | userPrincipalName}/contacts/{id}`: Update contact
 /// - `DELETE /users/{id | userPrincipalName}/contacts/{id}`: Delete contact
 #[derive(Debug, Clone)]
@@ -1076,18 +1077,18 @@ impl UsersItemContactsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get contact
     ///
-    /// `GET /users/{Id|userPrincipalName}/contacts/{Id}` → `200`
+    /// `GET /users/{id | userPrincipalName}/contacts/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Contact,
+        super::super::Contact,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1211,7 +1212,7 @@ impl UsersItemContactsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1267,7 +1268,7 @@ impl UsersItemContactsItemExtensionsItem {
 }
 /// `/users/{Id|userPrincipalName}/events`
 ///
-/// - `GET /users/{Id|userPrincipalName}/events`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/events`: List events
 /// - `POST /users/{id | userPrincipalName}/events`: Create Event
 #[derive(Debug, Clone)]
 pub struct UsersItemEvents(pub(super) graph_rt::UrlPath);
@@ -1277,24 +1278,24 @@ impl UsersItemEvents {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// List events
     ///
-    /// `GET /users/{Id|userPrincipalName}/events` → `200`
+    /// `GET /users/{id | userPrincipalName}/events` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-events?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Page<super::super::Event>,
+        super::super::Event,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -1328,7 +1329,7 @@ impl UsersItemEvents {
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/events/{Id}`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/events/{id}`: Delete event
 #[derive(Debug, Clone)]
@@ -1339,18 +1340,18 @@ impl UsersItemEventsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get event
     ///
-    /// `GET /users/{Id|userPrincipalName}/events/{Id}` → `200`
+    /// `GET /users/{id | userPrincipalName}/events/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::Event,
+        super::super::Event,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1634,7 +1635,7 @@ impl UsersItemEventsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1750,7 +1751,7 @@ impl UsersItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1806,7 +1807,7 @@ impl UsersItemExtensionsItem {
 }
 /// `/users/{Id|userPrincipalName}/messages`
 ///
-/// - `GET /users/{Id|userPrincipalName}/messages`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/messages`: List messages
 /// - `POST /users/{id|userPrincipalName}/messages`: Create multi-value extended property
 #[derive(Debug, Clone)]
 pub struct UsersItemMessages(pub(super) graph_rt::UrlPath);
@@ -1816,24 +1817,24 @@ impl UsersItemMessages {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// List messages
     ///
-    /// `GET /users/{Id|userPrincipalName}/messages` → `200`
+    /// `GET /users/{id | userPrincipalName}/messages` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
-    pub fn get(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
+    pub fn list(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Page<super::super::AnyMessage>,
+        super::super::Message,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
     }
@@ -1867,7 +1868,7 @@ impl UsersItemMessages {
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/messages/{Id}`: Get open extension
+/// - `GET /users/{id | userPrincipalName}/messages/{id}`: Get eventMessage
 /// - `PATCH /users/{id | userPrincipalName}/messages/{id}`: Update eventMessage
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}`: Delete eventMessage
 #[derive(Debug, Clone)]
@@ -1878,18 +1879,18 @@ impl UsersItemMessagesItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get eventMessage
     ///
-    /// `GET /users/{Id|userPrincipalName}/messages/{Id}` → `200`
+    /// `GET /users/{id | userPrincipalName}/messages/{id}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::AnyEventMessage,
+        super::super::EventMessage,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2212,7 +2213,7 @@ impl UsersItemMessagesItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2283,7 +2284,7 @@ impl UsersItemTodo {
 /// `/users/{Id|userPrincipalName}/todo/lists`
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists`: List lists
-/// - `POST /users/{id|userPrincipalName}/todo/lists`: Create open extension
+/// - `POST /users/{id|userPrincipalName}/todo/lists`: Create todoTaskList
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoLists(pub(super) graph_rt::UrlPath);
 impl UsersItemTodoLists {
@@ -2313,24 +2314,25 @@ impl UsersItemTodoLists {
             )
             .documented_status(200u16)
     }
-    /// Create open extension
+    /// Create todoTaskList
     ///
     /// `POST /users/{id|userPrincipalName}/todo/lists` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todo-post-lists?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::TodoTaskList,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -2363,7 +2365,7 @@ impl UsersItemTodoLists {
 }
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/todo/lists/{Id}`: Get open extension
+/// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}`: Get todoTaskList
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}`: Delete todoTaskList
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItem(pub(super) graph_rt::UrlPath);
@@ -2373,18 +2375,18 @@ impl UsersItemTodoListsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get todoTaskList
     ///
-    /// `GET /users/{Id|userPrincipalName}/todo/lists/{Id}` → `200`
+    /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::TodoTaskList,
+        super::super::TodoTaskList,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2483,7 +2485,7 @@ impl UsersItemTodoListsItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2497,7 +2499,7 @@ impl UsersItemTodoListsItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks`
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: List tasks
-/// - `POST /users/{id|userPrincipalName}/todo/lists/{id}/tasks`: Create open extension
+/// - `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: Create todoTask
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: Update todoTaskList
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasks(pub(super) graph_rt::UrlPath);
@@ -2528,24 +2530,25 @@ impl UsersItemTodoListsItemTasks {
             )
             .documented_status(200u16)
     }
-    /// Create open extension
+    /// Create todoTask
     ///
-    /// `POST /users/{id|userPrincipalName}/todo/lists/{id}/tasks` → `201`
+    /// `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-post-tasks?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
-        body: &graph_rt::Value,
+        body: &super::super::TodoTask,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::TodoTask,
+        super::super::TodoTask,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -2601,7 +2604,7 @@ impl UsersItemTodoListsItemTasks {
 }
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}`
 ///
-/// - `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{Id}`: Get open extension
+/// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Get todoTask
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Update todoTask
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Delete todoTask
 #[derive(Debug, Clone)]
@@ -2612,18 +2615,18 @@ impl UsersItemTodoListsItemTasksItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// Get open extension
+    /// Get todoTask
     ///
-    /// `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{Id}` → `200`
+    /// `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OpenTypeExtension,
-        super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        super::super::TodoTask,
+        super::super::TodoTask,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2750,7 +2753,7 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
     ) -> graph_rt::Request<
         super::super::OpenTypeExtension,
         super::super::OpenTypeExtension,
-        graph_rt::Options<false, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3399,7 +3402,7 @@ impl UsersItemCalendarCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4151,7 +4154,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4245,7 +4248,7 @@ impl UsersItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4618,7 +4621,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4680,7 +4683,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4895,7 +4898,7 @@ impl UsersItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5291,7 +5294,7 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5351,7 +5354,7 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5746,7 +5749,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6310,7 +6313,7 @@ impl UsersItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6366,7 +6369,7 @@ impl UsersItemEventsItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6454,7 +6457,7 @@ impl UsersItemInsightsShared {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6487,7 +6490,7 @@ impl UsersItemInsightsTrending {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6538,7 +6541,7 @@ impl UsersItemInsightsTrendingItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<false, false, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6571,7 +6574,7 @@ impl UsersItemInsightsUsed {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<false, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6622,7 +6625,7 @@ impl UsersItemInsightsUsedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<false, false, true, true, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7227,7 +7230,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7312,7 +7315,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7786,7 +7789,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7846,7 +7849,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7879,7 +7882,7 @@ impl UsersItemManager {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, true, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7916,7 +7919,7 @@ impl UsersItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8043,7 +8046,7 @@ impl UsersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8099,7 +8102,7 @@ impl UsersItemMessagesItemAttachmentsItemValue {
     ) -> graph_rt::Request<
         Vec<u8>,
         (),
-        graph_rt::Options<false, true, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9211,7 +9214,7 @@ impl UsersItemPeople {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Person>,
         super::super::Person,
-        graph_rt::Options<true, false, true, true, true, true, false, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9497,7 +9500,7 @@ impl UsersItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, true, false, false, false, true, true>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9529,7 +9532,7 @@ impl UsersItemDrive {
     ) -> graph_rt::Request<
         (),
         (),
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10628,7 +10631,7 @@ impl UsersItemLicenseDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LicenseDetails>,
         super::super::LicenseDetails,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10938,7 +10941,7 @@ impl UsersItemChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11128,7 +11131,7 @@ impl UsersItemTeamworkInstalledApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAppInstallation>,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, true, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11265,7 +11268,7 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     ) -> graph_rt::Request<
         super::super::Chat,
         super::super::Chat,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11627,7 +11630,7 @@ impl UsersItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, true, true, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
             graph_rt::Method::Get,
@@ -11736,7 +11739,7 @@ impl UsersItemDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11775,7 +11778,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11851,7 +11854,7 @@ impl UsersItemDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, false, false, false, false, false, false, false>,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -76,13 +76,8 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
             calls.push(call);
             reach[child] = calls;
         }
-        for (op, name, calls, workloads, decode) in built.routes {
-            routes.entry(tree::route_key(op)).or_insert(Route {
-                name,
-                calls,
-                workloads,
-                decode,
-            });
+        for (op, route) in built.routes {
+            routes.entry(tree::route_key(op)).or_insert(route);
         }
         per_file
             .entry(node.file.clone())
@@ -208,13 +203,7 @@ struct BuiltNode<'o> {
     /// Each child node (not collapsed) and the call that reaches it.
     child_calls: Vec<(usize, Call)>,
     /// Each operation built here: its calls from the root, workloads and decoder.
-    routes: Vec<(
-        &'o Operation,
-        String,
-        Vec<Call>,
-        Vec<&'static str>,
-        shape::Decode,
-    )>,
+    routes: Vec<(&'o Operation, Route)>,
 }
 
 fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> BuiltNode<'o> {
@@ -235,7 +224,15 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         let mut calls = reach.to_vec();
         calls.push(call);
         let name = format!("{}__{method}", snake(&node.name));
-        routes.push((*op, name, calls, workloads, decode));
+        routes.push((
+            *op,
+            Route {
+                name,
+                calls,
+                workloads,
+                decode,
+            },
+        ));
     }
 
     for &child in node.children.values() {
@@ -252,7 +249,15 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
                 let mut calls = reach.to_vec();
                 calls.push(call);
                 let name = format!("{}__{method}", snake(&node.name));
-                routes.push((*op, name, calls, workloads, decode));
+                routes.push((
+                    *op,
+                    Route {
+                        name,
+                        calls,
+                        workloads,
+                        decode,
+                    },
+                ));
             }
             continue;
         }
@@ -345,8 +350,36 @@ fn segment_text(segment: &Segment) -> String {
     }
 }
 
+/// Methods of the traits a node implements or users call on any value: an action of that name
+/// gets a trailing `_` (`clone_`), so that `node.clone()` stays `Clone::clone`.
+const TRAIT_METHODS: &[&str] = &[
+    "clone",
+    "clone_from",
+    "fmt",
+    "eq",
+    "ne",
+    "hash",
+    "to_owned",
+    "to_string",
+    "into",
+    "from",
+    "borrow",
+    "as_ref",
+    "default",
+    "type_id",
+];
+
 /// The method that goes one segment further.
 fn navigation_name(segment: &Segment) -> String {
+    let name = segment_method(segment);
+    if TRAIT_METHODS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+fn segment_method(segment: &Segment) -> String {
     match segment {
         Segment::Literal { name } | Segment::Call { name, .. } => snake(name),
         Segment::Cast { r#type } => snake(r#type.rsplit('.').next().unwrap_or(r#type)),

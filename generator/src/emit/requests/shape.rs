@@ -108,29 +108,25 @@ pub fn rust_type(plan: &Plan<'_>, ty: &str) -> RustType {
     }
 }
 
-/// The query options the page documents; when it names none, what Graph supports for the kind
-/// (every option for a list, `$select` and `$expand` for a get).
+/// The query options of an operation: for a list every option, for a get `$select` and
+/// `$expand` (the pages link Graph's general "OData query parameters" and name only the notable
+/// ones: "including `$search`, `$count`, `$filter`, and `$select`"), plus whatever the page
+/// names; for any other `GET` (functions, `delta`) exactly what the page names.
 pub fn options(op: &Operation) -> [bool; 8] {
     const NAMES: [&str; 8] = [
         "$select", "$expand", "$filter", "$orderby", "$top", "$skip", "$count", "$search",
     ];
-    let documented: Vec<bool> = NAMES
-        .iter()
-        .map(|n| op.query_options.iter().any(|o| o == n))
-        .collect();
-    let mut flags = [false; 8];
-    if documented.iter().any(|&d| d) {
-        for (flag, d) in flags.iter_mut().zip(documented) {
-            *flag = d;
-        }
-    } else if op.kind == OperationKind::List {
-        flags = [true; 8];
-    } else if op.kind == OperationKind::Get {
-        flags[0] = true;
-        flags[1] = true;
-    }
     if op.method != HttpMethod::Get {
-        flags = [false; 8];
+        return [false; 8];
+    }
+    let mut flags = NAMES.map(|n| op.query_options.iter().any(|o| o == n));
+    match op.kind {
+        OperationKind::List => flags = [true; 8],
+        OperationKind::Get => {
+            flags[0] = true;
+            flags[1] = true;
+        }
+        _ => {}
     }
     flags
 }

@@ -95,6 +95,7 @@ impl<'a> Tree<'a> {
                 file: ROOT_FILE.into(),
             }],
         };
+        let mut candidates: Vec<Vec<&'a Operation>> = vec![Vec::new()];
         for op in &api.operations {
             let mut at = 0;
             for segment in &op.segments {
@@ -112,21 +113,56 @@ impl<'a> Tree<'a> {
                             file: String::new(),
                         });
                         tree.nodes[at].children.insert(key, child);
+                        candidates.push(Vec::new());
                         child
                     }
                 };
             }
-            // One operation per method: the first documented, but a shared type's own page
-            // over the Intune pages that repeat it (`GET /users`).
-            let slot = tree.nodes[at].ops.entry(op.method).or_insert(op);
-            if is_intune(&slot.source.file) && !is_intune(&op.source.file) {
-                *slot = op;
+            candidates[at].push(op);
+        }
+        // One operation per method: the best documented (see `rank`), then the first. The
+        // `GET` is chosen first; its type is the node's, which the others should share.
+        for (at, ops) in candidates.iter().enumerate() {
+            let get = ops
+                .iter()
+                .filter(|o| o.method == HttpMethod::Get)
+                .min_by_key(|o| rank(o, None));
+            let hint = get.and_then(|o| o.response_type.as_deref());
+            for op in ops {
+                let slot = tree.nodes[at].ops.entry(op.method).or_insert(op);
+                if rank(op, hint) < rank(slot, hint) {
+                    *slot = op;
+                }
             }
         }
         tree.name_nodes();
         tree
     }
+}
 
+/// Which of the request lines that share a path and method the builder follows, lower first:
+/// one without a query written on it (`GET /users?$expand=manager` is a variant of
+/// `GET /users`), whose body or response is the node's type (`hint`: what its `GET` returns;
+/// `PATCH /users/{id}` takes a user, not the open extension a page about extensions shows),
+/// with its body and response types documented, on the type's own page rather than on an
+/// Intune page that repeats it.
+fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool) {
+    let untyped = match op.kind {
+        OperationKind::Create | OperationKind::Update => op.request_type.is_none(),
+        OperationKind::Get | OperationKind::List => op.response_type.is_none(),
+        _ => false,
+    };
+    let other_type =
+        hint.is_some_and(|h| op.request_type.as_deref().or(op.response_type.as_deref()) != Some(h));
+    (
+        op.query.is_some(),
+        other_type,
+        untyped,
+        is_intune(&op.source.file),
+    )
+}
+
+impl<'a> Tree<'a> {
     /// Struct names from the path (`DeviceManagementDeviceConfigurationsItem`), made unique in
     /// the order of the tree; files from the first segment.
     fn name_nodes(&mut self) {
