@@ -39,7 +39,7 @@ pub enum ArgKind {
 
 /// The emitted request code of one API version, and how to reach each operation.
 pub struct Requests {
-    /// Rendered files: (path below `src/<version>/requests/`, tokens, sources).
+    /// The files: (path below `src/<version>/requests/`, tokens).
     pub files: Vec<(String, TokenStream)>,
     /// The route of every operation that can be built ([`tree::route_key`]) → the calls from
     /// the root that build it and the workloads it needs.
