@@ -60,16 +60,16 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
     let mut routes = BTreeMap::new();
     // The calls that reach each node from the root.
     let mut reach: Vec<Vec<Call>> = vec![Vec::new(); tree.nodes.len()];
+    let ctx = Ctx {
+        plan,
+        bodies,
+        version,
+    };
     for i in 0..tree.nodes.len() {
         if i != 0 && tree.is_collapsed(i) {
             continue;
         }
         let node = &tree.nodes[i];
-        let ctx = Ctx {
-            plan,
-            bodies,
-            version,
-        };
         let built = node_tokens(&ctx, tree, i, &reach[i]);
         for (child, call) in built.child_calls {
             let mut calls = reach[i].clone();
@@ -221,17 +221,9 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         let (tokens, call, workloads, decode) =
             operation(ctx, op, &method, quote! { self.0.clone() }, &[], None);
         items.push(tokens);
-        let mut calls = reach.to_vec();
-        calls.push(call);
-        let name = format!("{}__{method}", snake(&node.name));
         routes.push((
             *op,
-            Route {
-                name,
-                calls,
-                workloads,
-                decode,
-            },
+            route(&node.name, &method, reach, call, workloads, decode),
         ));
     }
 
@@ -246,17 +238,9 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
                 let (tokens, call, workloads, decode) =
                     operation(ctx, op, &method, path, &params, Some(arg_kinds));
                 items.push(tokens);
-                let mut calls = reach.to_vec();
-                calls.push(call);
-                let name = format!("{}__{method}", snake(&node.name));
                 routes.push((
                     *op,
-                    Route {
-                        name,
-                        calls,
-                        workloads,
-                        decode,
-                    },
+                    route(&node.name, &method, reach, call, workloads, decode),
                 ));
             }
             continue;
@@ -311,6 +295,25 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         tokens,
         child_calls,
         routes,
+    }
+}
+
+/// The route of an operation built by `method` of node `node`, reached by `reach` then `call`.
+fn route(
+    node: &str,
+    method: &str,
+    reach: &[Call],
+    call: Call,
+    workloads: Vec<&'static str>,
+    decode: shape::Decode,
+) -> Route {
+    let mut calls = reach.to_vec();
+    calls.push(call);
+    Route {
+        name: format!("{}__{method}", snake(node)),
+        calls,
+        workloads,
+        decode,
     }
 }
 
