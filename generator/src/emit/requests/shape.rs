@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::models::primitive;
+use crate::emit::models::{primitive, primitive_rust};
 use crate::emit::plan::Plan;
 use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment, TypeKind};
 
@@ -50,6 +50,8 @@ pub struct RustType {
     pub workload: Option<&'static str>,
     /// The struct whose properties `$select` names, for entity types.
     pub select: Option<TokenStream>,
+    /// Untyped JSON (`graph_rt::Value`): a type no page defines, `Edm.Untyped`, `Json`.
+    pub untyped: bool,
 }
 
 pub struct Shape {
@@ -76,6 +78,7 @@ pub fn rust_type(plan: &Plan<'_>, ty: &str) -> RustType {
             tokens: t,
             workload: None,
             select: None,
+            untyped: primitive_rust(ty) == Some("graph_rt::Value"),
         };
     }
     if let Some((item, e)) = plan.enums.get(ty) {
@@ -89,6 +92,7 @@ pub fn rust_type(plan: &Plan<'_>, ty: &str) -> RustType {
             tokens,
             workload: Some(item.workload),
             select: None,
+            untyped: false,
         };
     }
     if let Some((item, def)) = plan.types.get(ty) {
@@ -99,12 +103,14 @@ pub fn rust_type(plan: &Plan<'_>, ty: &str) -> RustType {
             tokens: quote! { #m::#ident },
             workload: Some(item.workload),
             select: (def.kind == TypeKind::Entity).then(|| quote! { #m::#own }),
+            untyped: false,
         };
     }
     RustType {
         tokens: quote! { graph_rt::Value },
         workload: None,
         select: None,
+        untyped: true,
     }
 }
 
@@ -168,7 +174,7 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
             (Decode::Page, quote! { graph_rt::Page<#tokens> })
         } else if is_primitive {
             (Decode::Value, tokens)
-        } else if tokens.to_string() == quote! { graph_rt::Value }.to_string() {
+        } else if t.untyped {
             (Decode::Any, tokens)
         } else {
             (Decode::Json, tokens)
