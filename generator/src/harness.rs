@@ -60,7 +60,9 @@ pub fn emit_and_parse(api: &Api) -> Result<Vec<OutputFile>, GenerateError> {
         &[Version { name: "beta", api }],
         &CrateOptions {
             package: "fuzz-sdk".into(),
+            version: "0.1.0".into(),
             runtime_path: "graph-rt".into(),
+            runtime_version: "0.1.0".into(),
             standalone: true,
         },
     )?;

@@ -1,37 +1,33 @@
-//! Corpus tests: read the four real docs trees in `../shared/graph-docs` and check the model
-//! against figures and against independent scans of the raw text.
+//! Corpus tests: read the four real docs trees (the pinned 2021-07 pages in `docs-input/`, the
+//! 2018-04 ones in `../shared/graph-docs`) and check the model against figures and against
+//! independent scans of the raw text.
+
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use generator::model::ir::{Api, TypeKind};
 use generator::DocsTree;
-
-fn docs(corpus: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/graph-docs")
-        .join(corpus)
-}
 
 struct Corpus {
     tree: DocsTree,
     api: Api,
 }
 
-fn corpus(name: &'static str) -> &'static Corpus {
+/// A corpus read once per test binary; `None` when it is not on this machine (see `support`).
+fn corpus(name: &'static str) -> Option<&'static Corpus> {
     static CACHE: OnceLock<std::sync::Mutex<BTreeMap<&'static str, &'static Corpus>>> =
         OnceLock::new();
+    let dir = support::docs(name)?;
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache.lock().expect("cache lock");
-    cache.entry(name).or_insert_with(|| {
-        let dir = docs(name);
-        let tree = DocsTree::load(&dir).unwrap_or_else(|e| {
-            panic!("the corpus tests need ../shared/graph-docs beside the checkout: {e}")
-        });
+    Some(cache.entry(name).or_insert_with(|| {
+        let tree = DocsTree::load(&dir)
+            .unwrap_or_else(|e| panic!("the {name} docs at {}: {e}", dir.display()));
         let api = generator::read_tree(&tree);
         Box::leak(Box::new(Corpus { tree, api }))
-    })
+    }))
 }
 
 const CORPORA: [&str; 4] = [
@@ -51,7 +47,9 @@ fn counts_are_in_expected_ranges() {
         ("2018-04/v1.0", 450..520, 0..40, 2350..2650),
     ];
     for (name, types, enums, ops) in expected {
-        let api = &corpus(name).api;
+        let Some(Corpus { api, .. }) = corpus(name) else {
+            continue;
+        };
         assert!(
             types.contains(&api.types.len()),
             "{name}: {} types",
@@ -98,7 +96,9 @@ fn annotated_resource_types(text: &str) -> Vec<String> {
 #[test]
 fn every_resource_annotation_yields_a_type() {
     for name in CORPORA {
-        let c = corpus(name);
+        let Some(c) = corpus(name) else {
+            continue;
+        };
         let known: BTreeSet<String> = c
             .api
             .types
@@ -182,7 +182,9 @@ fn request_lines(file: &str, text: &str) -> Vec<(String, u32)> {
 #[test]
 fn every_request_line_yields_an_operation() {
     for name in CORPORA {
-        let c = corpus(name);
+        let Some(c) = corpus(name) else {
+            continue;
+        };
         let have: BTreeSet<(String, u32)> = c
             .api
             .operations
@@ -212,7 +214,9 @@ fn every_request_line_yields_an_operation() {
 #[test]
 fn every_inline_enum_list_yields_members() {
     for name in CORPORA {
-        let api = &corpus(name).api;
+        let Some(Corpus { api, .. }) = corpus(name) else {
+            continue;
+        };
         let enums: BTreeMap<String, BTreeSet<String>> = api
             .enums
             .iter()
@@ -254,7 +258,9 @@ fn every_inline_enum_list_yields_members() {
 #[test]
 fn seed_type_and_enums_are_as_the_seed_page_describes() {
     for name in ["2018-04/beta", "2021-07/beta"] {
-        let api = &corpus(name).api;
+        let Some(Corpus { api, .. }) = corpus(name) else {
+            continue;
+        };
         let ty = api
             .types
             .iter()
@@ -329,11 +335,10 @@ fn seed_type_and_enums_are_as_the_seed_page_describes() {
         );
         // The seed page's seven POST paths, read from the seed itself: each is a create
         // operation with its body and response type and its documented status.
-        let seed_page = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/seeds/000_49b67a203148ac3b.txt"),
-        )
-        .expect("seed page");
+        let Some(seed) = support::shared("seeds/000_49b67a203148ac3b.txt") else {
+            continue;
+        };
+        let seed_page = std::fs::read_to_string(seed).expect("seed page");
         let seed_paths: Vec<&str> = seed_page
             .lines()
             .filter_map(|l| l.strip_prefix("POST /"))
@@ -386,15 +391,17 @@ fn seed_type_and_enums_are_as_the_seed_page_describes() {
 /// collection, then `create(&body)`.
 #[test]
 fn seed_post_paths_have_typed_builders() {
-    let c = corpus("2018-04/beta");
+    let (Some(c), Some(seed)) = (
+        corpus("2018-04/beta"),
+        support::shared("seeds/000_49b67a203148ac3b.txt"),
+    ) else {
+        return;
+    };
     let routes = generator::emit::routes(&generator::emit::Version {
         name: "beta",
         api: &c.api,
     });
-    let seed_page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds/000_49b67a203148ac3b.txt"),
-    )
-    .expect("seed page");
+    let seed_page = std::fs::read_to_string(seed).expect("seed page");
     let mut seen = 0;
     for path in seed_page.lines().filter_map(|l| l.strip_prefix("POST /")) {
         seen += 1;
@@ -426,9 +433,46 @@ fn seed_post_paths_have_typed_builders() {
 
 #[test]
 fn output_is_deterministic() {
-    let c = corpus("2021-07/v1.0");
+    let c = corpus("2021-07/v1.0").expect("the pinned docs");
     let again = generator::read_tree(&c.tree);
     let a = serde_json::to_string(&c.api).expect("json");
     let b = serde_json::to_string(&again).expect("json");
     assert!(a == b, "two reads of the same tree differ");
+}
+
+/// The pinned pages in `docs-input/` are the 2021-07 docs unchanged: the same files, byte for
+/// byte, as the copy of that commit in `../shared` (where it is beside the checkout).
+#[test]
+fn pinned_pages_are_the_2021_07_docs_unchanged() {
+    fn files(dir: &std::path::Path, rel: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir.join(rel)).expect("a docs folder") {
+            let entry = entry.expect("an entry");
+            let name = format!("{rel}/{}", entry.file_name().to_string_lossy());
+            if entry.file_type().expect("a type").is_dir() {
+                files(dir, &name, out);
+            } else {
+                out.insert(name, std::fs::read(entry.path()).expect("a page"));
+            }
+        }
+    }
+    let Some(shared) = support::shared("graph-docs/2021-07") else {
+        return;
+    };
+    for version in ["v1.0", "beta"] {
+        let pinned = support::docs(&format!("2021-07/{version}")).expect("the pinned docs");
+        let (mut ours, mut theirs) = (BTreeMap::new(), BTreeMap::new());
+        for folder in ["api", "resources"] {
+            files(&pinned, folder, &mut ours);
+            files(&shared.join(version), folder, &mut theirs);
+        }
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            theirs.keys().collect::<Vec<_>>(),
+            "{version}: the same pages"
+        );
+        for (name, bytes) in &ours {
+            assert!(bytes == &theirs[name], "{version}/{name} differs");
+        }
+        assert!(ours.len() > 1000, "{version}: {} pages", ours.len());
+    }
 }

@@ -21,7 +21,9 @@ fn emit(side: &str) -> BTreeMap<String, String> {
         }],
         &generator::emit::CrateOptions {
             package: "graph-sdk".into(),
+            version: "0.1.0".into(),
             runtime_path: "../runtime".into(),
+            runtime_version: "0.1.0".into(),
             standalone: false,
         },
     )
@@ -31,8 +33,11 @@ fn emit(side: &str) -> BTreeMap<String, String> {
     .collect()
 }
 
+/// The new side adds a property to `lamp` and a member to the `lampColor` enum: both are
+/// additive for the generated API (the enums are `#[non_exhaustive]`), and the generated code
+/// changes only by their lines.
 #[test]
-fn one_new_property_changes_only_its_lines() {
+fn a_new_property_and_enum_member_change_only_their_lines() {
     let old = emit("old");
     let new = emit("new");
     assert_eq!(
@@ -68,7 +73,23 @@ fn one_new_property_changes_only_its_lines() {
         .map(|(_, l)| l.as_str())
         .collect();
     assert_eq!(code, expected, "{inserted:#?}");
-    // The public API listing changes by two lines, the new field and its typed name.
+    // The enum: the variant, its doc, and its two conversions.
+    let member: Vec<&str> = inserted
+        .iter()
+        .filter(|(p, _)| p == "src/beta/lamp_color.rs")
+        .map(|(_, l)| l.as_str())
+        .collect();
+    assert_eq!(
+        member,
+        [
+            "/// `daylight`: Daylight white. (value 2)",
+            "Daylight,",
+            "\"daylight\" => Self::Daylight,",
+            "Self::Daylight => \"daylight\",",
+        ],
+        "{inserted:#?}"
+    );
+    // The public API listing changes by three lines: the new field, its typed name, the variant.
     let listing: Vec<&str> = inserted
         .iter()
         .filter(|(p, _)| p == generator::emit::api_listing::PATH)
@@ -78,9 +99,41 @@ fn one_new_property_changes_only_its_lines() {
         listing,
         [
             "pub const graph_sdk::beta::Lamp::DIMMABLE: graph_rt::Prop<Self>",
-            "pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool>"
+            "pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool>",
+            "pub variant graph_sdk::beta::LampColor::Daylight",
         ],
         "{inserted:#?}"
     );
-    assert_eq!(inserted.len(), code.len() + listing.len(), "{inserted:#?}");
+    assert_eq!(
+        inserted.len(),
+        code.len() + member.len() + listing.len(),
+        "{inserted:#?}"
+    );
+}
+
+/// What `cargo xtask diff` says of the same two trees: two additions, neither breaking (the
+/// enum is `#[non_exhaustive]`, the struct is built with `..Default::default()`).
+#[test]
+fn the_api_diff_calls_both_additive() {
+    let read = |side: &str| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../docs-input/diff")
+            .join(side);
+        generator::read_tree(&generator::DocsTree::load(&dir).expect("docs-input/diff"))
+    };
+    let diff = generator::diff::ApiDiff::new(&read("old"), &read("new"));
+    let entries: Vec<(String, bool)> = diff
+        .entries
+        .iter()
+        .map(|e| (e.name.clone(), e.breaking))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("microsoft.graph.lamp.dimmable".to_string(), false),
+            ("microsoft.graph.lampColor.daylight".to_string(), false),
+        ],
+        "{:#?}",
+        diff.entries
+    );
 }

@@ -41,7 +41,9 @@ fn rust_of(api: &generator::Api) -> String {
         &[generator::emit::Version { name: "beta", api }],
         &generator::emit::CrateOptions {
             package: "graph-sdk".into(),
+            version: "0.1.0".into(),
             runtime_path: "../runtime".into(),
+            runtime_version: "0.1.0".into(),
             standalone: false,
         },
     )
@@ -49,7 +51,8 @@ fn rust_of(api: &generator::Api) -> String {
     files
         .iter()
         .filter(|f| {
-            f.path.starts_with("src/beta/")
+            // The version's files, and its dispatch table (in the dispatch crate).
+            (f.path.starts_with("src/beta/") || f.path.starts_with("dispatch/src/beta/"))
                 && !f.path.ends_with("/mod.rs")
                 && !f.path.ends_with("/registry.rs")
         })

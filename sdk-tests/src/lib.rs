@@ -20,11 +20,34 @@ pub fn registry(version: &str) -> Option<Roundtrip> {
     }
 }
 
-/// A docs folder of the shared corpora beside the checkout: `2021-07/beta`.
-pub fn corpus_dir(corpus: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/graph-docs")
-        .join(corpus)
+/// The pinned docs of an API version (`v1.0`, `beta`): `docs-input/api-reference/<version>`.
+pub fn pinned_docs(version: &str) -> PathBuf {
+    workspace().join("docs-input/api-reference").join(version)
+}
+
+/// `../shared/<rel>` beside the checkout (the seed page, the 2018-04 corpora). `None`, with a
+/// line saying the test is skipped, on a machine without it; under CI (`CI` set), where it must
+/// exist, a missing one panics.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let path = workspace().join("../shared").join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{} is missing: CI lays ../shared beside the checkout, and these tests need it",
+            path.display()
+        );
+    }
+    eprintln!(
+        "skipped: {} is not beside this checkout (CI has it)",
+        path.display()
+    );
+    None
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// What the SDK made of one value, as `generator::examples` judges it.

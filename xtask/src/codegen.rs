@@ -16,20 +16,82 @@ use generator::{Api, DocsTree};
 use rayon::prelude::*;
 use serde::Deserialize;
 
+/// The pinned inputs, relative to the workspace root.
+pub(crate) const MANIFEST: &str = "docs-input/sdk.toml";
+/// The version of a crate generated without a manifest (`--docs DIR --out DIR`).
+const DEFAULT_SDK_VERSION: &str = "0.1.0";
+
+/// The version of `runtime/` (`graph-rt`), which the generated crate depends on.
+fn runtime_version(root: &Path) -> Result<String> {
+    let path = root.join("runtime/Cargo.toml");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    manifest
+        .get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_owned)
+        .with_context(|| format!("{} has no package version", path.display()))
+}
+
+/// `docs-input/sdk.toml`.
 #[derive(Debug, Deserialize)]
-struct Manifest {
-    docs_root: PathBuf,
-    version: Vec<ManifestVersion>,
+pub(crate) struct Manifest {
+    /// Relative to the workspace root.
+    pub docs_root: PathBuf,
+    /// The version of the generated `graph-sdk` crate.
+    #[serde(default = "default_sdk_version")]
+    pub sdk_version: String,
+    /// Where the pinned pages come from (written by `docs-update`).
+    pub source: Option<ManifestSource>,
+    pub version: Vec<ManifestVersion>,
+}
+
+fn default_sdk_version() -> String {
+    DEFAULT_SDK_VERSION.into()
 }
 
 #[derive(Debug, Deserialize)]
-struct ManifestVersion {
-    name: String,
-    path: PathBuf,
+pub(crate) struct ManifestSource {
+    #[allow(dead_code)]
+    pub repository: String,
+    pub commit: String,
 }
 
-/// The workspace root (the parent of `xtask/`).
+#[derive(Debug, Deserialize)]
+pub(crate) struct ManifestVersion {
+    pub name: String,
+    /// Below `docs_root` here, and below `api-reference/` in the docs repository.
+    pub path: PathBuf,
+}
+
+/// The manifest, parsed, and as an editable document that keeps its comments.
+pub(crate) fn read_manifest(path: &Path) -> Result<(Manifest, toml_edit::DocumentMut)> {
+    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest: Manifest =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let document = text
+        .parse::<toml_edit::DocumentMut>()
+        .with_context(|| format!("parsing {}", path.display()))?;
+    Ok((manifest, document))
+}
+
+/// Record in the manifest where the pinned pages now come from.
+pub(crate) fn record_source(document: &mut toml_edit::DocumentMut, repository: &str, commit: &str) {
+    let source = document
+        .entry("source")
+        .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
+    source["repository"] = toml_edit::value(repository);
+    source["commit"] = toml_edit::value(commit);
+}
+
+/// The workspace root (the parent of `xtask/`), or `GRAPH_XTASK_WORKSPACE` where set: the
+/// tests run `codegen` and `docs-update` on a scratch workspace of their own.
 pub fn workspace_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("GRAPH_XTASK_WORKSPACE") {
+        return PathBuf::from(dir);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
@@ -108,6 +170,9 @@ impl Outcome {
 
 pub fn run(options: &Options) -> Result<Outcome> {
     let root = workspace_root();
+    let sdk_version = read_manifest(&root.join(MANIFEST))
+        .map(|(m, _)| m.sdk_version)
+        .unwrap_or_else(|_| DEFAULT_SDK_VERSION.into());
     let (inputs, out_dir, runtime_path) = match (&options.docs, &options.out) {
         (Some(docs), Some(out)) => {
             let name = options
@@ -167,7 +232,9 @@ pub fn run(options: &Options) -> Result<Outcome> {
         &versions,
         &CrateOptions {
             package: "graph-sdk".into(),
+            version: sdk_version.clone(),
             runtime_path,
+            runtime_version: runtime_version(&root)?,
             standalone: options.out.is_some(),
         },
     )?;
@@ -249,11 +316,7 @@ pub(crate) fn pinned_inputs(
     root: &Path,
     docs_root: Option<&Path>,
 ) -> Result<Vec<(String, PathBuf)>> {
-    let manifest_path = root.join("docs-input/sdk.toml");
-    let text = fs::read_to_string(&manifest_path)
-        .with_context(|| format!("reading {}", manifest_path.display()))?;
-    let manifest: Manifest =
-        toml::from_str(&text).with_context(|| format!("parsing {}", manifest_path.display()))?;
+    let (manifest, _) = read_manifest(&root.join(MANIFEST))?;
     let env_root = std::env::var_os("GRAPH_DOCS_ROOT").map(PathBuf::from);
     let docs_root = match (docs_root, env_root) {
         (Some(flag), _) => flag.to_path_buf(),
@@ -301,11 +364,19 @@ fn runtime_files(root: &Path) -> Result<Vec<OutputFile>> {
             contents,
         });
     }
+    if let Ok(readme) = fs::read_to_string(runtime.join("README.md")) {
+        out.push(OutputFile {
+            path: "graph-rt/README.md".into(),
+            contents: readme,
+        });
+    }
     Ok(out)
 }
 
-/// `manifest` with `x.workspace = true` dependencies replaced by the workspace's definitions
-/// and the workspace lints dropped.
+/// `manifest` as a crate outside this workspace needs it: inherited package fields and
+/// dependencies (`x.workspace = true`) replaced by the workspace's definitions, merged as cargo
+/// merges them (the member's `optional` and `features` kept, features added), and the workspace
+/// lints and the targets that are not copied (tests, benches, examples) dropped.
 fn standalone_manifest(manifest: &Path, workspace: &Path) -> Result<String> {
     let read = |p: &Path| -> Result<toml::Table> {
         let text = fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
@@ -313,30 +384,84 @@ fn standalone_manifest(manifest: &Path, workspace: &Path) -> Result<String> {
     };
     let mut crate_manifest = read(manifest)?;
     let workspace = read(workspace)?;
-    let shared = workspace
-        .get("workspace")
-        .and_then(|w| w.get("dependencies"))
-        .and_then(toml::Value::as_table)
-        .cloned()
-        .unwrap_or_default();
-    if let Some(deps) = crate_manifest
-        .get_mut("dependencies")
+    let table = |name: &str| {
+        workspace
+            .get("workspace")
+            .and_then(|w| w.get(name))
+            .and_then(toml::Value::as_table)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (shared_deps, shared_package) = (table("dependencies"), table("package"));
+    let inherits =
+        |v: &toml::Value| v.get("workspace").and_then(toml::Value::as_bool) == Some(true);
+    if let Some(package) = crate_manifest
+        .get_mut("package")
         .and_then(toml::Value::as_table_mut)
     {
-        for (name, dep) in deps.iter_mut() {
-            let inherits = dep.get("workspace").and_then(toml::Value::as_bool) == Some(true);
-            if inherits {
-                let Some(def) = shared.get(name) else {
-                    bail!(
-                        "{} inherits `{name}` from a workspace that does not define it",
-                        manifest.display()
-                    );
-                };
-                *dep = def.clone();
+        for (key, value) in package.iter_mut() {
+            if inherits(value) {
+                *value = shared_package.get(key).cloned().with_context(|| {
+                    format!("{} inherits package.{key} from a workspace that does not define it", manifest.display())
+                })?;
             }
         }
     }
-    crate_manifest.remove("lints");
+    for section in ["dependencies", "build-dependencies"] {
+        let Some(deps) = crate_manifest
+            .get_mut(section)
+            .and_then(toml::Value::as_table_mut)
+        else {
+            continue;
+        };
+        for (name, dep) in deps.iter_mut() {
+            if !inherits(dep) {
+                continue;
+            }
+            let Some(def) = shared_deps.get(name) else {
+                bail!(
+                    "{} inherits `{name}` from a workspace that does not define it",
+                    manifest.display()
+                );
+            };
+            let mut merged = match def {
+                toml::Value::String(version) => {
+                    let mut t = toml::Table::new();
+                    t.insert("version".into(), toml::Value::String(version.clone()));
+                    t
+                }
+                toml::Value::Table(t) => t.clone(),
+                _ => bail!("the workspace's `{name}` is neither a version nor a table"),
+            };
+            if let Some(optional) = dep.get("optional") {
+                merged.insert("optional".into(), optional.clone());
+            }
+            if let Some(toml::Value::Array(extra)) = dep.get("features") {
+                let mut features = match merged.remove("features") {
+                    Some(toml::Value::Array(f)) => f,
+                    _ => Vec::new(),
+                };
+                for f in extra {
+                    if !features.contains(f) {
+                        features.push(f.clone());
+                    }
+                }
+                merged.insert("features".into(), toml::Value::Array(features));
+            }
+            *dep = toml::Value::Table(merged);
+        }
+    }
+    for dropped in ["lints", "dev-dependencies", "test", "bench", "example"] {
+        crate_manifest.remove(dropped);
+    }
+    if let Some(package) = crate_manifest
+        .get_mut("package")
+        .and_then(toml::Value::as_table_mut)
+    {
+        for auto in ["autotests", "autobenches", "autoexamples"] {
+            package.insert(auto.into(), toml::Value::Boolean(false));
+        }
+    }
     let mut text = String::from(
         "# @generated by `cargo xtask codegen`: a copy of this repository's runtime/.\n",
     );

@@ -69,23 +69,21 @@ pub fn run(options: &Options) -> Result<Tally> {
         .collect::<Result<_>>()?;
 
     // The crate to run, and how.
-    let runner = |example: &str, features: &[&str]| -> Command {
+    let runner = |example: &str| -> Command {
         let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         command.current_dir(&root);
         match &options.docs {
             None => {
-                command.args(["run", "-p", "graph-sdk"]);
+                command.args(["run", "-p", "graph-sdk-dispatch"]);
             }
             Some(_) => {
                 command
                     .env("CARGO_TARGET_DIR", root.join("target/examples-crate"))
                     .arg("run")
                     .arg("--manifest-path")
-                    .arg(root.join("target/tmp/examples-crate/Cargo.toml"));
+                    .arg(root.join("target/tmp/examples-crate/Cargo.toml"))
+                    .args(["-p", "graph-sdk-dispatch"]);
             }
-        }
-        for feature in features {
-            command.args(["--features", feature]);
         }
         command.args(["--example", example, "--"]);
         command
@@ -93,9 +91,9 @@ pub fn run(options: &Options) -> Result<Tally> {
     match &options.docs {
         None => {
             let crate_dir = root.join("generated");
-            if !crate_dir.join("examples/roundtrip.rs").is_file() {
+            if !crate_dir.join("dispatch/examples/roundtrip.rs").is_file() {
                 bail!(
-                    "{} has no examples/roundtrip.rs: run `cargo xtask codegen` first",
+                    "{} has no dispatch/examples/roundtrip.rs: run `cargo xtask codegen` first",
                     crate_dir.display()
                 );
             }
@@ -118,7 +116,7 @@ pub fn run(options: &Options) -> Result<Tally> {
             make_standalone(&root, &crate_dir)?;
         }
     }
-    let mut command = runner("roundtrip", &[]);
+    let mut command = runner("roundtrip");
 
     // One input line per item; ids number the items of all versions.
     let mut lines = String::new();
@@ -219,7 +217,7 @@ pub fn run(options: &Options) -> Result<Tally> {
     // server that answers with the example's response.
     let request_tally = run_requests(
         &root,
-        runner("requests", &["dispatch"]),
+        runner("requests"),
         &per_version,
         &mut out,
     )?;

@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod codegen;
 mod diff;
+mod docs_update;
 mod examples;
 mod fuzz;
 
@@ -30,6 +31,9 @@ commands:
   codegen [--check] [--docs-root DIR]        regenerate generated/ from docs-input/sdk.toml
   codegen --docs DIR --out DIR [--version beta|v1.0]
                                              generate a complete crate (runtime included) from any docs tree
+  docs-update --from PATH_OR_GIT_URL [--rev REV]
+                                             pin another commit of the docs (its api-reference pages),
+                                             regenerate, and print the API changelog's totals
   examples [--docs DIR [--version beta|v1.0]] [--docs-root DIR] [--strict]
                                              round-trip every typed example body through the SDK
                                              (generated/, or a crate generated from DIR)
@@ -44,7 +48,7 @@ commands:
                                              time reading + resolving against a bare markdown pass
 
 DIR is one API version of the docs: a folder holding api/ and resources/, e.g.
-../shared/graph-docs/2021-07/beta. --strict fails the command when any diagnostic is an error.";
+docs-input/api-reference/beta. --strict fails the command when any diagnostic is an error.";
 
 fn main() -> ExitCode {
     // A panic is a bug: say so in one line (and keep the location), not as a bare backtrace hint.
@@ -131,6 +135,36 @@ fn run() -> Result<ExitCode> {
                     outcome.summary(),
                     outcome.unchanged
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        "docs-update" => {
+            let options = docs_update::Options {
+                from: args
+                    .values("--from")
+                    .pop()
+                    .context("docs-update needs --from PATH_OR_GIT_URL")?,
+                rev: args.values("--rev").pop(),
+            };
+            args.finish()?;
+            let outcome = docs_update::run(&options)?;
+            println!(
+                "docs-update: pinned {} from {} (was {})",
+                outcome.commit,
+                options.from,
+                outcome.previous.as_deref().unwrap_or("unrecorded")
+            );
+            for (version, t) in &outcome.totals {
+                println!(
+                    "  {version}: {} added, {} removed, {} changed; {} breaking",
+                    t.added, t.removed, t.changed, t.breaking
+                );
+            }
+            println!("changelog: {}", outcome.report.display());
+            if outcome.codegen.is_fresh() {
+                println!("codegen: nothing changed");
+            } else {
+                println!("codegen: {}", outcome.codegen.summary());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -37,6 +37,7 @@ impl graph_rt::Model for AccessPackageAnswer {
 graph_rt::impl_model_json!(AccessPackageAnswer);
 /// A `microsoft.graph.accessPackageAnswer` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAccessPackageAnswer {
     #[doc = concat!(
         "A `", "microsoft.graph.accessPackageAnswer",

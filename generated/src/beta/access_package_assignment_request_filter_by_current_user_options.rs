@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageassignmentrequest-accesspackageassignmentrequestfilterbycurrentuseroptions?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccessPackageAssignmentRequestFilterByCurrentUserOptions {
     /// `target`: The user the assignment request is targeted for. (value 1)
     Target,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackage-accesspackagefilterbycurrentuseroptions?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccessPackageFilterByCurrentUserOptions {
     /// `allowedRequestor`: Allowed requestor. (value 1)
     AllowedRequestor,

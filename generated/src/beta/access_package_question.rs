@@ -45,6 +45,7 @@ impl graph_rt::Model for AccessPackageQuestion {
 graph_rt::impl_model_json!(AccessPackageQuestion);
 /// A `microsoft.graph.accessPackageQuestion` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAccessPackageQuestion {
     #[doc = concat!(
         "A `", "microsoft.graph.accessPackageQuestion",

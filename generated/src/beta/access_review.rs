@@ -23,15 +23,15 @@ pub struct AccessReview {
     /// The relationship type of reviewer to the target object, one of `self`, `delegated` or `entityOwners`. Required on create.
     pub reviewer_type: graph_rt::Field<String>,
     /// The user who created this review.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::UserIdentity>,
     /// The object for which the access reviews is reviewing the access rights assignments. This can be the group for the review of memberships of users in a group, or the app for a review of assignments of users to an application. Required on create.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub reviewed_entity: graph_rt::Field<super::AnyIdentity>,
     /// The settings of an accessReview, see type definition below.
     pub settings: graph_rt::Field<super::AccessReviewSettings>,
     /// The collection of reviewers for an access review, if access review reviewerType is of type `delegated`. (Navigation property.)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub reviewers: graph_rt::Field<Vec<super::UserIdentity>>,
     /// The collection of decisions for this access review. (Navigation property.)
     pub decisions: graph_rt::Field<Vec<super::AccessReviewDecision>>,
@@ -51,12 +51,12 @@ impl graph_rt::Model for AccessReview {
             instances: r.take("instances"),
             my_decisions: r.take("myDecisions"),
             decisions: r.take("decisions"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             reviewers: r.take("reviewers"),
             settings: r.take("settings"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             reviewed_entity: r.take("reviewedEntity"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             reviewer_type: r.take("reviewerType"),
             business_flow_template_id: r.take("businessFlowTemplateId"),
@@ -82,10 +82,10 @@ impl graph_rt::Model for AccessReview {
         w.put("description", &self.description);
         w.put("businessFlowTemplateId", &self.business_flow_template_id);
         w.put("reviewerType", &self.reviewer_type);
-        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
-        #[cfg(feature = "identity")] w.put("reviewedEntity", &self.reviewed_entity);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("reviewedEntity", &self.reviewed_entity);
         w.put("settings", &self.settings);
-        #[cfg(feature = "users")] w.put("reviewers", &self.reviewers);
+        #[cfg(feature = "core")] w.put("reviewers", &self.reviewers);
         w.put("decisions", &self.decisions);
         w.put("myDecisions", &self.my_decisions);
         w.put("instances", &self.instances);

@@ -11,7 +11,7 @@ pub struct AccessReviewDecision {
     /// The feature-generated id of the access review.
     pub access_review_id: graph_rt::Field<String>,
     /// The identity of the reviewer. If the recommendation was used as the review, the userPrincipalName is empty.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub reviewed_by: graph_rt::Field<super::UserIdentity>,
     /// The date and time the most recent review for this access right was supplied.
     pub reviewed_date: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -20,7 +20,7 @@ pub struct AccessReviewDecision {
     /// The reviewer's business justification, if supplied.
     pub justification: graph_rt::Field<String>,
     /// When the review completes, if the results were manually applied, the user identity of the user who applied the decision. If the review was auto-applied, the userPrincipalName is empty.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub applied_by: graph_rt::Field<super::UserIdentity>,
     /// The date and time when the review decision was applied.
     pub applied_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -49,12 +49,12 @@ impl graph_rt::Model for AccessReviewDecision {
             access_recommendation: r.take("accessRecommendation"),
             apply_result: r.take("applyResult"),
             applied_date_time: r.take("appliedDateTime"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             applied_by: r.take("appliedBy"),
             justification: r.take("justification"),
             review_result: r.take("reviewResult"),
             reviewed_date: r.take("reviewedDate"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             reviewed_by: r.take("reviewedBy"),
             access_review_id: r.take("accessReviewId"),
             id: r.take("id"),
@@ -68,11 +68,11 @@ impl graph_rt::Model for AccessReviewDecision {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("accessReviewId", &self.access_review_id);
-        #[cfg(feature = "users")] w.put("reviewedBy", &self.reviewed_by);
+        #[cfg(feature = "core")] w.put("reviewedBy", &self.reviewed_by);
         w.put("reviewedDate", &self.reviewed_date);
         w.put("reviewResult", &self.review_result);
         w.put("justification", &self.justification);
-        #[cfg(feature = "users")] w.put("appliedBy", &self.applied_by);
+        #[cfg(feature = "core")] w.put("appliedBy", &self.applied_by);
         w.put("appliedDateTime", &self.applied_date_time);
         w.put("applyResult", &self.apply_result);
         w.put("accessRecommendation", &self.access_recommendation);

@@ -11,7 +11,7 @@ pub struct AccessReviewHistoryDefinition {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// User who created this review history definition.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::UserIdentity>,
     /// Timestamp when the access review definition was created.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -51,7 +51,7 @@ impl graph_rt::Model for AccessReviewHistoryDefinition {
             display_name: r.take("displayName"),
             decisions: r.take("decisions"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -63,7 +63,7 @@ impl graph_rt::Model for AccessReviewHistoryDefinition {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("decisions", &self.decisions);
         w.put("displayName", &self.display_name);

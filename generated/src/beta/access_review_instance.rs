@@ -15,6 +15,7 @@ pub struct AccessReviewInstance {
     /// Specifies the status of an accessReview. Possible values: `Initializing`, `NotStarted`, `Starting`, `InProgress`, `Completing`, `Completed`, `AutoReviewing`, and `AutoReviewed`. Supports `$select`, `$orderby`, and `$filter` (`eq` only). Read-only.
     pub status: graph_rt::Field<String>,
     /// Created based on scope and instanceEnumerationScope at the accessReviewScheduleDefinition level. Defines the scope of users reviewed in a group. Supports `$select` and `$filter` (`contains` only). Read-only.
+    #[cfg(feature = "core")]
     pub scope: graph_rt::Field<super::AnyAccessReviewScope>,
     /// There is exactly one `accessReviewScheduleDefinition` associated with each instance. It is the parent schedule for the instance, where instances are created for each recurrence of a review definition and each group selected to review by the definition. (Navigation property.)
     pub definition: graph_rt::Field<super::AccessReviewScheduleDefinition>,
@@ -33,6 +34,7 @@ impl graph_rt::Model for AccessReviewInstance {
             display_name: r.take("displayName"),
             decisions: r.take("decisions"),
             definition: r.take("definition"),
+            #[cfg(feature = "core")]
             scope: r.take("scope"),
             status: r.take("status"),
             end_date_time: r.take("endDateTime"),
@@ -50,7 +52,7 @@ impl graph_rt::Model for AccessReviewInstance {
         w.put("startDateTime", &self.start_date_time);
         w.put("endDateTime", &self.end_date_time);
         w.put("status", &self.status);
-        w.put("scope", &self.scope);
+        #[cfg(feature = "core")] w.put("scope", &self.scope);
         w.put("definition", &self.definition);
         w.put("decisions", &self.decisions);
         w.put("displayName", &self.display_name);

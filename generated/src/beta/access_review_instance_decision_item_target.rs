@@ -29,6 +29,7 @@ impl graph_rt::Model for AccessReviewInstanceDecisionItemTarget {
 graph_rt::impl_model_json!(AccessReviewInstanceDecisionItemTarget);
 /// A `microsoft.graph.accessReviewInstanceDecisionItemTarget` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAccessReviewInstanceDecisionItemTarget {
     #[doc = concat!(
         "A `", "microsoft.graph.accessReviewInstanceDecisionItemTarget",

@@ -29,6 +29,7 @@ impl graph_rt::Model for AccessReviewNotificationRecipientScope {
 graph_rt::impl_model_json!(AccessReviewNotificationRecipientScope);
 /// A `microsoft.graph.accessReviewNotificationRecipientScope` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAccessReviewNotificationRecipientScope {
     #[doc = concat!(
         "A `", "microsoft.graph.accessReviewNotificationRecipientScope",

@@ -21,21 +21,26 @@ pub struct AccessReviewScheduleDefinition {
     /// Description provided  by review creators to provide more context of the review to reviewers. Reviewers will see this description in the email sent to them requesting their review. Supports `$select`.
     pub description_for_reviewers: graph_rt::Field<String>,
     /// User who created this review. Read-only.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::UserIdentity>,
     /// Defines scope of resources to review. For supported scopes, see accessReviewScope. Required on create. Supports `$select` and `$filter` (`contains` only). For examples of options for configuring scope, see Configure the scope of your access review definition using the Microsoft Graph API.
+    #[cfg(feature = "core")]
     pub scope: graph_rt::Field<super::AnyAccessReviewScope>,
     /// This property is required when scoping a review to guest users' access across all Microsoft 365 groups and determines which Microsoft 365 groups are reviewed. Each group will become a unique accessReviewInstance of the access review series.  For supported scopes, see accessReviewScope. Supports `$select`. For examples of options for configuring instanceEnumerationScope, see Configure the scope of your access review definition using the Microsoft Graph API.
+    #[cfg(feature = "core")]
     pub instance_enumeration_scope: graph_rt::Field<super::AnyAccessReviewScope>,
     /// The settings for an access review series, see type definition below. Supports `$select`. Required on create.
     pub settings: graph_rt::Field<super::AccessReviewScheduleSettings>,
     /// This collection of access review scopes is used to define who are the reviewers. The reviewers property is only updatable if individual users are assigned as reviewers. Required on create. Supports `$select`. For examples of options for assigning reviewers, see Assign reviewers to your access review definition using the Microsoft Graph API.
+    #[cfg(feature = "core")]
     pub reviewers: graph_rt::Field<Vec<super::AccessReviewReviewerScope>>,
     /// This collection of reviewer scopes is used to define the list of fallback reviewers. These fallback reviewers will be notified to take action if no users are found from the list of reviewers specified. This could occur when either the group owner is specified as the reviewer but the group owner does not exist, or manager is specified as reviewer but a user's manager does not exist. See accessReviewReviewerScope. Replaces backupReviewers. Supports `$select`.
+    #[cfg(feature = "core")]
     pub fallback_reviewers: graph_rt::Field<Vec<super::AccessReviewReviewerScope>>,
     /// Set of access reviews instances for this access review series. Access reviews that do not recur will only have one instance; otherwise, there is an instance for each recurrence.
     pub instances: graph_rt::Field<Vec<super::AccessReviewInstance>>,
     /// This collection of reviewer scopes is used to define the list of fallback reviewers. These fallback reviewers will be notified to take action if no users are found from the list of reviewers specified. This could occur when either the group owner is specified as the reviewer but the group owner does not exist, or manager is specified as reviewer but a user's manager does not exist.  Supports `$select`.  Note: This property has been replaced by fallbackReviewers. However, specifying either backupReviewers or fallbackReviewers automatically populates the same values to the other property.
+    #[cfg(feature = "core")]
     pub backup_reviewers: graph_rt::Field<Vec<super::AccessReviewReviewerScope>>,
     /// Defines the list of additional users or group members to be notified of the access review progress.
     pub additional_notification_recipients: graph_rt::Field<
@@ -52,14 +57,19 @@ impl graph_rt::Model for AccessReviewScheduleDefinition {
         let mut value = Self {
             additional_notification_recipients: r
                 .take("additionalNotificationRecipients"),
+            #[cfg(feature = "core")]
             backup_reviewers: r.take("backupReviewers"),
             instances: r.take("instances"),
+            #[cfg(feature = "core")]
             fallback_reviewers: r.take("fallbackReviewers"),
+            #[cfg(feature = "core")]
             reviewers: r.take("reviewers"),
             settings: r.take("settings"),
+            #[cfg(feature = "core")]
             instance_enumeration_scope: r.take("instanceEnumerationScope"),
+            #[cfg(feature = "core")]
             scope: r.take("scope"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             description_for_reviewers: r.take("descriptionForReviewers"),
             description_for_admins: r.take("descriptionForAdmins"),
@@ -83,14 +93,15 @@ impl graph_rt::Model for AccessReviewScheduleDefinition {
         w.put("status", &self.status);
         w.put("descriptionForAdmins", &self.description_for_admins);
         w.put("descriptionForReviewers", &self.description_for_reviewers);
-        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
-        w.put("scope", &self.scope);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("scope", &self.scope);
+        #[cfg(feature = "core")]
         w.put("instanceEnumerationScope", &self.instance_enumeration_scope);
         w.put("settings", &self.settings);
-        w.put("reviewers", &self.reviewers);
-        w.put("fallbackReviewers", &self.fallback_reviewers);
+        #[cfg(feature = "core")] w.put("reviewers", &self.reviewers);
+        #[cfg(feature = "core")] w.put("fallbackReviewers", &self.fallback_reviewers);
         w.put("instances", &self.instances);
-        w.put("backupReviewers", &self.backup_reviewers);
+        #[cfg(feature = "core")] w.put("backupReviewers", &self.backup_reviewers);
         w.put(
             "additionalNotificationRecipients",
             &self.additional_notification_recipients,

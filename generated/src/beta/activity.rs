@@ -16,7 +16,7 @@ pub struct Activity {
     pub id: graph_rt::Field<String>,
     /// Required. The unique activity ID in the context of the app - supplied by caller and immutable thereafter.
     pub app_activity_id: graph_rt::Field<String>,
-    /// Required. URL for the domain representing the cross-platform identity mapping for the app. Mapping is stored either as a JSON file hosted on the domain or configurable via Windows Dev Center. The JSON file is named cross-platform-app-identifiers and is hosted at root of your HTTPS domain, either at the top level domain or include a sub domain. For example: https://contoso.com or https://myapp.contoso.com but NOT https://myapp.contoso.com/somepath. You must have a unique file and domain (or sub domain) per cross-platform app identity. For example, a separate file and domain is needed for Word vs. PowerPoint.
+    /// Required. URL for the domain representing the cross-platform identity mapping for the app. Mapping is stored either as a JSON file hosted on the domain or configurable via Windows Dev Center. The JSON file is named cross-platform-app-identifiers and is hosted at root of your HTTPS domain, either at the top level domain or include a sub domain. For example: <https://contoso.com> or <https://myapp.contoso.com> but NOT <https://myapp.contoso.com/somepath>. You must have a unique file and domain (or sub domain) per cross-platform app identity. For example, a separate file and domain is needed for Word vs. PowerPoint.
     pub activity_source_host: graph_rt::Field<String>,
     /// Optional. Short text description of the app used to generate the activity for use in cases when the app is not installed on the user’s local device.
     pub app_display_name: graph_rt::Field<String>,

@@ -68,6 +68,7 @@ impl ActivityStatistics {
 }
 /// A `microsoft.graph.activityStatistics` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyActivityStatistics {
     #[doc = concat!(
         "A `", "microsoft.graph.activityStatistics",

@@ -15,7 +15,7 @@ pub struct AddToReviewSetOperation {
     /// The date and time the operation was completed. Inherited from `microsoft.graph.ediscovery.caseOperation`.
     pub completed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The user that created the operation. Inherited from `microsoft.graph.ediscovery.caseOperation`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time the operation was created. Inherited from `microsoft.graph.ediscovery.caseOperation`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -46,7 +46,7 @@ impl graph_rt::Model for AddToReviewSetOperation {
             result_info: r.take("resultInfo"),
             percent_progress: r.take("percentProgress"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             completed_date_time: r.take("completedDateTime"),
             action: r.take("action"),
@@ -62,7 +62,7 @@ impl graph_rt::Model for AddToReviewSetOperation {
         w.put("id", &self.id);
         w.put("action", &self.action);
         w.put("completedDateTime", &self.completed_date_time);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("percentProgress", &self.percent_progress);
         #[cfg(feature = "core")] w.put("resultInfo", &self.result_info);

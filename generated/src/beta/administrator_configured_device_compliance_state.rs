@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-administratorconfigureddevicecompliancestate?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdministratorConfiguredDeviceComplianceState {
     /// `basedOnDeviceCompliancePolicy`: Set compliance state based on other compliance polices (value 0)
     BasedOnDeviceCompliancePolicy,

@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authorizationpolicy?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllowInvitesFrom {
     /// `none`: Prevent everyone, including admins, from inviting external users. Default setting for US Government.
     None_,

@@ -9,7 +9,6 @@ pub struct AlterationResponse {
     /// Defines the original user query string.
     pub original_query_string: graph_rt::Field<String>,
     /// Defines the details of alteration information for the spelling correction.
-    #[cfg(feature = "search")]
     pub query_alteration: graph_rt::Field<super::SearchAlteration>,
     /// Defines the type of the spelling correction. Possible values are `suggestion`, `modification`.
     pub query_alteration_type: graph_rt::Field<super::SearchAlterationType>,
@@ -23,7 +22,6 @@ impl graph_rt::Model for AlterationResponse {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             query_alteration_type: r.take("queryAlterationType"),
-            #[cfg(feature = "search")]
             query_alteration: r.take("queryAlteration"),
             original_query_string: r.take("originalQueryString"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -35,7 +33,7 @@ impl graph_rt::Model for AlterationResponse {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("originalQueryString", &self.original_query_string);
-        #[cfg(feature = "search")] w.put("queryAlteration", &self.query_alteration);
+        w.put("queryAlteration", &self.query_alteration);
         w.put("queryAlterationType", &self.query_alteration_type);
         w.finish(&self.additional_properties)
     }

@@ -250,6 +250,7 @@ impl AndroidCertificateProfileBase {
 }
 /// A `microsoft.graph.androidCertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidCertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.androidCertificateProfileBase",

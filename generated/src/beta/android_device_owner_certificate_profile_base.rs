@@ -252,6 +252,7 @@ impl AndroidDeviceOwnerCertificateProfileBase {
 }
 /// A `microsoft.graph.androidDeviceOwnerCertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidDeviceOwnerCertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.androidDeviceOwnerCertificateProfileBase",

@@ -29,6 +29,7 @@ impl graph_rt::Model for AndroidDeviceOwnerGlobalProxy {
 graph_rt::impl_model_json!(AndroidDeviceOwnerGlobalProxy);
 /// A `microsoft.graph.androidDeviceOwnerGlobalProxy` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidDeviceOwnerGlobalProxy {
     #[doc = concat!(
         "A `", "microsoft.graph.androidDeviceOwnerGlobalProxy",

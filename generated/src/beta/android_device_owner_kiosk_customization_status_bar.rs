@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerkioskcustomizationstatusbar?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AndroidDeviceOwnerKioskCustomizationStatusBar {
     /// `notConfigured`: Not configured; this value defaults to STATUS_BAR_UNSPECIFIED. (value 0)
     NotConfigured,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerkioskcustomizationsystemnavigation?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AndroidDeviceOwnerKioskCustomizationSystemNavigation {
     /// `notConfigured`: Not configured; this value defaults to NAVIGATION_DISABLED. (value 0)
     NotConfigured,

@@ -31,6 +31,7 @@ impl graph_rt::Model for AndroidDeviceOwnerKioskModeFolderItem {
 graph_rt::impl_model_json!(AndroidDeviceOwnerKioskModeFolderItem);
 /// A `microsoft.graph.androidDeviceOwnerKioskModeFolderItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidDeviceOwnerKioskModeFolderItem {
     #[doc = concat!(
         "A `", "microsoft.graph.androidDeviceOwnerKioskModeFolderItem",

@@ -29,6 +29,7 @@ impl graph_rt::Model for AndroidDeviceOwnerKioskModeHomeScreenItem {
 graph_rt::impl_model_json!(AndroidDeviceOwnerKioskModeHomeScreenItem);
 /// A `microsoft.graph.androidDeviceOwnerKioskModeHomeScreenItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidDeviceOwnerKioskModeHomeScreenItem {
     #[doc = concat!(
         "A `", "microsoft.graph.androidDeviceOwnerKioskModeHomeScreenItem",

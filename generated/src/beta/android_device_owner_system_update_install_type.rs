@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownersystemupdateinstalltype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AndroidDeviceOwnerSystemUpdateInstallType {
     /// `deviceDefault`: Device default behavior, which typically prompts the user to accept system updates. (value 0)
     DeviceDefault,

@@ -246,6 +246,7 @@ impl AndroidDeviceOwnerWiFiConfiguration {
 }
 /// A `microsoft.graph.androidDeviceOwnerWiFiConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidDeviceOwnerWiFiConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.androidDeviceOwnerWiFiConfiguration",

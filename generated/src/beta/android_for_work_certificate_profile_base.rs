@@ -250,6 +250,7 @@ impl AndroidForWorkCertificateProfileBase {
 }
 /// A `microsoft.graph.androidForWorkCertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidForWorkCertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.androidForWorkCertificateProfileBase",

@@ -244,6 +244,7 @@ impl AndroidForWorkEasEmailProfileBase {
 }
 /// A `microsoft.graph.androidForWorkEasEmailProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidForWorkEasEmailProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.androidForWorkEasEmailProfileBase",

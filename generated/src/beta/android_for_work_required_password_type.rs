@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidforworkrequiredpasswordtype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AndroidForWorkRequiredPasswordType {
     /// `deviceDefault`: Device default value, no intent. (value 0)
     DeviceDefault,

@@ -230,6 +230,7 @@ impl AndroidForWorkWiFiConfiguration {
 }
 /// A `microsoft.graph.androidForWorkWiFiConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidForWorkWiFiConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.androidForWorkWiFiConfiguration",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-androidmanagedappsafetynetappsverificationtype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AndroidManagedAppSafetyNetAppsVerificationType {
     /// `none`: no requirement set (value 0)
     None_,

@@ -274,6 +274,7 @@ impl AndroidManagedStoreApp {
 }
 /// A `microsoft.graph.androidManagedStoreApp` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidManagedStoreApp {
     #[doc = concat!(
         "A `", "microsoft.graph.androidManagedStoreApp",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidsafetynetevaluationtype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AndroidSafetyNetEvaluationType {
     /// `basic`: Default value. Typical measurements and reference data were used. (value 0)
     Basic,

@@ -230,6 +230,7 @@ impl AndroidWiFiConfiguration {
 }
 /// A `microsoft.graph.androidWiFiConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidWiFiConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.androidWiFiConfiguration",

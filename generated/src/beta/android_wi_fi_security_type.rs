@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidwifisecuritytype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AndroidWiFiSecurityType {
     /// `open`: Open (No Authentication). (value 0)
     Open,

@@ -252,6 +252,7 @@ impl AndroidWorkProfileCertificateProfileBase {
 }
 /// A `microsoft.graph.androidWorkProfileCertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidWorkProfileCertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.androidWorkProfileCertificateProfileBase",

@@ -244,6 +244,7 @@ impl AndroidWorkProfileEasEmailProfileBase {
 }
 /// A `microsoft.graph.androidWorkProfileEasEmailProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidWorkProfileEasEmailProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.androidWorkProfileEasEmailProfileBase",

@@ -230,6 +230,7 @@ impl AndroidWorkProfileWiFiConfiguration {
 }
 /// A `microsoft.graph.androidWorkProfileWiFiConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAndroidWorkProfileWiFiConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.androidWorkProfileWiFiConfiguration",

@@ -29,6 +29,7 @@ impl graph_rt::Model for ApiAuthenticationConfigurationBase {
 graph_rt::impl_model_json!(ApiAuthenticationConfigurationBase);
 /// A `microsoft.graph.apiAuthenticationConfigurationBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyApiAuthenticationConfigurationBase {
     #[doc = concat!(
         "A `", "microsoft.graph.apiAuthenticationConfigurationBase",

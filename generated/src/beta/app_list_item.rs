@@ -45,6 +45,7 @@ impl graph_rt::Model for AppListItem {
 graph_rt::impl_model_json!(AppListItem);
 /// A `microsoft.graph.appListItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAppListItem {
     #[doc = concat!(
         "A `", "microsoft.graph.appListItem",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-applockerapplicationcontroltype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AppLockerApplicationControlType {
     /// `notConfigured`: Device default value, no Application Control type selected. (value 0)
     NotConfigured,

@@ -6,7 +6,7 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approle?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct AppRole {
-    /// Specifies whether this app role can be assigned to users and groups (by setting to `\["User"\]`), to other application's (by setting to `\["Application"\]`, or both (by setting to `\["User", "Application"\]`). App roles supporting assignment to other applications' service principals are also known as application permissions. The "Application" value is only supported for app roles defined on application entities.
+    /// Specifies whether this app role can be assigned to users and groups (by setting to `["User"]`), to other application's (by setting to `["Application"]`, or both (by setting to `["User", "Application"]`). App roles supporting assignment to other applications' service principals are also known as application permissions. The "Application" value is only supported for app roles defined on application entities.
     pub allowed_member_types: graph_rt::Field<Vec<String>>,
     /// The description for the app role. This is displayed when the app role is being assigned and, if the app role functions as an application permission, during  consent experiences.
     pub description: graph_rt::Field<String>,
@@ -18,7 +18,7 @@ pub struct AppRole {
     pub is_enabled: graph_rt::Field<bool>,
     /// Specifies if the app role is defined on the application object or on the servicePrincipal entity. Must not be included in any POST or PATCH requests. Read-only.
     pub origin: graph_rt::Field<String>,
-    /// Specifies the value to include in the `roles` claim in ID tokens and access tokens authenticating an assigned user or service principal. Must not exceed 120 characters in length. Allowed characters are `:` `!` `#` `$` `%` `&` `'` `(` `)` `*` `+` `,` `-` `.` `/` `:` `;` < `=` > `?` `@` `\[` `\]` `^` `+` `_` ` `{` | `}` `~`, as well as characters in the ranges `0-9`, `A-Z` and `a-z`. Any other character, including the space character, are not allowed. May not begin with `.`.
+    /// Specifies the value to include in the `roles` claim in ID tokens and access tokens authenticating an assigned user or service principal. Must not exceed 120 characters in length. Allowed characters are `:` `!` `#` `$` `%` `&` `'` `(` `)` `*` `+` `,` `-` `.` `/` `:` `;` &lt; `=` > `?` `@` `[` `]` `^` `+` `_` ` `{` | `}` `~`, as well as characters in the ranges `0-9`, `A-Z` and `a-z`. Any other character, including the space character, are not allowed. May not begin with `.`.
     pub value: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

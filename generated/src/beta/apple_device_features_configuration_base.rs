@@ -198,6 +198,7 @@ impl AppleDeviceFeaturesConfigurationBase {
 }
 /// A `microsoft.graph.appleDeviceFeaturesConfigurationBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAppleDeviceFeaturesConfigurationBase {
     #[doc = concat!(
         "A `", "microsoft.graph.appleDeviceFeaturesConfigurationBase",

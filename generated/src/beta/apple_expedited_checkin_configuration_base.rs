@@ -198,6 +198,7 @@ impl AppleExpeditedCheckinConfigurationBase {
 }
 /// A `microsoft.graph.appleExpeditedCheckinConfigurationBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAppleExpeditedCheckinConfigurationBase {
     #[doc = concat!(
         "A `", "microsoft.graph.appleExpeditedCheckinConfigurationBase",

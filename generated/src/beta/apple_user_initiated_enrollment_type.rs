@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-appleuserinitiatedenrollmenttype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AppleUserInitiatedEnrollmentType {
     /// `unknown`: Unknown enrollment type (value 0)
     Unknown,

@@ -359,6 +359,7 @@ impl AppleVpnConfiguration {
 }
 /// A `microsoft.graph.appleVpnConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAppleVpnConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.appleVpnConfiguration",

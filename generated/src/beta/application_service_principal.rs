@@ -9,6 +9,7 @@ pub struct ApplicationServicePrincipal {
     /// Represents an application registered in Azure Active Directory.
     pub application: graph_rt::Field<super::Application>,
     /// Represents an instance of an application in a directory.
+    #[cfg(feature = "core")]
     pub service_principal: graph_rt::Field<super::ServicePrincipal>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -19,6 +20,7 @@ impl graph_rt::Model for ApplicationServicePrincipal {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             service_principal: r.take("servicePrincipal"),
             application: r.take("application"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -30,7 +32,7 @@ impl graph_rt::Model for ApplicationServicePrincipal {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("application", &self.application);
-        w.put("servicePrincipal", &self.service_principal);
+        #[cfg(feature = "core")] w.put("servicePrincipal", &self.service_principal);
         w.finish(&self.additional_properties)
     }
 }

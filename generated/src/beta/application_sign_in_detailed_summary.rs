@@ -17,7 +17,7 @@ pub struct ApplicationSignInDetailedSummary {
     /// Count of sign-ins made by the application.
     pub sign_in_count: graph_rt::Field<i64>,
     /// Details of the sign-in status.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub status: graph_rt::Field<super::SignInStatus>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -28,7 +28,7 @@ impl graph_rt::Model for ApplicationSignInDetailedSummary {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             status: r.take("status"),
             sign_in_count: r.take("signInCount"),
             id: r.take("id"),
@@ -48,7 +48,7 @@ impl graph_rt::Model for ApplicationSignInDetailedSummary {
         w.put("appId", &self.app_id);
         w.put("id", &self.id);
         w.put("signInCount", &self.sign_in_count);
-        #[cfg(feature = "identity")] w.put("status", &self.status);
+        #[cfg(feature = "core")] w.put("status", &self.status);
         w.finish(&self.additional_properties)
     }
 }

@@ -11,7 +11,6 @@ pub struct ApplyLabelAction {
     /// Possible values are: `manual`, `automatic`, `recommended`, `default`.
     pub action_source: graph_rt::Field<String>,
     /// The collection of specific actions that should be taken by the consuming application to label the document. See  informationProtectionAction for the full list.
-    #[cfg(feature = "security")]
     pub actions: graph_rt::Field<Vec<super::AnyInformationProtectionAction>>,
     /// Object that describes the details of the label to apply.
     pub label: graph_rt::Field<super::LabelDetails>,
@@ -28,7 +27,6 @@ impl graph_rt::Model for ApplyLabelAction {
         let mut value = Self {
             responsible_sensitive_type_ids: r.take("responsibleSensitiveTypeIds"),
             label: r.take("label"),
-            #[cfg(feature = "security")]
             actions: r.take("actions"),
             action_source: r.take("actionSource"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -40,7 +38,7 @@ impl graph_rt::Model for ApplyLabelAction {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("actionSource", &self.action_source);
-        #[cfg(feature = "security")] w.put("actions", &self.actions);
+        w.put("actions", &self.actions);
         w.put("label", &self.label);
         w.put("responsibleSensitiveTypeIds", &self.responsible_sensitive_type_ids);
         w.finish(&self.additional_properties)

@@ -15,10 +15,10 @@ pub struct ApprovalStage {
     /// If escalation is required, the time a request can be pending a response from a primary approver.
     pub escalation_time_in_minutes: graph_rt::Field<i32>,
     /// The users who will be asked to approve requests. A collection of singleUser, groupMembers, requestorManager, internalSponsors and externalSponsors.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub primary_approvers: graph_rt::Field<Vec<super::AnyUserSet>>,
     /// If escalation is enabled and the primary approvers do not respond before the escalation time, the escalationApprovers are the users who will be asked to approve requests. This can be a collection of singleUser, groupMembers, requestorManager, internalSponsors and externalSponsors.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub escalation_approvers: graph_rt::Field<Vec<super::AnyUserSet>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -29,9 +29,9 @@ impl graph_rt::Model for ApprovalStage {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             escalation_approvers: r.take("escalationApprovers"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             primary_approvers: r.take("primaryApprovers"),
             escalation_time_in_minutes: r.take("escalationTimeInMinutes"),
             is_escalation_enabled: r.take("isEscalationEnabled"),
@@ -53,8 +53,8 @@ impl graph_rt::Model for ApprovalStage {
         );
         w.put("isEscalationEnabled", &self.is_escalation_enabled);
         w.put("escalationTimeInMinutes", &self.escalation_time_in_minutes);
-        #[cfg(feature = "users")] w.put("primaryApprovers", &self.primary_approvers);
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")] w.put("primaryApprovers", &self.primary_approvers);
+        #[cfg(feature = "core")]
         w.put("escalationApprovers", &self.escalation_approvers);
         w.finish(&self.additional_properties)
     }

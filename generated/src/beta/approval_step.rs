@@ -17,7 +17,7 @@ pub struct ApprovalStep {
     /// The result of this approval record. Possible values include: `NotReviewed`, `Approved`, `Denied`.
     pub review_result: graph_rt::Field<String>,
     /// The identifier of the reviewer. Read-only.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub reviewed_by: graph_rt::Field<Vec<super::UserIdentity>>,
     /// The date and time when a decision was recorded. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only.
     pub reviewed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -37,7 +37,7 @@ impl graph_rt::Model for ApprovalStep {
             approval: r.take("approval"),
             status: r.take("status"),
             reviewed_date_time: r.take("reviewedDateTime"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             reviewed_by: r.take("reviewedBy"),
             review_result: r.take("reviewResult"),
             justification: r.take("justification"),
@@ -57,7 +57,7 @@ impl graph_rt::Model for ApprovalStep {
         w.put("id", &self.id);
         w.put("justification", &self.justification);
         w.put("reviewResult", &self.review_result);
-        #[cfg(feature = "users")] w.put("reviewedBy", &self.reviewed_by);
+        #[cfg(feature = "core")] w.put("reviewedBy", &self.reviewed_by);
         w.put("reviewedDateTime", &self.reviewed_date_time);
         w.put("status", &self.status);
         w.put("approval", &self.approval);

@@ -11,7 +11,6 @@ pub struct ArchivedPrintJob {
     /// The printer ID that the job was queued for. Read-only.
     pub printer_id: graph_rt::Field<String>,
     /// The print job's final processing state. Read-only.
-    #[cfg(feature = "print")]
     pub processing_state: graph_rt::Field<super::PrintJobProcessingState>,
     /// The dateTimeOffset when the job was created. Read-only.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -34,7 +33,6 @@ pub struct ArchivedPrintJob {
     /// The number of duplex (double-sided) pages that were printed. Read-only.
     pub duplex_page_count: graph_rt::Field<i32>,
     /// The user who created the print job. Read-only.
-    #[cfg(feature = "users")]
     pub created_by: graph_rt::Field<super::UserIdentity>,
     pub printer: graph_rt::Field<super::AnyDirectoryObject>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -47,7 +45,6 @@ impl graph_rt::Model for ArchivedPrintJob {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             printer: r.take("printer"),
-            #[cfg(feature = "users")]
             created_by: r.take("createdBy"),
             duplex_page_count: r.take("duplexPageCount"),
             simplex_page_count: r.take("simplexPageCount"),
@@ -59,7 +56,6 @@ impl graph_rt::Model for ArchivedPrintJob {
             completion_date_time: r.take("completionDateTime"),
             acquired_date_time: r.take("acquiredDateTime"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "print")]
             processing_state: r.take("processingState"),
             printer_id: r.take("printerId"),
             id: r.take("id"),
@@ -73,7 +69,7 @@ impl graph_rt::Model for ArchivedPrintJob {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("printerId", &self.printer_id);
-        #[cfg(feature = "print")] w.put("processingState", &self.processing_state);
+        w.put("processingState", &self.processing_state);
         w.put("createdDateTime", &self.created_date_time);
         w.put("acquiredDateTime", &self.acquired_date_time);
         w.put("completionDateTime", &self.completion_date_time);
@@ -84,7 +80,7 @@ impl graph_rt::Model for ArchivedPrintJob {
         w.put("colorPageCount", &self.color_page_count);
         w.put("simplexPageCount", &self.simplex_page_count);
         w.put("duplexPageCount", &self.duplex_page_count);
-        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("printer", &self.printer);
         w.finish(&self.additional_properties)
     }

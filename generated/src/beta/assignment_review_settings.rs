@@ -17,7 +17,6 @@ pub struct AssignmentReviewSettings {
     /// The number of days to allow input from reviewers.
     pub duration_in_days: graph_rt::Field<i32>,
     /// If the reviewerType is `Reviewers`, this collection specifies the users who will be reviewers, either by ID or as members of a group, using a collection of singleUser and groupMembers.
-    #[cfg(feature = "users")]
     pub reviewers: graph_rt::Field<Vec<super::AnyUserSet>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -28,7 +27,6 @@ impl graph_rt::Model for AssignmentReviewSettings {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
             reviewers: r.take("reviewers"),
             duration_in_days: r.take("durationInDays"),
             start_date_time: r.take("startDateTime"),
@@ -48,7 +46,7 @@ impl graph_rt::Model for AssignmentReviewSettings {
         w.put("reviewerType", &self.reviewer_type);
         w.put("startDateTime", &self.start_date_time);
         w.put("durationInDays", &self.duration_in_days);
-        #[cfg(feature = "users")] w.put("reviewers", &self.reviewers);
+        w.put("reviewers", &self.reviewers);
         w.finish(&self.additional_properties)
     }
 }

@@ -70,6 +70,7 @@ impl Attachment {
 }
 /// A `microsoft.graph.attachment` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAttachment {
     #[doc = concat!(
         "A `", "microsoft.graph.attachment",

@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct AttendanceRecord {
     /// Identifier, such as display name.
-    #[cfg(feature = "identity")]
     pub identity: graph_rt::Field<super::AnyIdentity>,
     /// Email address.
     pub email_address: graph_rt::Field<String>,
@@ -30,7 +29,6 @@ impl graph_rt::Model for AttendanceRecord {
             attendance_intervals: r.take("attendanceIntervals"),
             total_attendance_in_seconds: r.take("totalAttendanceInSeconds"),
             email_address: r.take("emailAddress"),
-            #[cfg(feature = "identity")]
             identity: r.take("identity"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -40,7 +38,7 @@ impl graph_rt::Model for AttendanceRecord {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("identity", &self.identity);
         w.put("emailAddress", &self.email_address);
         w.put("totalAttendanceInSeconds", &self.total_attendance_in_seconds);
         w.put("attendanceIntervals", &self.attendance_intervals);

@@ -7,7 +7,6 @@ pub struct AuditActivityInitiator {
     /// If the resource initiating the activity is an app, this property indicates all the app related information like appId, Name, servicePrincipalId, Name.
     pub app: graph_rt::Field<super::AppIdentity>,
     /// If the resource initiating the activity is a user, this property Indicates all the user related information like userId, Name, UserPrinicpalName.
-    #[cfg(feature = "users")]
     pub user: graph_rt::Field<super::UserIdentity>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -18,7 +17,6 @@ impl graph_rt::Model for AuditActivityInitiator {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
             user: r.take("user"),
             app: r.take("app"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -30,7 +28,7 @@ impl graph_rt::Model for AuditActivityInitiator {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("app", &self.app);
-        #[cfg(feature = "users")] w.put("user", &self.user);
+        w.put("user", &self.user);
         w.finish(&self.additional_properties)
     }
 }

@@ -9,6 +9,7 @@ pub struct AuthenticationEventsPolicy {
     /// The identifier of the policy.
     pub id: graph_rt::Field<String>,
     /// A list of applicable actions to be taken on sign-up. (Navigation property.)
+    #[cfg(feature = "core")]
     pub on_signup_start: graph_rt::Field<Vec<super::AnyAuthenticationListener>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -19,6 +20,7 @@ impl graph_rt::Model for AuthenticationEventsPolicy {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             on_signup_start: r.take("onSignupStart"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -30,7 +32,7 @@ impl graph_rt::Model for AuthenticationEventsPolicy {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        w.put("onSignupStart", &self.on_signup_start);
+        #[cfg(feature = "core")] w.put("onSignupStart", &self.on_signup_start);
         w.finish(&self.additional_properties)
     }
 }

@@ -50,13 +50,13 @@ impl AuthenticationListener {
 }
 /// A `microsoft.graph.authenticationListener` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAuthenticationListener {
     #[doc = concat!(
         "A `", "microsoft.graph.authenticationListener",
         "`, or a derived type this SDK does not know."
     )]
     AuthenticationListener(Box<super::AuthenticationListener>),
-    #[cfg(feature = "core")]
     InvokeUserFlowListener(Box<super::InvokeUserFlowListener>),
 }
 impl AnyAuthenticationListener {
@@ -64,7 +64,6 @@ impl AnyAuthenticationListener {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::AuthenticationListener(_) => "microsoft.graph.authenticationListener",
-            #[cfg(feature = "core")]
             Self::InvokeUserFlowListener(_) => "microsoft.graph.invokeUserFlowListener",
         }
     }
@@ -83,7 +82,6 @@ impl graph_rt::FromJson for AnyAuthenticationListener {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.invokeUserFlowListener") => {
                     Self::InvokeUserFlowListener(
                         Box::new(
@@ -110,7 +108,6 @@ impl graph_rt::ToJson for AnyAuthenticationListener {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AuthenticationListener(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::InvokeUserFlowListener(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -38,29 +38,24 @@ impl AuthenticationMethod {
 }
 /// A `microsoft.graph.authenticationMethod` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAuthenticationMethod {
     #[doc = concat!(
         "A `", "microsoft.graph.authenticationMethod",
         "`, or a derived type this SDK does not know."
     )]
     AuthenticationMethod(Box<super::AuthenticationMethod>),
-    #[cfg(feature = "core")]
     EmailAuthenticationMethod(Box<super::EmailAuthenticationMethod>),
-    #[cfg(feature = "core")]
     Fido2AuthenticationMethod(Box<super::Fido2AuthenticationMethod>),
-    #[cfg(feature = "core")]
     MicrosoftAuthenticatorAuthenticationMethod(
         Box<super::MicrosoftAuthenticatorAuthenticationMethod>,
     ),
-    #[cfg(feature = "core")]
     PasswordlessMicrosoftAuthenticatorAuthenticationMethod(
         Box<super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod>,
     ),
-    #[cfg(feature = "core")]
     TemporaryAccessPassAuthenticationMethod(
         Box<super::TemporaryAccessPassAuthenticationMethod>,
     ),
-    #[cfg(feature = "core")]
     WindowsHelloForBusinessAuthenticationMethod(
         Box<super::WindowsHelloForBusinessAuthenticationMethod>,
     ),
@@ -70,27 +65,21 @@ impl AnyAuthenticationMethod {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::AuthenticationMethod(_) => "microsoft.graph.authenticationMethod",
-            #[cfg(feature = "core")]
             Self::EmailAuthenticationMethod(_) => {
                 "microsoft.graph.emailAuthenticationMethod"
             }
-            #[cfg(feature = "core")]
             Self::Fido2AuthenticationMethod(_) => {
                 "microsoft.graph.fido2AuthenticationMethod"
             }
-            #[cfg(feature = "core")]
             Self::MicrosoftAuthenticatorAuthenticationMethod(_) => {
                 "microsoft.graph.microsoftAuthenticatorAuthenticationMethod"
             }
-            #[cfg(feature = "core")]
             Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethod(_) => {
                 "microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod"
             }
-            #[cfg(feature = "core")]
             Self::TemporaryAccessPassAuthenticationMethod(_) => {
                 "microsoft.graph.temporaryAccessPassAuthenticationMethod"
             }
-            #[cfg(feature = "core")]
             Self::WindowsHelloForBusinessAuthenticationMethod(_) => {
                 "microsoft.graph.windowsHelloForBusinessAuthenticationMethod"
             }
@@ -111,7 +100,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.emailAuthenticationMethod") => {
                     Self::EmailAuthenticationMethod(
                         Box::new(
@@ -121,7 +109,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.fido2AuthenticationMethod") => {
                     Self::Fido2AuthenticationMethod(
                         Box::new(
@@ -131,7 +118,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.microsoftAuthenticatorAuthenticationMethod") => {
                     Self::MicrosoftAuthenticatorAuthenticationMethod(
                         Box::new(
@@ -141,7 +127,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some(
                     "microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod",
                 ) => {
@@ -153,7 +138,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.temporaryAccessPassAuthenticationMethod") => {
                     Self::TemporaryAccessPassAuthenticationMethod(
                         Box::new(
@@ -163,7 +147,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.windowsHelloForBusinessAuthenticationMethod") => {
                     Self::WindowsHelloForBusinessAuthenticationMethod(
                         Box::new(
@@ -190,23 +173,17 @@ impl graph_rt::ToJson for AnyAuthenticationMethod {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AuthenticationMethod(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::EmailAuthenticationMethod(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::Fido2AuthenticationMethod(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::MicrosoftAuthenticatorAuthenticationMethod(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethod(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::TemporaryAccessPassAuthenticationMethod(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::WindowsHelloForBusinessAuthenticationMethod(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }

@@ -22,6 +22,7 @@ pub struct AuthenticationMethodsPolicy {
     #[cfg(feature = "core")]
     pub registration_enforcement: graph_rt::Field<super::RegistrationEnforcement>,
     /// Represents the settings for each authentication method. (Navigation property.)
+    #[cfg(feature = "core")]
     pub authentication_method_configurations: graph_rt::Field<
         Vec<super::AnyAuthenticationMethodConfiguration>,
     >,
@@ -34,6 +35,7 @@ impl graph_rt::Model for AuthenticationMethodsPolicy {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             authentication_method_configurations: r
                 .take("authenticationMethodConfigurations"),
             #[cfg(feature = "core")]
@@ -58,6 +60,7 @@ impl graph_rt::Model for AuthenticationMethodsPolicy {
         w.put("policyVersion", &self.policy_version);
         #[cfg(feature = "core")]
         w.put("registrationEnforcement", &self.registration_enforcement);
+        #[cfg(feature = "core")]
         w.put(
             "authenticationMethodConfigurations",
             &self.authentication_method_configurations,

@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct AuthenticationMethodsRegistrationCampaign {
     /// Users and groups of users that are excluded from being prompted to set up the authentication method.
-    #[cfg(feature = "core")]
     pub exclude_targets: graph_rt::Field<Vec<super::ExcludeTarget>>,
     /// Users and groups of users that are prompted to set up the authentication method.
     pub include_targets: graph_rt::Field<
@@ -16,7 +15,6 @@ pub struct AuthenticationMethodsRegistrationCampaign {
     /// Specifies the number of days that the user sees a prompt again if they select "Not now" and snoozes the prompt. Minimum 0 days. Maximum: 14 days. If the value is “0” – The user is prompted during every MFA attempt.
     pub snooze_duration_in_days: graph_rt::Field<i32>,
     /// Enable or disable the feature. Possible values are: `default`, `enabled`, `disabled`, `unknownFutureValue`. The `default` value is used when the configuration hasn't been explicitly set and uses the default behavior of Azure AD for the setting. The default value is `disabled`.
-    #[cfg(feature = "core")]
     pub state: graph_rt::Field<super::AdvancedConfigState>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -27,11 +25,9 @@ impl graph_rt::Model for AuthenticationMethodsRegistrationCampaign {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "core")]
             state: r.take("state"),
             snooze_duration_in_days: r.take("snoozeDurationInDays"),
             include_targets: r.take("includeTargets"),
-            #[cfg(feature = "core")]
             exclude_targets: r.take("excludeTargets"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -41,10 +37,10 @@ impl graph_rt::Model for AuthenticationMethodsRegistrationCampaign {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "core")] w.put("excludeTargets", &self.exclude_targets);
+        w.put("excludeTargets", &self.exclude_targets);
         w.put("includeTargets", &self.include_targets);
         w.put("snoozeDurationInDays", &self.snooze_duration_in_days);
-        #[cfg(feature = "core")] w.put("state", &self.state);
+        w.put("state", &self.state);
         w.finish(&self.additional_properties)
     }
 }

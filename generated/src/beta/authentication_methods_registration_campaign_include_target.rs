@@ -11,7 +11,6 @@ pub struct AuthenticationMethodsRegistrationCampaignIncludeTarget {
     /// The authentication method that the user is prompted to register. The value must be `microsoftAuthenticator`.
     pub targeted_authentication_method: graph_rt::Field<String>,
     /// The type of the authentication method target. Possible values are: `user`, `group`, `unknownFutureValue`.
-    #[cfg(feature = "core")]
     pub target_type: graph_rt::Field<super::AuthenticationMethodTargetType>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -22,7 +21,6 @@ impl graph_rt::Model for AuthenticationMethodsRegistrationCampaignIncludeTarget 
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "core")]
             target_type: r.take("targetType"),
             targeted_authentication_method: r.take("targetedAuthenticationMethod"),
             id: r.take("id"),
@@ -36,7 +34,7 @@ impl graph_rt::Model for AuthenticationMethodsRegistrationCampaignIncludeTarget 
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("targetedAuthenticationMethod", &self.targeted_authentication_method);
-        #[cfg(feature = "core")] w.put("targetType", &self.target_type);
+        w.put("targetType", &self.target_type);
         w.finish(&self.additional_properties)
     }
 }

@@ -18,15 +18,17 @@ pub struct B2cIdentityUserFlow {
     /// Indicates the default language of the b2cIdentityUserFlow that is used when no `ui_locale` tag is specified in the request. This field is RFC 5646 compliant.
     pub default_language_tag: graph_rt::Field<String>,
     /// Configuration for enabling an API connector for use as part of the user flow. You can only obtain the value of this object using Get userFlowApiConnectorConfiguration.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub api_connector_configuration: graph_rt::Field<
         super::UserFlowApiConnectorConfiguration,
     >,
     /// The identity providers included in the user flow. (Navigation property.)
+    #[cfg(feature = "core")]
     pub userflow_identity_providers: graph_rt::Field<
         Vec<super::AnyIdentityProviderBase>,
     >,
     /// The identity providers included in the user flow. (Navigation property.)
+    #[cfg(feature = "core")]
     pub identity_providers: graph_rt::Field<Vec<super::AnyIdentityProvider>>,
     /// The user attribute assignments included in the user flow. (Navigation property.)
     pub user_attribute_assignments: graph_rt::Field<
@@ -47,9 +49,11 @@ impl graph_rt::Model for B2cIdentityUserFlow {
             #[cfg(feature = "users")]
             languages: r.take("languages"),
             user_attribute_assignments: r.take("userAttributeAssignments"),
+            #[cfg(feature = "core")]
             identity_providers: r.take("identityProviders"),
+            #[cfg(feature = "core")]
             userflow_identity_providers: r.take("userflowIdentityProviders"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             api_connector_configuration: r.take("apiConnectorConfiguration"),
             default_language_tag: r.take("defaultLanguageTag"),
             is_language_customization_enabled: r.take("isLanguageCustomizationEnabled"),
@@ -70,10 +74,11 @@ impl graph_rt::Model for B2cIdentityUserFlow {
         w.put("userFlowTypeVersion", &self.user_flow_type_version);
         w.put("isLanguageCustomizationEnabled", &self.is_language_customization_enabled);
         w.put("defaultLanguageTag", &self.default_language_tag);
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         w.put("apiConnectorConfiguration", &self.api_connector_configuration);
+        #[cfg(feature = "core")]
         w.put("userflowIdentityProviders", &self.userflow_identity_providers);
-        w.put("identityProviders", &self.identity_providers);
+        #[cfg(feature = "core")] w.put("identityProviders", &self.identity_providers);
         w.put("userAttributeAssignments", &self.user_attribute_assignments);
         #[cfg(feature = "users")] w.put("languages", &self.languages);
         w.finish(&self.additional_properties)

@@ -14,15 +14,17 @@ pub struct B2xIdentityUserFlow {
     /// The version of the user flow. For self-service sign up user flows, the version is always `1`.
     pub user_flow_type_version: graph_rt::Field<f32>,
     /// Configuration for enabling an API connector for use as part of the self-service sign up user flow. You can only obtain the value of this object using Get userFlowApiConnectorConfiguration.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub api_connector_configuration: graph_rt::Field<
         super::UserFlowApiConnectorConfiguration,
     >,
     /// The identity providers included in the user flow. (Navigation property.)
+    #[cfg(feature = "core")]
     pub userflow_identity_providers: graph_rt::Field<
         Vec<super::AnyIdentityProviderBase>,
     >,
     /// The identity providers included in the user flow. (Navigation property.)
+    #[cfg(feature = "core")]
     pub identity_providers: graph_rt::Field<Vec<super::AnyIdentityProvider>>,
     /// The user attribute assignments included in the user flow. (Navigation property.)
     pub user_attribute_assignments: graph_rt::Field<
@@ -43,9 +45,11 @@ impl graph_rt::Model for B2xIdentityUserFlow {
             #[cfg(feature = "users")]
             languages: r.take("languages"),
             user_attribute_assignments: r.take("userAttributeAssignments"),
+            #[cfg(feature = "core")]
             identity_providers: r.take("identityProviders"),
+            #[cfg(feature = "core")]
             userflow_identity_providers: r.take("userflowIdentityProviders"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             api_connector_configuration: r.take("apiConnectorConfiguration"),
             user_flow_type_version: r.take("userFlowTypeVersion"),
             #[cfg(feature = "core")]
@@ -62,10 +66,11 @@ impl graph_rt::Model for B2xIdentityUserFlow {
         w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("userFlowType", &self.user_flow_type);
         w.put("userFlowTypeVersion", &self.user_flow_type_version);
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         w.put("apiConnectorConfiguration", &self.api_connector_configuration);
+        #[cfg(feature = "core")]
         w.put("userflowIdentityProviders", &self.userflow_identity_providers);
-        w.put("identityProviders", &self.identity_providers);
+        #[cfg(feature = "core")] w.put("identityProviders", &self.identity_providers);
         w.put("userAttributeAssignments", &self.user_attribute_assignments);
         #[cfg(feature = "users")] w.put("languages", &self.languages);
         w.finish(&self.additional_properties)

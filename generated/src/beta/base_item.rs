@@ -9,21 +9,18 @@ pub struct BaseItem {
     /// The unique identifier of the drive. Read-only.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// ETag for the item. Read-only.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only.
-    #[cfg(feature = "identity")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The name of the item. Read-write.
     pub name: graph_rt::Field<String>,
     /// Parent information, if the item has a parent. Read-write.
-    #[cfg(feature = "core")]
     pub parent_reference: graph_rt::Field<super::ItemReference>,
     /// URL that displays the resource in the browser. Read-only.
     pub web_url: graph_rt::Field<String>,
@@ -39,15 +36,12 @@ impl graph_rt::Model for BaseItem {
         let mut value = Self {
             description: r.take("description"),
             web_url: r.take("webUrl"),
-            #[cfg(feature = "core")]
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -59,13 +53,13 @@ impl graph_rt::Model for BaseItem {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
-        #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
+        w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
         w.put("description", &self.description);
         w.finish(&self.additional_properties)
@@ -105,17 +99,21 @@ impl BaseItem {
 }
 /// A `microsoft.graph.baseItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyBaseItem {
     #[doc = concat!(
         "A `", "microsoft.graph.baseItem", "`, or a derived type this SDK does not know."
     )]
     BaseItem(Box<super::BaseItem>),
+    #[cfg(feature = "files")]
     Drive(Box<super::Drive>),
     DriveItem(Box<super::DriveItem>),
+    #[cfg(feature = "files")]
     ListItem(Box<super::ListItem>),
-    #[cfg(feature = "core")]
     SharedDriveItem(Box<super::SharedDriveItem>),
+    #[cfg(feature = "files")]
     Site(Box<super::Site>),
+    #[cfg(feature = "files")]
     SitePage(Box<super::SitePage>),
 }
 impl AnyBaseItem {
@@ -123,12 +121,15 @@ impl AnyBaseItem {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::BaseItem(_) => "microsoft.graph.baseItem",
+            #[cfg(feature = "files")]
             Self::Drive(_) => "microsoft.graph.drive",
             Self::DriveItem(_) => "microsoft.graph.driveItem",
+            #[cfg(feature = "files")]
             Self::ListItem(_) => "microsoft.graph.listItem",
-            #[cfg(feature = "core")]
             Self::SharedDriveItem(_) => "microsoft.graph.sharedDriveItem",
+            #[cfg(feature = "files")]
             Self::Site(_) => "microsoft.graph.site",
+            #[cfg(feature = "files")]
             Self::SitePage(_) => "microsoft.graph.sitePage",
         }
     }
@@ -144,6 +145,7 @@ impl graph_rt::FromJson for AnyBaseItem {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
+                #[cfg(feature = "files")]
                 Some("microsoft.graph.drive") => {
                     Self::Drive(
                         Box::new(<super::Drive as graph_rt::Model>::from_map(&mut map)?),
@@ -156,6 +158,7 @@ impl graph_rt::FromJson for AnyBaseItem {
                         ),
                     )
                 }
+                #[cfg(feature = "files")]
                 Some("microsoft.graph.listItem") => {
                     Self::ListItem(
                         Box::new(
@@ -163,7 +166,6 @@ impl graph_rt::FromJson for AnyBaseItem {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.sharedDriveItem") => {
                     Self::SharedDriveItem(
                         Box::new(
@@ -173,11 +175,13 @@ impl graph_rt::FromJson for AnyBaseItem {
                         ),
                     )
                 }
+                #[cfg(feature = "files")]
                 Some("microsoft.graph.site") => {
                     Self::Site(
                         Box::new(<super::Site as graph_rt::Model>::from_map(&mut map)?),
                     )
                 }
+                #[cfg(feature = "files")]
                 Some("microsoft.graph.sitePage") => {
                     Self::SitePage(
                         Box::new(
@@ -200,12 +204,15 @@ impl graph_rt::ToJson for AnyBaseItem {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::BaseItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "files")]
             Self::Drive(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::DriveItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "files")]
             Self::ListItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::SharedDriveItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "files")]
             Self::Site(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "files")]
             Self::SitePage(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

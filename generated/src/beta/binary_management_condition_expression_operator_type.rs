@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-binarymanagementconditionexpressionoperatortype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BinaryManagementConditionExpressionOperatorType {
     /// `or`: Evaluates a set of operands as true if and only if one or more of its operands is true. (value 0)
     Or,

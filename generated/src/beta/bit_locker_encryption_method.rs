@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-bitlockerencryptionmethod?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BitLockerEncryptionMethod {
     /// `aesCbc128`: AES-CBC 128-bit. (value 3)
     AesCbc128,

@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/broadcastmeetingsettings?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BroadcastMeetingAudience {
     /// `everyone`: The live event will be open to anyone. This is the default value.
     Everyone,

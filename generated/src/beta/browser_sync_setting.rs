@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-browsersyncsetting?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BrowserSyncSetting {
     /// `notConfigured`: Default – Allow syncing of browser settings across devices. (value 0)
     NotConfigured,

@@ -10,6 +10,7 @@ pub struct Call {
     #[cfg(feature = "core")]
     pub active_modalities: graph_rt::Field<Vec<super::Modality>>,
     /// The participant that answered the call. Read-only.
+    #[cfg(feature = "core")]
     pub answered_by: graph_rt::Field<super::ParticipantInfo>,
     /// The routing information on how the call was retargeted. Read-only.
     pub call_routes: graph_rt::Field<Vec<super::CallRoute>>,
@@ -18,7 +19,7 @@ pub struct Call {
     /// A unique identifier for all the participant calls in a conference or a unique identifier for two participant calls in a P2P call.  This needs to be copied over from `Microsoft.Graph.Call.CallChainId`.
     pub call_chain_id: graph_rt::Field<String>,
     /// The chat information. Required information for meeting scenarios.
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub chat_info: graph_rt::Field<super::ChatInfo>,
     /// The direction of the call. The possible value are `incoming` or `outgoing`. Read-only.
     #[cfg(feature = "core")]
@@ -55,6 +56,7 @@ pub struct Call {
     #[cfg(feature = "core")]
     pub routing_policies: graph_rt::Field<Vec<super::RoutingPolicy>>,
     /// The originator of the call.
+    #[cfg(feature = "core")]
     pub source: graph_rt::Field<super::ParticipantInfo>,
     /// The call state. Possible values are: `incoming`, `establishing`, `ringing`, `established`, `hold`, `transferring`, `transferAccepted`, `redirecting`, `terminating`, `terminated`. Read-only.
     #[cfg(feature = "core")]
@@ -62,6 +64,7 @@ pub struct Call {
     /// The subject of the conversation.
     pub subject: graph_rt::Field<String>,
     /// The targets of the call. Required information for creating peer to peer call.
+    #[cfg(feature = "core")]
     pub targets: graph_rt::Field<Vec<super::ParticipantInfo>>,
     /// Read-only. `tenantId` in Azure Active Directory.
     pub tenant_id: graph_rt::Field<String>,
@@ -98,10 +101,12 @@ impl graph_rt::Model for Call {
             tone_info: r.take("toneInfo"),
             termination_reason: r.take("terminationReason"),
             tenant_id: r.take("tenantId"),
+            #[cfg(feature = "core")]
             targets: r.take("targets"),
             subject: r.take("subject"),
             #[cfg(feature = "core")]
             state: r.take("state"),
+            #[cfg(feature = "core")]
             source: r.take("source"),
             #[cfg(feature = "core")]
             routing_policies: r.take("routingPolicies"),
@@ -124,11 +129,12 @@ impl graph_rt::Model for Call {
             id: r.take("id"),
             #[cfg(feature = "core")]
             direction: r.take("direction"),
-            #[cfg(feature = "teams")]
+            #[cfg(feature = "core")]
             chat_info: r.take("chatInfo"),
             call_chain_id: r.take("callChainId"),
             callback_uri: r.take("callbackUri"),
             call_routes: r.take("callRoutes"),
+            #[cfg(feature = "core")]
             answered_by: r.take("answeredBy"),
             #[cfg(feature = "core")]
             active_modalities: r.take("activeModalities"),
@@ -141,11 +147,11 @@ impl graph_rt::Model for Call {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "core")] w.put("activeModalities", &self.active_modalities);
-        w.put("answeredBy", &self.answered_by);
+        #[cfg(feature = "core")] w.put("answeredBy", &self.answered_by);
         w.put("callRoutes", &self.call_routes);
         w.put("callbackUri", &self.callback_uri);
         w.put("callChainId", &self.call_chain_id);
-        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        #[cfg(feature = "core")] w.put("chatInfo", &self.chat_info);
         #[cfg(feature = "core")] w.put("direction", &self.direction);
         w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("incomingContext", &self.incoming_context);
@@ -160,10 +166,10 @@ impl graph_rt::Model for Call {
         #[cfg(feature = "core")] w.put("resultInfo", &self.result_info);
         w.put("ringingTimeoutInSeconds", &self.ringing_timeout_in_seconds);
         #[cfg(feature = "core")] w.put("routingPolicies", &self.routing_policies);
-        w.put("source", &self.source);
+        #[cfg(feature = "core")] w.put("source", &self.source);
         #[cfg(feature = "core")] w.put("state", &self.state);
         w.put("subject", &self.subject);
-        w.put("targets", &self.targets);
+        #[cfg(feature = "core")] w.put("targets", &self.targets);
         w.put("tenantId", &self.tenant_id);
         w.put("terminationReason", &self.termination_reason);
         #[cfg(feature = "core")] w.put("toneInfo", &self.tone_info);

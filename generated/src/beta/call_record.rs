@@ -17,10 +17,10 @@ pub struct CallRecord {
     /// List of all the modalities used in the call. Possible values are: `unknown`, `audio`, `video`, `videoBasedScreenSharing`, `data`, `screenSharing`, `unknownFutureValue`.
     pub modalities: graph_rt::Field<Vec<super::CallRecordsModality>>,
     /// The organizing party's identity.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub organizer: graph_rt::Field<super::AnyIdentitySet>,
     /// List of distinct identities involved in the call.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub participants: graph_rt::Field<Vec<super::AnyIdentitySet>>,
     /// UTC time when the first user joined the call. The DatetimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub start_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -43,9 +43,9 @@ impl graph_rt::Model for CallRecord {
             version: r.take("version"),
             type_: r.take("type"),
             start_date_time: r.take("startDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             participants: r.take("participants"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             organizer: r.take("organizer"),
             modalities: r.take("modalities"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
@@ -65,8 +65,8 @@ impl graph_rt::Model for CallRecord {
         w.put("joinWebUrl", &self.join_web_url);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("modalities", &self.modalities);
-        #[cfg(feature = "identity")] w.put("organizer", &self.organizer);
-        #[cfg(feature = "identity")] w.put("participants", &self.participants);
+        #[cfg(feature = "core")] w.put("organizer", &self.organizer);
+        #[cfg(feature = "core")] w.put("participants", &self.participants);
         w.put("startDateTime", &self.start_date_time);
         w.put("type", &self.type_);
         w.put("version", &self.version);

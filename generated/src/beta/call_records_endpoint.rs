@@ -33,6 +33,7 @@ impl graph_rt::Model for CallRecordsEndpoint {
 graph_rt::impl_model_json!(CallRecordsEndpoint);
 /// A `microsoft.graph.callRecords.endpoint` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyCallRecordsEndpoint {
     #[doc = concat!(
         "A `", "microsoft.graph.callRecords.endpoint",

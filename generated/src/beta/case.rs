@@ -7,12 +7,12 @@
 #[derive(Clone, Default)]
 pub struct Case {
     /// The user who closed the case.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub closed_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time when the case was closed. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub closed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The user who created the case.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time when the entity was created. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -25,7 +25,7 @@ pub struct Case {
     /// The ID for the eDiscovery case. Read-only.
     pub id: graph_rt::Field<String>,
     /// The last user who modified the entity.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The latest date and time when the case was modified. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -66,17 +66,17 @@ impl graph_rt::Model for Case {
             custodians: r.take("custodians"),
             status: r.take("status"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             id: r.take("id"),
             external_id: r.take("externalId"),
             display_name: r.take("displayName"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             closed_date_time: r.take("closedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             closed_by: r.take("closedBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -86,15 +86,15 @@ impl graph_rt::Model for Case {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("closedBy", &self.closed_by);
+        #[cfg(feature = "core")] w.put("closedBy", &self.closed_by);
         w.put("closedDateTime", &self.closed_date_time);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
         w.put("externalId", &self.external_id);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("status", &self.status);
         w.put("custodians", &self.custodians);

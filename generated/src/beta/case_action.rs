@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-caseoperation?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaseAction {
     /// `addToReviewSet`: The operation represents adding data to a review set from an eDiscovery collection.
     AddToReviewSet,

@@ -60,6 +60,7 @@ impl CatalogEntry {
 }
 /// A `microsoft.graph.windowsUpdates.catalogEntry` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyCatalogEntry {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.catalogEntry",

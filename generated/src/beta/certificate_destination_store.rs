@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-certificatedestinationstore?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CertificateDestinationStore {
     /// `computerCertStoreRoot`: Computer Certificate Store - Root. (value 0)
     ComputerCertStoreRoot,

@@ -13,7 +13,6 @@ pub struct ChangeTrackedEntity {
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Identity of the person who last modified the entity.
-    #[cfg(feature = "identity")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -27,7 +26,6 @@ impl graph_rt::Model for ChangeTrackedEntity {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
             last_modified_by: r.take("lastModifiedBy"),
             created_date_time: r.take("createdDateTime"),
             id: r.take("id"),
@@ -41,7 +39,7 @@ impl graph_rt::Model for ChangeTrackedEntity {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.finish(&self.additional_properties)
     }
@@ -66,6 +64,7 @@ impl ChangeTrackedEntity {
 }
 /// A `microsoft.graph.changeTrackedEntity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyChangeTrackedEntity {
     #[doc = concat!(
         "A `", "microsoft.graph.changeTrackedEntity",

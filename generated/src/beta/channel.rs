@@ -32,9 +32,10 @@ pub struct Channel {
     /// A collection of all the tabs in the channel. A navigation property. (Navigation property.)
     pub tabs: graph_rt::Field<Vec<super::TeamsTab>>,
     /// A collection of membership records associated with the channel. (Navigation property.)
+    #[cfg(feature = "core")]
     pub members: graph_rt::Field<Vec<super::AnyConversationMember>>,
     /// Metadata for the location where the channel's files are stored. (Navigation property.)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub files_folder: graph_rt::Field<super::DriveItem>,
     /// The async operations that ran or are running on this team. (Navigation property.)
     pub operations: graph_rt::Field<Vec<super::TeamsAsyncOperation>>,
@@ -48,8 +49,9 @@ impl graph_rt::Model for Channel {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             operations: r.take("operations"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             files_folder: r.take("filesFolder"),
+            #[cfg(feature = "core")]
             members: r.take("members"),
             tabs: r.take("tabs"),
             messages: r.take("messages"),
@@ -88,8 +90,8 @@ impl graph_rt::Model for Channel {
         );
         w.put("messages", &self.messages);
         w.put("tabs", &self.tabs);
-        w.put("members", &self.members);
-        #[cfg(feature = "files")] w.put("filesFolder", &self.files_folder);
+        #[cfg(feature = "core")] w.put("members", &self.members);
+        #[cfg(feature = "core")] w.put("filesFolder", &self.files_folder);
         w.put("operations", &self.operations);
         w.finish(&self.additional_properties)
     }

@@ -23,6 +23,7 @@ pub struct Chat {
     /// A collection of all the apps in the chat. Nullable. (Navigation property.)
     pub installed_apps: graph_rt::Field<Vec<super::TeamsAppInstallation>>,
     /// A collection of all the members in the chat. Nullable. (Navigation property.)
+    #[cfg(feature = "core")]
     pub members: graph_rt::Field<Vec<super::AnyConversationMember>>,
     /// A collection of all the messages in the chat. Nullable. (Navigation property.)
     pub messages: graph_rt::Field<Vec<super::ChatMessage>>,
@@ -49,6 +50,7 @@ impl graph_rt::Model for Chat {
             #[cfg(feature = "core")]
             permission_grants: r.take("permissionGrants"),
             messages: r.take("messages"),
+            #[cfg(feature = "core")]
             members: r.take("members"),
             installed_apps: r.take("installedApps"),
             web_url: r.take("webUrl"),
@@ -74,7 +76,7 @@ impl graph_rt::Model for Chat {
         w.put("viewpoint", &self.viewpoint);
         w.put("webUrl", &self.web_url);
         w.put("installedApps", &self.installed_apps);
-        w.put("members", &self.members);
+        #[cfg(feature = "core")] w.put("members", &self.members);
         w.put("messages", &self.messages);
         #[cfg(feature = "core")] w.put("permissionGrants", &self.permission_grants);
         w.put("operations", &self.operations);

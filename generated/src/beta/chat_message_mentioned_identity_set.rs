@@ -9,31 +9,31 @@ Derived from `microsoft.graph.identitySet`.*/
 #[derive(Clone, Default)]
 pub struct ChatMessageMentionedIdentitySet {
     /// Optional. The application associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub application: graph_rt::Field<super::AnyIdentity>,
     /// Optional. The team or channel associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub conversation: graph_rt::Field<super::AnyIdentity>,
     /// Optional. Indicates whether the conversation property identifies a team or channel. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub conversation_identity_type: graph_rt::Field<super::AnyIdentity>,
     /// Optional. The device associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub device: graph_rt::Field<super::AnyIdentity>,
     /// Optional. The phone number associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub phone: graph_rt::Field<super::AnyIdentity>,
     /// Optional. The user associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub user: graph_rt::Field<super::AnyIdentity>,
     /// Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub application_instance: graph_rt::Field<super::AnyIdentity>,
     /// Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub encrypted: graph_rt::Field<super::AnyIdentity>,
     /// Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub guest: graph_rt::Field<super::AnyIdentity>,
     /// If present, represents a tag @mentioned in a team message.
     pub tag: graph_rt::Field<super::TeamworkTagIdentity>,
@@ -47,23 +47,23 @@ impl graph_rt::Model for ChatMessageMentionedIdentitySet {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             tag: r.take("tag"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             guest: r.take("guest"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             encrypted: r.take("encrypted"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             application_instance: r.take("applicationInstance"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             user: r.take("user"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             phone: r.take("phone"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             device: r.take("device"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             conversation_identity_type: r.take("conversationIdentityType"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             conversation: r.take("conversation"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             application: r.take("application"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -73,17 +73,17 @@ impl graph_rt::Model for ChatMessageMentionedIdentitySet {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("application", &self.application);
-        #[cfg(feature = "identity")] w.put("conversation", &self.conversation);
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")] w.put("application", &self.application);
+        #[cfg(feature = "core")] w.put("conversation", &self.conversation);
+        #[cfg(feature = "core")]
         w.put("conversationIdentityType", &self.conversation_identity_type);
-        #[cfg(feature = "identity")] w.put("device", &self.device);
-        #[cfg(feature = "identity")] w.put("phone", &self.phone);
-        #[cfg(feature = "identity")] w.put("user", &self.user);
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")] w.put("device", &self.device);
+        #[cfg(feature = "core")] w.put("phone", &self.phone);
+        #[cfg(feature = "core")] w.put("user", &self.user);
+        #[cfg(feature = "core")]
         w.put("applicationInstance", &self.application_instance);
-        #[cfg(feature = "identity")] w.put("encrypted", &self.encrypted);
-        #[cfg(feature = "identity")] w.put("guest", &self.guest);
+        #[cfg(feature = "core")] w.put("encrypted", &self.encrypted);
+        #[cfg(feature = "core")] w.put("guest", &self.guest);
         w.put("tag", &self.tag);
         w.finish(&self.additional_properties)
     }

@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/enums?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatMessagePolicyViolationUserActionType {
     /// `None`: Default value. This is the value on a message when the user has not taken an action on the message blocked by DLP. (value 0)
     None_,

@@ -4,6 +4,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chat?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatType {
     /// `oneOnOne`: Indicates that the chat is a 1:1 chat. The roster size is fixed for this type of chat; members cannot be removed/added. (value 0)
     OneOnOne,

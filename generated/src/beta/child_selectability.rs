@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-tag?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChildSelectability {
     /// `One`: Only one child can be selected. This corresponds to a UI that presents the tags with radio buttons.
     One,

@@ -10,7 +10,7 @@ Derived from `microsoft.graph.conditionalAccessSessionControl`.*/
 pub struct CloudAppSecuritySessionControl {
     /// Specifies whether the session control is enabled. Inherited from `microsoft.graph.conditionalAccessSessionControl`.
     pub is_enabled: graph_rt::Field<bool>,
-    /// Possible values are: `mcasConfigured`, `monitorOnly`, `blockDownloads`. Learn more about these values here: https://docs.microsoft.com/cloud-app-security/proxy-deployment-aad#step-1-create-an-azure-ad-conditional-access-test-policy-
+    /// Possible values are: `mcasConfigured`, `monitorOnly`, `blockDownloads`. Learn more about these values here: <https://docs.microsoft.com/cloud-app-security/proxy-deployment-aad#step-1-create-an-azure-ad-conditional-access-test-policy->
     pub cloud_app_security_type: graph_rt::Field<
         super::CloudAppSecuritySessionControlType,
     >,

@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcdeviceimage?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudPcDeviceImageStatusDetails {
     /// `internalServerError`: There was an internal server error while processing the image.
     InternalServerError,

@@ -29,6 +29,7 @@ impl graph_rt::Model for CloudPcManagementAssignmentTarget {
 graph_rt::impl_model_json!(CloudPcManagementAssignmentTarget);
 /// A `microsoft.graph.cloudPcManagementAssignmentTarget` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyCloudPcManagementAssignmentTarget {
     #[doc = concat!(
         "A `", "microsoft.graph.cloudPcManagementAssignmentTarget",

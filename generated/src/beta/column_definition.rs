@@ -29,37 +29,26 @@ pub struct ColumnDefinition {
     /// Specifies whether the column value isn't optional.
     pub required: graph_rt::Field<bool>,
     /// This column stores boolean values.
-    #[cfg(feature = "core")]
     pub boolean: graph_rt::Field<super::BooleanColumn>,
     /// This column's data is calculated based on other columns.
-    #[cfg(feature = "core")]
     pub calculated: graph_rt::Field<super::CalculatedColumn>,
     /// This column stores data from a list of choices.
-    #[cfg(feature = "core")]
     pub choice: graph_rt::Field<super::ChoiceColumn>,
     /// This column stores currency values.
-    #[cfg(feature = "core")]
     pub currency: graph_rt::Field<super::CurrencyColumn>,
     /// This column stores DateTime values.
-    #[cfg(feature = "core")]
     pub date_time: graph_rt::Field<super::DateTimeColumn>,
     /// The default value for this column.
-    #[cfg(feature = "core")]
     pub default_value: graph_rt::Field<super::DefaultColumnValue>,
     /// This column stores a geolocation.
-    #[cfg(feature = "core")]
     pub geolocation: graph_rt::Field<super::GeolocationColumn>,
     /// This column's data is looked up from another source in the site.
-    #[cfg(feature = "core")]
     pub lookup: graph_rt::Field<super::LookupColumn>,
     /// This column stores number values.
-    #[cfg(feature = "core")]
     pub number: graph_rt::Field<super::NumberColumn>,
     /// This column stores Person or Group values.
-    #[cfg(feature = "users")]
     pub person_or_group: graph_rt::Field<super::PersonOrGroupColumn>,
     /// This column stores text values.
-    #[cfg(feature = "core")]
     pub text: graph_rt::Field<super::TextColumn>,
     /// Indicates whether this column can be deleted.
     pub is_deletable: graph_rt::Field<bool>,
@@ -70,23 +59,18 @@ pub struct ColumnDefinition {
     /// Specifies whether the column can be changed.
     pub is_sealed: graph_rt::Field<bool>,
     /// This column stores validation formula and message for the column.
-    #[cfg(feature = "core")]
     pub validation: graph_rt::Field<super::ColumnValidation>,
     /// This column stores hyperlink or picture values.
-    #[cfg(feature = "core")]
     pub hyperlink_or_picture: graph_rt::Field<super::HyperlinkOrPictureColumn>,
     /// This column stores taxonomy terms.
-    #[cfg(feature = "core")]
     pub term: graph_rt::Field<super::TermColumn>,
     /// ContentType from which this column is inherited from. Used only to fetch contentTypes columns.
     pub source_content_type: graph_rt::Field<super::ContentTypeInfo>,
     /// This column stores thumbnail values.
     pub thumbnail: graph_rt::Field<super::ThumbnailColumn>,
     /// For site columns, the type of column. Read-only.
-    #[cfg(feature = "core")]
     pub type_: graph_rt::Field<super::ColumnTypes>,
     /// This column stores content approval status.
-    #[cfg(feature = "core")]
     pub content_approval_status: graph_rt::Field<super::ContentApprovalStatusColumn>,
     /// The source column for content type column. (Navigation property.)
     pub source_column: graph_rt::Field<Box<super::ColumnDefinition>>,
@@ -100,43 +84,27 @@ impl graph_rt::Model for ColumnDefinition {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             source_column: r.take("sourceColumn"),
-            #[cfg(feature = "core")]
             content_approval_status: r.take("contentApprovalStatus"),
-            #[cfg(feature = "core")]
             type_: r.take("type"),
             thumbnail: r.take("thumbnail"),
             source_content_type: r.take("sourceContentType"),
-            #[cfg(feature = "core")]
             term: r.take("term"),
-            #[cfg(feature = "core")]
             hyperlink_or_picture: r.take("hyperlinkOrPicture"),
-            #[cfg(feature = "core")]
             validation: r.take("validation"),
             is_sealed: r.take("isSealed"),
             is_reorderable: r.take("isReorderable"),
             propagate_changes: r.take("propagateChanges"),
             is_deletable: r.take("isDeletable"),
-            #[cfg(feature = "core")]
             text: r.take("text"),
-            #[cfg(feature = "users")]
             person_or_group: r.take("personOrGroup"),
-            #[cfg(feature = "core")]
             number: r.take("number"),
-            #[cfg(feature = "core")]
             lookup: r.take("lookup"),
-            #[cfg(feature = "core")]
             geolocation: r.take("geolocation"),
-            #[cfg(feature = "core")]
             default_value: r.take("defaultValue"),
-            #[cfg(feature = "core")]
             date_time: r.take("dateTime"),
-            #[cfg(feature = "core")]
             currency: r.take("currency"),
-            #[cfg(feature = "core")]
             choice: r.take("choice"),
-            #[cfg(feature = "core")]
             calculated: r.take("calculated"),
-            #[cfg(feature = "core")]
             boolean: r.take("boolean"),
             required: r.take("required"),
             read_only: r.take("readOnly"),
@@ -166,28 +134,27 @@ impl graph_rt::Model for ColumnDefinition {
         w.put("name", &self.name);
         w.put("readOnly", &self.read_only);
         w.put("required", &self.required);
-        #[cfg(feature = "core")] w.put("boolean", &self.boolean);
-        #[cfg(feature = "core")] w.put("calculated", &self.calculated);
-        #[cfg(feature = "core")] w.put("choice", &self.choice);
-        #[cfg(feature = "core")] w.put("currency", &self.currency);
-        #[cfg(feature = "core")] w.put("dateTime", &self.date_time);
-        #[cfg(feature = "core")] w.put("defaultValue", &self.default_value);
-        #[cfg(feature = "core")] w.put("geolocation", &self.geolocation);
-        #[cfg(feature = "core")] w.put("lookup", &self.lookup);
-        #[cfg(feature = "core")] w.put("number", &self.number);
-        #[cfg(feature = "users")] w.put("personOrGroup", &self.person_or_group);
-        #[cfg(feature = "core")] w.put("text", &self.text);
+        w.put("boolean", &self.boolean);
+        w.put("calculated", &self.calculated);
+        w.put("choice", &self.choice);
+        w.put("currency", &self.currency);
+        w.put("dateTime", &self.date_time);
+        w.put("defaultValue", &self.default_value);
+        w.put("geolocation", &self.geolocation);
+        w.put("lookup", &self.lookup);
+        w.put("number", &self.number);
+        w.put("personOrGroup", &self.person_or_group);
+        w.put("text", &self.text);
         w.put("isDeletable", &self.is_deletable);
         w.put("propagateChanges", &self.propagate_changes);
         w.put("isReorderable", &self.is_reorderable);
         w.put("isSealed", &self.is_sealed);
-        #[cfg(feature = "core")] w.put("validation", &self.validation);
-        #[cfg(feature = "core")] w.put("hyperlinkOrPicture", &self.hyperlink_or_picture);
-        #[cfg(feature = "core")] w.put("term", &self.term);
+        w.put("validation", &self.validation);
+        w.put("hyperlinkOrPicture", &self.hyperlink_or_picture);
+        w.put("term", &self.term);
         w.put("sourceContentType", &self.source_content_type);
         w.put("thumbnail", &self.thumbnail);
-        #[cfg(feature = "core")] w.put("type", &self.type_);
-        #[cfg(feature = "core")]
+        w.put("type", &self.type_);
         w.put("contentApprovalStatus", &self.content_approval_status);
         w.put("sourceColumn", &self.source_column);
         w.finish(&self.additional_properties)

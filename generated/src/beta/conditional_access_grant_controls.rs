@@ -11,7 +11,7 @@ pub struct ConditionalAccessGrantControls {
     /// List of values of built-in controls required by the policy. Possible values: `block`, `mfa`, `compliantDevice`, `domainJoinedDevice`, `approvedApplication`, `compliantApplication`, `passwordChange`, `unknownFutureValue`.
     #[cfg(feature = "core")]
     pub built_in_controls: graph_rt::Field<Vec<super::ConditionalAccessGrantControl>>,
-    /// List of custom controls IDs required by the policy. Learn more about custom controls here: https://docs.microsoft.com/azure/active-directory/conditional-access/controls#custom-controls-preview
+    /// List of custom controls IDs required by the policy. Learn more about custom controls here: <https://docs.microsoft.com/azure/active-directory/conditional-access/controls#custom-controls-preview>
     pub custom_authentication_factors: graph_rt::Field<Vec<String>>,
     /// List of terms of use IDs required by the policy.
     pub terms_of_use: graph_rt::Field<Vec<String>>,

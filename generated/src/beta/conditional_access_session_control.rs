@@ -33,20 +33,19 @@ impl graph_rt::Model for ConditionalAccessSessionControl {
 graph_rt::impl_model_json!(ConditionalAccessSessionControl);
 /// A `microsoft.graph.conditionalAccessSessionControl` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyConditionalAccessSessionControl {
     #[doc = concat!(
         "A `", "microsoft.graph.conditionalAccessSessionControl",
         "`, or a derived type this SDK does not know."
     )]
     ConditionalAccessSessionControl(Box<super::ConditionalAccessSessionControl>),
-    #[cfg(feature = "applications")]
     ApplicationEnforcedRestrictionsSessionControl(
         Box<super::ApplicationEnforcedRestrictionsSessionControl>,
     ),
-    #[cfg(feature = "core")]
     CloudAppSecuritySessionControl(Box<super::CloudAppSecuritySessionControl>),
-    #[cfg(feature = "core")]
     PersistentBrowserSessionControl(Box<super::PersistentBrowserSessionControl>),
+    #[cfg(feature = "identity")]
     SignInFrequencySessionControl(Box<super::SignInFrequencySessionControl>),
 }
 impl AnyConditionalAccessSessionControl {
@@ -56,18 +55,16 @@ impl AnyConditionalAccessSessionControl {
             Self::ConditionalAccessSessionControl(_) => {
                 "microsoft.graph.conditionalAccessSessionControl"
             }
-            #[cfg(feature = "applications")]
             Self::ApplicationEnforcedRestrictionsSessionControl(_) => {
                 "microsoft.graph.applicationEnforcedRestrictionsSessionControl"
             }
-            #[cfg(feature = "core")]
             Self::CloudAppSecuritySessionControl(_) => {
                 "microsoft.graph.cloudAppSecuritySessionControl"
             }
-            #[cfg(feature = "core")]
             Self::PersistentBrowserSessionControl(_) => {
                 "microsoft.graph.persistentBrowserSessionControl"
             }
+            #[cfg(feature = "identity")]
             Self::SignInFrequencySessionControl(_) => {
                 "microsoft.graph.signInFrequencySessionControl"
             }
@@ -88,7 +85,6 @@ impl graph_rt::FromJson for AnyConditionalAccessSessionControl {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "applications")]
                 Some("microsoft.graph.applicationEnforcedRestrictionsSessionControl") => {
                     Self::ApplicationEnforcedRestrictionsSessionControl(
                         Box::new(
@@ -98,7 +94,6 @@ impl graph_rt::FromJson for AnyConditionalAccessSessionControl {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.cloudAppSecuritySessionControl") => {
                     Self::CloudAppSecuritySessionControl(
                         Box::new(
@@ -108,7 +103,6 @@ impl graph_rt::FromJson for AnyConditionalAccessSessionControl {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.persistentBrowserSessionControl") => {
                     Self::PersistentBrowserSessionControl(
                         Box::new(
@@ -118,6 +112,7 @@ impl graph_rt::FromJson for AnyConditionalAccessSessionControl {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
                 Some("microsoft.graph.signInFrequencySessionControl") => {
                     Self::SignInFrequencySessionControl(
                         Box::new(
@@ -146,18 +141,16 @@ impl graph_rt::ToJson for AnyConditionalAccessSessionControl {
             Self::ConditionalAccessSessionControl(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "applications")]
             Self::ApplicationEnforcedRestrictionsSessionControl(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::CloudAppSecuritySessionControl(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::PersistentBrowserSessionControl(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
+            #[cfg(feature = "identity")]
             Self::SignInFrequencySessionControl(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-configurationmanageractiondeliverystatus?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfigurationManagerActionDeliveryStatus {
     /// `unknown`: Pending to deliver the action to ConfigurationManager (value 0)
     Unknown,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-configurationmanageractiontype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfigurationManagerActionType {
     /// `refreshMachinePolicy`: Refresh machine policy on Configuration Manager client (value 0)
     RefreshMachinePolicy,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-configurationmanagerclientstate?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfigurationManagerClientState {
     /// `unknown`: Configuration manager agent is older than 1806 or not installed or this device has not checked into Intune for over 30 days. (value 0)
     Unknown,

@@ -25,7 +25,6 @@ pub struct ConnectedOrganization {
     /// The state of a connected organization defines whether assignment policies with requestor scope type `AllConfiguredConnectedOrganizationSubjects` are applicable or not. Possible values are: `configured`, `proposed`.
     pub state: graph_rt::Field<super::ConnectedOrganizationState>,
     /// The identity sources in this connected organization, one of azureActiveDirectoryTenant, domainIdentitySource or externalDomainFederation. Read-only. Nullable. (Navigation property.)
-    #[cfg(feature = "identity")]
     pub identity_sources: graph_rt::Field<Vec<super::AnyIdentitySource>>,
     /// Nullable. (Navigation property.)
     pub internal_sponsors: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
@@ -42,7 +41,6 @@ impl graph_rt::Model for ConnectedOrganization {
         let mut value = Self {
             external_sponsors: r.take("externalSponsors"),
             internal_sponsors: r.take("internalSponsors"),
-            #[cfg(feature = "identity")]
             identity_sources: r.take("identitySources"),
             state: r.take("state"),
             modified_date_time: r.take("modifiedDateTime"),
@@ -68,7 +66,7 @@ impl graph_rt::Model for ConnectedOrganization {
         w.put("modifiedBy", &self.modified_by);
         w.put("modifiedDateTime", &self.modified_date_time);
         w.put("state", &self.state);
-        #[cfg(feature = "identity")] w.put("identitySources", &self.identity_sources);
+        w.put("identitySources", &self.identity_sources);
         w.put("internalSponsors", &self.internal_sponsors);
         w.put("externalSponsors", &self.external_sponsors);
         w.finish(&self.additional_properties)

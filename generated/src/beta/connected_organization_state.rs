@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/enums?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectedOrganizationState {
     /// `configured`: Connected Organizations with this state value are included in assignment policies with requestor scope type `AllConfiguredConnectedOrganizationSubjects`. (value 0)
     Configured,

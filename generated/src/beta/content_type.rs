@@ -47,8 +47,10 @@ pub struct ContentType {
     /// The collection of content types that are ancestors of this content type. (Navigation property.)
     pub base_types: graph_rt::Field<Vec<super::ContentType>>,
     /// Column order information in a content type. (Navigation property.)
+    #[cfg(feature = "core")]
     pub column_positions: graph_rt::Field<Vec<super::ColumnDefinition>>,
     /// The collection of column definitions for this contentType. (Navigation property.)
+    #[cfg(feature = "core")]
     pub columns: graph_rt::Field<Vec<super::ColumnDefinition>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -59,7 +61,9 @@ impl graph_rt::Model for ContentType {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             columns: r.take("columns"),
+            #[cfg(feature = "core")]
             column_positions: r.take("columnPositions"),
             base_types: r.take("baseTypes"),
             #[cfg(feature = "core")]
@@ -109,8 +113,8 @@ impl graph_rt::Model for ContentType {
         w.put("base", &self.base);
         #[cfg(feature = "core")] w.put("columnLinks", &self.column_links);
         w.put("baseTypes", &self.base_types);
-        w.put("columnPositions", &self.column_positions);
-        w.put("columns", &self.columns);
+        #[cfg(feature = "core")] w.put("columnPositions", &self.column_positions);
+        #[cfg(feature = "core")] w.put("columns", &self.columns);
         w.finish(&self.additional_properties)
     }
 }

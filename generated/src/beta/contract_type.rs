@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/contract?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContractType {
     /// `SyndicationPartner`: Partner that exclusively resells and manages O365 and Intune for this customer. They resell and support their customers.
     SyndicationPartner,

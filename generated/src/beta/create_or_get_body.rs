@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct CreateOrGetBody {
     /// The chat information associated with this online meeting.
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub chat_info: graph_rt::Field<super::ChatInfo>,
     /// The meeting end time in UTC.
     pub end_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -35,7 +35,7 @@ impl graph_rt::Model for CreateOrGetBody {
             participants: r.take("participants"),
             external_id: r.take("externalId"),
             end_date_time: r.take("endDateTime"),
-            #[cfg(feature = "teams")]
+            #[cfg(feature = "core")]
             chat_info: r.take("chatInfo"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -45,7 +45,7 @@ impl graph_rt::Model for CreateOrGetBody {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        #[cfg(feature = "core")] w.put("chatInfo", &self.chat_info);
         w.put("endDateTime", &self.end_date_time);
         w.put("externalId", &self.external_id);
         #[cfg(feature = "core")] w.put("participants", &self.participants);

@@ -11,7 +11,6 @@ pub struct CredentialUserRegistrationCount {
     /// Provides the total user count in the tenant.
     pub total_user_count: graph_rt::Field<i64>,
     /// A collection of registration count and status information for users in your tenant.
-    #[cfg(feature = "users")]
     pub user_registration_counts: graph_rt::Field<Vec<super::UserRegistrationCount>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -22,7 +21,6 @@ impl graph_rt::Model for CredentialUserRegistrationCount {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
             user_registration_counts: r.take("userRegistrationCounts"),
             total_user_count: r.take("totalUserCount"),
             id: r.take("id"),
@@ -36,7 +34,6 @@ impl graph_rt::Model for CredentialUserRegistrationCount {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("totalUserCount", &self.total_user_count);
-        #[cfg(feature = "users")]
         w.put("userRegistrationCounts", &self.user_registration_counts);
         w.finish(&self.additional_properties)
     }

@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-addtoreviewsetoperation?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataCollectionScope {
     /// `allVersions`: Include all versions of files from sites.
     AllVersions,

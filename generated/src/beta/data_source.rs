@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct DataSource {
     /// The user who created the dataSource.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time the dataSource was created.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -27,7 +27,7 @@ impl graph_rt::Model for DataSource {
             id: r.take("id"),
             display_name: r.take("displayName"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -37,7 +37,7 @@ impl graph_rt::Model for DataSource {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
@@ -60,6 +60,7 @@ impl DataSource {
 }
 /// A `microsoft.graph.ediscovery.dataSource` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDataSource {
     #[doc = concat!(
         "A `", "microsoft.graph.ediscovery.dataSource",

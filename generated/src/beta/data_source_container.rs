@@ -76,6 +76,7 @@ impl DataSourceContainer {
 }
 /// A `microsoft.graph.ediscovery.dataSourceContainer` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDataSourceContainer {
     #[doc = concat!(
         "A `", "microsoft.graph.ediscovery.dataSourceContainer",

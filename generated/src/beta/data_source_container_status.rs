@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-datasourcecontainer?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataSourceContainerStatus {
     /// `Active`: The dataSourceContainer is on hold in the case.
     Active,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-defenderattacksurfacetype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefenderAttackSurfaceType {
     /// `userDefined`: Default, which disables attack surface reduction rule. (value 0)
     UserDefined,

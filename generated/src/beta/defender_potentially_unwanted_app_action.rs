@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-defenderpotentiallyunwantedappaction?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefenderPotentiallyUnwantedAppAction {
     /// `deviceDefault`: PUA Protection is off. Defender will not protect against potentially unwanted applications. (value 0)
     DeviceDefault,

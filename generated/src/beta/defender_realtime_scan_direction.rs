@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-defenderrealtimescandirection?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefenderRealtimeScanDirection {
     /// `monitorAllFiles`: 0 (default) – Monitor all files(bi-directional) (value 0)
     MonitorAllFiles,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-defendersecuritycenternotificationsfromapptype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefenderSecurityCenterNotificationsFromAppType {
     /// `notConfigured`: Not Configured (value 0)
     NotConfigured,

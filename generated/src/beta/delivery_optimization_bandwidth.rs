@@ -29,6 +29,7 @@ impl graph_rt::Model for DeliveryOptimizationBandwidth {
 graph_rt::impl_model_json!(DeliveryOptimizationBandwidth);
 /// A `microsoft.graph.deliveryOptimizationBandwidth` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeliveryOptimizationBandwidth {
     #[doc = concat!(
         "A `", "microsoft.graph.deliveryOptimizationBandwidth",

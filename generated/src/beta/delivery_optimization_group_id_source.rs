@@ -29,6 +29,7 @@ impl graph_rt::Model for DeliveryOptimizationGroupIdSource {
 graph_rt::impl_model_json!(DeliveryOptimizationGroupIdSource);
 /// A `microsoft.graph.deliveryOptimizationGroupIdSource` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeliveryOptimizationGroupIdSource {
     #[doc = concat!(
         "A `", "microsoft.graph.deliveryOptimizationGroupIdSource",

@@ -29,6 +29,7 @@ impl graph_rt::Model for DeliveryOptimizationMaxCacheSize {
 graph_rt::impl_model_json!(DeliveryOptimizationMaxCacheSize);
 /// A `microsoft.graph.deliveryOptimizationMaxCacheSize` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeliveryOptimizationMaxCacheSize {
     #[doc = concat!(
         "A `", "microsoft.graph.deliveryOptimizationMaxCacheSize",

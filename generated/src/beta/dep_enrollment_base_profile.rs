@@ -26,7 +26,7 @@ pub struct DepEnrollmentBaseProfile {
     >,
     /// Indicates if this is the default profile
     pub is_default: graph_rt::Field<bool>,
-    /// Supervised mode, True to enable, false otherwise. See https://docs.microsoft.com/intune/deploy-use/enroll-devices-in-microsoft-intune for additional information.
+    /// Supervised mode, True to enable, false otherwise. See <https://docs.microsoft.com/intune/deploy-use/enroll-devices-in-microsoft-intune> for additional information.
     pub supervised_mode_enabled: graph_rt::Field<bool>,
     /// Support department information
     pub support_department: graph_rt::Field<String>,
@@ -240,6 +240,7 @@ impl DepEnrollmentBaseProfile {
 }
 /// A `microsoft.graph.depEnrollmentBaseProfile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDepEnrollmentBaseProfile {
     #[doc = concat!(
         "A `", "microsoft.graph.depEnrollmentBaseProfile",

@@ -26,7 +26,7 @@ pub struct DepEnrollmentProfile {
     >,
     /// Indicates if this is the default profile
     pub is_default: graph_rt::Field<bool>,
-    /// Supervised mode, True to enable, false otherwise. See https://docs.microsoft.com/intune/deploy-use/enroll-devices-in-microsoft-intune for additional information.
+    /// Supervised mode, True to enable, false otherwise. See <https://docs.microsoft.com/intune/deploy-use/enroll-devices-in-microsoft-intune> for additional information.
     pub supervised_mode_enabled: graph_rt::Field<bool>,
     /// Support department information
     pub support_department: graph_rt::Field<String>,

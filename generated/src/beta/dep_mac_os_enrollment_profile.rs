@@ -26,7 +26,7 @@ pub struct DepMacOsEnrollmentProfile {
     >,
     /// Indicates if this is the default profile Inherited from `microsoft.graph.depEnrollmentBaseProfile`.
     pub is_default: graph_rt::Field<bool>,
-    /// Supervised mode, True to enable, false otherwise. See https://docs.microsoft.com/intune/deploy-use/enroll-devices-in-microsoft-intune for additional information. Inherited from `microsoft.graph.depEnrollmentBaseProfile`.
+    /// Supervised mode, True to enable, false otherwise. See <https://docs.microsoft.com/intune/deploy-use/enroll-devices-in-microsoft-intune> for additional information. Inherited from `microsoft.graph.depEnrollmentBaseProfile`.
     pub supervised_mode_enabled: graph_rt::Field<bool>,
     /// Support department information Inherited from `microsoft.graph.depEnrollmentBaseProfile`.
     pub support_department: graph_rt::Field<String>,

@@ -29,6 +29,7 @@ impl graph_rt::Model for DeployableContent {
 graph_rt::impl_model_json!(DeployableContent);
 /// A `microsoft.graph.windowsUpdates.deployableContent` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeployableContent {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.deployableContent",

@@ -37,6 +37,7 @@ impl graph_rt::Model for DeploymentSettings {
 graph_rt::impl_model_json!(DeploymentSettings);
 /// A `microsoft.graph.windowsUpdates.deploymentSettings` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeploymentSettings {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.deploymentSettings",

@@ -45,6 +45,7 @@ impl graph_rt::Model for DeviceActionResult {
 graph_rt::impl_model_json!(DeviceActionResult);
 /// A `microsoft.graph.deviceActionResult` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceActionResult {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceActionResult",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-deviceandappmanagementassignmentsource?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceAndAppManagementAssignmentSource {
     /// `direct`: Direct indicates a direct assignment. (value 0)
     Direct,

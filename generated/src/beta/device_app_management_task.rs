@@ -100,6 +100,7 @@ impl DeviceAppManagementTask {
 }
 /// A `microsoft.graph.deviceAppManagementTask` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceAppManagementTask {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceAppManagementTask",

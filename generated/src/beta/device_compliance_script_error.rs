@@ -47,6 +47,7 @@ impl graph_rt::Model for DeviceComplianceScriptError {
 graph_rt::impl_model_json!(DeviceComplianceScriptError);
 /// A `microsoft.graph.deviceComplianceScriptError` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceComplianceScriptError {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceComplianceScriptError",

@@ -188,6 +188,7 @@ impl DeviceConfiguration {
 }
 /// A `microsoft.graph.deviceConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceConfiguration",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicecustomattributevaluetype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceCustomAttributeValueType {
     /// `integer`: Indicates the value for a custom attribute script is an integer. (value 0)
     Integer,

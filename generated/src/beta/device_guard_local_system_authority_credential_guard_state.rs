@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-deviceguardlocalsystemauthoritycredentialguardstate?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceGuardLocalSystemAuthorityCredentialGuardState {
     /// `running`: Running (value 0)
     Running,

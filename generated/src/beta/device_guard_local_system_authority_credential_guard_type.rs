@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceguardlocalsystemauthoritycredentialguardtype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceGuardLocalSystemAuthorityCredentialGuardType {
     /// `notConfigured`: Turns off Credential Guard remotely if configured previously without UEFI Lock. (value 0)
     NotConfigured,

@@ -49,6 +49,7 @@ impl graph_rt::Model for DeviceHealthScriptParameter {
 graph_rt::impl_model_json!(DeviceHealthScriptParameter);
 /// A `microsoft.graph.deviceHealthScriptParameter` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceHealthScriptParameter {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceHealthScriptParameter",

@@ -33,6 +33,7 @@ impl graph_rt::Model for DeviceHealthScriptRunSchedule {
 graph_rt::impl_model_json!(DeviceHealthScriptRunSchedule);
 /// A `microsoft.graph.deviceHealthScriptRunSchedule` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceHealthScriptRunSchedule {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceHealthScriptRunSchedule",

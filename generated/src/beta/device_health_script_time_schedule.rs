@@ -43,6 +43,7 @@ impl graph_rt::Model for DeviceHealthScriptTimeSchedule {
 graph_rt::impl_model_json!(DeviceHealthScriptTimeSchedule);
 /// A `microsoft.graph.deviceHealthScriptTimeSchedule` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceHealthScriptTimeSchedule {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceHealthScriptTimeSchedule",

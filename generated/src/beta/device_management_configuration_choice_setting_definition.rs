@@ -178,6 +178,7 @@ impl DeviceManagementConfigurationChoiceSettingDefinition {
 }
 /// A `microsoft.graph.deviceManagementConfigurationChoiceSettingDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationChoiceSettingDefinition {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationChoiceSettingDefinition",

@@ -32,6 +32,7 @@ graph_rt::impl_model_json!(
 );
 /// A `microsoft.graph.deviceManagementConfigurationIntegerSettingValueDefaultTemplate` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationIntegerSettingValueDefaultTemplate {
     #[doc = concat!(
         "A `",

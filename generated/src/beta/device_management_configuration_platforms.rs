@@ -7,6 +7,7 @@ A flags enum: properties of this type hold a `graph_rt::Flags` set.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationplatforms?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceManagementConfigurationPlatforms {
     /// `none`: None. (value 0)
     None_,

@@ -49,6 +49,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingApplicability {
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingApplicability);
 /// A `microsoft.graph.deviceManagementConfigurationSettingApplicability` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSettingApplicability {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSettingApplicability",

@@ -160,6 +160,7 @@ impl DeviceManagementConfigurationSettingDefinition {
 }
 /// A `microsoft.graph.deviceManagementConfigurationSettingDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSettingDefinition {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSettingDefinition",

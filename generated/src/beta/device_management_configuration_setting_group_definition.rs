@@ -184,6 +184,7 @@ impl DeviceManagementConfigurationSettingGroupDefinition {
 }
 /// A `microsoft.graph.deviceManagementConfigurationSettingGroupDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSettingGroupDefinition {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSettingGroupDefinition",

@@ -43,6 +43,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingInstance {
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingInstance);
 /// A `microsoft.graph.deviceManagementConfigurationSettingInstance` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSettingInstance {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSettingInstance",

@@ -41,6 +41,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingInstanceTemplate {
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingInstanceTemplate);
 /// A `microsoft.graph.deviceManagementConfigurationSettingInstanceTemplate` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSettingInstanceTemplate {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSettingInstanceTemplate",

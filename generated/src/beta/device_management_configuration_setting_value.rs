@@ -35,6 +35,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingValue {
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingValue);
 /// A `microsoft.graph.deviceManagementConfigurationSettingValue` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSettingValue {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSettingValue",

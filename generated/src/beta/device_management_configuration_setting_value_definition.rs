@@ -29,6 +29,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingValueDefinition {
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingValueDefinition);
 /// A `microsoft.graph.deviceManagementConfigurationSettingValueDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSettingValueDefinition {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSettingValueDefinition",

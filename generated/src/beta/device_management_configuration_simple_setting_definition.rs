@@ -196,6 +196,7 @@ impl DeviceManagementConfigurationSimpleSettingDefinition {
 }
 /// A `microsoft.graph.deviceManagementConfigurationSimpleSettingDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSimpleSettingDefinition {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSimpleSettingDefinition",

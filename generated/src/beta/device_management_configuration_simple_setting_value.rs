@@ -37,6 +37,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingValue {
 graph_rt::impl_model_json!(DeviceManagementConfigurationSimpleSettingValue);
 /// A `microsoft.graph.deviceManagementConfigurationSimpleSettingValue` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSimpleSettingValue {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSimpleSettingValue",

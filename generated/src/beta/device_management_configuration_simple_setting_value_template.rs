@@ -33,6 +33,7 @@ impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingValueTemplate
 graph_rt::impl_model_json!(DeviceManagementConfigurationSimpleSettingValueTemplate);
 /// A `microsoft.graph.deviceManagementConfigurationSimpleSettingValueTemplate` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationSimpleSettingValueTemplate {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationSimpleSettingValueTemplate",

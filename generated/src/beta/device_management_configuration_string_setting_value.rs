@@ -41,6 +41,7 @@ impl graph_rt::Model for DeviceManagementConfigurationStringSettingValue {
 graph_rt::impl_model_json!(DeviceManagementConfigurationStringSettingValue);
 /// A `microsoft.graph.deviceManagementConfigurationStringSettingValue` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationStringSettingValue {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConfigurationStringSettingValue",

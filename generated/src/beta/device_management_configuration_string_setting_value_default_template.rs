@@ -31,6 +31,7 @@ graph_rt::impl_model_json!(
 );
 /// A `microsoft.graph.deviceManagementConfigurationStringSettingValueDefaultTemplate` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConfigurationStringSettingValueDefaultTemplate {
     #[doc = concat!(
         "A `",

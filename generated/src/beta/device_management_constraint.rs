@@ -29,6 +29,7 @@ impl graph_rt::Model for DeviceManagementConstraint {
 graph_rt::impl_model_json!(DeviceManagementConstraint);
 /// A `microsoft.graph.deviceManagementConstraint` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementConstraint {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementConstraint",

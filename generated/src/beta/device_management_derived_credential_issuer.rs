@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rapolicy-devicemanagementderivedcredentialissuer?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceManagementDerivedCredentialIssuer {
     /// `intercede`: Intercede (value 0)
     Intercede,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementexchangeaccesslevel?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceManagementExchangeAccessLevel {
     /// `none`: No device access rule has been configured in Exchange. (value 0)
     None_,

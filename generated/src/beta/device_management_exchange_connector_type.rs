@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementexchangeconnectortype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceManagementExchangeConnectorType {
     /// `onPremises`: Connects to on-premises Exchange Environment. (value 0)
     OnPremises,

@@ -88,6 +88,7 @@ impl DeviceManagementResourceAccessProfileBase {
 }
 /// A `microsoft.graph.deviceManagementResourceAccessProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementResourceAccessProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementResourceAccessProfileBase",

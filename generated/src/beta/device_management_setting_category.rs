@@ -62,6 +62,7 @@ impl DeviceManagementSettingCategory {
 }
 /// A `microsoft.graph.deviceManagementSettingCategory` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementSettingCategory {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementSettingCategory",

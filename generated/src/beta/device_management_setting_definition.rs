@@ -110,6 +110,7 @@ impl DeviceManagementSettingDefinition {
 }
 /// A `microsoft.graph.deviceManagementSettingDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementSettingDefinition {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementSettingDefinition",

@@ -50,6 +50,7 @@ impl DeviceManagementSettingInstance {
 }
 /// A `microsoft.graph.deviceManagementSettingInstance` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementSettingInstance {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementSettingInstance",

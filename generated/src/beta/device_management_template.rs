@@ -114,6 +114,7 @@ impl DeviceManagementTemplate {
 }
 /// A `microsoft.graph.deviceManagementTemplate` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementTemplate {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementTemplate",

@@ -81,6 +81,7 @@ impl DeviceManagementTroubleshootingEvent {
 }
 /// A `microsoft.graph.deviceManagementTroubleshootingEvent` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementTroubleshootingEvent {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceManagementTroubleshootingEvent",

@@ -38,6 +38,7 @@ impl DirectoryObject {
 }
 /// A `microsoft.graph.directoryObject` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDirectoryObject {
     #[doc = concat!(
         "A `", "microsoft.graph.directoryObject",
@@ -56,7 +57,6 @@ pub enum AnyDirectoryObject {
     #[cfg(feature = "groups")]
     Group(Box<super::Group>),
     Organization(Box<super::Organization>),
-    #[cfg(feature = "applications")]
     ServicePrincipal(Box<super::ServicePrincipal>),
     SubscribedSku(Box<super::SubscribedSku>),
     #[cfg(feature = "users")]
@@ -81,7 +81,6 @@ impl AnyDirectoryObject {
             #[cfg(feature = "groups")]
             Self::Group(_) => "microsoft.graph.group",
             Self::Organization(_) => "microsoft.graph.organization",
-            #[cfg(feature = "applications")]
             Self::ServicePrincipal(_) => "microsoft.graph.servicePrincipal",
             Self::SubscribedSku(_) => "microsoft.graph.subscribedSku",
             #[cfg(feature = "users")]
@@ -164,7 +163,6 @@ impl graph_rt::FromJson for AnyDirectoryObject {
                         ),
                     )
                 }
-                #[cfg(feature = "applications")]
                 Some("microsoft.graph.servicePrincipal") => {
                     Self::ServicePrincipal(
                         Box::new(
@@ -220,7 +218,6 @@ impl graph_rt::ToJson for AnyDirectoryObject {
             #[cfg(feature = "groups")]
             Self::Group(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::Organization(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "applications")]
             Self::ServicePrincipal(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::SubscribedSku(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "users")]

@@ -4,6 +4,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/datetimecolumn?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DisplayAs {
     /// `default`: Uses the default rendering in the UX.
     Default_,

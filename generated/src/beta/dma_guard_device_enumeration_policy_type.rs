@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-dmaguarddeviceenumerationpolicytype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DmaGuardDeviceEnumerationPolicyType {
     /// `deviceDefault`: Default value. Devices with DMA remapping incompatible drivers will only be enumerated after the user unlocks the screen. (value 0)
     DeviceDefault,

@@ -7,17 +7,14 @@ pub struct DocumentSet {
     /// Add the name of the Document Set to each file name.
     pub should_prefix_name_to_file: graph_rt::Field<bool>,
     /// Content types allowed in document set.
-    #[cfg(feature = "files")]
     pub allowed_content_types: graph_rt::Field<Vec<super::ContentTypeInfo>>,
     /// Default contents of document set.
     pub default_contents: graph_rt::Field<Vec<super::DocumentSetContent>>,
     /// Specifies whether to push welcome page changes to inherited content types.
     pub propagate_welcome_page_changes: graph_rt::Field<bool>,
     /// Columns edited on the document set that synchronize to all documents in the set. These are read-only on the documents themselves.
-    #[cfg(feature = "files")]
     pub shared_columns: graph_rt::Field<Vec<super::ColumnDefinition>>,
     /// Specifies columns to show on the welcome page for the document set.
-    #[cfg(feature = "files")]
     pub welcome_page_columns: graph_rt::Field<Vec<super::ColumnDefinition>>,
     /// Welcome page absolute URL.
     pub welcome_page_url: graph_rt::Field<String>,
@@ -31,13 +28,10 @@ impl graph_rt::Model for DocumentSet {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             welcome_page_url: r.take("welcomePageUrl"),
-            #[cfg(feature = "files")]
             welcome_page_columns: r.take("welcomePageColumns"),
-            #[cfg(feature = "files")]
             shared_columns: r.take("sharedColumns"),
             propagate_welcome_page_changes: r.take("propagateWelcomePageChanges"),
             default_contents: r.take("defaultContents"),
-            #[cfg(feature = "files")]
             allowed_content_types: r.take("allowedContentTypes"),
             should_prefix_name_to_file: r.take("shouldPrefixNameToFile"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -49,12 +43,10 @@ impl graph_rt::Model for DocumentSet {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("shouldPrefixNameToFile", &self.should_prefix_name_to_file);
-        #[cfg(feature = "files")]
         w.put("allowedContentTypes", &self.allowed_content_types);
         w.put("defaultContents", &self.default_contents);
         w.put("propagateWelcomePageChanges", &self.propagate_welcome_page_changes);
-        #[cfg(feature = "files")] w.put("sharedColumns", &self.shared_columns);
-        #[cfg(feature = "files")]
+        w.put("sharedColumns", &self.shared_columns);
         w.put("welcomePageColumns", &self.welcome_page_columns);
         w.put("welcomePageUrl", &self.welcome_page_url);
         w.finish(&self.additional_properties)

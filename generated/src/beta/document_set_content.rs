@@ -5,7 +5,6 @@
 #[derive(Clone, Default)]
 pub struct DocumentSetContent {
     /// Content type information of the file.
-    #[cfg(feature = "files")]
     pub content_type: graph_rt::Field<super::ContentTypeInfo>,
     /// Name of the file in resource folder that should be added as a default content or a template in the document set
     pub file_name: graph_rt::Field<String>,
@@ -22,7 +21,6 @@ impl graph_rt::Model for DocumentSetContent {
         let mut value = Self {
             folder_name: r.take("folderName"),
             file_name: r.take("fileName"),
-            #[cfg(feature = "files")]
             content_type: r.take("contentType"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -32,7 +30,7 @@ impl graph_rt::Model for DocumentSetContent {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "files")] w.put("contentType", &self.content_type);
+        w.put("contentType", &self.content_type);
         w.put("fileName", &self.file_name);
         w.put("folderName", &self.folder_name);
         w.finish(&self.additional_properties)

@@ -11,14 +11,14 @@ pub struct Drive {
     /// The unique identifier of the drive. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -34,12 +34,13 @@ pub struct Drive {
     /// Describes the type of drive represented by this resource. OneDrive personal drives will return `personal`. OneDrive for Business will return `business`. SharePoint document libraries will return `documentLibrary`. Read-only.
     pub drive_type: graph_rt::Field<String>,
     /// Optional. The user account that owns the drive. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub owner: graph_rt::Field<super::AnyIdentitySet>,
     /// Optional. Information about the drive's storage space quota. Read-only.
     #[cfg(feature = "core")]
     pub quota: graph_rt::Field<super::Quota>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
+    #[cfg(feature = "core")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// If present, indicates that this is a system-managed drive. Read-only.
     #[cfg(feature = "core")]
@@ -48,14 +49,19 @@ pub struct Drive {
     #[cfg(feature = "users")]
     pub activities: graph_rt::Field<Vec<super::ItemActivity>>,
     /// Collection of bundles (albums and multi-select-shared sets of items). Only in personal OneDrive. (Navigation property.)
+    #[cfg(feature = "core")]
     pub bundles: graph_rt::Field<Vec<super::DriveItem>>,
     /// The list of items the user is following. Only in OneDrive for Business. (Navigation property.)
+    #[cfg(feature = "core")]
     pub following: graph_rt::Field<Vec<super::DriveItem>>,
     /// All items contained in the drive. Read-only. Nullable. (Navigation property.)
+    #[cfg(feature = "core")]
     pub items: graph_rt::Field<Vec<super::DriveItem>>,
     /// The root folder of the drive. Read-only. (Navigation property.)
+    #[cfg(feature = "core")]
     pub root: graph_rt::Field<Box<super::DriveItem>>,
     /// Collection of common folders available in OneDrive. Read-only. Nullable. (Navigation property.)
+    #[cfg(feature = "core")]
     pub special: graph_rt::Field<Vec<super::DriveItem>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -66,19 +72,25 @@ impl graph_rt::Model for Drive {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             special: r.take("special"),
+            #[cfg(feature = "core")]
             root: r.take("root"),
+            #[cfg(feature = "core")]
             items: r.take("items"),
+            #[cfg(feature = "core")]
             following: r.take("following"),
+            #[cfg(feature = "core")]
             bundles: r.take("bundles"),
             #[cfg(feature = "users")]
             activities: r.take("activities"),
             #[cfg(feature = "core")]
             system: r.take("system"),
+            #[cfg(feature = "core")]
             sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
             quota: r.take("quota"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             owner: r.take("owner"),
             drive_type: r.take("driveType"),
             description: r.take("description"),
@@ -87,11 +99,11 @@ impl graph_rt::Model for Drive {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -103,26 +115,26 @@ impl graph_rt::Model for Drive {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
         w.put("description", &self.description);
         w.put("driveType", &self.drive_type);
-        #[cfg(feature = "identity")] w.put("owner", &self.owner);
+        #[cfg(feature = "core")] w.put("owner", &self.owner);
         #[cfg(feature = "core")] w.put("quota", &self.quota);
-        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("sharepointIds", &self.sharepoint_ids);
         #[cfg(feature = "core")] w.put("system", &self.system);
         #[cfg(feature = "users")] w.put("activities", &self.activities);
-        w.put("bundles", &self.bundles);
-        w.put("following", &self.following);
-        w.put("items", &self.items);
-        w.put("root", &self.root);
-        w.put("special", &self.special);
+        #[cfg(feature = "core")] w.put("bundles", &self.bundles);
+        #[cfg(feature = "core")] w.put("following", &self.following);
+        #[cfg(feature = "core")] w.put("items", &self.items);
+        #[cfg(feature = "core")] w.put("root", &self.root);
+        #[cfg(feature = "core")] w.put("special", &self.special);
         w.finish(&self.additional_properties)
     }
 }

@@ -11,89 +11,68 @@ pub struct DriveItem {
     /// The unique identifier of the drive. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The name of the item. Read-write. Inherited from `microsoft.graph.baseItem`.
     pub name: graph_rt::Field<String>,
     /// Parent information, if the item has a parent. Read-write. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "core")]
     pub parent_reference: graph_rt::Field<super::ItemReference>,
     /// URL that displays the resource in the browser. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub web_url: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.baseItem`.
     pub description: graph_rt::Field<String>,
     /// Audio metadata, if the item is an audio file. Read-only.
-    #[cfg(feature = "core")]
     pub audio: graph_rt::Field<super::Audio>,
     /// The content stream, if the item represents a file.
     pub content: graph_rt::Field<graph_rt::Value>,
     /// An eTag for the content of the item. This eTag is not changed if only the metadata is changed. Note This property is not returned if the item is a folder. Read-only.
     pub c_tag: graph_rt::Field<String>,
     /// Information about the deleted state of the item. Read-only.
-    #[cfg(feature = "core")]
     pub deleted: graph_rt::Field<super::Deleted>,
     /// File metadata, if the item is a file. Read-only.
-    #[cfg(feature = "core")]
     pub file: graph_rt::Field<super::File>,
     /// File system information on client. Read-write.
-    #[cfg(feature = "core")]
     pub file_system_info: graph_rt::Field<super::FileSystemInfo>,
     /// Folder metadata, if the item is a folder. Read-only.
-    #[cfg(feature = "core")]
     pub folder: graph_rt::Field<super::Folder>,
     /// Image metadata, if the item is an image. Read-only.
-    #[cfg(feature = "core")]
     pub image: graph_rt::Field<super::Image>,
     /// Location metadata, if the item has location data. Read-only.
-    #[cfg(feature = "core")]
     pub location: graph_rt::Field<super::GeoCoordinates>,
     /// Information about the media (audio or video) item. Read-write. Only on OneDrive for Business and SharePoint.
-    #[cfg(feature = "core")]
     pub media: graph_rt::Field<super::Media>,
     /// If present, indicates that this item is a package instead of a folder or file. Packages are treated like files in some contexts and folders in others. Read-only.
-    #[cfg(feature = "core")]
     pub package: graph_rt::Field<super::Package>,
     /// If present, indicates that indicates that one or more operations that may affect the state of the driveItem are pending completion. Read-only.
-    #[cfg(feature = "core")]
     pub pending_operations: graph_rt::Field<super::PendingOperations>,
     /// Photo metadata, if the item is a photo. Read-only.
-    #[cfg(feature = "core")]
     pub photo: graph_rt::Field<super::Photo>,
     /// Provides information about the published or checked-out state of an item, in locations that support such actions. This property is not returned by default. Read-only.
-    #[cfg(feature = "core")]
     pub publication: graph_rt::Field<super::PublicationFacet>,
     /// Remote item data, if the item is shared from a drive other than the one being accessed. Read-only.
-    #[cfg(feature = "core")]
     pub remote_item: graph_rt::Field<super::RemoteItem>,
     /// If this property is non-null, it indicates that the driveItem is the top-most driveItem in the drive.
-    #[cfg(feature = "core")]
     pub root: graph_rt::Field<super::Root>,
     /// Search metadata, if the item is from a search result. Read-only.
-    #[cfg(feature = "search")]
     pub search_result: graph_rt::Field<super::SearchResult>,
     /// Indicates that the item has been shared with others and provides information about the shared state of the item. Read-only.
-    #[cfg(feature = "core")]
     pub shared: graph_rt::Field<super::Shared>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// Size of the item in bytes. Read-only.
     pub size: graph_rt::Field<i64>,
     /// If the current item is also available as a special folder, this facet is returned. Read-only.
-    #[cfg(feature = "core")]
     pub special_folder: graph_rt::Field<super::SpecialFolder>,
     /// Information about the drive item source. Read-only. Only on OneDrive for Business and SharePoint.
     pub source: graph_rt::Field<super::DriveItemSource>,
     /// Video metadata, if the item is a video. Read-only.
-    #[cfg(feature = "core")]
     pub video: graph_rt::Field<super::Video>,
     /// WebDAV compatible URL for the item.
     pub web_dav_url: graph_rt::Field<String>,
@@ -101,6 +80,7 @@ pub struct DriveItem {
     #[cfg(feature = "users")]
     pub activities: graph_rt::Field<Vec<super::ItemActivity>>,
     /// Analytics about the view activities that took place on this item. (Navigation property.)
+    #[cfg(feature = "files")]
     pub analytics: graph_rt::Field<super::ItemAnalytics>,
     /// Collection containing Item objects for the immediate children of Item. Only items representing folders have children. Read-only. Nullable. (Navigation property.)
     pub children: graph_rt::Field<Vec<super::DriveItem>>,
@@ -111,15 +91,17 @@ pub struct DriveItem {
     #[cfg(feature = "users")]
     pub last_modified_by_user: graph_rt::Field<Box<super::User>>,
     /// For drives in SharePoint, the associated document library list item. Read-only. Nullable. (Navigation property.)
+    #[cfg(feature = "files")]
     pub list_item: graph_rt::Field<Box<super::ListItem>>,
     /// The set of permissions for the item. Read-only. Nullable. (Navigation property.)
+    #[cfg(feature = "files")]
     pub permissions: graph_rt::Field<Vec<super::Permission>>,
     /// The set of subscriptions on the item. Only supported on the root of a drive. (Navigation property.)
-    #[cfg(feature = "core")]
     pub subscriptions: graph_rt::Field<Vec<super::Subscription>>,
     /// Collection containing ThumbnailSet objects associated with the item. For more info, see getting thumbnails. Read-only. Nullable. (Navigation property.)
     pub thumbnails: graph_rt::Field<Vec<super::ThumbnailSet>>,
     /// The list of previous versions of the item. For more info, see getting previous versions. Read-only. Nullable. (Navigation property.)
+    #[cfg(feature = "files")]
     pub versions: graph_rt::Field<Vec<super::DriveItemVersion>>,
     /// For files that are Excel spreadsheets, accesses the workbook API to work with the spreadsheet's contents. Nullable. (Navigation property.)
     #[cfg(feature = "workbook")]
@@ -145,73 +127,55 @@ impl graph_rt::Model for DriveItem {
                 .take("@microsoft.graph.conflictBehavior"),
             #[cfg(feature = "workbook")]
             workbook: r.take("workbook"),
+            #[cfg(feature = "files")]
             versions: r.take("versions"),
             thumbnails: r.take("thumbnails"),
-            #[cfg(feature = "core")]
             subscriptions: r.take("subscriptions"),
+            #[cfg(feature = "files")]
             permissions: r.take("permissions"),
+            #[cfg(feature = "files")]
             list_item: r.take("listItem"),
             #[cfg(feature = "users")]
             last_modified_by_user: r.take("lastModifiedByUser"),
             #[cfg(feature = "users")]
             created_by_user: r.take("createdByUser"),
             children: r.take("children"),
+            #[cfg(feature = "files")]
             analytics: r.take("analytics"),
             #[cfg(feature = "users")]
             activities: r.take("activities"),
             web_dav_url: r.take("webDavUrl"),
-            #[cfg(feature = "core")]
             video: r.take("video"),
             source: r.take("source"),
-            #[cfg(feature = "core")]
             special_folder: r.take("specialFolder"),
             size: r.take("size"),
             sharepoint_ids: r.take("sharepointIds"),
-            #[cfg(feature = "core")]
             shared: r.take("shared"),
-            #[cfg(feature = "search")]
             search_result: r.take("searchResult"),
-            #[cfg(feature = "core")]
             root: r.take("root"),
-            #[cfg(feature = "core")]
             remote_item: r.take("remoteItem"),
-            #[cfg(feature = "core")]
             publication: r.take("publication"),
-            #[cfg(feature = "core")]
             photo: r.take("photo"),
-            #[cfg(feature = "core")]
             pending_operations: r.take("pendingOperations"),
-            #[cfg(feature = "core")]
             package: r.take("package"),
-            #[cfg(feature = "core")]
             media: r.take("media"),
-            #[cfg(feature = "core")]
             location: r.take("location"),
-            #[cfg(feature = "core")]
             image: r.take("image"),
-            #[cfg(feature = "core")]
             folder: r.take("folder"),
-            #[cfg(feature = "core")]
             file_system_info: r.take("fileSystemInfo"),
-            #[cfg(feature = "core")]
             file: r.take("file"),
-            #[cfg(feature = "core")]
             deleted: r.take("deleted"),
             c_tag: r.take("cTag"),
             content: r.take("content"),
-            #[cfg(feature = "core")]
             audio: r.take("audio"),
             description: r.take("description"),
             web_url: r.take("webUrl"),
-            #[cfg(feature = "core")]
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -223,50 +187,50 @@ impl graph_rt::Model for DriveItem {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
-        #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
+        w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
         w.put("description", &self.description);
-        #[cfg(feature = "core")] w.put("audio", &self.audio);
+        w.put("audio", &self.audio);
         w.put("content", &self.content);
         w.put("cTag", &self.c_tag);
-        #[cfg(feature = "core")] w.put("deleted", &self.deleted);
-        #[cfg(feature = "core")] w.put("file", &self.file);
-        #[cfg(feature = "core")] w.put("fileSystemInfo", &self.file_system_info);
-        #[cfg(feature = "core")] w.put("folder", &self.folder);
-        #[cfg(feature = "core")] w.put("image", &self.image);
-        #[cfg(feature = "core")] w.put("location", &self.location);
-        #[cfg(feature = "core")] w.put("media", &self.media);
-        #[cfg(feature = "core")] w.put("package", &self.package);
-        #[cfg(feature = "core")] w.put("pendingOperations", &self.pending_operations);
-        #[cfg(feature = "core")] w.put("photo", &self.photo);
-        #[cfg(feature = "core")] w.put("publication", &self.publication);
-        #[cfg(feature = "core")] w.put("remoteItem", &self.remote_item);
-        #[cfg(feature = "core")] w.put("root", &self.root);
-        #[cfg(feature = "search")] w.put("searchResult", &self.search_result);
-        #[cfg(feature = "core")] w.put("shared", &self.shared);
+        w.put("deleted", &self.deleted);
+        w.put("file", &self.file);
+        w.put("fileSystemInfo", &self.file_system_info);
+        w.put("folder", &self.folder);
+        w.put("image", &self.image);
+        w.put("location", &self.location);
+        w.put("media", &self.media);
+        w.put("package", &self.package);
+        w.put("pendingOperations", &self.pending_operations);
+        w.put("photo", &self.photo);
+        w.put("publication", &self.publication);
+        w.put("remoteItem", &self.remote_item);
+        w.put("root", &self.root);
+        w.put("searchResult", &self.search_result);
+        w.put("shared", &self.shared);
         w.put("sharepointIds", &self.sharepoint_ids);
         w.put("size", &self.size);
-        #[cfg(feature = "core")] w.put("specialFolder", &self.special_folder);
+        w.put("specialFolder", &self.special_folder);
         w.put("source", &self.source);
-        #[cfg(feature = "core")] w.put("video", &self.video);
+        w.put("video", &self.video);
         w.put("webDavUrl", &self.web_dav_url);
         #[cfg(feature = "users")] w.put("activities", &self.activities);
-        w.put("analytics", &self.analytics);
+        #[cfg(feature = "files")] w.put("analytics", &self.analytics);
         w.put("children", &self.children);
         #[cfg(feature = "users")] w.put("createdByUser", &self.created_by_user);
         #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
-        w.put("listItem", &self.list_item);
-        w.put("permissions", &self.permissions);
-        #[cfg(feature = "core")] w.put("subscriptions", &self.subscriptions);
+        #[cfg(feature = "files")] w.put("listItem", &self.list_item);
+        #[cfg(feature = "files")] w.put("permissions", &self.permissions);
+        w.put("subscriptions", &self.subscriptions);
         w.put("thumbnails", &self.thumbnails);
-        w.put("versions", &self.versions);
+        #[cfg(feature = "files")] w.put("versions", &self.versions);
         #[cfg(feature = "workbook")] w.put("workbook", &self.workbook);
         w.put(
             "@microsoft.graph.conflictBehavior",

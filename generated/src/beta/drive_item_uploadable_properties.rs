@@ -10,6 +10,7 @@ pub struct DriveItemUploadableProperties {
     /// Provides a user-visible description of the item. Read-write. Only on OneDrive Personal.
     pub description: graph_rt::Field<String>,
     /// Information about the drive item source. Read-write. Only on OneDrive for Business and SharePoint.
+    #[cfg(feature = "core")]
     pub drive_item_source: graph_rt::Field<super::DriveItemSource>,
     /// Provides an expected file size to perform a quota check prior to upload. Only on OneDrive Personal.
     pub file_size: graph_rt::Field<i64>,
@@ -39,6 +40,7 @@ impl graph_rt::Model for DriveItemUploadableProperties {
             #[cfg(feature = "core")]
             file_system_info: r.take("fileSystemInfo"),
             file_size: r.take("fileSize"),
+            #[cfg(feature = "core")]
             drive_item_source: r.take("driveItemSource"),
             description: r.take("description"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -50,7 +52,7 @@ impl graph_rt::Model for DriveItemUploadableProperties {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("description", &self.description);
-        w.put("driveItemSource", &self.drive_item_source);
+        #[cfg(feature = "core")] w.put("driveItemSource", &self.drive_item_source);
         w.put("fileSize", &self.file_size);
         #[cfg(feature = "core")] w.put("fileSystemInfo", &self.file_system_info);
         #[cfg(feature = "core")] w.put("mediaSource", &self.media_source);

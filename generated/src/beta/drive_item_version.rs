@@ -9,7 +9,7 @@ pub struct DriveItemVersion {
     /// The ID of the version. Read-only.
     pub id: graph_rt::Field<String>,
     /// Identity of the user which last modified the version. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the version was last modified. Read-only.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -34,7 +34,7 @@ impl graph_rt::Model for DriveItemVersion {
             #[cfg(feature = "core")]
             publication: r.take("publication"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -46,7 +46,7 @@ impl graph_rt::Model for DriveItemVersion {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         #[cfg(feature = "core")] w.put("publication", &self.publication);
         w.put("size", &self.size);

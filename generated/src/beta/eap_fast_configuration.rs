@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-eapfastconfiguration?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EapFastConfiguration {
     /// `noProtectedAccessCredential`: Use EAP-FAST without Protected Access Credential (PAC). (value 0)
     NoProtectedAccessCredential,

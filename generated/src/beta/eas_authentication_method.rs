@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-easauthenticationmethod?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EasAuthenticationMethod {
     /// `usernameAndPassword`: Authenticate with a username and password. (value 0)
     UsernameAndPassword,

@@ -222,6 +222,7 @@ impl EasEmailProfileConfigurationBase {
 }
 /// A `microsoft.graph.easEmailProfileConfigurationBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEasEmailProfileConfigurationBase {
     #[doc = concat!(
         "A `", "microsoft.graph.easEmailProfileConfigurationBase",

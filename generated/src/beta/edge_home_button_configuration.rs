@@ -29,6 +29,7 @@ impl graph_rt::Model for EdgeHomeButtonConfiguration {
 graph_rt::impl_model_json!(EdgeHomeButtonConfiguration);
 /// A `microsoft.graph.edgeHomeButtonConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEdgeHomeButtonConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.edgeHomeButtonConfiguration",

@@ -29,6 +29,7 @@ impl graph_rt::Model for EdgeSearchEngineBase {
 graph_rt::impl_model_json!(EdgeSearchEngineBase);
 /// A `microsoft.graph.edgeSearchEngineBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEdgeSearchEngineBase {
     #[doc = concat!(
         "A `", "microsoft.graph.edgeSearchEngineBase",

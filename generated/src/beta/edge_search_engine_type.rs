@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-edgesearchenginetype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EdgeSearchEngineType {
     /// `default`: Uses factory settings of Edge to assign the default search engine as per the user market (value 0)
     Default_,

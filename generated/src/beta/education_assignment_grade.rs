@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct EducationAssignmentGrade {
     /// User who did the grading.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub graded_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment in time when the grade was applied to this submission object. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub graded_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -21,7 +21,7 @@ impl graph_rt::Model for EducationAssignmentGrade {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             graded_date_time: r.take("gradedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             graded_by: r.take("gradedBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -31,7 +31,7 @@ impl graph_rt::Model for EducationAssignmentGrade {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("gradedBy", &self.graded_by);
+        #[cfg(feature = "core")] w.put("gradedBy", &self.graded_by);
         w.put("gradedDateTime", &self.graded_date_time);
         w.finish(&self.additional_properties)
     }

@@ -13,7 +13,7 @@ pub struct EducationClass {
     /// Course information for the class
     pub course: graph_rt::Field<super::EducationCourse>,
     /// Entity who created the class
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Description of the class.
     pub description: graph_rt::Field<String>,
@@ -63,7 +63,7 @@ impl graph_rt::Model for EducationClass {
             external_id: r.take("externalId"),
             display_name: r.take("displayName"),
             description: r.take("description"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             course: r.take("course"),
             class_code: r.take("classCode"),
@@ -79,7 +79,7 @@ impl graph_rt::Model for EducationClass {
         w.put("id", &self.id);
         w.put("classCode", &self.class_code);
         w.put("course", &self.course);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
         w.put("externalId", &self.external_id);

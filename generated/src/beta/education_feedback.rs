@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct EducationFeedback {
     /// User who created the feedback.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub feedback_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment in time when the feedback was given. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub feedback_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -26,7 +26,7 @@ impl graph_rt::Model for EducationFeedback {
             #[cfg(feature = "core")]
             text: r.take("text"),
             feedback_date_time: r.take("feedbackDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             feedback_by: r.take("feedbackBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -36,7 +36,7 @@ impl graph_rt::Model for EducationFeedback {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("feedbackBy", &self.feedback_by);
+        #[cfg(feature = "core")] w.put("feedbackBy", &self.feedback_by);
         w.put("feedbackDateTime", &self.feedback_date_time);
         #[cfg(feature = "core")] w.put("text", &self.text);
         w.finish(&self.additional_properties)

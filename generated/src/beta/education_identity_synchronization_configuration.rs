@@ -29,6 +29,7 @@ impl graph_rt::Model for EducationIdentitySynchronizationConfiguration {
 graph_rt::impl_model_json!(EducationIdentitySynchronizationConfiguration);
 /// A `microsoft.graph.educationIdentitySynchronizationConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEducationIdentitySynchronizationConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.educationIdentitySynchronizationConfiguration",

@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct EducationRubricOutcome {
     /// The last user to modify the resource.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment in time when the resource was last modified.  The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -48,7 +48,7 @@ impl graph_rt::Model for EducationRubricOutcome {
             #[cfg(feature = "core")]
             published_rubric_quality_feedback: r.take("publishedRubricQualityFeedback"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -58,7 +58,7 @@ impl graph_rt::Model for EducationRubricOutcome {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         #[cfg(feature = "core")]
         w.put("publishedRubricQualityFeedback", &self.published_rubric_quality_feedback);

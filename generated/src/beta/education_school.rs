@@ -12,7 +12,7 @@ pub struct EducationSchool {
     #[cfg(feature = "core")]
     pub address: graph_rt::Field<super::PhysicalAddress>,
     /// Entity who created the school.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Description of the school.
     pub description: graph_rt::Field<String>,
@@ -65,7 +65,7 @@ impl graph_rt::Model for EducationSchool {
             external_id: r.take("externalId"),
             display_name: r.take("displayName"),
             description: r.take("description"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
             address: r.take("address"),
@@ -80,7 +80,7 @@ impl graph_rt::Model for EducationSchool {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("address", &self.address);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
         w.put("externalId", &self.external_id);

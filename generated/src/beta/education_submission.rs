@@ -9,7 +9,7 @@ pub struct EducationSubmission {
     /// Who this submission is assigned to.
     pub recipient: graph_rt::Field<super::EducationSubmissionRecipient>,
     /// User who moved the status of this submission to returned.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub returned_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment in time when the submission was returned. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub returned_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -18,12 +18,12 @@ pub struct EducationSubmission {
     /// Read-Only. Possible values are: `working`, `submitted`, `released`, `returned`.
     pub status: graph_rt::Field<String>,
     /// User who moved the resource into the submitted state.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub submitted_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment in time when the submission was moved into the submitted state. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub submitted_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// User who moved the resource from submitted into the working state.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub unsubmitted_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment in time when the submission was moved from submitted into the working state. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub unsubmitted_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -48,15 +48,15 @@ impl graph_rt::Model for EducationSubmission {
             submitted_resources: r.take("submittedResources"),
             resources: r.take("resources"),
             unsubmitted_date_time: r.take("unsubmittedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             unsubmitted_by: r.take("unsubmittedBy"),
             submitted_date_time: r.take("submittedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             submitted_by: r.take("submittedBy"),
             status: r.take("status"),
             resources_folder_url: r.take("resourcesFolderUrl"),
             returned_date_time: r.take("returnedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             returned_by: r.take("returnedBy"),
             recipient: r.take("recipient"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -68,13 +68,13 @@ impl graph_rt::Model for EducationSubmission {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("recipient", &self.recipient);
-        #[cfg(feature = "identity")] w.put("returnedBy", &self.returned_by);
+        #[cfg(feature = "core")] w.put("returnedBy", &self.returned_by);
         w.put("returnedDateTime", &self.returned_date_time);
         w.put("resourcesFolderUrl", &self.resources_folder_url);
         w.put("status", &self.status);
-        #[cfg(feature = "identity")] w.put("submittedBy", &self.submitted_by);
+        #[cfg(feature = "core")] w.put("submittedBy", &self.submitted_by);
         w.put("submittedDateTime", &self.submitted_date_time);
-        #[cfg(feature = "identity")] w.put("unsubmittedBy", &self.unsubmitted_by);
+        #[cfg(feature = "core")] w.put("unsubmittedBy", &self.unsubmitted_by);
         w.put("unsubmittedDateTime", &self.unsubmitted_date_time);
         w.put("resources", &self.resources);
         w.put("submittedResources", &self.submitted_resources);

@@ -17,7 +17,6 @@ pub struct EmailAuthenticationMethodConfiguration {
         super::ExternalEmailOtpState,
     >,
     /// A collection of users or groups who are enabled to use the authentication method. (Navigation property.)
-    #[cfg(feature = "identity")]
     pub include_targets: graph_rt::Field<Vec<super::AnyAuthenticationMethodTarget>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -28,7 +27,6 @@ impl graph_rt::Model for EmailAuthenticationMethodConfiguration {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             include_targets: r.take("includeTargets"),
             allow_external_id_to_use_email_otp: r.take("allowExternalIdToUseEmailOtp"),
             state: r.take("state"),
@@ -44,7 +42,7 @@ impl graph_rt::Model for EmailAuthenticationMethodConfiguration {
         w.put("id", &self.id);
         w.put("state", &self.state);
         w.put("allowExternalIdToUseEmailOtp", &self.allow_external_id_to_use_email_otp);
-        #[cfg(feature = "identity")] w.put("includeTargets", &self.include_targets);
+        w.put("includeTargets", &self.include_targets);
         w.finish(&self.additional_properties)
     }
 }

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-esim-embeddedsimdevicestatevalue?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmbeddedSimDeviceStateValue {
     /// `notEvaluated`: Designates that the embedded SIM activation code is free and available to be assigned to a device. (value 0)
     NotEvaluated,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-enrollmentavailabilityoptions?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnrollmentAvailabilityOptions {
     /// `availableWithPrompts`: Device enrollment flow is shown to the end user with guided enrollment prompts (value 0)
     AvailableWithPrompts,

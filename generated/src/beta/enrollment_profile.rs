@@ -92,6 +92,7 @@ impl EnrollmentProfile {
 }
 /// A `microsoft.graph.enrollmentProfile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEnrollmentProfile {
     #[doc = concat!(
         "A `", "microsoft.graph.enrollmentProfile",

@@ -36,6 +36,7 @@ impl Entity {
 }
 /// A `microsoft.graph.entity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEntity {
     #[doc = concat!(
         "A `", "microsoft.graph.entity", "`, or a derived type this SDK does not know."
@@ -50,7 +51,6 @@ pub enum AnyEntity {
     AccessReviewPolicy(Box<super::AccessReviewPolicy>),
     #[cfg(feature = "identity")]
     AuthenticationContextClassReference(Box<super::AuthenticationContextClassReference>),
-    #[cfg(feature = "identity")]
     AuthenticationMethodTarget(Box<super::AuthenticationMethodTarget>),
     #[cfg(feature = "identity")]
     AuthenticationMethodsPolicy(Box<super::AuthenticationMethodsPolicy>),
@@ -73,13 +73,11 @@ pub enum AnyEntity {
     CloudPcProvisioningPolicy(Box<super::CloudPcProvisioningPolicy>),
     #[cfg(feature = "device_management")]
     CloudPcProvisioningPolicyAssignment(Box<super::CloudPcProvisioningPolicyAssignment>),
-    #[cfg(feature = "files")]
     ColumnDefinition(Box<super::ColumnDefinition>),
     #[cfg(feature = "identity")]
     ConditionalAccessPolicy(Box<super::ConditionalAccessPolicy>),
     ConnectedOrganization(Box<super::ConnectedOrganization>),
     ContinuousAccessEvaluationPolicy(Box<super::ContinuousAccessEvaluationPolicy>),
-    #[cfg(feature = "teams")]
     ConversationMember(Box<super::ConversationMember>),
     #[cfg(feature = "security")]
     AddToReviewSetOperation(Box<super::AddToReviewSetOperation>),
@@ -106,7 +104,6 @@ pub enum AnyEntity {
     #[cfg(feature = "education")]
     EducationalActivity(Box<super::EducationalActivity>),
     Invitation(Box<super::Invitation>),
-    #[cfg(feature = "users")]
     ItemActivityStat(Box<super::ItemActivityStat>),
     ItemAddress(Box<super::ItemAddress>),
     ItemEmail(Box<super::ItemEmail>),
@@ -172,7 +169,6 @@ pub enum AnyEntity {
     MicrosoftAuthenticatorAuthenticationMethodTarget(
         Box<super::MicrosoftAuthenticatorAuthenticationMethodTarget>,
     ),
-    #[cfg(feature = "users")]
     OfficeGraphInsights(Box<super::OfficeGraphInsights>),
     #[cfg(feature = "onenote")]
     Onenote(Box<super::Onenote>),
@@ -296,11 +292,9 @@ pub enum AnyEntity {
     TermStoreGroup(Box<super::TermStoreGroup>),
     #[cfg(feature = "files")]
     Relation(Box<super::Relation>),
-    #[cfg(feature = "files")]
     Set(Box<super::Set>),
     #[cfg(feature = "files")]
     Store(Box<super::Store>),
-    #[cfg(feature = "files")]
     Term(Box<super::Term>),
     #[cfg(feature = "teams")]
     TimeCard(Box<super::TimeCard>),
@@ -419,7 +413,6 @@ impl AnyEntity {
             Self::AuthenticationContextClassReference(_) => {
                 "microsoft.graph.authenticationContextClassReference"
             }
-            #[cfg(feature = "identity")]
             Self::AuthenticationMethodTarget(_) => {
                 "microsoft.graph.authenticationMethodTarget"
             }
@@ -452,7 +445,6 @@ impl AnyEntity {
             Self::CloudPcProvisioningPolicyAssignment(_) => {
                 "microsoft.graph.cloudPcProvisioningPolicyAssignment"
             }
-            #[cfg(feature = "files")]
             Self::ColumnDefinition(_) => "microsoft.graph.columnDefinition",
             #[cfg(feature = "identity")]
             Self::ConditionalAccessPolicy(_) => "microsoft.graph.conditionalAccessPolicy",
@@ -460,7 +452,6 @@ impl AnyEntity {
             Self::ContinuousAccessEvaluationPolicy(_) => {
                 "microsoft.graph.continuousAccessEvaluationPolicy"
             }
-            #[cfg(feature = "teams")]
             Self::ConversationMember(_) => "microsoft.graph.conversationMember",
             #[cfg(feature = "security")]
             Self::AddToReviewSetOperation(_) => {
@@ -499,7 +490,6 @@ impl AnyEntity {
             #[cfg(feature = "education")]
             Self::EducationalActivity(_) => "microsoft.graph.educationalActivity",
             Self::Invitation(_) => "microsoft.graph.invitation",
-            #[cfg(feature = "users")]
             Self::ItemActivityStat(_) => "microsoft.graph.itemActivityStat",
             Self::ItemAddress(_) => "microsoft.graph.itemAddress",
             Self::ItemEmail(_) => "microsoft.graph.itemEmail",
@@ -589,7 +579,6 @@ impl AnyEntity {
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(_) => {
                 "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget"
             }
-            #[cfg(feature = "users")]
             Self::OfficeGraphInsights(_) => "microsoft.graph.officeGraphInsights",
             #[cfg(feature = "onenote")]
             Self::Onenote(_) => "microsoft.graph.onenote",
@@ -717,11 +706,9 @@ impl AnyEntity {
             Self::TermStoreGroup(_) => "microsoft.graph.termStore.group",
             #[cfg(feature = "files")]
             Self::Relation(_) => "microsoft.graph.termStore.relation",
-            #[cfg(feature = "files")]
             Self::Set(_) => "microsoft.graph.termStore.set",
             #[cfg(feature = "files")]
             Self::Store(_) => "microsoft.graph.termStore.store",
-            #[cfg(feature = "files")]
             Self::Term(_) => "microsoft.graph.termStore.term",
             #[cfg(feature = "teams")]
             Self::TimeCard(_) => "microsoft.graph.timeCard",
@@ -896,7 +883,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "identity")]
                 Some("microsoft.graph.authenticationMethodTarget") => {
                     Self::AuthenticationMethodTarget(
                         Box::new(
@@ -1017,7 +1003,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "files")]
                 Some("microsoft.graph.columnDefinition") => {
                     Self::ColumnDefinition(
                         Box::new(
@@ -1055,7 +1040,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "teams")]
                 Some("microsoft.graph.conversationMember") => {
                     Self::ConversationMember(
                         Box::new(
@@ -1184,7 +1168,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "users")]
                 Some("microsoft.graph.itemActivityStat") => {
                     Self::ItemActivityStat(
                         Box::new(
@@ -1494,7 +1477,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "users")]
                 Some("microsoft.graph.officeGraphInsights") => {
                     Self::OfficeGraphInsights(
                         Box::new(
@@ -2092,7 +2074,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "files")]
                 Some("microsoft.graph.termStore.set") => {
                     Self::Set(
                         Box::new(<super::Set as graph_rt::Model>::from_map(&mut map)?),
@@ -2104,7 +2085,6 @@ impl graph_rt::FromJson for AnyEntity {
                         Box::new(<super::Store as graph_rt::Model>::from_map(&mut map)?),
                     )
                 }
-                #[cfg(feature = "files")]
                 Some("microsoft.graph.termStore.term") => {
                     Self::Term(
                         Box::new(<super::Term as graph_rt::Model>::from_map(&mut map)?),
@@ -2590,7 +2570,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::AuthenticationContextClassReference(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "identity")]
             Self::AuthenticationMethodTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "identity")]
             Self::AuthenticationMethodsPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2615,7 +2594,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::CloudPcProvisioningPolicyAssignment(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "files")]
             Self::ColumnDefinition(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "identity")]
             Self::ConditionalAccessPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2623,7 +2601,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::ContinuousAccessEvaluationPolicy(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "teams")]
             Self::ConversationMember(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "security")]
             Self::AddToReviewSetOperation(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2652,7 +2629,6 @@ impl graph_rt::ToJson for AnyEntity {
             #[cfg(feature = "education")]
             Self::EducationalActivity(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::Invitation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "users")]
             Self::ItemActivityStat(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::ItemAddress(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::ItemEmail(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2724,7 +2700,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "users")]
             Self::OfficeGraphInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "onenote")]
             Self::Onenote(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2850,11 +2825,9 @@ impl graph_rt::ToJson for AnyEntity {
             Self::TermStoreGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "files")]
             Self::Relation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "files")]
             Self::Set(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "files")]
             Self::Store(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "files")]
             Self::Term(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "teams")]
             Self::TimeCard(v) => graph_rt::ToJson::to_json(v.as_ref()),

@@ -60,7 +60,7 @@ pub struct Event {
     /// An identifier for an occurrence in a recurring event series. Null if the event is not part of a recurring series.  The format of the property value is OID.{seriesMasterId-value}.{occurrence-start-date}. The time zone for {occurrence-start-date} is the recurrenceTimeZone property defined for the corresponding recurrenceRange.  This property can identify any occurrence in a recurring series, including an occurrence that has been modified or cancelled. You can use this property to perform all operations supported by occurrences in the recurring series.
     pub occurrence_id: graph_rt::Field<String>,
     /// Details for an attendee to join the meeting online. Default is null. Read-only.  After you set the isOnlineMeeting and onlineMeetingProvider properties to enable a meeting online, Microsoft Graph initializes onlineMeeting. When set, the meeting remains available online, and you cannot change the isOnlineMeeting, onlineMeetingProvider, and onlneMeeting properties again.
-    #[cfg(feature = "communications")]
+    #[cfg(feature = "core")]
     pub online_meeting: graph_rt::Field<super::OnlineMeetingInfo>,
     /// Represents the online meeting service provider. By default, onlineMeetingProvider is `unknown`. The possible values are `unknown`, `teamsForBusiness`, `skypeForBusiness`, and `skypeForConsumer`. Optional.   After you set onlineMeetingProvider, Microsoft Graph initializes onlineMeeting. Subsequently you cannot change onlineMeetingProvider again, and the meeting remains available online.
     #[cfg(feature = "core")]
@@ -166,7 +166,7 @@ impl graph_rt::Model for Event {
             online_meeting_url: r.take("onlineMeetingUrl"),
             #[cfg(feature = "core")]
             online_meeting_provider: r.take("onlineMeetingProvider"),
-            #[cfg(feature = "communications")]
+            #[cfg(feature = "core")]
             online_meeting: r.take("onlineMeeting"),
             occurrence_id: r.take("occurrenceId"),
             #[cfg(feature = "core")]
@@ -229,7 +229,7 @@ impl graph_rt::Model for Event {
         #[cfg(feature = "core")] w.put("location", &self.location);
         #[cfg(feature = "core")] w.put("locations", &self.locations);
         w.put("occurrenceId", &self.occurrence_id);
-        #[cfg(feature = "communications")] w.put("onlineMeeting", &self.online_meeting);
+        #[cfg(feature = "core")] w.put("onlineMeeting", &self.online_meeting);
         #[cfg(feature = "core")]
         w.put("onlineMeetingProvider", &self.online_meeting_provider);
         w.put("onlineMeetingUrl", &self.online_meeting_url);

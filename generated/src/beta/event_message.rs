@@ -434,6 +434,7 @@ impl EventMessage {
 }
 /// A `microsoft.graph.eventMessage` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEventMessage {
     #[doc = concat!(
         "A `", "microsoft.graph.eventMessage",

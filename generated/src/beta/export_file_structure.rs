@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-caseexportoperation?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExportFileStructure {
     /// `directory`: Maps to the condensed directory structure commonly used by eDiscovery tools. All files are exported to a root file called NativeFiles.
     Directory,

@@ -33,6 +33,7 @@ impl graph_rt::Model for Extension {
 graph_rt::impl_model_json!(Extension);
 /// A `microsoft.graph.extension` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyExtension {
     #[doc = concat!(
         "A `", "microsoft.graph.extension",

@@ -19,7 +19,6 @@ pub struct Fido2AuthenticationMethodConfiguration {
     /// Controls whether key restrictions are enforced on FIDO2 security keys, either allowing or disallowing certain key types as defined by Authenticator Attestation GUID (AAGUID), an identifier that indicates the type (e.g. make and model) of the authenticator.
     pub key_restrictions: graph_rt::Field<super::Fido2KeyRestrictions>,
     /// A collection of users or groups who are enabled to use the authentication method. (Navigation property.)
-    #[cfg(feature = "identity")]
     pub include_targets: graph_rt::Field<Vec<super::AnyAuthenticationMethodTarget>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -30,7 +29,6 @@ impl graph_rt::Model for Fido2AuthenticationMethodConfiguration {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             include_targets: r.take("includeTargets"),
             key_restrictions: r.take("keyRestrictions"),
             is_self_service_registration_allowed: r
@@ -54,7 +52,7 @@ impl graph_rt::Model for Fido2AuthenticationMethodConfiguration {
             &self.is_self_service_registration_allowed,
         );
         w.put("keyRestrictions", &self.key_restrictions);
-        #[cfg(feature = "identity")] w.put("includeTargets", &self.include_targets);
+        w.put("includeTargets", &self.include_targets);
         w.finish(&self.additional_properties)
     }
 }

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-firewallpresharedkeyencodingmethodtype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FirewallPreSharedKeyEncodingMethodType {
     /// `deviceDefault`: No value configured by Intune, do not override the user-configured device default value (value 0)
     DeviceDefault,

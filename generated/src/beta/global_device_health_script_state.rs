@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-globaldevicehealthscriptstate?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GlobalDeviceHealthScriptState {
     /// `notConfigured`: Global device health scripts are not configured (value 0)
     NotConfigured,

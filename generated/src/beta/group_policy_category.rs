@@ -84,6 +84,7 @@ impl GroupPolicyCategory {
 }
 /// A `microsoft.graph.groupPolicyCategory` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyGroupPolicyCategory {
     #[doc = concat!(
         "A `", "microsoft.graph.groupPolicyCategory",

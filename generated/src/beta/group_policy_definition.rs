@@ -110,6 +110,7 @@ impl GroupPolicyDefinition {
 }
 /// A `microsoft.graph.groupPolicyDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyGroupPolicyDefinition {
     #[doc = concat!(
         "A `", "microsoft.graph.groupPolicyDefinition",

@@ -98,6 +98,7 @@ impl GroupPolicyDefinitionFile {
 }
 /// A `microsoft.graph.groupPolicyDefinitionFile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyGroupPolicyDefinitionFile {
     #[doc = concat!(
         "A `", "microsoft.graph.groupPolicyDefinitionFile",

@@ -58,6 +58,7 @@ impl GroupPolicyPresentation {
 }
 /// A `microsoft.graph.groupPolicyPresentation` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyGroupPolicyPresentation {
     #[doc = concat!(
         "A `", "microsoft.graph.groupPolicyPresentation",

@@ -68,6 +68,7 @@ impl GroupPolicyPresentationValue {
 }
 /// A `microsoft.graph.groupPolicyPresentationValue` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyGroupPolicyPresentationValue {
     #[doc = concat!(
         "A `", "microsoft.graph.groupPolicyPresentationValue",

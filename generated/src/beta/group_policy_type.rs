@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicytype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupPolicyType {
     /// `admxBacked`: Group Policy administrative templates built-in to the Policy configuration service provider (CSP). (value 0)
     AdmxBacked,

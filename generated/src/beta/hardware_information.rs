@@ -66,7 +66,7 @@ pub struct HardwareInformation {
     >,
     /// Operating System Build Number on Android device
     pub os_build_number: graph_rt::Field<String>,
-    /// Int that specifies the Windows Operating System ProductType. More details here https://go.microsoft.com/fwlink/?linkid=2126950. Valid values 0 to 2147483647
+    /// Int that specifies the Windows Operating System ProductType. More details here <https://go.microsoft.com/fwlink/?linkid=2126950>. Valid values 0 to 2147483647
     pub operating_system_product_type: graph_rt::Field<i32>,
     /// IPAddressV4
     pub ip_address_v4: graph_rt::Field<String>,

@@ -12,7 +12,6 @@ pub struct Identity {
     pub id: graph_rt::Field<String>,
     /// Unique identity of the tenant (optional).
     pub tenant_id: graph_rt::Field<String>,
-    #[cfg(feature = "files")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -23,7 +22,6 @@ impl graph_rt::Model for Identity {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "files")]
             thumbnails: r.take("thumbnails"),
             tenant_id: r.take("tenantId"),
             id: r.take("id"),
@@ -39,19 +37,19 @@ impl graph_rt::Model for Identity {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("tenantId", &self.tenant_id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        w.put("thumbnails", &self.thumbnails);
         w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Identity);
 /// A `microsoft.graph.identity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIdentity {
     #[doc = concat!(
         "A `", "microsoft.graph.identity", "`, or a derived type this SDK does not know."
     )]
     Identity(Box<super::Identity>),
-    #[cfg(feature = "core")]
     ProgramResource(Box<super::ProgramResource>),
     #[cfg(feature = "applications")]
     ServicePrincipalIdentity(Box<super::ServicePrincipalIdentity>),
@@ -63,7 +61,6 @@ pub enum AnyIdentity {
     TeamworkTagIdentity(Box<super::TeamworkTagIdentity>),
     #[cfg(feature = "teams")]
     TeamworkUserIdentity(Box<super::TeamworkUserIdentity>),
-    #[cfg(feature = "users")]
     UserIdentity(Box<super::UserIdentity>),
 }
 impl AnyIdentity {
@@ -71,7 +68,6 @@ impl AnyIdentity {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::Identity(_) => "microsoft.graph.identity",
-            #[cfg(feature = "core")]
             Self::ProgramResource(_) => "microsoft.graph.programResource",
             #[cfg(feature = "applications")]
             Self::ServicePrincipalIdentity(_) => {
@@ -89,7 +85,6 @@ impl AnyIdentity {
             Self::TeamworkTagIdentity(_) => "microsoft.graph.teamworkTagIdentity",
             #[cfg(feature = "teams")]
             Self::TeamworkUserIdentity(_) => "microsoft.graph.teamworkUserIdentity",
-            #[cfg(feature = "users")]
             Self::UserIdentity(_) => "microsoft.graph.userIdentity",
         }
     }
@@ -105,7 +100,6 @@ impl graph_rt::FromJson for AnyIdentity {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.programResource") => {
                     Self::ProgramResource(
                         Box::new(
@@ -165,7 +159,6 @@ impl graph_rt::FromJson for AnyIdentity {
                         ),
                     )
                 }
-                #[cfg(feature = "users")]
                 Some("microsoft.graph.userIdentity") => {
                     Self::UserIdentity(
                         Box::new(
@@ -188,7 +181,6 @@ impl graph_rt::ToJson for AnyIdentity {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::Identity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ProgramResource(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "applications")]
             Self::ServicePrincipalIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -202,7 +194,6 @@ impl graph_rt::ToJson for AnyIdentity {
             Self::TeamworkTagIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "teams")]
             Self::TeamworkUserIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "users")]
             Self::UserIdentity(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

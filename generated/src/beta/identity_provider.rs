@@ -49,13 +49,13 @@ impl graph_rt::Model for IdentityProvider {
 graph_rt::impl_model_json!(IdentityProvider);
 /// A `microsoft.graph.identityProvider` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIdentityProvider {
     #[doc = concat!(
         "A `", "microsoft.graph.identityProvider",
         "`, or a derived type this SDK does not know."
     )]
     IdentityProvider(Box<super::IdentityProvider>),
-    #[cfg(feature = "core")]
     OpenIdConnectProvider(Box<super::OpenIdConnectProvider>),
 }
 impl AnyIdentityProvider {
@@ -63,7 +63,6 @@ impl AnyIdentityProvider {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::IdentityProvider(_) => "microsoft.graph.identityProvider",
-            #[cfg(feature = "core")]
             Self::OpenIdConnectProvider(_) => "microsoft.graph.openIdConnectProvider",
         }
     }
@@ -79,7 +78,6 @@ impl graph_rt::FromJson for AnyIdentityProvider {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.openIdConnectProvider") => {
                     Self::OpenIdConnectProvider(
                         Box::new(
@@ -106,7 +104,6 @@ impl graph_rt::ToJson for AnyIdentityProvider {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IdentityProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::OpenIdConnectProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -38,19 +38,16 @@ impl graph_rt::Model for IdentityProviderBase {
 graph_rt::impl_model_json!(IdentityProviderBase);
 /// A `microsoft.graph.identityProviderBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIdentityProviderBase {
     #[doc = concat!(
         "A `", "microsoft.graph.identityProviderBase",
         "`, or a derived type this SDK does not know."
     )]
     IdentityProviderBase(Box<super::IdentityProviderBase>),
-    #[cfg(feature = "core")]
     AppleManagedIdentityProvider(Box<super::AppleManagedIdentityProvider>),
-    #[cfg(feature = "core")]
     BuiltInIdentityProvider(Box<super::BuiltInIdentityProvider>),
-    #[cfg(feature = "core")]
     OpenIdConnectIdentityProvider(Box<super::OpenIdConnectIdentityProvider>),
-    #[cfg(feature = "core")]
     SocialIdentityProvider(Box<super::SocialIdentityProvider>),
 }
 impl AnyIdentityProviderBase {
@@ -58,17 +55,13 @@ impl AnyIdentityProviderBase {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::IdentityProviderBase(_) => "microsoft.graph.identityProviderBase",
-            #[cfg(feature = "core")]
             Self::AppleManagedIdentityProvider(_) => {
                 "microsoft.graph.appleManagedIdentityProvider"
             }
-            #[cfg(feature = "core")]
             Self::BuiltInIdentityProvider(_) => "microsoft.graph.builtInIdentityProvider",
-            #[cfg(feature = "core")]
             Self::OpenIdConnectIdentityProvider(_) => {
                 "microsoft.graph.openIdConnectIdentityProvider"
             }
-            #[cfg(feature = "core")]
             Self::SocialIdentityProvider(_) => "microsoft.graph.socialIdentityProvider",
         }
     }
@@ -87,7 +80,6 @@ impl graph_rt::FromJson for AnyIdentityProviderBase {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.appleManagedIdentityProvider") => {
                     Self::AppleManagedIdentityProvider(
                         Box::new(
@@ -97,7 +89,6 @@ impl graph_rt::FromJson for AnyIdentityProviderBase {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.builtInIdentityProvider") => {
                     Self::BuiltInIdentityProvider(
                         Box::new(
@@ -107,7 +98,6 @@ impl graph_rt::FromJson for AnyIdentityProviderBase {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.openIdConnectIdentityProvider") => {
                     Self::OpenIdConnectIdentityProvider(
                         Box::new(
@@ -117,7 +107,6 @@ impl graph_rt::FromJson for AnyIdentityProviderBase {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.socialIdentityProvider") => {
                     Self::SocialIdentityProvider(
                         Box::new(
@@ -144,17 +133,13 @@ impl graph_rt::ToJson for AnyIdentityProviderBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IdentityProviderBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::AppleManagedIdentityProvider(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::BuiltInIdentityProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::OpenIdConnectIdentityProvider(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::SocialIdentityProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -119,17 +119,15 @@ impl IdentityRiskEvent {
 }
 /// A `microsoft.graph.identityRiskEvent` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIdentityRiskEvent {
     #[doc = concat!(
         "A `", "microsoft.graph.identityRiskEvent",
         "`, or a derived type this SDK does not know."
     )]
     IdentityRiskEvent(Box<super::IdentityRiskEvent>),
-    #[cfg(feature = "core")]
     AnonymousIpRiskEvent(Box<super::AnonymousIpRiskEvent>),
-    #[cfg(feature = "core")]
     LocatedRiskEvent(Box<super::LocatedRiskEvent>),
-    #[cfg(feature = "core")]
     UnfamiliarLocationRiskEvent(Box<super::UnfamiliarLocationRiskEvent>),
 }
 impl AnyIdentityRiskEvent {
@@ -137,11 +135,8 @@ impl AnyIdentityRiskEvent {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::IdentityRiskEvent(_) => "microsoft.graph.identityRiskEvent",
-            #[cfg(feature = "core")]
             Self::AnonymousIpRiskEvent(_) => "microsoft.graph.anonymousIpRiskEvent",
-            #[cfg(feature = "core")]
             Self::LocatedRiskEvent(_) => "microsoft.graph.locatedRiskEvent",
-            #[cfg(feature = "core")]
             Self::UnfamiliarLocationRiskEvent(_) => {
                 "microsoft.graph.unfamiliarLocationRiskEvent"
             }
@@ -159,7 +154,6 @@ impl graph_rt::FromJson for AnyIdentityRiskEvent {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.anonymousIpRiskEvent") => {
                     Self::AnonymousIpRiskEvent(
                         Box::new(
@@ -169,7 +163,6 @@ impl graph_rt::FromJson for AnyIdentityRiskEvent {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.locatedRiskEvent") => {
                     Self::LocatedRiskEvent(
                         Box::new(
@@ -179,7 +172,6 @@ impl graph_rt::FromJson for AnyIdentityRiskEvent {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.unfamiliarLocationRiskEvent") => {
                     Self::UnfamiliarLocationRiskEvent(
                         Box::new(
@@ -206,11 +198,8 @@ impl graph_rt::ToJson for AnyIdentityRiskEvent {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IdentityRiskEvent(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::AnonymousIpRiskEvent(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::LocatedRiskEvent(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::UnfamiliarLocationRiskEvent(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -29,17 +29,15 @@ impl graph_rt::Model for IdentitySource {
 graph_rt::impl_model_json!(IdentitySource);
 /// A `microsoft.graph.identitySource` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIdentitySource {
     #[doc = concat!(
         "A `", "microsoft.graph.identitySource",
         "`, or a derived type this SDK does not know."
     )]
     IdentitySource(Box<super::IdentitySource>),
-    #[cfg(feature = "core")]
     AzureActiveDirectoryTenant(Box<super::AzureActiveDirectoryTenant>),
-    #[cfg(feature = "core")]
     DomainIdentitySource(Box<super::DomainIdentitySource>),
-    #[cfg(feature = "core")]
     ExternalDomainFederation(Box<super::ExternalDomainFederation>),
 }
 impl AnyIdentitySource {
@@ -47,13 +45,10 @@ impl AnyIdentitySource {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::IdentitySource(_) => "microsoft.graph.identitySource",
-            #[cfg(feature = "core")]
             Self::AzureActiveDirectoryTenant(_) => {
                 "microsoft.graph.azureActiveDirectoryTenant"
             }
-            #[cfg(feature = "core")]
             Self::DomainIdentitySource(_) => "microsoft.graph.domainIdentitySource",
-            #[cfg(feature = "core")]
             Self::ExternalDomainFederation(_) => {
                 "microsoft.graph.externalDomainFederation"
             }
@@ -71,7 +66,6 @@ impl graph_rt::FromJson for AnyIdentitySource {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.azureActiveDirectoryTenant") => {
                     Self::AzureActiveDirectoryTenant(
                         Box::new(
@@ -81,7 +75,6 @@ impl graph_rt::FromJson for AnyIdentitySource {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.domainIdentitySource") => {
                     Self::DomainIdentitySource(
                         Box::new(
@@ -91,7 +84,6 @@ impl graph_rt::FromJson for AnyIdentitySource {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.externalDomainFederation") => {
                     Self::ExternalDomainFederation(
                         Box::new(
@@ -118,11 +110,8 @@ impl graph_rt::ToJson for AnyIdentitySource {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IdentitySource(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::AzureActiveDirectoryTenant(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::DomainIdentitySource(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ExternalDomainFederation(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

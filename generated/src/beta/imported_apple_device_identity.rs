@@ -16,7 +16,7 @@ pub struct ImportedAppleDeviceIdentity {
     pub requested_enrollment_profile_assignment_date_time: graph_rt::Field<
         graph_rt::DateTimeOffset,
     >,
-    /// Indicates if the Apple device is supervised. More information is at: https://support.apple.com/en-us/HT202837
+    /// Indicates if the Apple device is supervised. More information is at: <https://support.apple.com/en-us/HT202837>
     pub is_supervised: graph_rt::Field<bool>,
     /// Apple device discovery source. Possible values are: `unknown`, `adminImport`, `deviceEnrollmentProgram`.
     pub discovery_source: graph_rt::Field<super::DiscoverySource>,
@@ -122,6 +122,7 @@ impl ImportedAppleDeviceIdentity {
 }
 /// A `microsoft.graph.importedAppleDeviceIdentity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyImportedAppleDeviceIdentity {
     #[doc = concat!(
         "A `", "microsoft.graph.importedAppleDeviceIdentity",

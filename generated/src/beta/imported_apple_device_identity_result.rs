@@ -18,7 +18,7 @@ pub struct ImportedAppleDeviceIdentityResult {
     pub requested_enrollment_profile_assignment_date_time: graph_rt::Field<
         graph_rt::DateTimeOffset,
     >,
-    /// Indicates if the Apple device is supervised. More information is at: https://support.apple.com/en-us/HT202837 Inherited from `microsoft.graph.importedAppleDeviceIdentity`.
+    /// Indicates if the Apple device is supervised. More information is at: <https://support.apple.com/en-us/HT202837> Inherited from `microsoft.graph.importedAppleDeviceIdentity`.
     pub is_supervised: graph_rt::Field<bool>,
     /// Apple device discovery source. Possible values are: `unknown`, `adminImport`, `deviceEnrollmentProgram`. Inherited from `microsoft.graph.importedAppleDeviceIdentity`.
     pub discovery_source: graph_rt::Field<super::DiscoverySource>,

@@ -100,6 +100,7 @@ impl ImportedDeviceIdentity {
 }
 /// A `microsoft.graph.importedDeviceIdentity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyImportedDeviceIdentity {
     #[doc = concat!(
         "A `", "microsoft.graph.importedDeviceIdentity",

@@ -29,41 +29,27 @@ impl graph_rt::Model for InformationProtectionAction {
 graph_rt::impl_model_json!(InformationProtectionAction);
 /// A `microsoft.graph.informationProtectionAction` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyInformationProtectionAction {
     #[doc = concat!(
         "A `", "microsoft.graph.informationProtectionAction",
         "`, or a derived type this SDK does not know."
     )]
     InformationProtectionAction(Box<super::InformationProtectionAction>),
-    #[cfg(feature = "core")]
     AddContentFooterAction(Box<super::AddContentFooterAction>),
-    #[cfg(feature = "core")]
     AddContentHeaderAction(Box<super::AddContentHeaderAction>),
-    #[cfg(feature = "core")]
     AddWatermarkAction(Box<super::AddWatermarkAction>),
-    #[cfg(feature = "core")]
     ApplyLabelAction(Box<super::ApplyLabelAction>),
-    #[cfg(feature = "core")]
     CustomAction(Box<super::CustomAction>),
-    #[cfg(feature = "core")]
     JustifyAction(Box<super::JustifyAction>),
-    #[cfg(feature = "core")]
     MetadataAction(Box<super::MetadataAction>),
-    #[cfg(feature = "core")]
     ProtectAdhocAction(Box<super::ProtectAdhocAction>),
-    #[cfg(feature = "core")]
     ProtectByTemplateAction(Box<super::ProtectByTemplateAction>),
-    #[cfg(feature = "core")]
     ProtectDoNotForwardAction(Box<super::ProtectDoNotForwardAction>),
-    #[cfg(feature = "core")]
     RecommendLabelAction(Box<super::RecommendLabelAction>),
-    #[cfg(feature = "core")]
     RemoveContentFooterAction(Box<super::RemoveContentFooterAction>),
-    #[cfg(feature = "core")]
     RemoveContentHeaderAction(Box<super::RemoveContentHeaderAction>),
-    #[cfg(feature = "core")]
     RemoveProtectionAction(Box<super::RemoveProtectionAction>),
-    #[cfg(feature = "core")]
     RemoveWatermarkAction(Box<super::RemoveWatermarkAction>),
 }
 impl AnyInformationProtectionAction {
@@ -73,41 +59,26 @@ impl AnyInformationProtectionAction {
             Self::InformationProtectionAction(_) => {
                 "microsoft.graph.informationProtectionAction"
             }
-            #[cfg(feature = "core")]
             Self::AddContentFooterAction(_) => "microsoft.graph.addContentFooterAction",
-            #[cfg(feature = "core")]
             Self::AddContentHeaderAction(_) => "microsoft.graph.addContentHeaderAction",
-            #[cfg(feature = "core")]
             Self::AddWatermarkAction(_) => "microsoft.graph.addWatermarkAction",
-            #[cfg(feature = "core")]
             Self::ApplyLabelAction(_) => "microsoft.graph.applyLabelAction",
-            #[cfg(feature = "core")]
             Self::CustomAction(_) => "microsoft.graph.customAction",
-            #[cfg(feature = "core")]
             Self::JustifyAction(_) => "microsoft.graph.justifyAction",
-            #[cfg(feature = "core")]
             Self::MetadataAction(_) => "microsoft.graph.metadataAction",
-            #[cfg(feature = "core")]
             Self::ProtectAdhocAction(_) => "microsoft.graph.protectAdhocAction",
-            #[cfg(feature = "core")]
             Self::ProtectByTemplateAction(_) => "microsoft.graph.protectByTemplateAction",
-            #[cfg(feature = "core")]
             Self::ProtectDoNotForwardAction(_) => {
                 "microsoft.graph.protectDoNotForwardAction"
             }
-            #[cfg(feature = "core")]
             Self::RecommendLabelAction(_) => "microsoft.graph.recommendLabelAction",
-            #[cfg(feature = "core")]
             Self::RemoveContentFooterAction(_) => {
                 "microsoft.graph.removeContentFooterAction"
             }
-            #[cfg(feature = "core")]
             Self::RemoveContentHeaderAction(_) => {
                 "microsoft.graph.removeContentHeaderAction"
             }
-            #[cfg(feature = "core")]
             Self::RemoveProtectionAction(_) => "microsoft.graph.removeProtectionAction",
-            #[cfg(feature = "core")]
             Self::RemoveWatermarkAction(_) => "microsoft.graph.removeWatermarkAction",
         }
     }
@@ -126,7 +97,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.addContentFooterAction") => {
                     Self::AddContentFooterAction(
                         Box::new(
@@ -136,7 +106,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.addContentHeaderAction") => {
                     Self::AddContentHeaderAction(
                         Box::new(
@@ -146,7 +115,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.addWatermarkAction") => {
                     Self::AddWatermarkAction(
                         Box::new(
@@ -156,7 +124,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.applyLabelAction") => {
                     Self::ApplyLabelAction(
                         Box::new(
@@ -166,7 +133,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.customAction") => {
                     Self::CustomAction(
                         Box::new(
@@ -174,7 +140,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.justifyAction") => {
                     Self::JustifyAction(
                         Box::new(
@@ -184,7 +149,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.metadataAction") => {
                     Self::MetadataAction(
                         Box::new(
@@ -194,7 +158,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.protectAdhocAction") => {
                     Self::ProtectAdhocAction(
                         Box::new(
@@ -204,7 +167,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.protectByTemplateAction") => {
                     Self::ProtectByTemplateAction(
                         Box::new(
@@ -214,7 +176,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.protectDoNotForwardAction") => {
                     Self::ProtectDoNotForwardAction(
                         Box::new(
@@ -224,7 +185,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.recommendLabelAction") => {
                     Self::RecommendLabelAction(
                         Box::new(
@@ -234,7 +194,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.removeContentFooterAction") => {
                     Self::RemoveContentFooterAction(
                         Box::new(
@@ -244,7 +203,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.removeContentHeaderAction") => {
                     Self::RemoveContentHeaderAction(
                         Box::new(
@@ -254,7 +212,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.removeProtectionAction") => {
                     Self::RemoveProtectionAction(
                         Box::new(
@@ -264,7 +221,6 @@ impl graph_rt::FromJson for AnyInformationProtectionAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.removeWatermarkAction") => {
                     Self::RemoveWatermarkAction(
                         Box::new(
@@ -291,35 +247,20 @@ impl graph_rt::ToJson for AnyInformationProtectionAction {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::InformationProtectionAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::AddContentFooterAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::AddContentHeaderAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::AddWatermarkAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ApplyLabelAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::CustomAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::JustifyAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::MetadataAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ProtectAdhocAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ProtectByTemplateAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ProtectDoNotForwardAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::RecommendLabelAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::RemoveContentFooterAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::RemoveContentHeaderAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::RemoveProtectionAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::RemoveWatermarkAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

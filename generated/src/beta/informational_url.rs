@@ -8,13 +8,13 @@
 pub struct InformationalUrl {
     /// CDN URL to the application's logo, Read-only.
     pub logo_url: graph_rt::Field<String>,
-    /// Link to the application's marketing page. For example, https://www.contoso.com/app/marketing
+    /// Link to the application's marketing page. For example, <https://www.contoso.com/app/marketing>
     pub marketing_url: graph_rt::Field<String>,
-    /// Link to the application's privacy statement. For example, https://www.contoso.com/app/privacy
+    /// Link to the application's privacy statement. For example, <https://www.contoso.com/app/privacy>
     pub privacy_statement_url: graph_rt::Field<String>,
-    /// Link to the application's support page. For example, https://www.contoso.com/app/support
+    /// Link to the application's support page. For example, <https://www.contoso.com/app/support>
     pub support_url: graph_rt::Field<String>,
-    /// Link to the application's terms of service statement. For example, https://www.contoso.com/app/termsofservice
+    /// Link to the application's terms of service statement. For example, <https://www.contoso.com/app/termsofservice>
     pub terms_of_service_url: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

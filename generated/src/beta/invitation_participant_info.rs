@@ -9,7 +9,6 @@ pub struct InvitationParticipantInfo {
     /// The type of endpoint. Possible values are: `default`, `voicemail`.
     pub endpoint_type: graph_rt::Field<String>,
     /// The identitySet associated with this invitation.
-    #[cfg(feature = "identity")]
     pub identity: graph_rt::Field<super::AnyIdentitySet>,
     /// Optional. The call which the target idenity is currently a part of. This call will be dropped once the participant is added.
     pub replaces_call_id: graph_rt::Field<String>,
@@ -23,7 +22,6 @@ impl graph_rt::Model for InvitationParticipantInfo {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             replaces_call_id: r.take("replacesCallId"),
-            #[cfg(feature = "identity")]
             identity: r.take("identity"),
             endpoint_type: r.take("endpointType"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -35,7 +33,7 @@ impl graph_rt::Model for InvitationParticipantInfo {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("endpointType", &self.endpoint_type);
-        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("identity", &self.identity);
         w.put("replacesCallId", &self.replaces_call_id);
         w.finish(&self.additional_properties)
     }

@@ -13,7 +13,6 @@ pub struct InvokeUserFlowListener {
     /// The priority of the listener. Determines the order of evaluation when an event has multiple listeners. The priority is evaluated from low to high. Inherited from `microsoft.graph.authenticationListener`.
     pub priority: graph_rt::Field<i32>,
     /// Filter based on the source of the authentication that is used to determine whether the listener is evaluated. This is currently limited to evaluations based on application the user is authenticating to. Inherited from `microsoft.graph.authenticationListener`.
-    #[cfg(feature = "identity")]
     pub source_filter: graph_rt::Field<super::AuthenticationSourceFilter>,
     /// The user flow that is invoked when this action executes. (Navigation property.)
     #[cfg(feature = "identity")]
@@ -29,7 +28,6 @@ impl graph_rt::Model for InvokeUserFlowListener {
         let mut value = Self {
             #[cfg(feature = "identity")]
             user_flow: r.take("userFlow"),
-            #[cfg(feature = "identity")]
             source_filter: r.take("sourceFilter"),
             priority: r.take("priority"),
             id: r.take("id"),
@@ -43,7 +41,7 @@ impl graph_rt::Model for InvokeUserFlowListener {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("priority", &self.priority);
-        #[cfg(feature = "identity")] w.put("sourceFilter", &self.source_filter);
+        w.put("sourceFilter", &self.source_filter);
         #[cfg(feature = "identity")] w.put("userFlow", &self.user_flow);
         w.finish(&self.additional_properties)
     }

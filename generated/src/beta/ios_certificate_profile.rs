@@ -190,6 +190,7 @@ impl IosCertificateProfile {
 }
 /// A `microsoft.graph.iosCertificateProfile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIosCertificateProfile {
     #[doc = concat!(
         "A `", "microsoft.graph.iosCertificateProfile",

@@ -234,6 +234,7 @@ impl IosCertificateProfileBase {
 }
 /// A `microsoft.graph.iosCertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIosCertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.iosCertificateProfileBase",

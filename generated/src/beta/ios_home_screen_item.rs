@@ -33,6 +33,7 @@ impl graph_rt::Model for IosHomeScreenItem {
 graph_rt::impl_model_json!(IosHomeScreenItem);
 /// A `microsoft.graph.iosHomeScreenItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIosHomeScreenItem {
     #[doc = concat!(
         "A `", "microsoft.graph.iosHomeScreenItem",

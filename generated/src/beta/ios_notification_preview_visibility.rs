@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iosnotificationpreviewvisibility?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IosNotificationPreviewVisibility {
     /// `notConfigured`: Notification preview settings will not be overwritten. (value 0)
     NotConfigured,

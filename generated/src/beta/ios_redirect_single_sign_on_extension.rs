@@ -14,7 +14,7 @@ pub struct IosRedirectSingleSignOnExtension {
     pub team_identifier: graph_rt::Field<String>,
     /// Gets or sets a list of typed key-value pairs used to configure Credential-type profiles. This collection can contain a maximum of 500 elements.
     pub configurations: graph_rt::Field<Vec<super::AnyKeyTypedValuePair>>,
-    /// One or more URL prefixes of identity providers on whose behalf the app extension performs single sign-on. URLs must begin with http:// or https://. All URL prefixes must be unique for all profiles.
+    /// One or more URL prefixes of identity providers on whose behalf the app extension performs single sign-on. URLs must begin with <http://> or <https://>. All URL prefixes must be unique for all profiles.
     pub url_prefixes: graph_rt::Field<Vec<String>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -84,7 +84,7 @@ pub struct IosScepCertificateProfile {
     pub subject_alternative_name_format_string: graph_rt::Field<String>,
     /// Target store certificate. Possible values are: `user`, `machine`.
     pub certificate_store: graph_rt::Field<super::CertificateStore>,
-    /// Custom Subject Alternative Name Settings. The OnPremisesUserPrincipalName variable is support as well as others documented here: https://go.microsoft.com/fwlink/?LinkId=2027630. This collection can contain a maximum of 500 elements.
+    /// Custom Subject Alternative Name Settings. The OnPremisesUserPrincipalName variable is support as well as others documented here: <https://go.microsoft.com/fwlink/?LinkId=2027630>. This collection can contain a maximum of 500 elements.
     pub custom_subject_alternative_names: graph_rt::Field<
         Vec<super::CustomSubjectAlternativeName>,
     >,

@@ -31,6 +31,7 @@ impl graph_rt::Model for IosSingleSignOnExtension {
 graph_rt::impl_model_json!(IosSingleSignOnExtension);
 /// A `microsoft.graph.iosSingleSignOnExtension` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIosSingleSignOnExtension {
     #[doc = concat!(
         "A `", "microsoft.graph.iosSingleSignOnExtension",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iossoftwareupdatescheduletype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IosSoftwareUpdateScheduleType {
     /// `updateOutsideOfActiveHours`: Update outside of active hours. (value 0)
     UpdateOutsideOfActiveHours,

@@ -419,6 +419,7 @@ impl IosVpnConfiguration {
 }
 /// A `microsoft.graph.iosVpnConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIosVpnConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.iosVpnConfiguration",

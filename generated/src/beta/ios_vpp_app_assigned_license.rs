@@ -66,6 +66,7 @@ impl IosVppAppAssignedLicense {
 }
 /// A `microsoft.graph.iosVppAppAssignedLicense` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIosVppAppAssignedLicense {
     #[doc = concat!(
         "A `", "microsoft.graph.iosVppAppAssignedLicense",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioswallpaperdisplaylocation?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IosWallpaperDisplayLocation {
     /// `notConfigured`: No location specified for wallpaper display. (value 0)
     NotConfigured,

@@ -29,6 +29,7 @@ impl graph_rt::Model for IosWebContentFilterBase {
 graph_rt::impl_model_json!(IosWebContentFilterBase);
 /// A `microsoft.graph.iosWebContentFilterBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIosWebContentFilterBase {
     #[doc = concat!(
         "A `", "microsoft.graph.iosWebContentFilterBase",

@@ -276,6 +276,7 @@ impl IosWiFiConfiguration {
 }
 /// A `microsoft.graph.iosWiFiConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIosWiFiConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.iosWiFiConfiguration",

@@ -15,7 +15,7 @@ pub struct ItemActivity {
     #[cfg(feature = "core")]
     pub action: graph_rt::Field<super::ItemActionSet>,
     /// Identity of who performed the action. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub actor: graph_rt::Field<super::AnyIdentitySet>,
     /// Physical location where the action was performed. Read-only.
     #[cfg(feature = "core")]
@@ -23,7 +23,7 @@ pub struct ItemActivity {
     /// Details about when the activity took place. Read-only.
     pub times: graph_rt::Field<super::ItemActivityTimeSet>,
     /// Exposes the driveItem that was the target of this activity. (Navigation property.)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub drive_item: graph_rt::Field<super::DriveItem>,
     /// Exposes the listItem that was the target of this activity. (Navigation property.)
     #[cfg(feature = "files")]
@@ -39,12 +39,12 @@ impl graph_rt::Model for ItemActivity {
         let mut value = Self {
             #[cfg(feature = "files")]
             list_item: r.take("listItem"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             drive_item: r.take("driveItem"),
             times: r.take("times"),
             #[cfg(feature = "core")]
             location: r.take("location"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             actor: r.take("actor"),
             #[cfg(feature = "core")]
             action: r.take("action"),
@@ -62,10 +62,10 @@ impl graph_rt::Model for ItemActivity {
         w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("access", &self.access);
         #[cfg(feature = "core")] w.put("action", &self.action);
-        #[cfg(feature = "identity")] w.put("actor", &self.actor);
+        #[cfg(feature = "core")] w.put("actor", &self.actor);
         #[cfg(feature = "core")] w.put("location", &self.location);
         w.put("times", &self.times);
-        #[cfg(feature = "files")] w.put("driveItem", &self.drive_item);
+        #[cfg(feature = "core")] w.put("driveItem", &self.drive_item);
         #[cfg(feature = "files")] w.put("listItem", &self.list_item);
         w.finish(&self.additional_properties)
     }

@@ -13,19 +13,16 @@ pub struct ItemFacet {
     /// The audiences that are able to see the values contained within the associated entity. Possible values are: `me`, `family`, `contacts`, `groupMembers`, `organization`, `federatedOrganizations`, `everyone`, `unknownFutureValue`.
     pub allowed_audiences: graph_rt::Field<super::AllowedAudiences>,
     /// Provides the identifier of the user and/or application that created the entity.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Provides the dateTimeOffset for when the entity was created.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Contains inference detail if the entity is inferred by the creating or modifying application.
     pub inference: graph_rt::Field<super::InferenceData>,
     /// Provides the identifier of the user and/or application that last modified the entity.
-    #[cfg(feature = "identity")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Provides the dateTimeOffset for when the entity was created.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Where the values within an entity originated if synced from another service.
-    #[cfg(feature = "users")]
     pub source: graph_rt::Field<super::PersonDataSource>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -36,14 +33,11 @@ impl graph_rt::Model for ItemFacet {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
             source: r.take("source"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
             last_modified_by: r.take("lastModifiedBy"),
             inference: r.take("inference"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
             allowed_audiences: r.take("allowedAudiences"),
             id: r.take("id"),
@@ -57,12 +51,12 @@ impl graph_rt::Model for ItemFacet {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("allowedAudiences", &self.allowed_audiences);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("inference", &self.inference);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
-        #[cfg(feature = "users")] w.put("source", &self.source);
+        w.put("source", &self.source);
         w.finish(&self.additional_properties)
     }
 }
@@ -96,6 +90,7 @@ impl ItemFacet {
 }
 /// A `microsoft.graph.itemFacet` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyItemFacet {
     #[doc = concat!(
         "A `", "microsoft.graph.itemFacet",

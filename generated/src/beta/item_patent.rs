@@ -13,19 +13,16 @@ pub struct ItemPatent {
     /// The audiences that are able to see the values contained within the associated entity. Possible values are: `me`, `family`, `contacts`, `groupMembers`, `organization`, `federatedOrganizations`, `everyone`, `unknownFutureValue`. Inherited from `microsoft.graph.itemFacet`.
     pub allowed_audiences: graph_rt::Field<super::AllowedAudiences>,
     /// Provides the identifier of the user and/or application that created the entity. Inherited from `microsoft.graph.itemFacet`.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Provides the dateTimeOffset for when the entity was created. Inherited from `microsoft.graph.itemFacet`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Contains inference detail if the entity is inferred by the creating or modifying application. Inherited from `microsoft.graph.itemFacet`.
     pub inference: graph_rt::Field<super::InferenceData>,
     /// Provides the identifier of the user and/or application that last modified the entity. Inherited from `microsoft.graph.itemFacet`.
-    #[cfg(feature = "identity")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Provides the dateTimeOffset for when the entity was created. Inherited from `microsoft.graph.itemFacet`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Where the values within an entity originated if synced from another service. Inherited from `microsoft.graph.itemFacet`.
-    #[cfg(feature = "users")]
     pub source: graph_rt::Field<super::PersonDataSource>,
     /// Descpription of the patent or filing.
     pub description: graph_rt::Field<String>,
@@ -57,14 +54,11 @@ impl graph_rt::Model for ItemPatent {
             is_pending: r.take("isPending"),
             display_name: r.take("displayName"),
             description: r.take("description"),
-            #[cfg(feature = "users")]
             source: r.take("source"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
             last_modified_by: r.take("lastModifiedBy"),
             inference: r.take("inference"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
             allowed_audiences: r.take("allowedAudiences"),
             id: r.take("id"),
@@ -78,12 +72,12 @@ impl graph_rt::Model for ItemPatent {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("allowedAudiences", &self.allowed_audiences);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("inference", &self.inference);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
-        #[cfg(feature = "users")] w.put("source", &self.source);
+        w.put("source", &self.source);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
         w.put("isPending", &self.is_pending);

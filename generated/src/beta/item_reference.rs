@@ -19,7 +19,6 @@ pub struct ItemReference {
     /// A unique identifier for a shared resource that can be accessed via the Shares API.
     pub share_id: graph_rt::Field<String>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
-    #[cfg(feature = "files")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// For OneDrive for Business and SharePoint, this property represents the ID of the site that contains the parent document library of the driveItem resource. The value is the same as the id property of that site resource. It is an opaque string that consists of three identifiers of the site.  For OneDrive, this property is not populated.
     pub site_id: graph_rt::Field<String>,
@@ -33,7 +32,6 @@ impl graph_rt::Model for ItemReference {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             site_id: r.take("siteId"),
-            #[cfg(feature = "files")]
             sharepoint_ids: r.take("sharepointIds"),
             share_id: r.take("shareId"),
             path: r.take("path"),
@@ -55,7 +53,7 @@ impl graph_rt::Model for ItemReference {
         w.put("name", &self.name);
         w.put("path", &self.path);
         w.put("shareId", &self.share_id);
-        #[cfg(feature = "files")] w.put("sharepointIds", &self.sharepoint_ids);
+        w.put("sharepointIds", &self.sharepoint_ids);
         w.put("siteId", &self.site_id);
         w.finish(&self.additional_properties)
     }

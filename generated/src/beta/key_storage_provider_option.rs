@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-keystorageprovideroption?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KeyStorageProviderOption {
     /// `useTpmKspOtherwiseUseSoftwareKsp`: Import to Trusted Platform Module (TPM) KSP if present, otherwise import to Software KSP. (value 0)
     UseTpmKspOtherwiseUseSoftwareKsp,

@@ -33,6 +33,7 @@ impl graph_rt::Model for KeyTypedValuePair {
 graph_rt::impl_model_json!(KeyTypedValuePair);
 /// A `microsoft.graph.keyTypedValuePair` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyKeyTypedValuePair {
     #[doc = concat!(
         "A `", "microsoft.graph.keyTypedValuePair",

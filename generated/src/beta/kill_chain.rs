@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/tiindicator?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KillChain {
     /// `Actions`: Indcates that the attacker is leveraging the compromised system to take actions such as a distributed denial of service attack.
     Actions,

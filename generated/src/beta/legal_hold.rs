@@ -13,7 +13,7 @@ pub struct LegalHold {
     /// KQL query that specifies content to be held in the specified locations. To learn more, see Keyword queries and search conditions for Content Search and eDiscovery.  To hold all content in the specified locations, leave contentQuery blank.
     pub content_query: graph_rt::Field<String>,
     /// The user who created the legal hold.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time the legal hold was created.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -26,7 +26,7 @@ pub struct LegalHold {
     /// Indicates whether the hold is enabled and actively holding content.
     pub is_enabled: graph_rt::Field<bool>,
     /// the user who last modified the legal hold.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time the legal hold was last modified.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -49,14 +49,14 @@ impl graph_rt::Model for LegalHold {
             site_sources: r.take("siteSources"),
             status: r.take("status"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             is_enabled: r.take("isEnabled"),
             errors: r.take("errors"),
             display_name: r.take("displayName"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             content_query: r.take("contentQuery"),
             id: r.take("id"),
@@ -70,13 +70,13 @@ impl graph_rt::Model for LegalHold {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("contentQuery", &self.content_query);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
         w.put("errors", &self.errors);
         w.put("isEnabled", &self.is_enabled);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("status", &self.status);
         w.put("siteSources", &self.site_sources);

@@ -7,6 +7,7 @@
 #[derive(Clone, Default)]
 pub struct List {
     /// The collection of field definitions for this list.
+    #[cfg(feature = "core")]
     pub columns: graph_rt::Field<Vec<super::ColumnDefinition>>,
     /// The collection of content types present in this list.
     pub content_types: graph_rt::Field<Vec<super::ContentType>>,
@@ -22,14 +23,14 @@ pub struct List {
     /// The name of the item.
     pub name: graph_rt::Field<String>,
     /// Identity of the creator of this item. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time the item was created. Read-only.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The descriptive text for the item.
     pub description: graph_rt::Field<String>,
     /// Identity of the last modifier of this item. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time the item was last modified. Read-only.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -64,11 +65,11 @@ impl graph_rt::Model for List {
             activities: r.take("activities"),
             web_url: r.take("webUrl"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             name: r.take("name"),
             id: r.take("id"),
@@ -77,6 +78,7 @@ impl graph_rt::Model for List {
             list: r.take("list"),
             display_name: r.take("displayName"),
             content_types: r.take("contentTypes"),
+            #[cfg(feature = "core")]
             columns: r.take("columns"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -86,17 +88,17 @@ impl graph_rt::Model for List {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        w.put("columns", &self.columns);
+        #[cfg(feature = "core")] w.put("columns", &self.columns);
         w.put("contentTypes", &self.content_types);
         w.put("displayName", &self.display_name);
         w.put("list", &self.list);
         #[cfg(feature = "core")] w.put("system", &self.system);
         w.put("id", &self.id);
         w.put("name", &self.name);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("webUrl", &self.web_url);
         #[cfg(feature = "users")] w.put("activities", &self.activities);

@@ -11,14 +11,14 @@ pub struct ListItem {
     /// The unique identifier of the drive. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -32,8 +32,10 @@ pub struct ListItem {
     /// Inherited from `microsoft.graph.baseItem`.
     pub description: graph_rt::Field<String>,
     /// The content type of this list item
+    #[cfg(feature = "core")]
     pub content_type: graph_rt::Field<super::ContentTypeInfo>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
+    #[cfg(feature = "core")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// The list of recent activities that took place on this item. (Navigation property.)
     #[cfg(feature = "users")]
@@ -41,6 +43,7 @@ pub struct ListItem {
     /// Analytics about the view activities that took place on this item. (Navigation property.)
     pub analytics: graph_rt::Field<super::ItemAnalytics>,
     /// For document libraries, the driveItem relationship exposes the listItem as a driveItem (Navigation property.)
+    #[cfg(feature = "core")]
     pub drive_item: graph_rt::Field<Box<super::DriveItem>>,
     /// The values of the columns set on this list item. (Navigation property.)
     pub fields: graph_rt::Field<super::FieldValueSet>,
@@ -57,11 +60,14 @@ impl graph_rt::Model for ListItem {
         let mut value = Self {
             versions: r.take("versions"),
             fields: r.take("fields"),
+            #[cfg(feature = "core")]
             drive_item: r.take("driveItem"),
             analytics: r.take("analytics"),
             #[cfg(feature = "users")]
             activities: r.take("activities"),
+            #[cfg(feature = "core")]
             sharepoint_ids: r.take("sharepointIds"),
+            #[cfg(feature = "core")]
             content_type: r.take("contentType"),
             description: r.take("description"),
             web_url: r.take("webUrl"),
@@ -69,11 +75,11 @@ impl graph_rt::Model for ListItem {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -85,20 +91,20 @@ impl graph_rt::Model for ListItem {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
         w.put("description", &self.description);
-        w.put("contentType", &self.content_type);
-        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("contentType", &self.content_type);
+        #[cfg(feature = "core")] w.put("sharepointIds", &self.sharepoint_ids);
         #[cfg(feature = "users")] w.put("activities", &self.activities);
         w.put("analytics", &self.analytics);
-        w.put("driveItem", &self.drive_item);
+        #[cfg(feature = "core")] w.put("driveItem", &self.drive_item);
         w.put("fields", &self.fields);
         w.put("versions", &self.versions);
         w.finish(&self.additional_properties)

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-localsecurityoptionsadministratorelevationpromptbehaviortype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LocalSecurityOptionsAdministratorElevationPromptBehaviorType {
     /// `notConfigured`: Not Configured (value 0)
     NotConfigured,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-localsecurityoptionsinformationdisplayedonlockscreentype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LocalSecurityOptionsInformationDisplayedOnLockScreenType {
     /// `notConfigured`: Not Configured (value 0)
     NotConfigured,

@@ -134,6 +134,7 @@ impl LocatedRiskEvent {
 }
 /// A `microsoft.graph.locatedRiskEvent` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyLocatedRiskEvent {
     #[doc = concat!(
         "A `", "microsoft.graph.locatedRiskEvent",

@@ -98,6 +98,7 @@ impl LocationManagementCondition {
 }
 /// A `microsoft.graph.locationManagementCondition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyLocationManagementCondition {
     #[doc = concat!(
         "A `", "microsoft.graph.locationManagementCondition",

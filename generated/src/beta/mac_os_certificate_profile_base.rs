@@ -234,6 +234,7 @@ impl MacOsCertificateProfileBase {
 }
 /// A `microsoft.graph.macOSCertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMacOsCertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.macOSCertificateProfileBase",

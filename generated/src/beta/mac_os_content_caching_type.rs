@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macoscontentcachingtype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacOsContentCachingType {
     /// `notConfigured`: Default. Both user iCloud data and non-iCloud data will be cached. (value 0)
     NotConfigured,

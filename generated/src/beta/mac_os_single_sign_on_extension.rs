@@ -31,6 +31,7 @@ impl graph_rt::Model for MacOsSingleSignOnExtension {
 graph_rt::impl_model_json!(MacOsSingleSignOnExtension);
 /// A `microsoft.graph.macOSSingleSignOnExtension` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMacOsSingleSignOnExtension {
     #[doc = concat!(
         "A `", "microsoft.graph.macOSSingleSignOnExtension",

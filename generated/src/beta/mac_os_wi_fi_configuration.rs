@@ -268,6 +268,7 @@ impl MacOsWiFiConfiguration {
 }
 /// A `microsoft.graph.macOSWiFiConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMacOsWiFiConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.macOSWiFiConfiguration",

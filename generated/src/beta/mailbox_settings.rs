@@ -9,27 +9,22 @@ pub struct MailboxSettings {
     /// Folder ID of an archive folder for the user. Read only.
     pub archive_folder: graph_rt::Field<String>,
     /// Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user.
-    #[cfg(feature = "core")]
     pub automatic_replies_setting: graph_rt::Field<super::AutomaticRepliesSetting>,
     /// The date format for the user's mailbox.
     pub date_format: graph_rt::Field<String>,
     /// If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: `sendToDelegateAndInformationToPrincipal`, `sendToDelegateAndPrincipal`, `sendToDelegateOnly`. The default is `sendToDelegateOnly`.
-    #[cfg(feature = "core")]
     pub delegate_meeting_message_delivery_options: graph_rt::Field<
         super::DelegateMeetingMessageDeliveryOptions,
     >,
     /// The locale information for the user, including the preferred language and country/region.
-    #[cfg(feature = "core")]
     pub language: graph_rt::Field<super::LocaleInfo>,
     /// The time format for the user's mailbox.
     pub time_format: graph_rt::Field<String>,
     /// The default time zone for the user's mailbox.
     pub time_zone: graph_rt::Field<String>,
     /// The days of the week and hours in a specific time zone that the user works.
-    #[cfg(feature = "core")]
     pub working_hours: graph_rt::Field<super::WorkingHours>,
     /// The purpose of the mailbox. Used to differentiate a mailbox for a single user from a shared mailbox and equipment mailbox in Exchange Online. Read only.
-    #[cfg(feature = "users")]
     pub user_purpose: graph_rt::Field<super::UserPurpose>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -40,19 +35,14 @@ impl graph_rt::Model for MailboxSettings {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
             user_purpose: r.take("userPurpose"),
-            #[cfg(feature = "core")]
             working_hours: r.take("workingHours"),
             time_zone: r.take("timeZone"),
             time_format: r.take("timeFormat"),
-            #[cfg(feature = "core")]
             language: r.take("language"),
-            #[cfg(feature = "core")]
             delegate_meeting_message_delivery_options: r
                 .take("delegateMeetingMessageDeliveryOptions"),
             date_format: r.take("dateFormat"),
-            #[cfg(feature = "core")]
             automatic_replies_setting: r.take("automaticRepliesSetting"),
             archive_folder: r.take("archiveFolder"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -64,19 +54,17 @@ impl graph_rt::Model for MailboxSettings {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("archiveFolder", &self.archive_folder);
-        #[cfg(feature = "core")]
         w.put("automaticRepliesSetting", &self.automatic_replies_setting);
         w.put("dateFormat", &self.date_format);
-        #[cfg(feature = "core")]
         w.put(
             "delegateMeetingMessageDeliveryOptions",
             &self.delegate_meeting_message_delivery_options,
         );
-        #[cfg(feature = "core")] w.put("language", &self.language);
+        w.put("language", &self.language);
         w.put("timeFormat", &self.time_format);
         w.put("timeZone", &self.time_zone);
-        #[cfg(feature = "core")] w.put("workingHours", &self.working_hours);
-        #[cfg(feature = "users")] w.put("userPurpose", &self.user_purpose);
+        w.put("workingHours", &self.working_hours);
+        w.put("userPurpose", &self.user_purpose);
         w.finish(&self.additional_properties)
     }
 }

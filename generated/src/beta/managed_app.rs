@@ -226,6 +226,7 @@ impl ManagedApp {
 }
 /// A `microsoft.graph.managedApp` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedApp {
     #[doc = concat!(
         "A `", "microsoft.graph.managedApp",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappdataencryptiontype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedAppDataEncryptionType {
     /// `useDeviceSettings`: App data is encrypted based on the default settings on the device. (value 0)
     UseDeviceSettings,

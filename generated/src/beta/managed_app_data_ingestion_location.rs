@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappdataingestionlocation?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedAppDataIngestionLocation {
     /// `oneDriveForBusiness`: OneDrive for business (value 1)
     OneDriveForBusiness,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappdevicethreatlevel?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedAppDeviceThreatLevel {
     /// `notConfigured`: Value not configured (value 0)
     NotConfigured,

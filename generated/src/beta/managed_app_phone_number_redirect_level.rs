@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappphonenumberredirectlevel?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedAppPhoneNumberRedirectLevel {
     /// `allApps`: Sharing is allowed to all apps. (value 0)
     AllApps,

@@ -80,6 +80,7 @@ impl ManagedAppPolicy {
 }
 /// A `microsoft.graph.managedAppPolicy` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedAppPolicy {
     #[doc = concat!(
         "A `", "microsoft.graph.managedAppPolicy",

@@ -176,6 +176,7 @@ impl ManagedAppRegistration {
 }
 /// A `microsoft.graph.managedAppRegistration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedAppRegistration {
     #[doc = concat!(
         "A `", "microsoft.graph.managedAppRegistration",

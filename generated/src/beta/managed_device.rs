@@ -178,7 +178,7 @@ pub struct ManagedDevice {
     pub join_type: graph_rt::Field<super::JoinType>,
     /// Device sku family
     pub sku_family: graph_rt::Field<String>,
-    /// Device sku number, see also: https://docs.microsoft.com/windows/win32/api/sysinfoapi/nf-sysinfoapi-getproductinfo. Valid values 0 to 2147483647. This property is read-only.
+    /// Device sku number, see also: <https://docs.microsoft.com/windows/win32/api/sysinfoapi/nf-sysinfoapi-getproductinfo>. Valid values 0 to 2147483647. This property is read-only.
     pub sku_number: graph_rt::Field<i32>,
     /// Device management features. Possible values are: `none`, `microsoftManagedDesktop`.
     pub management_features: graph_rt::Field<super::ManagedDeviceManagementFeatures>,
@@ -700,6 +700,7 @@ impl ManagedDevice {
 }
 /// A `microsoft.graph.managedDevice` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedDevice {
     #[doc = concat!(
         "A `", "microsoft.graph.managedDevice",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevicepartnerreportedhealthstate?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedDevicePartnerReportedHealthState {
     /// `unknown`: Device health state is not yet reported (value 0)
     Unknown,

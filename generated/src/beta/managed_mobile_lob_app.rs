@@ -254,6 +254,7 @@ impl ManagedMobileLobApp {
 }
 /// A `microsoft.graph.managedMobileLobApp` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedMobileLobApp {
     #[doc = concat!(
         "A `", "microsoft.graph.managedMobileLobApp",

@@ -37,6 +37,7 @@ impl graph_rt::Model for ManagedTenantOperationError {
 graph_rt::impl_model_json!(ManagedTenantOperationError);
 /// A `microsoft.graph.managedTenants.managedTenantOperationError` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedTenantOperationError {
     #[doc = concat!(
         "A `", "microsoft.graph.managedTenants.managedTenantOperationError",

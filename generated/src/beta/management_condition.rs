@@ -96,6 +96,7 @@ impl ManagementCondition {
 }
 /// A `microsoft.graph.managementCondition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagementCondition {
     #[doc = concat!(
         "A `", "microsoft.graph.managementCondition",

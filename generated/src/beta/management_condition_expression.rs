@@ -29,6 +29,7 @@ impl graph_rt::Model for ManagementConditionExpression {
 graph_rt::impl_model_json!(ManagementConditionExpression);
 /// A `microsoft.graph.managementConditionExpression` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagementConditionExpression {
     #[doc = concat!(
         "A `", "microsoft.graph.managementConditionExpression",

@@ -31,6 +31,7 @@ impl graph_rt::Model for ManagementConditionExpressionModel {
 graph_rt::impl_model_json!(ManagementConditionExpressionModel);
 /// A `microsoft.graph.managementConditionExpressionModel` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagementConditionExpressionModel {
     #[doc = concat!(
         "A `", "microsoft.graph.managementConditionExpressionModel",

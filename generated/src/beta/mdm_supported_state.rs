@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-gpanalyticsservice-mdmsupportedstate?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MdmSupportedState {
     /// `unknown`: Mdm support status of the setting is not known. (value 0)
     Unknown,

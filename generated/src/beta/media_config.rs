@@ -32,6 +32,7 @@ impl graph_rt::Model for MediaConfig {
 graph_rt::impl_model_json!(MediaConfig);
 /// A `microsoft.graph.mediaConfig` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMediaConfig {
     #[doc = concat!(
         "A `", "microsoft.graph.mediaConfig",

@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct MembersAddBody {
     /// List of conversation members that should be added.
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub values: graph_rt::Field<Vec<super::AnyConversationMember>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -18,7 +18,7 @@ impl graph_rt::Model for MembersAddBody {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "teams")]
+            #[cfg(feature = "core")]
             values: r.take("values"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -28,7 +28,7 @@ impl graph_rt::Model for MembersAddBody {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "teams")] w.put("values", &self.values);
+        #[cfg(feature = "core")] w.put("values", &self.values);
         w.finish(&self.additional_properties)
     }
 }

@@ -344,6 +344,7 @@ impl Message {
 }
 /// A `microsoft.graph.message` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMessage {
     #[doc = concat!(
         "A `", "microsoft.graph.message", "`, or a derived type this SDK does not know."

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-microsoftlauncherdockpresence?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MicrosoftLauncherDockPresence {
     /// `notConfigured`: Not configured; this value is ignored. (value 0)
     NotConfigured,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mstunnel-microsofttunnellogcollectionstatus?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MicrosoftTunnelLogCollectionStatus {
     /// `pending`: Log collection is in progress (value 0)
     Pending,

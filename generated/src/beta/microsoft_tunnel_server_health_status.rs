@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mstunnel-microsofttunnelserverhealthstatus?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MicrosoftTunnelServerHealthStatus {
     /// `unknown`: The state is unknown (value 0)
     Unknown,

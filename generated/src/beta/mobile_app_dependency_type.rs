@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappdependencytype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MobileAppDependencyType {
     /// `detect`: Indicates that the child app should be detected before installing the parent app. (value 0)
     Detect,

@@ -74,6 +74,7 @@ impl MobileAppRelationship {
 }
 /// A `microsoft.graph.mobileAppRelationship` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMobileAppRelationship {
     #[doc = concat!(
         "A `", "microsoft.graph.mobileAppRelationship",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileapprelationshiptype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MobileAppRelationshipType {
     /// `child`: Indicates that the target of a relationship is the child in the relationship. (value 0)
     Child,

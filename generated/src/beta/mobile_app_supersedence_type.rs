@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappsupersedencetype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MobileAppSupersedenceType {
     /// `update`: Indicates that the child app should be updated by the internal logic of the parent app. (value 0)
     Update,

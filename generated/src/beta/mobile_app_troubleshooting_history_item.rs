@@ -39,6 +39,7 @@ impl graph_rt::Model for MobileAppTroubleshootingHistoryItem {
 graph_rt::impl_model_json!(MobileAppTroubleshootingHistoryItem);
 /// A `microsoft.graph.mobileAppTroubleshootingHistoryItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMobileAppTroubleshootingHistoryItem {
     #[doc = concat!(
         "A `", "microsoft.graph.mobileAppTroubleshootingHistoryItem",

@@ -38,6 +38,7 @@ impl MobileContainedApp {
 }
 /// A `microsoft.graph.mobileContainedApp` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMobileContainedApp {
     #[doc = concat!(
         "A `", "microsoft.graph.mobileContainedApp",

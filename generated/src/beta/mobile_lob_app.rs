@@ -240,6 +240,7 @@ impl MobileLobApp {
 }
 /// A `microsoft.graph.mobileLobApp` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMobileLobApp {
     #[doc = concat!(
         "A `", "microsoft.graph.mobileLobApp",

@@ -126,9 +126,9 @@ pub use access_package_text_input_question::AccessPackageTextInputQuestion;
 mod access_review;
 #[cfg(feature = "identity_governance")]
 pub use access_review::AccessReview;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 mod access_review_apply_action;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 pub use access_review_apply_action::{
     AccessReviewApplyAction, AnyAccessReviewApplyAction,
 };
@@ -196,9 +196,9 @@ pub use access_review_query_scope::{AccessReviewQueryScope, AnyAccessReviewQuery
 mod access_review_recurrence_settings;
 #[cfg(feature = "identity_governance")]
 pub use access_review_recurrence_settings::AccessReviewRecurrenceSettings;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 mod access_review_reviewer_scope;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 pub use access_review_reviewer_scope::AccessReviewReviewerScope;
 #[cfg(feature = "identity_governance")]
 mod access_review_schedule_definition;
@@ -208,9 +208,9 @@ pub use access_review_schedule_definition::AccessReviewScheduleDefinition;
 mod access_review_schedule_settings;
 #[cfg(feature = "identity_governance")]
 pub use access_review_schedule_settings::AccessReviewScheduleSettings;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 mod access_review_scope;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 pub use access_review_scope::{AccessReviewScope, AnyAccessReviewScope};
 #[cfg(feature = "identity_governance")]
 mod access_review_settings;
@@ -1193,9 +1193,9 @@ pub use apple_vpp_token_troubleshooting_event::AppleVppTokenTroubleshootingEvent
 mod application;
 #[cfg(feature = "applications")]
 pub use application::Application;
-#[cfg(feature = "applications")]
+#[cfg(feature = "core")]
 mod application_enforced_restrictions_session_control;
-#[cfg(feature = "applications")]
+#[cfg(feature = "core")]
 pub use application_enforced_restrictions_session_control::ApplicationEnforcedRestrictionsSessionControl;
 #[cfg(feature = "device_management")]
 mod application_guard_block_clipboard_sharing_type;
@@ -1475,17 +1475,17 @@ pub use authentication_events_policy::AuthenticationEventsPolicy;
 mod authentication_flows_policy;
 #[cfg(feature = "identity")]
 pub use authentication_flows_policy::AuthenticationFlowsPolicy;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_listener;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_listener::{AuthenticationListener, AnyAuthenticationListener};
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_method;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_method::{AuthenticationMethod, AnyAuthenticationMethod};
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_method_configuration;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_method_configuration::{
     AuthenticationMethodConfiguration, AnyAuthenticationMethodConfiguration,
 };
@@ -1505,9 +1505,9 @@ pub use authentication_method_sign_in_state::AuthenticationMethodSignInState;
 mod authentication_method_state;
 #[cfg(feature = "core")]
 pub use authentication_method_state::AuthenticationMethodState;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_method_target;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_method_target::{
     AuthenticationMethodTarget, AnyAuthenticationMethodTarget,
 };
@@ -1519,21 +1519,21 @@ pub use authentication_method_target_type::AuthenticationMethodTargetType;
 mod authentication_methods_policy;
 #[cfg(feature = "identity")]
 pub use authentication_methods_policy::AuthenticationMethodsPolicy;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_methods_registration_campaign;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_methods_registration_campaign::AuthenticationMethodsRegistrationCampaign;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_methods_registration_campaign_include_target;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_methods_registration_campaign_include_target::AuthenticationMethodsRegistrationCampaignIncludeTarget;
 #[cfg(feature = "core")]
 mod authentication_phone_type;
 #[cfg(feature = "core")]
 pub use authentication_phone_type::AuthenticationPhoneType;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_source_filter;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_source_filter::AuthenticationSourceFilter;
 #[cfg(feature = "device_management")]
 mod authentication_transform_constant;
@@ -1615,9 +1615,9 @@ pub use b2c_identity_user_flow::B2cIdentityUserFlow;
 mod b2x_identity_user_flow;
 #[cfg(feature = "identity")]
 pub use b2x_identity_user_flow::B2xIdentityUserFlow;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod base_item;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use base_item::{BaseItem, AnyBaseItem};
 #[cfg(feature = "files")]
 mod base_item_version;
@@ -1915,9 +1915,9 @@ pub use certificate_authority::CertificateAuthority;
 mod certificate_based_auth_configuration;
 #[cfg(feature = "core")]
 pub use certificate_based_auth_configuration::CertificateBasedAuthConfiguration;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod certificate_connector_setting;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use certificate_connector_setting::CertificateConnectorSetting;
 #[cfg(feature = "device_management")]
 mod certificate_destination_store;
@@ -2011,9 +2011,9 @@ pub use chat::Chat;
 mod chat_activity_statistics;
 #[cfg(feature = "teams")]
 pub use chat_activity_statistics::ChatActivityStatistics;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 mod chat_info;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 pub use chat_info::ChatInfo;
 #[cfg(feature = "teams")]
 mod chat_members_notification_recipient;
@@ -2309,9 +2309,9 @@ pub use cloud_pc_user_setting_assignment::CloudPcUserSettingAssignment;
 mod code;
 #[cfg(feature = "device_management")]
 pub use code::Code;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod column_definition;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use column_definition::ColumnDefinition;
 #[cfg(feature = "core")]
 mod column_link;
@@ -2459,9 +2459,9 @@ pub use conditional_access_policy_coverage::ConditionalAccessPolicyCoverage;
 mod conditional_access_policy_state;
 #[cfg(feature = "core")]
 pub use conditional_access_policy_state::ConditionalAccessPolicyState;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod conditional_access_session_control;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use conditional_access_session_control::{
     ConditionalAccessSessionControl, AnyConditionalAccessSessionControl,
 };
@@ -2639,9 +2639,9 @@ pub use content_state::ContentState;
 mod content_type;
 #[cfg(feature = "files")]
 pub use content_type::ContentType;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod content_type_info;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use content_type_info::ContentTypeInfo;
 #[cfg(feature = "files")]
 mod content_type_order;
@@ -2667,9 +2667,9 @@ pub use control_score::ControlScore;
 mod conversation;
 #[cfg(feature = "groups")]
 pub use conversation::Conversation;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 mod conversation_member;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 pub use conversation_member::{ConversationMember, AnyConversationMember};
 #[cfg(feature = "groups")]
 mod conversation_thread;
@@ -3321,9 +3321,9 @@ pub use device_custom_attribute_shell_scripts_assign_body::DeviceCustomAttribute
 mod device_custom_attribute_value_type;
 #[cfg(feature = "device_management")]
 pub use device_custom_attribute_value_type::DeviceCustomAttributeValueType;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod device_detail;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use device_detail::DeviceDetail;
 #[cfg(feature = "device_management")]
 mod device_enrollment_configuration;
@@ -3381,9 +3381,9 @@ pub use device_guard_virtualization_based_security_hardware_requirement_state::D
 mod device_guard_virtualization_based_security_state;
 #[cfg(feature = "device_management")]
 pub use device_guard_virtualization_based_security_state::DeviceGuardVirtualizationBasedSecurityState;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod device_health;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use device_health::DeviceHealth;
 #[cfg(feature = "device_management")]
 mod device_health_attestation_state;
@@ -4423,17 +4423,17 @@ pub use downgrade_justification::DowngradeJustification;
 mod drive;
 #[cfg(feature = "files")]
 pub use drive::Drive;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod drive_item;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use drive_item::DriveItem;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod drive_item_source;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use drive_item_source::DriveItemSource;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod drive_item_source_application;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use drive_item_source_application::DriveItemSourceApplication;
 #[cfg(feature = "files")]
 mod drive_item_uploadable_properties;
@@ -4567,9 +4567,9 @@ pub use education_assignment_defaults::EducationAssignmentDefaults;
 mod education_assignment_grade;
 #[cfg(feature = "education")]
 pub use education_assignment_grade::EducationAssignmentGrade;
-#[cfg(feature = "education")]
+#[cfg(feature = "core")]
 mod education_assignment_grade_type;
-#[cfg(feature = "education")]
+#[cfg(feature = "core")]
 pub use education_assignment_grade_type::EducationAssignmentGradeType;
 #[cfg(feature = "education")]
 mod education_assignment_individual_recipient;
@@ -5696,9 +5696,9 @@ pub use i_pv6_range::IPv6Range;
 mod i_tunes_pairing_mode;
 #[cfg(feature = "device_management")]
 pub use i_tunes_pairing_mode::ITunesPairingMode;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod identity;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use identity::{Identity, AnyIdentity};
 #[cfg(feature = "identity")]
 mod identity_api_connector;
@@ -5712,29 +5712,29 @@ pub use identity_built_in_user_flow_attribute::IdentityBuiltInUserFlowAttribute;
 mod identity_custom_user_flow_attribute;
 #[cfg(feature = "identity")]
 pub use identity_custom_user_flow_attribute::IdentityCustomUserFlowAttribute;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod identity_provider;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use identity_provider::{IdentityProvider, AnyIdentityProvider};
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod identity_provider_base;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use identity_provider_base::{IdentityProviderBase, AnyIdentityProviderBase};
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod identity_risk_event;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use identity_risk_event::{IdentityRiskEvent, AnyIdentityRiskEvent};
 #[cfg(feature = "identity")]
 mod identity_security_defaults_enforcement_policy;
 #[cfg(feature = "identity")]
 pub use identity_security_defaults_enforcement_policy::IdentitySecurityDefaultsEnforcementPolicy;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod identity_set;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use identity_set::{IdentitySet, AnyIdentitySet};
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod identity_source;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use identity_source::{IdentitySource, AnyIdentitySource};
 #[cfg(feature = "search")]
 mod identity_source_type;
@@ -5862,9 +5862,9 @@ pub use inference_classification_type::InferenceClassificationType;
 mod inference_data;
 #[cfg(feature = "core")]
 pub use inference_data::InferenceData;
-#[cfg(feature = "security")]
+#[cfg(feature = "core")]
 mod information_protection_action;
-#[cfg(feature = "security")]
+#[cfg(feature = "core")]
 pub use information_protection_action::{
     InformationProtectionAction, AnyInformationProtectionAction,
 };
@@ -6294,9 +6294,9 @@ pub use item_action_stat::ItemActionStat;
 mod item_activity;
 #[cfg(feature = "users")]
 pub use item_activity::ItemActivity;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod item_activity_stat;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use item_activity_stat::ItemActivityStat;
 #[cfg(feature = "users")]
 mod item_activity_time_set;
@@ -6544,17 +6544,17 @@ pub use local_security_options_standard_user_elevation_prompt_behavior_type::Loc
 mod locale_info;
 #[cfg(feature = "core")]
 pub use locale_info::LocaleInfo;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod localized_description;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use localized_description::LocalizedDescription;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod localized_label;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use localized_label::LocalizedLabel;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod localized_name;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use localized_name::LocalizedName;
 #[cfg(feature = "device_management")]
 mod localized_notification_message;
@@ -6878,13 +6878,13 @@ pub use mail_tips::MailTips;
 mod mail_tips_error;
 #[cfg(feature = "mail")]
 pub use mail_tips_error::MailTipsError;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod mailbox_recipient_type;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use mailbox_recipient_type::MailboxRecipientType;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 mod mailbox_settings;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 pub use mailbox_settings::MailboxSettings;
 #[cfg(feature = "mail")]
 mod mailbox_usage_detail;
@@ -7282,9 +7282,9 @@ pub use mark_unread_body::MarkUnreadBody;
 mod mdm_app_config_key_type;
 #[cfg(feature = "device_management")]
 pub use mdm_app_config_key_type::MdmAppConfigKeyType;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod mdm_authority;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use mdm_authority::MdmAuthority;
 #[cfg(feature = "device_management")]
 mod mdm_supported_state;
@@ -7974,9 +7974,9 @@ pub use office_configuration_assignment_target::{
 mod office_configuration_group_assignment_target;
 #[cfg(feature = "device_management")]
 pub use office_configuration_group_assignment_target::OfficeConfigurationGroupAssignmentTarget;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod office_graph_insights;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use office_graph_insights::{OfficeGraphInsights, AnyOfficeGraphInsights};
 #[cfg(feature = "device_management")]
 mod office_product_id;
@@ -8146,9 +8146,9 @@ pub use onenote_user_role::OnenoteUserRole;
 mod online_meeting;
 #[cfg(feature = "communications")]
 pub use online_meeting::OnlineMeeting;
-#[cfg(feature = "communications")]
+#[cfg(feature = "core")]
 mod online_meeting_info;
-#[cfg(feature = "communications")]
+#[cfg(feature = "core")]
 pub use online_meeting_info::OnlineMeetingInfo;
 #[cfg(feature = "communications")]
 mod online_meeting_presenters;
@@ -8264,9 +8264,9 @@ pub use out_of_office_settings::OutOfOfficeSettings;
 mod outlook_category;
 #[cfg(feature = "mail")]
 pub use outlook_category::OutlookCategory;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 mod outlook_geo_coordinates;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 pub use outlook_geo_coordinates::OutlookGeoCoordinates;
 #[cfg(feature = "mail")]
 mod outlook_item;
@@ -8322,9 +8322,9 @@ pub use participant::Participant;
 mod participant_endpoint;
 #[cfg(feature = "communications")]
 pub use participant_endpoint::ParticipantEndpoint;
-#[cfg(feature = "communications")]
+#[cfg(feature = "core")]
 mod participant_info;
-#[cfg(feature = "communications")]
+#[cfg(feature = "core")]
 pub use participant_info::ParticipantInfo;
 #[cfg(feature = "communications")]
 mod participant_joining_notification;
@@ -8406,17 +8406,17 @@ pub use permission::Permission;
 mod permission_classification_type;
 #[cfg(feature = "core")]
 pub use permission_classification_type::PermissionClassificationType;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod permission_grant_condition_set;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use permission_grant_condition_set::PermissionGrantConditionSet;
 #[cfg(feature = "identity")]
 mod permission_grant_policy;
 #[cfg(feature = "identity")]
 pub use permission_grant_policy::PermissionGrantPolicy;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod permission_scope;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use permission_scope::PermissionScope;
 #[cfg(feature = "core")]
 mod permission_type;
@@ -8450,9 +8450,9 @@ pub use person_award::PersonAward;
 mod person_certification;
 #[cfg(feature = "users")]
 pub use person_certification::PersonCertification;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod person_data_source;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use person_data_source::PersonDataSource;
 #[cfg(feature = "users")]
 mod person_interest;
@@ -8462,9 +8462,9 @@ pub use person_interest::PersonInterest;
 mod person_name;
 #[cfg(feature = "users")]
 pub use person_name::PersonName;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod person_or_group_column;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use person_or_group_column::PersonOrGroupColumn;
 #[cfg(feature = "core")]
 mod person_relationship;
@@ -8688,9 +8688,9 @@ pub use play_prompt_body::PlayPromptBody;
 mod play_prompt_operation;
 #[cfg(feature = "core")]
 pub use play_prompt_operation::PlayPromptOperation;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod policy_base;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use policy_base::{PolicyBase, AnyPolicyBase};
 #[cfg(feature = "device_management")]
 mod policy_platform_type;
@@ -8808,9 +8808,9 @@ pub use print_job_configuration::PrintJobConfiguration;
 mod print_job_processing_detail;
 #[cfg(feature = "print")]
 pub use print_job_processing_detail::PrintJobProcessingDetail;
-#[cfg(feature = "print")]
+#[cfg(feature = "core")]
 mod print_job_processing_state;
-#[cfg(feature = "print")]
+#[cfg(feature = "core")]
 pub use print_job_processing_state::PrintJobProcessingState;
 #[cfg(feature = "print")]
 mod print_job_status;
@@ -9824,9 +9824,9 @@ pub use scoped_role_membership::ScopedRoleMembership;
 mod search_aggregation;
 #[cfg(feature = "search")]
 pub use search_aggregation::SearchAggregation;
-#[cfg(feature = "search")]
+#[cfg(feature = "core")]
 mod search_alteration;
-#[cfg(feature = "search")]
+#[cfg(feature = "core")]
 pub use search_alteration::SearchAlteration;
 #[cfg(feature = "search")]
 mod search_alteration_options;
@@ -9870,9 +9870,9 @@ pub use search_request::SearchRequest;
 mod search_response;
 #[cfg(feature = "search")]
 pub use search_response::SearchResponse;
-#[cfg(feature = "search")]
+#[cfg(feature = "core")]
 mod search_result;
-#[cfg(feature = "search")]
+#[cfg(feature = "core")]
 pub use search_result::SearchResult;
 #[cfg(feature = "search")]
 mod search_result_set;
@@ -10036,9 +10036,9 @@ pub use service_information::ServiceInformation;
 mod service_plan_info;
 #[cfg(feature = "core")]
 pub use service_plan_info::ServicePlanInfo;
-#[cfg(feature = "applications")]
+#[cfg(feature = "core")]
 mod service_principal;
-#[cfg(feature = "applications")]
+#[cfg(feature = "core")]
 pub use service_principal::ServicePrincipal;
 #[cfg(feature = "applications")]
 mod service_principal_identity;
@@ -10076,9 +10076,9 @@ pub use service_user_agent::ServiceUserAgent;
 mod session;
 #[cfg(feature = "communications")]
 pub use session::Session;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod set;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use set::Set;
 mod set_android_device_owner_fully_managed_enrollment_state_body;
 pub use set_android_device_owner_fully_managed_enrollment_state_body::SetAndroidDeviceOwnerFullyManagedEnrollmentStateBody;
@@ -10194,9 +10194,9 @@ pub use shared_pc_allowed_account_type::SharedPcAllowedAccountType;
 mod shared_pc_configuration;
 #[cfg(feature = "device_management")]
 pub use shared_pc_configuration::SharedPcConfiguration;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod sharepoint_ids;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use sharepoint_ids::SharepointIds;
 #[cfg(feature = "users")]
 mod sharing_detail;
@@ -10238,9 +10238,9 @@ pub use side_loading_key::SideLoadingKey;
 mod sign_in;
 #[cfg(feature = "identity")]
 pub use sign_in::SignIn;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod sign_in_activity;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use sign_in_activity::SignInActivity;
 #[cfg(feature = "device_management")]
 mod sign_in_assistant_options;
@@ -10258,9 +10258,9 @@ pub use sign_in_frequency_session_control::SignInFrequencySessionControl;
 mod sign_in_location;
 #[cfg(feature = "identity")]
 pub use sign_in_location::SignInLocation;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod sign_in_status;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use sign_in_status::SignInStatus;
 #[cfg(feature = "core")]
 mod signin_frequency_type;
@@ -10298,9 +10298,9 @@ pub use site_collection::SiteCollection;
 mod site_page;
 #[cfg(feature = "files")]
 pub use site_page::SitePage;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod site_page_data;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use site_page_data::SitePageData;
 #[cfg(feature = "device_management")]
 mod site_security_level;
@@ -10812,9 +10812,9 @@ pub use teamwork_conversation_identity_type::TeamworkConversationIdentityType;
 mod teamwork_hosted_content;
 #[cfg(feature = "teams")]
 pub use teamwork_hosted_content::TeamworkHostedContent;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 mod teamwork_notification_recipient;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 pub use teamwork_notification_recipient::{
     TeamworkNotificationRecipient, AnyTeamworkNotificationRecipient,
 };
@@ -10928,9 +10928,9 @@ mod tenant_tag;
 pub use tenant_tag::TenantTag;
 mod tentatively_accept_body;
 pub use tentatively_accept_body::TentativelyAcceptBody;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod term;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use term::Term;
 #[cfg(feature = "core")]
 mod term_column;
@@ -10972,9 +10972,9 @@ pub use text_column::TextColumn;
 mod threat_assessment_content_type;
 #[cfg(feature = "core")]
 pub use threat_assessment_content_type::ThreatAssessmentContentType;
-#[cfg(feature = "security")]
+#[cfg(feature = "core")]
 mod threat_assessment_request;
-#[cfg(feature = "security")]
+#[cfg(feature = "core")]
 pub use threat_assessment_request::{ThreatAssessmentRequest, AnyThreatAssessmentRequest};
 #[cfg(feature = "core")]
 mod threat_assessment_request_pivot_property;
@@ -11008,17 +11008,17 @@ pub use threat_expected_assessment::ThreatExpectedAssessment;
 mod threat_type;
 #[cfg(feature = "security")]
 pub use threat_type::ThreatType;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod thumbnail;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use thumbnail::Thumbnail;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod thumbnail_column;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use thumbnail_column::ThumbnailColumn;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod thumbnail_set;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use thumbnail_set::ThumbnailSet;
 #[cfg(feature = "security")]
 mod ti_indicator;
@@ -11556,9 +11556,9 @@ pub use user_account_information::UserAccountInformation;
 mod user_account_security_type;
 #[cfg(feature = "core")]
 pub use user_account_security_type::UserAccountSecurityType;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_activation_counts;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_activation_counts::UserActivationCounts;
 #[cfg(feature = "communications")]
 mod user_agent;
@@ -11572,9 +11572,9 @@ pub use user_analytics::UserAnalytics;
 mod user_app_install_status;
 #[cfg(feature = "device_management")]
 pub use user_app_install_status::UserAppInstallStatus;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_attribute_values_item;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_attribute_values_item::UserAttributeValuesItem;
 #[cfg(feature = "users")]
 mod user_consent_request;
@@ -11754,9 +11754,9 @@ pub use user_feedback_rating::UserFeedbackRating;
 mod user_flow;
 #[cfg(feature = "identity")]
 pub use user_flow::UserFlow;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_flow_api_connector_configuration;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_flow_api_connector_configuration::UserFlowApiConnectorConfiguration;
 #[cfg(feature = "users")]
 mod user_flow_language_configuration;
@@ -11770,9 +11770,9 @@ pub use user_flow_language_page::UserFlowLanguagePage;
 mod user_flow_type;
 #[cfg(feature = "core")]
 pub use user_flow_type::UserFlowType;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_identity;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_identity::UserIdentity;
 #[cfg(feature = "users")]
 mod user_insights_settings;
@@ -11798,13 +11798,13 @@ pub use user_pfx_intended_purpose::UserPfxIntendedPurpose;
 mod user_pfx_padding_scheme;
 #[cfg(feature = "device_management")]
 pub use user_pfx_padding_scheme::UserPfxPaddingScheme;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_purpose;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_purpose::UserPurpose;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_registration_count;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_registration_count::UserRegistrationCount;
 #[cfg(feature = "users")]
 mod user_registration_feature_count;
@@ -11826,13 +11826,13 @@ pub use user_registration_method_summary::UserRegistrationMethodSummary;
 mod user_scope_teams_app_installation;
 #[cfg(feature = "users")]
 pub use user_scope_teams_app_installation::UserScopeTeamsAppInstallation;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_security_state;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_security_state::UserSecurityState;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_set;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_set::{UserSet, AnyUserSet};
 #[cfg(feature = "users")]
 mod user_settings;

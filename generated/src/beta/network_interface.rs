@@ -6,7 +6,7 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/networkinterface?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct NetworkInterface {
-    /// Description of the NIC (e.g. Ethernet adapter, Wireless LAN adapter Local Area Connection *<#>, etc.).
+    /// Description of the NIC (e.g. Ethernet adapter, Wireless LAN adapter Local Area Connection *&lt;#>, etc.).
     pub description: graph_rt::Field<String>,
     /// Last IPv4 address associated with this NIC.
     pub ip_v4_address: graph_rt::Field<String>,

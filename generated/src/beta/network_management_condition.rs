@@ -98,6 +98,7 @@ impl NetworkManagementCondition {
 }
 /// A `microsoft.graph.networkManagementCondition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyNetworkManagementCondition {
     #[doc = concat!(
         "A `", "microsoft.graph.networkManagementCondition",

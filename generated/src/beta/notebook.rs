@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct Notebook {
     /// Identity of the user, device, and application which created the item. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time when the notebook was created. The timestamp represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -18,7 +18,7 @@ pub struct Notebook {
     /// Indicates whether the notebook is shared. If true, the contents of the notebook can be seen by people other than the owner. Read-only.
     pub is_shared: graph_rt::Field<bool>,
     /// Identity of the user, device, and application which created the item. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time when the notebook was last modified. The timestamp represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -58,13 +58,13 @@ impl graph_rt::Model for Notebook {
             display_name: r.take("displayName"),
             links: r.take("links"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             is_shared: r.take("isShared"),
             is_default: r.take("isDefault"),
             id: r.take("id"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -74,12 +74,12 @@ impl graph_rt::Model for Notebook {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("id", &self.id);
         w.put("isDefault", &self.is_default);
         w.put("isShared", &self.is_shared);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("links", &self.links);
         w.put("displayName", &self.display_name);

@@ -11,7 +11,6 @@ pub struct Office365ActivationsUserDetail {
     /// The name displayed in the address book for the user. This is usually the combination of the user's first name, middle initial, and last name. This property is required when a user is created and it cannot be cleared during updates.
     pub display_name: graph_rt::Field<String>,
     /// The user's latest product activation counts on all the platforms for all the assigned product types.
-    #[cfg(feature = "users")]
     pub user_activation_counts: graph_rt::Field<Vec<super::UserActivationCounts>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -22,7 +21,6 @@ impl graph_rt::Model for Office365ActivationsUserDetail {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
             user_activation_counts: r.take("userActivationCounts"),
             display_name: r.take("displayName"),
             user_principal_name: r.take("userPrincipalName"),
@@ -38,7 +36,6 @@ impl graph_rt::Model for Office365ActivationsUserDetail {
         w.put("reportRefreshDate", &self.report_refresh_date);
         w.put("userPrincipalName", &self.user_principal_name);
         w.put("displayName", &self.display_name);
-        #[cfg(feature = "users")]
         w.put("userActivationCounts", &self.user_activation_counts);
         w.finish(&self.additional_properties)
     }

@@ -102,6 +102,7 @@ impl OfficeClientConfiguration {
 }
 /// A `microsoft.graph.officeClientConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyOfficeClientConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.officeClientConfiguration",

@@ -11,10 +11,13 @@ pub struct OfficeGraphInsights {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Access this property from the derived type itemInsights. (Navigation property.)
+    #[cfg(feature = "users")]
     pub trending: graph_rt::Field<Vec<super::Trending>>,
     /// Access this property from the derived type itemInsights. (Navigation property.)
+    #[cfg(feature = "users")]
     pub used: graph_rt::Field<Vec<super::UsedInsight>>,
     /// Access this property from the derived type itemInsights. (Navigation property.)
+    #[cfg(feature = "users")]
     pub shared: graph_rt::Field<Vec<super::SharedInsight>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -25,8 +28,11 @@ impl graph_rt::Model for OfficeGraphInsights {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "users")]
             shared: r.take("shared"),
+            #[cfg(feature = "users")]
             used: r.take("used"),
+            #[cfg(feature = "users")]
             trending: r.take("trending"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -38,9 +44,9 @@ impl graph_rt::Model for OfficeGraphInsights {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        w.put("trending", &self.trending);
-        w.put("used", &self.used);
-        w.put("shared", &self.shared);
+        #[cfg(feature = "users")] w.put("trending", &self.trending);
+        #[cfg(feature = "users")] w.put("used", &self.used);
+        #[cfg(feature = "users")] w.put("shared", &self.shared);
         w.finish(&self.additional_properties)
     }
 }
@@ -58,13 +64,13 @@ impl OfficeGraphInsights {
 }
 /// A `microsoft.graph.officeGraphInsights` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyOfficeGraphInsights {
     #[doc = concat!(
         "A `", "microsoft.graph.officeGraphInsights",
         "`, or a derived type this SDK does not know."
     )]
     OfficeGraphInsights(Box<super::OfficeGraphInsights>),
-    #[cfg(feature = "core")]
     ItemInsights(Box<super::ItemInsights>),
 }
 impl AnyOfficeGraphInsights {
@@ -72,7 +78,6 @@ impl AnyOfficeGraphInsights {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::OfficeGraphInsights(_) => "microsoft.graph.officeGraphInsights",
-            #[cfg(feature = "core")]
             Self::ItemInsights(_) => "microsoft.graph.itemInsights",
         }
     }
@@ -91,7 +96,6 @@ impl graph_rt::FromJson for AnyOfficeGraphInsights {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.itemInsights") => {
                     Self::ItemInsights(
                         Box::new(
@@ -116,7 +120,6 @@ impl graph_rt::ToJson for AnyOfficeGraphInsights {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::OfficeGraphInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ItemInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

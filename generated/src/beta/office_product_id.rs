@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-officeproductid?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OfficeProductId {
     /// `o365ProPlusRetail`: Not yet documented (value 0)
     O365ProPlusRetail,

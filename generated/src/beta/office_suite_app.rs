@@ -74,7 +74,7 @@ pub struct OfficeSuiteApp {
     pub office_platform_architecture: graph_rt::Field<
         graph_rt::Flags<super::WindowsArchitecture>,
     >,
-    /// The property to represent the locales which are installed when the apps from Office365 is installed. It uses standard RFC 6033. Ref: https://technet.microsoft.com/library/cc179219(v=office.16).aspx
+    /// The property to represent the locales which are installed when the apps from Office365 is installed. It uses standard RFC 6033. Ref: <https://technet.microsoft.com/library/cc179219(v=office.16>).aspx
     pub locales_to_install: graph_rt::Field<Vec<String>>,
     /// To specify the level of display for the Installation Progress Setup UI on the Device. Possible values are: `none`, `full`.
     pub install_progress_display_level: graph_rt::Field<

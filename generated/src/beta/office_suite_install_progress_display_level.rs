@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-officesuiteinstallprogressdisplaylevel?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OfficeSuiteInstallProgressDisplayLevel {
     /// `none`: Not yet documented (value 0)
     None_,

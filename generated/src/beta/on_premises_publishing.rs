@@ -15,9 +15,9 @@ pub struct OnPremisesPublishing {
     /// Details the pre-authentication setting for the application. Pre-authentication enforces that users must authenticate before accessing the app. Passthru does not require authentication. Possible values are: `passthru`, `aadPreAuthentication`.
     #[cfg(feature = "core")]
     pub external_authentication_type: graph_rt::Field<super::ExternalAuthenticationType>,
-    /// The published external url for the application. For example, https://intranet-contoso.msappproxy.net/.
+    /// The published external url for the application. For example, <https://intranet-contoso.msappproxy.net/>.
     pub external_url: graph_rt::Field<String>,
-    /// The internal url of the application. For example, https://intranet/.
+    /// The internal url of the application. For example, <https://intranet/>.
     pub internal_url: graph_rt::Field<String>,
     /// Indicates whether backend SSL certificate validation is enabled for the application. For all new Application Proxy apps, the property will be set to `true` by default. For all existing apps, the property will be set to `false`.
     pub is_backend_certificate_validation_enabled: graph_rt::Field<bool>,

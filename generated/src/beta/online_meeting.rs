@@ -29,7 +29,7 @@ pub struct OnlineMeeting {
     #[cfg(feature = "core")]
     pub broadcast_settings: graph_rt::Field<super::BroadcastMeetingSettings>,
     /// The chat information associated with this online meeting.
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub chat_info: graph_rt::Field<super::ChatInfo>,
     /// The meeting creation time in UTC. Read-only.
     pub creation_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -96,7 +96,7 @@ impl graph_rt::Model for OnlineMeeting {
             #[cfg(feature = "core")]
             capabilities: r.take("capabilities"),
             creation_date_time: r.take("creationDateTime"),
-            #[cfg(feature = "teams")]
+            #[cfg(feature = "core")]
             chat_info: r.take("chatInfo"),
             #[cfg(feature = "core")]
             broadcast_settings: r.take("broadcastSettings"),
@@ -128,7 +128,7 @@ impl graph_rt::Model for OnlineMeeting {
         w.put("autoAdmittedUsers", &self.auto_admitted_users);
         #[cfg(feature = "core")] w.put("audioConferencing", &self.audio_conferencing);
         #[cfg(feature = "core")] w.put("broadcastSettings", &self.broadcast_settings);
-        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        #[cfg(feature = "core")] w.put("chatInfo", &self.chat_info);
         w.put("creationDateTime", &self.creation_date_time);
         #[cfg(feature = "core")] w.put("capabilities", &self.capabilities);
         w.put("endDateTime", &self.end_date_time);

@@ -72,10 +72,8 @@ pub struct Organization {
     pub company_last_dir_sync_time: graph_rt::Field<String>,
     pub dir_sync_enabled: graph_rt::Field<bool>,
     /// Mobile device management authority. Possible values are: `unknown`, `intune`, `sccm`, `office365`.
-    #[cfg(feature = "device_management")]
     pub mobile_device_management_authority: graph_rt::Field<super::MdmAuthority>,
     /// Certificate connector setting.
-    #[cfg(feature = "device_management")]
     pub certificate_connector_setting: graph_rt::Field<
         super::CertificateConnectorSetting,
     >,
@@ -88,9 +86,7 @@ impl graph_rt::Model for Organization {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "device_management")]
             certificate_connector_setting: r.take("certificateConnectorSetting"),
-            #[cfg(feature = "device_management")]
             mobile_device_management_authority: r
                 .take("mobileDeviceManagementAuthority"),
             dir_sync_enabled: r.take("dirSyncEnabled"),
@@ -179,12 +175,10 @@ impl graph_rt::Model for Organization {
         w.put("settings", &self.settings);
         w.put("companyLastDirSyncTime", &self.company_last_dir_sync_time);
         w.put("dirSyncEnabled", &self.dir_sync_enabled);
-        #[cfg(feature = "device_management")]
         w.put(
             "mobileDeviceManagementAuthority",
             &self.mobile_device_management_authority,
         );
-        #[cfg(feature = "device_management")]
         w.put("certificateConnectorSetting", &self.certificate_connector_setting);
         w.finish(&self.additional_properties)
     }

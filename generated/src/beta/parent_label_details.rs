@@ -57,6 +57,7 @@ impl graph_rt::Model for ParentLabelDetails {
 graph_rt::impl_model_json!(ParentLabelDetails);
 /// A `microsoft.graph.parentLabelDetails` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyParentLabelDetails {
     #[doc = concat!(
         "A `", "microsoft.graph.parentLabelDetails",

@@ -9,6 +9,7 @@ pub struct Participant {
     /// The participant ID.
     pub id: graph_rt::Field<String>,
     /// Information about the participant.
+    #[cfg(feature = "core")]
     pub info: graph_rt::Field<super::ParticipantInfo>,
     /// `true` if the participant is in lobby.
     pub is_in_lobby: graph_rt::Field<bool>,
@@ -38,6 +39,7 @@ impl graph_rt::Model for Participant {
             media_streams: r.take("mediaStreams"),
             is_muted: r.take("isMuted"),
             is_in_lobby: r.take("isInLobby"),
+            #[cfg(feature = "core")]
             info: r.take("info"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -49,7 +51,7 @@ impl graph_rt::Model for Participant {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        w.put("info", &self.info);
+        #[cfg(feature = "core")] w.put("info", &self.info);
         w.put("isInLobby", &self.is_in_lobby);
         w.put("isMuted", &self.is_muted);
         #[cfg(feature = "core")] w.put("mediaStreams", &self.media_streams);

@@ -11,7 +11,6 @@ pub struct ParticipantInfo {
     /// The type of endpoint the participant is using. Possible values are: `default`, `skypeForBusiness`, or `skypeForBusinessVoipPhone`. Read-only.
     pub endpoint_type: graph_rt::Field<String>,
     /// The identitySet associated with this participant. Read-only.
-    #[cfg(feature = "identity")]
     pub identity: graph_rt::Field<super::AnyIdentitySet>,
     /// The language culture string. Read-only.
     pub language_id: graph_rt::Field<String>,
@@ -31,7 +30,6 @@ impl graph_rt::Model for ParticipantInfo {
             platform_id: r.take("platformId"),
             region: r.take("region"),
             language_id: r.take("languageId"),
-            #[cfg(feature = "identity")]
             identity: r.take("identity"),
             endpoint_type: r.take("endpointType"),
             country_code: r.take("countryCode"),
@@ -45,7 +43,7 @@ impl graph_rt::Model for ParticipantInfo {
         let mut w = graph_rt::Writer::new(map);
         w.put("countryCode", &self.country_code);
         w.put("endpointType", &self.endpoint_type);
-        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("identity", &self.identity);
         w.put("languageId", &self.language_id);
         w.put("region", &self.region);
         w.put("platformId", &self.platform_id);

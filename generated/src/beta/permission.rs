@@ -11,10 +11,10 @@ pub struct Permission {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// For user type permissions, the details of the users & applications for this permission. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub granted_to: graph_rt::Field<super::AnyIdentitySet>,
     /// For link type permissions, the details of the users to whom permission was granted. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub granted_to_identities: graph_rt::Field<Vec<super::AnyIdentitySet>>,
     /// Details of any associated sharing invitation for this permission. Read-only.
     #[cfg(feature = "core")]
@@ -52,9 +52,9 @@ impl graph_rt::Model for Permission {
             inherited_from: r.take("inheritedFrom"),
             #[cfg(feature = "core")]
             invitation: r.take("invitation"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             granted_to_identities: r.take("grantedToIdentities"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             granted_to: r.take("grantedTo"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -66,8 +66,8 @@ impl graph_rt::Model for Permission {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("grantedTo", &self.granted_to);
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")] w.put("grantedTo", &self.granted_to);
+        #[cfg(feature = "core")]
         w.put("grantedToIdentities", &self.granted_to_identities);
         #[cfg(feature = "core")] w.put("invitation", &self.invitation);
         #[cfg(feature = "core")] w.put("inheritedFrom", &self.inherited_from);

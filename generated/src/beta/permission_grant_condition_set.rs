@@ -11,7 +11,6 @@ pub struct PermissionGrantConditionSet {
     /// The permission classification for the permission being granted, or `all` to match with any permission classification (including permissions which are not classified). Default is `all`.
     pub permission_classification: graph_rt::Field<String>,
     /// The permission type of the permission being granted. Possible values: `application` for application permissions (e.g. app roles), or `delegated` for delegated permissions. The value `delegatedUserConsentable` indicates delegated permissions which have not been configured by the API publisher to require admin consent—this value may be used in built-in permission grant policies, but cannot be used in custom permission grant policies. Required.
-    #[cfg(feature = "core")]
     pub permission_type: graph_rt::Field<super::PermissionType>,
     /// The appId of the resource application (e.g. the API) for which a permission is being granted, or `any` to match with any resource application or API. Default is `any`.
     pub resource_application: graph_rt::Field<String>,
@@ -41,7 +40,6 @@ impl graph_rt::Model for PermissionGrantConditionSet {
             client_application_ids: r.take("clientApplicationIds"),
             permissions: r.take("permissions"),
             resource_application: r.take("resourceApplication"),
-            #[cfg(feature = "core")]
             permission_type: r.take("permissionType"),
             permission_classification: r.take("permissionClassification"),
             id: r.take("id"),
@@ -55,7 +53,7 @@ impl graph_rt::Model for PermissionGrantConditionSet {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("permissionClassification", &self.permission_classification);
-        #[cfg(feature = "core")] w.put("permissionType", &self.permission_type);
+        w.put("permissionType", &self.permission_type);
         w.put("resourceApplication", &self.resource_application);
         w.put("permissions", &self.permissions);
         w.put("clientApplicationIds", &self.client_application_ids);

@@ -13,10 +13,10 @@ pub struct PermissionGrantPolicy {
     /// The description for the permission grant policy.
     pub description: graph_rt::Field<String>,
     /// Condition sets which are included in this permission grant policy. Automatically expanded on `GET`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub includes: graph_rt::Field<Vec<super::PermissionGrantConditionSet>>,
     /// Condition sets which are excluded in this permission grant policy. Automatically expanded on `GET`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub excludes: graph_rt::Field<Vec<super::PermissionGrantConditionSet>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -27,9 +27,9 @@ impl graph_rt::Model for PermissionGrantPolicy {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             excludes: r.take("excludes"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             includes: r.take("includes"),
             description: r.take("description"),
             display_name: r.take("displayName"),
@@ -45,8 +45,8 @@ impl graph_rt::Model for PermissionGrantPolicy {
         w.put("id", &self.id);
         w.put("displayName", &self.display_name);
         w.put("description", &self.description);
-        #[cfg(feature = "files")] w.put("includes", &self.includes);
-        #[cfg(feature = "files")] w.put("excludes", &self.excludes);
+        #[cfg(feature = "core")] w.put("includes", &self.includes);
+        #[cfg(feature = "core")] w.put("excludes", &self.excludes);
         w.finish(&self.additional_properties)
     }
 }

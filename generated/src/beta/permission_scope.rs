@@ -20,7 +20,7 @@ pub struct PermissionScope {
     pub user_consent_description: graph_rt::Field<String>,
     /// A title for the permission, intended to be read by a user granting the permission on their own behalf. This text appears in consent experiences where the user is consenting only on behalf of themselves.
     pub user_consent_display_name: graph_rt::Field<String>,
-    /// Specifies the value to include in the `scp` (scope) claim in access tokens. Must not exceed 120 characters in length. Allowed characters are `:` `!` `#` `$` `%` `&` `'` `(` `)` `*` `+` `,` `-` `.` `/` `:` `;` < `=` > `?` `@` `\[` `\]` `^` `+` `_` ` `{` | `}` `~`, as well as characters in the ranges `0-9`, `A-Z` and `a-z`. Any other character, including the space character, are not allowed. May not begin with `.`.
+    /// Specifies the value to include in the `scp` (scope) claim in access tokens. Must not exceed 120 characters in length. Allowed characters are `:` `!` `#` `$` `%` `&` `'` `(` `)` `*` `+` `,` `-` `.` `/` `:` `;` &lt; `=` > `?` `@` `[` `]` `^` `+` `_` ` `{` | `}` `~`, as well as characters in the ranges `0-9`, `A-Z` and `a-z`. Any other character, including the space character, are not allowed. May not begin with `.`.
     pub value: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

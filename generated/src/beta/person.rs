@@ -40,6 +40,7 @@ pub struct Person {
     /// The person's profession.
     pub profession: graph_rt::Field<String>,
     /// The sources the user data comes from, for example Directory or Outlook Contacts.
+    #[cfg(feature = "core")]
     pub sources: graph_rt::Field<Vec<super::PersonDataSource>>,
     /// The person's surname.
     pub surname: graph_rt::Field<String>,
@@ -67,6 +68,7 @@ impl graph_rt::Model for Person {
             user_principal_name: r.take("userPrincipalName"),
             title: r.take("title"),
             surname: r.take("surname"),
+            #[cfg(feature = "core")]
             sources: r.take("sources"),
             profession: r.take("profession"),
             #[cfg(feature = "core")]
@@ -109,7 +111,7 @@ impl graph_rt::Model for Person {
         #[cfg(feature = "core")] w.put("phones", &self.phones);
         #[cfg(feature = "core")] w.put("postalAddresses", &self.postal_addresses);
         w.put("profession", &self.profession);
-        w.put("sources", &self.sources);
+        #[cfg(feature = "core")] w.put("sources", &self.sources);
         w.put("surname", &self.surname);
         w.put("title", &self.title);
         w.put("userPrincipalName", &self.user_principal_name);

@@ -14,7 +14,7 @@ pub struct PersonCertification {
     #[cfg(feature = "core")]
     pub allowed_audiences: graph_rt::Field<super::AllowedAudiences>,
     /// Provides the identifier of the user and/or application that created the entity. Inherited from `microsoft.graph.itemFacet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Provides the dateTimeOffset for when the entity was created. Inherited from `microsoft.graph.itemFacet`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -22,11 +22,12 @@ pub struct PersonCertification {
     #[cfg(feature = "core")]
     pub inference: graph_rt::Field<super::InferenceData>,
     /// Provides the identifier of the user and/or application that last modified the entity. Inherited from `microsoft.graph.itemFacet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Provides the dateTimeOffset for when the entity was created. Inherited from `microsoft.graph.itemFacet`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Where the values within an entity originated if synced from another service. Inherited from `microsoft.graph.itemFacet`.
+    #[cfg(feature = "core")]
     pub source: graph_rt::Field<super::PersonDataSource>,
     /// The referenceable identifier for the certification.
     pub certification_id: graph_rt::Field<String>,
@@ -67,14 +68,15 @@ impl graph_rt::Model for PersonCertification {
             display_name: r.take("displayName"),
             description: r.take("description"),
             certification_id: r.take("certificationId"),
+            #[cfg(feature = "core")]
             source: r.take("source"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             #[cfg(feature = "core")]
             inference: r.take("inference"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
             allowed_audiences: r.take("allowedAudiences"),
@@ -89,12 +91,12 @@ impl graph_rt::Model for PersonCertification {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("allowedAudiences", &self.allowed_audiences);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         #[cfg(feature = "core")] w.put("inference", &self.inference);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
-        w.put("source", &self.source);
+        #[cfg(feature = "core")] w.put("source", &self.source);
         w.put("certificationId", &self.certification_id);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);

@@ -8,7 +8,7 @@
 pub struct PhoneAuthenticationMethod {
     /// The identifier of this phone registered to this user. Read-only.   The value of id is one of the following:  `b6332ec1-7057-4abe-9331-3d72feddfe41` - where phoneType is `alternateMobile`.  `e37fc753-ff3b-4958-9484-eaa9425c82bc` - where phoneType is `office`.  `3179e48a-750b-4051-897c-87b9720928f7` - where phoneType is `mobile`.
     pub id: graph_rt::Field<String>,
-    /// The phone number to text or call for authentication. Phone numbers use the format "+<country code> <number>x<extension>", with extension optional. For example, +1 5555551234 or +1 5555551234x123 are valid. Numbers are rejected when creating/updating if they do not match the required format.
+    /// The phone number to text or call for authentication. Phone numbers use the format "+&lt;country code> &lt;number>x&lt;extension>", with extension optional. For example, +1 5555551234 or +1 5555551234x123 are valid. Numbers are rejected when creating/updating if they do not match the required format.
     pub phone_number: graph_rt::Field<String>,
     /// The type of this phone. Possible values are: `mobile`, `alternateMobile`, or `office`.
     pub phone_type: graph_rt::Field<super::AuthenticationPhoneType>,

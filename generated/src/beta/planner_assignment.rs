@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct PlannerAssignment {
     /// The identity of the user that performed the assignment of the task, i.e. the assignor.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub assigned_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The time at which the task was assigned. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub assigned_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -24,7 +24,7 @@ impl graph_rt::Model for PlannerAssignment {
         let mut value = Self {
             order_hint: r.take("orderHint"),
             assigned_date_time: r.take("assignedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             assigned_by: r.take("assignedBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -34,7 +34,7 @@ impl graph_rt::Model for PlannerAssignment {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("assignedBy", &self.assigned_by);
+        #[cfg(feature = "core")] w.put("assignedBy", &self.assigned_by);
         w.put("assignedDateTime", &self.assigned_date_time);
         w.put("orderHint", &self.order_hint);
         w.finish(&self.additional_properties)

@@ -9,7 +9,7 @@ pub struct PlannerExternalReference {
     /// A name alias to describe the reference.
     pub alias: graph_rt::Field<String>,
     /// Read-only. User ID by which this is last modified.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Read-only. Date and time at which this is last modified. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -29,7 +29,7 @@ impl graph_rt::Model for PlannerExternalReference {
             type_: r.take("type"),
             preview_priority: r.take("previewPriority"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             alias: r.take("alias"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -41,7 +41,7 @@ impl graph_rt::Model for PlannerExternalReference {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("alias", &self.alias);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("previewPriority", &self.preview_priority);
         w.put("type", &self.type_);

@@ -17,7 +17,7 @@ pub struct PlannerPlan {
     /// Required. Title of the plan.
     pub title: graph_rt::Field<String>,
     /// Read-only. The user who created the plan.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Read-only. Additional user experiences in which this plan is used, represented as plannerPlanContext entries.
     pub contexts: graph_rt::Field<super::PlannerPlanContextCollection>,
@@ -43,7 +43,7 @@ impl graph_rt::Model for PlannerPlan {
             buckets: r.take("buckets"),
             owner: r.take("owner"),
             contexts: r.take("contexts"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             title: r.take("title"),
             created_date_time: r.take("createdDateTime"),
@@ -61,7 +61,7 @@ impl graph_rt::Model for PlannerPlan {
         w.put("container", &self.container);
         w.put("createdDateTime", &self.created_date_time);
         w.put("title", &self.title);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("contexts", &self.contexts);
         w.put("owner", &self.owner);
         w.put("buckets", &self.buckets);

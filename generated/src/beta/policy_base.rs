@@ -50,22 +50,26 @@ impl PolicyBase {
 }
 /// A `microsoft.graph.policyBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyPolicyBase {
     #[doc = concat!(
         "A `", "microsoft.graph.policyBase",
         "`, or a derived type this SDK does not know."
     )]
     PolicyBase(Box<super::PolicyBase>),
-    #[cfg(feature = "core")]
     ActivityBasedTimeoutPolicy(Box<super::ActivityBasedTimeoutPolicy>),
+    #[cfg(feature = "identity")]
     ClaimsMappingPolicy(Box<super::ClaimsMappingPolicy>),
+    #[cfg(feature = "identity")]
     HomeRealmDiscoveryPolicy(Box<super::HomeRealmDiscoveryPolicy>),
+    #[cfg(feature = "identity")]
     IdentitySecurityDefaultsEnforcementPolicy(
         Box<super::IdentitySecurityDefaultsEnforcementPolicy>,
     ),
-    #[cfg(feature = "core")]
     StsPolicy(Box<super::StsPolicy>),
+    #[cfg(feature = "identity")]
     TokenIssuancePolicy(Box<super::TokenIssuancePolicy>),
+    #[cfg(feature = "identity")]
     TokenLifetimePolicy(Box<super::TokenLifetimePolicy>),
 }
 impl AnyPolicyBase {
@@ -73,20 +77,23 @@ impl AnyPolicyBase {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::PolicyBase(_) => "microsoft.graph.policyBase",
-            #[cfg(feature = "core")]
             Self::ActivityBasedTimeoutPolicy(_) => {
                 "microsoft.graph.activityBasedTimeoutPolicy"
             }
+            #[cfg(feature = "identity")]
             Self::ClaimsMappingPolicy(_) => "microsoft.graph.claimsMappingPolicy",
+            #[cfg(feature = "identity")]
             Self::HomeRealmDiscoveryPolicy(_) => {
                 "microsoft.graph.homeRealmDiscoveryPolicy"
             }
+            #[cfg(feature = "identity")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(_) => {
                 "microsoft.graph.identitySecurityDefaultsEnforcementPolicy"
             }
-            #[cfg(feature = "core")]
             Self::StsPolicy(_) => "microsoft.graph.stsPolicy",
+            #[cfg(feature = "identity")]
             Self::TokenIssuancePolicy(_) => "microsoft.graph.tokenIssuancePolicy",
+            #[cfg(feature = "identity")]
             Self::TokenLifetimePolicy(_) => "microsoft.graph.tokenLifetimePolicy",
         }
     }
@@ -102,7 +109,6 @@ impl graph_rt::FromJson for AnyPolicyBase {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.activityBasedTimeoutPolicy") => {
                     Self::ActivityBasedTimeoutPolicy(
                         Box::new(
@@ -112,6 +118,7 @@ impl graph_rt::FromJson for AnyPolicyBase {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
                 Some("microsoft.graph.claimsMappingPolicy") => {
                     Self::ClaimsMappingPolicy(
                         Box::new(
@@ -121,6 +128,7 @@ impl graph_rt::FromJson for AnyPolicyBase {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
                 Some("microsoft.graph.homeRealmDiscoveryPolicy") => {
                     Self::HomeRealmDiscoveryPolicy(
                         Box::new(
@@ -130,6 +138,7 @@ impl graph_rt::FromJson for AnyPolicyBase {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
                 Some("microsoft.graph.identitySecurityDefaultsEnforcementPolicy") => {
                     Self::IdentitySecurityDefaultsEnforcementPolicy(
                         Box::new(
@@ -139,7 +148,6 @@ impl graph_rt::FromJson for AnyPolicyBase {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.stsPolicy") => {
                     Self::StsPolicy(
                         Box::new(
@@ -147,6 +155,7 @@ impl graph_rt::FromJson for AnyPolicyBase {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
                 Some("microsoft.graph.tokenIssuancePolicy") => {
                     Self::TokenIssuancePolicy(
                         Box::new(
@@ -156,6 +165,7 @@ impl graph_rt::FromJson for AnyPolicyBase {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
                 Some("microsoft.graph.tokenLifetimePolicy") => {
                     Self::TokenLifetimePolicy(
                         Box::new(
@@ -180,16 +190,19 @@ impl graph_rt::ToJson for AnyPolicyBase {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::PolicyBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ActivityBasedTimeoutPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "identity")]
             Self::ClaimsMappingPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "identity")]
             Self::HomeRealmDiscoveryPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "identity")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::StsPolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "identity")]
             Self::TokenIssuancePolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "identity")]
             Self::TokenLifetimePolicy(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

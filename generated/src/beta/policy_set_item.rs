@@ -92,6 +92,7 @@ impl PolicySetItem {
 }
 /// A `microsoft.graph.policySetItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyPolicySetItem {
     #[doc = concat!(
         "A `", "microsoft.graph.policySetItem",

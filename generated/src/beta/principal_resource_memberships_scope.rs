@@ -9,10 +9,8 @@ Derived from `microsoft.graph.accessReviewScope`.*/
 #[derive(Clone, Default)]
 pub struct PrincipalResourceMembershipsScope {
     /// Defines the scopes of the principals whose access to resources are reviewed in the access review.
-    #[cfg(feature = "identity_governance")]
     pub principal_scopes: graph_rt::Field<Vec<super::AnyAccessReviewScope>>,
     /// Defines the scopes of the resources for which access is reviewed.
-    #[cfg(feature = "identity_governance")]
     pub resource_scopes: graph_rt::Field<Vec<super::AnyAccessReviewScope>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -23,9 +21,7 @@ impl graph_rt::Model for PrincipalResourceMembershipsScope {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity_governance")]
             resource_scopes: r.take("resourceScopes"),
-            #[cfg(feature = "identity_governance")]
             principal_scopes: r.take("principalScopes"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -35,9 +31,7 @@ impl graph_rt::Model for PrincipalResourceMembershipsScope {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity_governance")]
         w.put("principalScopes", &self.principal_scopes);
-        #[cfg(feature = "identity_governance")]
         w.put("resourceScopes", &self.resource_scopes);
         w.finish(&self.additional_properties)
     }

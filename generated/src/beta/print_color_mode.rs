@@ -5,6 +5,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printercapabilities?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrintColorMode {
     /// `blackAndWhite`: Black and white (use black marker material only.) (value 0)
     BlackAndWhite,

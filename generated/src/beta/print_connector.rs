@@ -17,14 +17,14 @@ pub struct PrintConnector {
     /// The connector's version.
     pub app_version: graph_rt::Field<String>,
     /// The connector's device health.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub device_health: graph_rt::Field<super::DeviceHealth>,
     /// The physical and/or organizational location of the connector.
     pub location: graph_rt::Field<super::PrinterLocation>,
     /// The DateTimeOffset when the connector was registered.
     pub registered_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The user who registered the connector.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub registered_by: graph_rt::Field<super::UserIdentity>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -35,11 +35,11 @@ impl graph_rt::Model for PrintConnector {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             registered_by: r.take("registeredBy"),
             registered_date_time: r.take("registeredDateTime"),
             location: r.take("location"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             device_health: r.take("deviceHealth"),
             app_version: r.take("appVersion"),
             operating_system: r.take("operatingSystem"),
@@ -59,10 +59,10 @@ impl graph_rt::Model for PrintConnector {
         w.put("fullyQualifiedDomainName", &self.fully_qualified_domain_name);
         w.put("operatingSystem", &self.operating_system);
         w.put("appVersion", &self.app_version);
-        #[cfg(feature = "device_management")] w.put("deviceHealth", &self.device_health);
+        #[cfg(feature = "core")] w.put("deviceHealth", &self.device_health);
         w.put("location", &self.location);
         w.put("registeredDateTime", &self.registered_date_time);
-        #[cfg(feature = "users")] w.put("registeredBy", &self.registered_by);
+        #[cfg(feature = "core")] w.put("registeredBy", &self.registered_by);
         w.finish(&self.additional_properties)
     }
 }

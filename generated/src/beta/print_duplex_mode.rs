@@ -5,6 +5,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printercapabilities?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrintDuplexMode {
     /// `flipOnLongEdge`: The printer will print double-sided, and will flip documents along the long edge. (value 0)
     FlipOnLongEdge,

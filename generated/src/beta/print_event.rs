@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printtasktrigger?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrintEvent {
     /// `jobStarted`: Represents an event that occurs when a new print job is started. (value 0)
     JobStarted,

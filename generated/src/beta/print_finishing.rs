@@ -5,6 +5,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printercapabilities?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrintFinishing {
     /// `none`: No finishings. Including this value is equivalent to providing an empty collection of finishings. (value 3)
     None_,

@@ -7,6 +7,7 @@
 #[derive(Clone, Default)]
 pub struct PrintJobStatus {
     /// The print job's current processing state. Valid values are described in the following table. Read-only.
+    #[cfg(feature = "core")]
     pub state: graph_rt::Field<super::PrintJobProcessingState>,
     /// Additional details for print job state. Valid values are described in the following table. Read-only.
     pub details: graph_rt::Field<Vec<super::PrintJobProcessingDetail>>,
@@ -26,6 +27,7 @@ impl graph_rt::Model for PrintJobStatus {
             is_acquired_by_printer: r.take("isAcquiredByPrinter"),
             description: r.take("description"),
             details: r.take("details"),
+            #[cfg(feature = "core")]
             state: r.take("state"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -35,7 +37,7 @@ impl graph_rt::Model for PrintJobStatus {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        w.put("state", &self.state);
+        #[cfg(feature = "core")] w.put("state", &self.state);
         w.put("details", &self.details);
         w.put("description", &self.description);
         w.put("isAcquiredByPrinter", &self.is_acquired_by_printer);

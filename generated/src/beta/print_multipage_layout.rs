@@ -5,6 +5,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printercapabilities?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrintMultipageLayout {
     /// `clockwiseFromTopLeft`: Arrange the pages in a clockwise grid starting in the top left. (value 0)
     ClockwiseFromTopLeft,

@@ -5,6 +5,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printercapabilities?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrintScaling {
     /// `auto`: If the document is larger than the requested media and the margins are non-zero, the printer scales the document like the fit printScaling. Otherwise, the printer scales the document using the fill printScaling. If the document is smaller than the requested media, 'none' printScaling is used. (value 0)
     Auto,

@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printjobconfiguration?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrinterFeedOrientation {
     /// `longEdgeFirst`: The printer will consume sheets from the active tray in "landscape" orientation, with the long edge of the sheet first. (value 0)
     LongEdgeFirst,

@@ -14,7 +14,7 @@ pub struct PrinterLocation {
     pub altitude_in_meters: graph_rt::Field<i32>,
     /// The street address where the printer is located.
     pub street_address: graph_rt::Field<String>,
-    /// The subunit hierarchy where the printer is located. The elements should be in hierarchical order. For example, if a campus is divided into different sections, the hierarchy might look like this: `\["East Wing", "Block A"\]`
+    /// The subunit hierarchy where the printer is located. The elements should be in hierarchical order. For example, if a campus is divided into different sections, the hierarchy might look like this: `["East Wing", "Block A"]`
     pub sub_unit: graph_rt::Field<Vec<String>>,
     /// The city that the printer is located in.
     pub city: graph_rt::Field<String>,

@@ -21,7 +21,6 @@ pub struct ProgramControl {
     /// The creation date and time of the program control.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The user who created the program control.
-    #[cfg(feature = "users")]
     pub owner: graph_rt::Field<super::UserIdentity>,
     /// The resource, a group or an app, targeted by this program control's access review.
     pub resource: graph_rt::Field<super::ProgramResource>,
@@ -38,7 +37,6 @@ impl graph_rt::Model for ProgramControl {
         let mut value = Self {
             program: r.take("program"),
             resource: r.take("resource"),
-            #[cfg(feature = "users")]
             owner: r.take("owner"),
             created_date_time: r.take("createdDateTime"),
             status: r.take("status"),
@@ -62,7 +60,7 @@ impl graph_rt::Model for ProgramControl {
         w.put("displayName", &self.display_name);
         w.put("status", &self.status);
         w.put("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "users")] w.put("owner", &self.owner);
+        w.put("owner", &self.owner);
         w.put("resource", &self.resource);
         w.put("program", &self.program);
         w.finish(&self.additional_properties)

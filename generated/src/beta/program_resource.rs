@@ -15,7 +15,6 @@ pub struct ProgramResource {
     /// Unique identity of the tenant (optional). Inherited from `microsoft.graph.identity`.
     pub tenant_id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Type of the resource, indicating whether it is a group or an app.
     pub type_: graph_rt::Field<String>,
@@ -29,7 +28,6 @@ impl graph_rt::Model for ProgramResource {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             type_: r.take("type"),
-            #[cfg(feature = "files")]
             thumbnails: r.take("thumbnails"),
             tenant_id: r.take("tenantId"),
             id: r.take("id"),
@@ -45,7 +43,7 @@ impl graph_rt::Model for ProgramResource {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("tenantId", &self.tenant_id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        w.put("thumbnails", &self.thumbnails);
         w.put("type", &self.type_);
         w.finish(&self.additional_properties)
     }

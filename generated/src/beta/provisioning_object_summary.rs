@@ -27,7 +27,6 @@ pub struct ProvisioningObjectSummary {
     /// Details of each step in provisioning.
     pub provisioning_steps: graph_rt::Field<Vec<super::ProvisioningStep>>,
     /// Represents the service principal used for provisioning.
-    #[cfg(feature = "applications")]
     pub service_principal: graph_rt::Field<Vec<super::ServicePrincipal>>,
     /// Details of source object being provisioned.
     pub source_identity: graph_rt::Field<super::ProvisionedIdentity>,
@@ -62,7 +61,6 @@ impl graph_rt::Model for ProvisioningObjectSummary {
             provisioning_status_info: r.take("provisioningStatusInfo"),
             source_system: r.take("sourceSystem"),
             source_identity: r.take("sourceIdentity"),
-            #[cfg(feature = "applications")]
             service_principal: r.take("servicePrincipal"),
             provisioning_steps: r.take("provisioningSteps"),
             modified_properties: r.take("modifiedProperties"),
@@ -92,7 +90,6 @@ impl graph_rt::Model for ProvisioningObjectSummary {
         w.put("jobId", &self.job_id);
         w.put("modifiedProperties", &self.modified_properties);
         w.put("provisioningSteps", &self.provisioning_steps);
-        #[cfg(feature = "applications")]
         w.put("servicePrincipal", &self.service_principal);
         w.put("sourceIdentity", &self.source_identity);
         w.put("sourceSystem", &self.source_system);

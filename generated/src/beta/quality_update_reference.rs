@@ -39,6 +39,7 @@ impl graph_rt::Model for QualityUpdateReference {
 graph_rt::impl_model_json!(QualityUpdateReference);
 /// A `microsoft.graph.windowsUpdates.qualityUpdateReference` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyQualityUpdateReference {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.qualityUpdateReference",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ratingirelandtelevisiontype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RatingIrelandTelevisionType {
     /// `allAllowed`: Default value, allow all TV shows content (value 0)
     AllAllowed,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ratingunitedkingdomtelevisiontype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RatingUnitedKingdomTelevisionType {
     /// `allAllowed`: Default value, allow all TV shows content (value 0)
     AllAllowed,

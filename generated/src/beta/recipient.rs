@@ -33,6 +33,7 @@ impl graph_rt::Model for Recipient {
 graph_rt::impl_model_json!(Recipient);
 /// A `microsoft.graph.recipient` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyRecipient {
     #[doc = concat!(
         "A `", "microsoft.graph.recipient",

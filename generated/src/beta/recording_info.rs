@@ -7,12 +7,10 @@
 #[derive(Clone, Default)]
 pub struct RecordingInfo {
     /// The participant who initiated the recording.
-    #[cfg(feature = "communications")]
     pub initiated_by: graph_rt::Field<super::ParticipantInfo>,
     /// Possible values are: `unknown`, `notRecording`, `recording`, or `failed`.
     pub recording_status: graph_rt::Field<String>,
     /// The identities of recording initiator.
-    #[cfg(feature = "identity")]
     pub initiator: graph_rt::Field<super::AnyIdentitySet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -23,10 +21,8 @@ impl graph_rt::Model for RecordingInfo {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             initiator: r.take("initiator"),
             recording_status: r.take("recordingStatus"),
-            #[cfg(feature = "communications")]
             initiated_by: r.take("initiatedBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -36,9 +32,9 @@ impl graph_rt::Model for RecordingInfo {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "communications")] w.put("initiatedBy", &self.initiated_by);
+        w.put("initiatedBy", &self.initiated_by);
         w.put("recordingStatus", &self.recording_status);
-        #[cfg(feature = "identity")] w.put("initiator", &self.initiator);
+        w.put("initiator", &self.initiator);
         w.finish(&self.additional_properties)
     }
 }

@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct RegistrationEnforcement {
     /// Run campaigns to remind users to setup targeted authentication methods.
-    #[cfg(feature = "identity")]
     pub authentication_methods_registration_campaign: graph_rt::Field<
         super::AuthenticationMethodsRegistrationCampaign,
     >,
@@ -20,7 +19,6 @@ impl graph_rt::Model for RegistrationEnforcement {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             authentication_methods_registration_campaign: r
                 .take("authenticationMethodsRegistrationCampaign"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -31,7 +29,6 @@ impl graph_rt::Model for RegistrationEnforcement {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")]
         w.put(
             "authenticationMethodsRegistrationCampaign",
             &self.authentication_methods_registration_campaign,

@@ -122,7 +122,7 @@ pub fn roundtrip(
         "microsoft.graph.accessReview" => {
             Some(roundtrip_as::<super::AccessReview>(value))
         }
-        #[cfg(feature = "identity_governance")]
+        #[cfg(feature = "core")]
         "microsoft.graph.accessReviewApplyAction" => {
             Some(roundtrip_as::<super::AnyAccessReviewApplyAction>(value))
         }
@@ -194,7 +194,7 @@ pub fn roundtrip(
         "microsoft.graph.accessReviewRecurrenceSettings" => {
             Some(roundtrip_as::<super::AccessReviewRecurrenceSettings>(value))
         }
-        #[cfg(feature = "identity_governance")]
+        #[cfg(feature = "core")]
         "microsoft.graph.accessReviewReviewerScope" => {
             Some(roundtrip_as::<super::AccessReviewReviewerScope>(value))
         }
@@ -206,7 +206,7 @@ pub fn roundtrip(
         "microsoft.graph.accessReviewScheduleSettings" => {
             Some(roundtrip_as::<super::AccessReviewScheduleSettings>(value))
         }
-        #[cfg(feature = "identity_governance")]
+        #[cfg(feature = "core")]
         "microsoft.graph.accessReviewScope" => {
             Some(roundtrip_as::<super::AnyAccessReviewScope>(value))
         }
@@ -850,7 +850,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "applications")]
         "microsoft.graph.application" => Some(roundtrip_as::<super::Application>(value)),
-        #[cfg(feature = "applications")]
+        #[cfg(feature = "core")]
         "microsoft.graph.applicationEnforcedRestrictionsSessionControl" => {
             Some(
                 roundtrip_as::<
@@ -1038,19 +1038,19 @@ pub fn roundtrip(
         "microsoft.graph.authenticationFlowsPolicy" => {
             Some(roundtrip_as::<super::AuthenticationFlowsPolicy>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationListener" => {
             Some(roundtrip_as::<super::AnyAuthenticationListener>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationMethod" => {
             Some(roundtrip_as::<super::AnyAuthenticationMethod>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationMethodConfiguration" => {
             Some(roundtrip_as::<super::AnyAuthenticationMethodConfiguration>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationMethodTarget" => {
             Some(roundtrip_as::<super::AnyAuthenticationMethodTarget>(value))
         }
@@ -1058,11 +1058,11 @@ pub fn roundtrip(
         "microsoft.graph.authenticationMethodsPolicy" => {
             Some(roundtrip_as::<super::AuthenticationMethodsPolicy>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationMethodsRegistrationCampaign" => {
             Some(roundtrip_as::<super::AuthenticationMethodsRegistrationCampaign>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationMethodsRegistrationCampaignIncludeTarget" => {
             Some(
                 roundtrip_as::<
@@ -1070,7 +1070,7 @@ pub fn roundtrip(
                 >(value),
             )
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationSourceFilter" => {
             Some(roundtrip_as::<super::AuthenticationSourceFilter>(value))
         }
@@ -1114,7 +1114,7 @@ pub fn roundtrip(
         "microsoft.graph.b2xIdentityUserFlow" => {
             Some(roundtrip_as::<super::B2xIdentityUserFlow>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.baseItem" => Some(roundtrip_as::<super::AnyBaseItem>(value)),
         #[cfg(feature = "files")]
         "microsoft.graph.baseItemVersion" => {
@@ -1338,7 +1338,7 @@ pub fn roundtrip(
         "microsoft.graph.certificateBasedAuthConfiguration" => {
             Some(roundtrip_as::<super::CertificateBasedAuthConfiguration>(value))
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.certificateConnectorSetting" => {
             Some(roundtrip_as::<super::CertificateConnectorSetting>(value))
         }
@@ -1382,7 +1382,7 @@ pub fn roundtrip(
         "microsoft.graph.chatActivityStatistics" => {
             Some(roundtrip_as::<super::ChatActivityStatistics>(value))
         }
-        #[cfg(feature = "teams")]
+        #[cfg(feature = "core")]
         "microsoft.graph.chatInfo" => Some(roundtrip_as::<super::ChatInfo>(value)),
         #[cfg(feature = "teams")]
         "microsoft.graph.chatMembersNotificationRecipient" => {
@@ -1552,7 +1552,7 @@ pub fn roundtrip(
         "microsoft.graph.cloudPcUserSettingAssignment" => {
             Some(roundtrip_as::<super::CloudPcUserSettingAssignment>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.columnDefinition" => {
             Some(roundtrip_as::<super::ColumnDefinition>(value))
         }
@@ -1648,7 +1648,7 @@ pub fn roundtrip(
         "microsoft.graph.conditionalAccessPolicy" => {
             Some(roundtrip_as::<super::ConditionalAccessPolicy>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.conditionalAccessSessionControl" => {
             Some(roundtrip_as::<super::AnyConditionalAccessSessionControl>(value))
         }
@@ -1728,7 +1728,7 @@ pub fn roundtrip(
         "microsoft.graph.contentInfo" => Some(roundtrip_as::<super::ContentInfo>(value)),
         #[cfg(feature = "files")]
         "microsoft.graph.contentType" => Some(roundtrip_as::<super::ContentType>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.contentTypeInfo" => {
             Some(roundtrip_as::<super::ContentTypeInfo>(value))
         }
@@ -1748,7 +1748,7 @@ pub fn roundtrip(
         "microsoft.graph.conversation" => {
             Some(roundtrip_as::<super::Conversation>(value))
         }
-        #[cfg(feature = "teams")]
+        #[cfg(feature = "core")]
         "microsoft.graph.conversationMember" => {
             Some(roundtrip_as::<super::AnyConversationMember>(value))
         }
@@ -2134,7 +2134,7 @@ pub fn roundtrip(
         "microsoft.graph.deviceCustomAttributeShellScript" => {
             Some(roundtrip_as::<super::DeviceCustomAttributeShellScript>(value))
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.deviceDetail" => {
             Some(roundtrip_as::<super::DeviceDetail>(value))
         }
@@ -2174,7 +2174,7 @@ pub fn roundtrip(
         "microsoft.graph.deviceGeoLocation" => {
             Some(roundtrip_as::<super::DeviceGeoLocation>(value))
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.deviceHealth" => {
             Some(roundtrip_as::<super::DeviceHealth>(value))
         }
@@ -3204,9 +3204,9 @@ pub fn roundtrip(
         }
         #[cfg(feature = "files")]
         "microsoft.graph.drive" => Some(roundtrip_as::<super::Drive>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.driveItem" => Some(roundtrip_as::<super::DriveItem>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.driveItemSource" => {
             Some(roundtrip_as::<super::DriveItemSource>(value))
         }
@@ -3368,7 +3368,7 @@ pub fn roundtrip(
         "microsoft.graph.educationAssignmentGrade" => {
             Some(roundtrip_as::<super::EducationAssignmentGrade>(value))
         }
-        #[cfg(feature = "education")]
+        #[cfg(feature = "core")]
         "microsoft.graph.educationAssignmentGradeType" => {
             Some(roundtrip_as::<super::EducationAssignmentGradeType>(value))
         }
@@ -4134,7 +4134,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "device_management")]
         "microsoft.graph.iPv6Range" => Some(roundtrip_as::<super::IPv6Range>(value)),
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.identity" => Some(roundtrip_as::<super::AnyIdentity>(value)),
         #[cfg(feature = "identity")]
         "microsoft.graph.identityApiConnector" => {
@@ -4148,15 +4148,15 @@ pub fn roundtrip(
         "microsoft.graph.identityCustomUserFlowAttribute" => {
             Some(roundtrip_as::<super::IdentityCustomUserFlowAttribute>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.identityProvider" => {
             Some(roundtrip_as::<super::AnyIdentityProvider>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.identityProviderBase" => {
             Some(roundtrip_as::<super::AnyIdentityProviderBase>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.identityRiskEvent" => {
             Some(roundtrip_as::<super::AnyIdentityRiskEvent>(value))
         }
@@ -4164,11 +4164,11 @@ pub fn roundtrip(
         "microsoft.graph.identitySecurityDefaultsEnforcementPolicy" => {
             Some(roundtrip_as::<super::IdentitySecurityDefaultsEnforcementPolicy>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.identitySet" => {
             Some(roundtrip_as::<super::AnyIdentitySet>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.identitySource" => {
             Some(roundtrip_as::<super::AnyIdentitySource>(value))
         }
@@ -4242,7 +4242,7 @@ pub fn roundtrip(
         "microsoft.graph.inferenceData" => {
             Some(roundtrip_as::<super::InferenceData>(value))
         }
-        #[cfg(feature = "security")]
+        #[cfg(feature = "core")]
         "microsoft.graph.informationProtectionAction" => {
             Some(roundtrip_as::<super::AnyInformationProtectionAction>(value))
         }
@@ -4592,7 +4592,7 @@ pub fn roundtrip(
         "microsoft.graph.itemActivity" => {
             Some(roundtrip_as::<super::ItemActivity>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.itemActivityStat" => {
             Some(roundtrip_as::<super::ItemActivityStat>(value))
         }
@@ -4954,7 +4954,7 @@ pub fn roundtrip(
         "microsoft.graph.mailTipsError" => {
             Some(roundtrip_as::<super::MailTipsError>(value))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "microsoft.graph.mailboxSettings" => {
             Some(roundtrip_as::<super::MailboxSettings>(value))
         }
@@ -5820,7 +5820,7 @@ pub fn roundtrip(
         "microsoft.graph.officeConfigurationGroupAssignmentTarget" => {
             Some(roundtrip_as::<super::OfficeConfigurationGroupAssignmentTarget>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.officeGraphInsights" => {
             Some(roundtrip_as::<super::AnyOfficeGraphInsights>(value))
         }
@@ -5950,7 +5950,7 @@ pub fn roundtrip(
         "microsoft.graph.onlineMeeting" => {
             Some(roundtrip_as::<super::OnlineMeeting>(value))
         }
-        #[cfg(feature = "communications")]
+        #[cfg(feature = "core")]
         "microsoft.graph.onlineMeetingInfo" => {
             Some(roundtrip_as::<super::OnlineMeetingInfo>(value))
         }
@@ -6028,7 +6028,7 @@ pub fn roundtrip(
         "microsoft.graph.outlookCategory" => {
             Some(roundtrip_as::<super::OutlookCategory>(value))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "microsoft.graph.outlookGeoCoordinates" => {
             Some(roundtrip_as::<super::OutlookGeoCoordinates>(value))
         }
@@ -6064,7 +6064,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "communications")]
         "microsoft.graph.participant" => Some(roundtrip_as::<super::Participant>(value)),
-        #[cfg(feature = "communications")]
+        #[cfg(feature = "core")]
         "microsoft.graph.participantInfo" => {
             Some(roundtrip_as::<super::ParticipantInfo>(value))
         }
@@ -6150,7 +6150,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "files")]
         "microsoft.graph.permission" => Some(roundtrip_as::<super::Permission>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.permissionGrantConditionSet" => {
             Some(roundtrip_as::<super::PermissionGrantConditionSet>(value))
         }
@@ -6158,7 +6158,7 @@ pub fn roundtrip(
         "microsoft.graph.permissionGrantPolicy" => {
             Some(roundtrip_as::<super::PermissionGrantPolicy>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.permissionScope" => {
             Some(roundtrip_as::<super::PermissionScope>(value))
         }
@@ -6182,7 +6182,7 @@ pub fn roundtrip(
         "microsoft.graph.personCertification" => {
             Some(roundtrip_as::<super::PersonCertification>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.personDataSource" => {
             Some(roundtrip_as::<super::PersonDataSource>(value))
         }
@@ -6192,7 +6192,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "users")]
         "microsoft.graph.personName" => Some(roundtrip_as::<super::PersonName>(value)),
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.personOrGroupColumn" => {
             Some(roundtrip_as::<super::PersonOrGroupColumn>(value))
         }
@@ -6370,7 +6370,7 @@ pub fn roundtrip(
         "microsoft.graph.playPromptOperation" => {
             Some(roundtrip_as::<super::PlayPromptOperation>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.policyBase" => Some(roundtrip_as::<super::AnyPolicyBase>(value)),
         #[cfg(feature = "identity")]
         "microsoft.graph.policyRoot" => Some(roundtrip_as::<super::PolicyRoot>(value)),
@@ -6970,7 +6970,7 @@ pub fn roundtrip(
         "microsoft.graph.searchAggregation" => {
             Some(roundtrip_as::<super::SearchAggregation>(value))
         }
-        #[cfg(feature = "search")]
+        #[cfg(feature = "core")]
         "microsoft.graph.searchAlteration" => {
             Some(roundtrip_as::<super::SearchAlteration>(value))
         }
@@ -7006,7 +7006,7 @@ pub fn roundtrip(
         "microsoft.graph.searchResponse" => {
             Some(roundtrip_as::<super::SearchResponse>(value))
         }
-        #[cfg(feature = "search")]
+        #[cfg(feature = "core")]
         "microsoft.graph.searchResult" => {
             Some(roundtrip_as::<super::SearchResult>(value))
         }
@@ -7116,7 +7116,7 @@ pub fn roundtrip(
         "microsoft.graph.servicePlanInfo" => {
             Some(roundtrip_as::<super::ServicePlanInfo>(value))
         }
-        #[cfg(feature = "applications")]
+        #[cfg(feature = "core")]
         "microsoft.graph.servicePrincipal" => {
             Some(roundtrip_as::<super::ServicePrincipal>(value))
         }
@@ -7202,7 +7202,7 @@ pub fn roundtrip(
         "microsoft.graph.sharedPCConfiguration" => {
             Some(roundtrip_as::<super::SharedPcConfiguration>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.sharepointIds" => {
             Some(roundtrip_as::<super::SharepointIds>(value))
         }
@@ -7238,7 +7238,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "identity")]
         "microsoft.graph.signIn" => Some(roundtrip_as::<super::SignIn>(value)),
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.signInActivity" => {
             Some(roundtrip_as::<super::SignInActivity>(value))
         }
@@ -7250,7 +7250,7 @@ pub fn roundtrip(
         "microsoft.graph.signInLocation" => {
             Some(roundtrip_as::<super::SignInLocation>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.signInStatus" => {
             Some(roundtrip_as::<super::SignInStatus>(value))
         }
@@ -7276,7 +7276,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "files")]
         "microsoft.graph.sitePage" => Some(roundtrip_as::<super::SitePage>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.sitePageData" => {
             Some(roundtrip_as::<super::SitePageData>(value))
         }
@@ -7660,7 +7660,7 @@ pub fn roundtrip(
         "microsoft.graph.teamworkHostedContent" => {
             Some(roundtrip_as::<super::TeamworkHostedContent>(value))
         }
-        #[cfg(feature = "teams")]
+        #[cfg(feature = "core")]
         "microsoft.graph.teamworkNotificationRecipient" => {
             Some(roundtrip_as::<super::AnyTeamworkNotificationRecipient>(value))
         }
@@ -7716,15 +7716,15 @@ pub fn roundtrip(
         "microsoft.graph.termStore.group" => {
             Some(roundtrip_as::<super::TermStoreGroup>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.termStore.localizedDescription" => {
             Some(roundtrip_as::<super::LocalizedDescription>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.termStore.localizedLabel" => {
             Some(roundtrip_as::<super::LocalizedLabel>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.termStore.localizedName" => {
             Some(roundtrip_as::<super::LocalizedName>(value))
         }
@@ -7732,11 +7732,11 @@ pub fn roundtrip(
         "microsoft.graph.termStore.relation" => {
             Some(roundtrip_as::<super::Relation>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.termStore.set" => Some(roundtrip_as::<super::Set>(value)),
         #[cfg(feature = "files")]
         "microsoft.graph.termStore.store" => Some(roundtrip_as::<super::Store>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.termStore.term" => Some(roundtrip_as::<super::Term>(value)),
         #[cfg(feature = "device_management")]
         "microsoft.graph.termsAndConditions" => {
@@ -7760,7 +7760,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "core")]
         "microsoft.graph.textColumn" => Some(roundtrip_as::<super::TextColumn>(value)),
-        #[cfg(feature = "security")]
+        #[cfg(feature = "core")]
         "microsoft.graph.threatAssessmentRequest" => {
             Some(roundtrip_as::<super::AnyThreatAssessmentRequest>(value))
         }
@@ -7768,13 +7768,13 @@ pub fn roundtrip(
         "microsoft.graph.threatAssessmentResult" => {
             Some(roundtrip_as::<super::ThreatAssessmentResult>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.thumbnail" => Some(roundtrip_as::<super::Thumbnail>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.thumbnailColumn" => {
             Some(roundtrip_as::<super::ThumbnailColumn>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.thumbnailSet" => {
             Some(roundtrip_as::<super::ThumbnailSet>(value))
         }
@@ -8044,7 +8044,7 @@ pub fn roundtrip(
         "microsoft.graph.userAccountInformation" => {
             Some(roundtrip_as::<super::UserAccountInformation>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userActivationCounts" => {
             Some(roundtrip_as::<super::UserActivationCounts>(value))
         }
@@ -8056,7 +8056,7 @@ pub fn roundtrip(
         "microsoft.graph.userAppInstallStatus" => {
             Some(roundtrip_as::<super::UserAppInstallStatus>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userAttributeValuesItem" => {
             Some(roundtrip_as::<super::UserAttributeValuesItem>(value))
         }
@@ -8270,7 +8270,7 @@ pub fn roundtrip(
                 >(value),
             )
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userFlowApiConnectorConfiguration" => {
             Some(roundtrip_as::<super::UserFlowApiConnectorConfiguration>(value))
         }
@@ -8282,7 +8282,7 @@ pub fn roundtrip(
         "microsoft.graph.userFlowLanguagePage" => {
             Some(roundtrip_as::<super::UserFlowLanguagePage>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userIdentity" => {
             Some(roundtrip_as::<super::UserIdentity>(value))
         }
@@ -8298,9 +8298,9 @@ pub fn roundtrip(
         "microsoft.graph.userPFXCertificate" => {
             Some(roundtrip_as::<super::UserPfxCertificate>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userPurpose" => Some(roundtrip_as::<super::UserPurpose>(value)),
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userRegistrationCount" => {
             Some(roundtrip_as::<super::UserRegistrationCount>(value))
         }
@@ -8324,11 +8324,11 @@ pub fn roundtrip(
         "microsoft.graph.userScopeTeamsAppInstallation" => {
             Some(roundtrip_as::<super::UserScopeTeamsAppInstallation>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userSecurityState" => {
             Some(roundtrip_as::<super::UserSecurityState>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userSet" => Some(roundtrip_as::<super::AnyUserSet>(value)),
         #[cfg(feature = "users")]
         "microsoft.graph.userSettings" => {

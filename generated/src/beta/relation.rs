@@ -13,10 +13,13 @@ pub struct Relation {
     /// The type of relation. Possible values are: `pin`, `reuse`.
     pub relationship: graph_rt::Field<String>,
     /// The from term of the relation. The term from which the relationship is defined. A null value would indicate the relation is directly with the set. (Navigation property.)
+    #[cfg(feature = "core")]
     pub from_term: graph_rt::Field<super::Term>,
     /// The set in which the relation is relevant. (Navigation property.)
+    #[cfg(feature = "core")]
     pub set: graph_rt::Field<super::Set>,
     /// The to term of the relation. The term to which the relationship is defined. (Navigation property.)
+    #[cfg(feature = "core")]
     pub to_term: graph_rt::Field<super::Term>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -27,8 +30,11 @@ impl graph_rt::Model for Relation {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             to_term: r.take("toTerm"),
+            #[cfg(feature = "core")]
             set: r.take("set"),
+            #[cfg(feature = "core")]
             from_term: r.take("fromTerm"),
             relationship: r.take("relationship"),
             id: r.take("id"),
@@ -42,9 +48,9 @@ impl graph_rt::Model for Relation {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("relationship", &self.relationship);
-        w.put("fromTerm", &self.from_term);
-        w.put("set", &self.set);
-        w.put("toTerm", &self.to_term);
+        #[cfg(feature = "core")] w.put("fromTerm", &self.from_term);
+        #[cfg(feature = "core")] w.put("set", &self.set);
+        #[cfg(feature = "core")] w.put("toTerm", &self.to_term);
         w.finish(&self.additional_properties)
     }
 }

@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct RemoteItem {
     /// Identity of the user, device, and application which created the item. Read-only.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -22,7 +21,6 @@ pub struct RemoteItem {
     /// Image metadata, if the item is an image. Read-only.
     pub image: graph_rt::Field<super::Image>,
     /// Identity of the user, device, and application which last modified the item. Read-only.
-    #[cfg(feature = "identity")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -35,7 +33,6 @@ pub struct RemoteItem {
     /// Indicates that the item has been shared with others and provides information about the shared state of the item. Read-only.
     pub shared: graph_rt::Field<super::Shared>,
     /// Provides interop between items in OneDrive for Business and SharePoint with the full set of item identifiers. Read-only.
-    #[cfg(feature = "files")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// Size of the remote item. Read-only.
     pub size: graph_rt::Field<i64>,
@@ -58,14 +55,12 @@ impl graph_rt::Model for RemoteItem {
             web_dav_url: r.take("webDavUrl"),
             video: r.take("video"),
             size: r.take("size"),
-            #[cfg(feature = "files")]
             sharepoint_ids: r.take("sharepointIds"),
             shared: r.take("shared"),
             parent_reference: r.take("parentReference"),
             package: r.take("package"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
             last_modified_by: r.take("lastModifiedBy"),
             image: r.take("image"),
             id: r.take("id"),
@@ -73,7 +68,6 @@ impl graph_rt::Model for RemoteItem {
             file_system_info: r.take("fileSystemInfo"),
             file: r.take("file"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -83,20 +77,20 @@ impl graph_rt::Model for RemoteItem {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("file", &self.file);
         w.put("fileSystemInfo", &self.file_system_info);
         w.put("folder", &self.folder);
         w.put("id", &self.id);
         w.put("image", &self.image);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         w.put("package", &self.package);
         w.put("parentReference", &self.parent_reference);
         w.put("shared", &self.shared);
-        #[cfg(feature = "files")] w.put("sharepointIds", &self.sharepoint_ids);
+        w.put("sharepointIds", &self.sharepoint_ids);
         w.put("size", &self.size);
         w.put("video", &self.video);
         w.put("webDavUrl", &self.web_dav_url);

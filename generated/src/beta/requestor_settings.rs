@@ -11,7 +11,6 @@ pub struct RequestorSettings {
     /// Indicates whether new requests are accepted on this policy.
     pub accept_requests: graph_rt::Field<bool>,
     /// The users who are allowed to request on this policy, which can be singleUser, groupMembers, and connectedOrganizationMembers.
-    #[cfg(feature = "users")]
     pub allowed_requestors: graph_rt::Field<Vec<super::AnyUserSet>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -22,7 +21,6 @@ impl graph_rt::Model for RequestorSettings {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
             allowed_requestors: r.take("allowedRequestors"),
             accept_requests: r.take("acceptRequests"),
             scope_type: r.take("scopeType"),
@@ -36,7 +34,7 @@ impl graph_rt::Model for RequestorSettings {
         let mut w = graph_rt::Writer::new(map);
         w.put("scopeType", &self.scope_type);
         w.put("acceptRequests", &self.accept_requests);
-        #[cfg(feature = "users")] w.put("allowedRequestors", &self.allowed_requestors);
+        w.put("allowedRequestors", &self.allowed_requestors);
         w.finish(&self.additional_properties)
     }
 }

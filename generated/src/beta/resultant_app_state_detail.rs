@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-resultantappstatedetail?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResultantAppStateDetail {
     /// `noAdditionalDetails`: No additional details are available. (value 0)
     NoAdditionalDetails,

@@ -98,6 +98,7 @@ impl RiskyUser {
 }
 /// A `microsoft.graph.riskyUser` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyRiskyUser {
     #[doc = concat!(
         "A `", "microsoft.graph.riskyUser",

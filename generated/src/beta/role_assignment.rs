@@ -78,6 +78,7 @@ impl RoleAssignment {
 }
 /// A `microsoft.graph.roleAssignment` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyRoleAssignment {
     #[doc = concat!(
         "A `", "microsoft.graph.roleAssignment",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-roleassignmentscopetype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleAssignmentScopeType {
     /// `resourceScope`: Allow assignments to the specified ResourceScopes. (value 0)
     ResourceScope,

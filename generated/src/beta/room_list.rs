@@ -14,6 +14,7 @@ pub struct RoomList {
     /// The name associated with the place. Inherited from `microsoft.graph.place`.
     pub display_name: graph_rt::Field<String>,
     /// Specifies the place location in latitude, longitude and (optionally) altitude coordinates. Inherited from `microsoft.graph.place`.
+    #[cfg(feature = "core")]
     pub geo_coordinates: graph_rt::Field<super::OutlookGeoCoordinates>,
     /// Unique identifier for the place. Read-only. Inherited from `microsoft.graph.place`.
     pub id: graph_rt::Field<String>,
@@ -36,6 +37,7 @@ impl graph_rt::Model for RoomList {
             email_address: r.take("emailAddress"),
             phone: r.take("phone"),
             id: r.take("id"),
+            #[cfg(feature = "core")]
             geo_coordinates: r.take("geoCoordinates"),
             display_name: r.take("displayName"),
             #[cfg(feature = "core")]
@@ -50,7 +52,7 @@ impl graph_rt::Model for RoomList {
         let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "core")] w.put("address", &self.address);
         w.put("displayName", &self.display_name);
-        w.put("geoCoordinates", &self.geo_coordinates);
+        #[cfg(feature = "core")] w.put("geoCoordinates", &self.geo_coordinates);
         w.put("id", &self.id);
         w.put("phone", &self.phone);
         w.put("emailAddress", &self.email_address);

@@ -13,7 +13,6 @@ pub struct ScopedRoleMembership {
     /// Unique identifier for the directory role that the member is in.
     pub role_id: graph_rt::Field<String>,
     /// Role member identity information. Represents the user that is a member of this scoped-role.
-    #[cfg(feature = "identity")]
     pub role_member_info: graph_rt::Field<super::AnyIdentity>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -24,7 +23,6 @@ impl graph_rt::Model for ScopedRoleMembership {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             role_member_info: r.take("roleMemberInfo"),
             role_id: r.take("roleId"),
             id: r.take("id"),
@@ -40,7 +38,7 @@ impl graph_rt::Model for ScopedRoleMembership {
         w.put("administrativeUnitId", &self.administrative_unit_id);
         w.put("id", &self.id);
         w.put("roleId", &self.role_id);
-        #[cfg(feature = "identity")] w.put("roleMemberInfo", &self.role_member_info);
+        w.put("roleMemberInfo", &self.role_member_info);
         w.finish(&self.additional_properties)
     }
 }

@@ -11,7 +11,6 @@ pub struct SearchAlteration {
     /// Defines the altered highlighted query string with spelling correction. The annotation around the corrected segment is (\ue000, \ue001)
     pub altered_highlighted_query_string: graph_rt::Field<String>,
     /// Represents changed segments with respect to original query.
-    #[cfg(feature = "core")]
     pub altered_query_tokens: graph_rt::Field<Vec<super::AlteredQueryToken>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -22,7 +21,6 @@ impl graph_rt::Model for SearchAlteration {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "core")]
             altered_query_tokens: r.take("alteredQueryTokens"),
             altered_highlighted_query_string: r.take("alteredHighlightedQueryString"),
             altered_query_string: r.take("alteredQueryString"),
@@ -36,7 +34,7 @@ impl graph_rt::Model for SearchAlteration {
         let mut w = graph_rt::Writer::new(map);
         w.put("alteredQueryString", &self.altered_query_string);
         w.put("alteredHighlightedQueryString", &self.altered_highlighted_query_string);
-        #[cfg(feature = "core")] w.put("alteredQueryTokens", &self.altered_query_tokens);
+        w.put("alteredQueryTokens", &self.altered_query_tokens);
         w.finish(&self.additional_properties)
     }
 }

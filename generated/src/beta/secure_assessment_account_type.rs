@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-secureassessmentaccounttype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SecureAssessmentAccountType {
     /// `azureADAccount`: Indicates an Azure AD account in format of AzureAD\username@tenant.com. (value 0)
     AzureAdAccount,

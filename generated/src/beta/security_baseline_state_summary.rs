@@ -80,6 +80,7 @@ impl SecurityBaselineStateSummary {
 }
 /// A `microsoft.graph.securityBaselineStateSummary` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnySecurityBaselineStateSummary {
     #[doc = concat!(
         "A `", "microsoft.graph.securityBaselineStateSummary",

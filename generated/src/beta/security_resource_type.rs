@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securityresource?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SecurityResourceType {
     /// `attacked`: The resource was attacked in the alert. (value 1)
     Attacked,

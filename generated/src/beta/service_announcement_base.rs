@@ -74,6 +74,7 @@ impl ServiceAnnouncementBase {
 }
 /// A `microsoft.graph.serviceAnnouncementBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyServiceAnnouncementBase {
     #[doc = concat!(
         "A `", "microsoft.graph.serviceAnnouncementBase",

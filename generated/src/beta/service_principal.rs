@@ -13,7 +13,6 @@ pub struct ServicePrincipal {
     /// `true` if the service principal account is enabled; otherwise, `false`. Supports `$filter` (`eq`, `ne`, `NOT`, `in`).
     pub account_enabled: graph_rt::Field<bool>,
     /// Defines custom behavior that a consuming service can use to call an app in specific contexts. For example, applications that can render file streams may set the addIns property for its "FileHandler" functionality. This will let services like Microsoft 365 call the application in the context of a document the user is working on.
-    #[cfg(feature = "core")]
     pub add_ins: graph_rt::Field<Vec<super::AddIn>>,
     /// Used to retrieve service principals by subscription, identify resource group and full resource ids for managed identities. Supports `$filter` (`eq`, `NOT`, `ge`, `le`, `startsWith`).
     pub alternative_names: graph_rt::Field<Vec<String>>,
@@ -30,7 +29,6 @@ pub struct ServicePrincipal {
     /// Specifies whether users or other service principals need to be granted an app role assignment for this service principal before users can sign in or apps can get tokens. The default value is `false`. Not nullable.   Supports `$filter` (`eq`, `ne`, `NOT`).
     pub app_role_assignment_required: graph_rt::Field<bool>,
     /// The roles exposed by the application which this service principal represents. For more information see the appRoles property definition on the application entity. Not nullable.
-    #[cfg(feature = "core")]
     pub app_roles: graph_rt::Field<Vec<super::AppRole>>,
     /// The date and time the service principal was deleted. Read-only.
     pub deleted_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -45,10 +43,8 @@ pub struct ServicePrincipal {
     /// Home page or landing page of the application.
     pub homepage: graph_rt::Field<String>,
     /// Basic profile information of the acquired application such as app's marketing, support, terms of service and privacy statement URLs. The terms of service and privacy statement are surfaced to users through the user consent experience. For more info, see How to: Add Terms of service and privacy statement for registered Azure AD apps.   Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`).
-    #[cfg(feature = "core")]
     pub info: graph_rt::Field<super::InformationalUrl>,
     /// The collection of key credentials associated with the service principal. Not nullable. Supports `$filter` (`eq`, `NOT`, `ge`, `le`).
-    #[cfg(feature = "core")]
     pub key_credentials: graph_rt::Field<Vec<super::KeyCredential>>,
     /// Specifies the URL where the service provider redirects the user to Azure AD to authenticate. Azure AD uses the URL to launch the application from Microsoft 365 or the Azure AD My Apps. When blank, Azure AD performs IdP-initiated sign-on for applications configured with SAML-based single sign-on. The user launches the application from Microsoft 365, the Azure AD My Apps, or the Azure AD SSO URL.
     pub login_url: graph_rt::Field<String>,
@@ -59,10 +55,8 @@ pub struct ServicePrincipal {
     /// Specifies the list of email addresses where Azure AD sends a notification when the active certificate is near the expiration date. This is only for the certificates used to sign the SAML token issued for Azure AD Gallery applications.
     pub notification_email_addresses: graph_rt::Field<Vec<String>>,
     /// The collection of password credentials associated with the service principal. Not nullable.
-    #[cfg(feature = "core")]
     pub password_credentials: graph_rt::Field<Vec<super::PasswordCredential>>,
     /// The collection for settings related to password single sign-on. Use `$select=passwordSingleSignOnSettings` to read the property. Read-only for applicationTemplates except for custom applicationTemplates.
-    #[cfg(feature = "core")]
     pub password_single_sign_on_settings: graph_rt::Field<
         super::PasswordSingleSignOnSettings,
     >,
@@ -75,14 +69,12 @@ pub struct ServicePrincipal {
     /// Reserved for internal use only. Do not write or otherwise rely on this property. May be removed in future versions.
     pub preferred_token_signing_key_thumbprint: graph_rt::Field<String>,
     /// The delegated permissions exposed by the application. For more information see the oauth2PermissionScopes property on the application entity's api property. Not nullable.
-    #[cfg(feature = "files")]
     pub published_permission_scopes: graph_rt::Field<Vec<super::PermissionScope>>,
     /// The URLs that user tokens are sent to for sign in with the associated application, or the redirect URIs that OAuth 2.0 authorization codes and access tokens are sent to for the associated application. Not nullable.
     pub reply_urls: graph_rt::Field<Vec<String>>,
     /// The url where the service exposes SAML metadata for federation.
     pub saml_metadata_url: graph_rt::Field<String>,
     /// The collection for settings related to saml single sign-on.
-    #[cfg(feature = "core")]
     pub saml_single_sign_on_settings: graph_rt::Field<super::SamlSingleSignOnSettings>,
     /// Contains the list of identifiersUris, copied over from the associated application. Additional values can be added to hybrid applications. These values can be used to identify the permissions exposed by this app within Azure AD. For example,  Client apps can specify a resource URI which is based on the values of this property to acquire an access token, which is the URI returned in the “aud” claim.   The any operator is required for filter expressions on multi-valued properties. Not nullable.    Supports `$filter` (`eq`, `NOT`, `ge`, `le`, `startsWith`).
     pub service_principal_names: graph_rt::Field<Vec<String>>,
@@ -95,24 +87,24 @@ pub struct ServicePrincipal {
     /// Specifies the keyId of a public key from the keyCredentials collection. When configured, Azure AD issues tokens for this application encrypted using the key specified by this property. The application code that receives the encrypted token must use the matching private key to decrypt the token before it can be used for the signed-in user.
     pub token_encryption_key_id: graph_rt::Field<String>,
     /// Specifies the verified publisher of the application which this service principal represents.
-    #[cfg(feature = "core")]
     pub verified_publisher: graph_rt::Field<super::VerifiedPublisher>,
     /// App role assignments for this app or service, granted to users, groups, and other service principals.Supports `$expand`. (Navigation property.)
+    #[cfg(feature = "applications")]
     pub app_role_assigned_to: graph_rt::Field<super::AppRoleAssignment>,
     /// App role assignment for another app or service, granted to this service principal. Supports `$expand`. (Navigation property.)
+    #[cfg(feature = "applications")]
     pub app_role_assignments: graph_rt::Field<Vec<super::AppRoleAssignment>>,
     /// The claimsMappingPolicies assigned to this service principal. Supports `$expand`. (Navigation property.)
     #[cfg(feature = "identity")]
     pub claims_mapping_policies: graph_rt::Field<Vec<super::ClaimsMappingPolicy>>,
     /// Directory objects created by this service principal. Read-only. Nullable. (Navigation property.)
-    #[cfg(feature = "core")]
     pub created_objects: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// The permission classifications for delegated permissions exposed by the app that this service principal represents. Supports `$expand`. (Navigation property.)
+    #[cfg(feature = "applications")]
     pub delegated_permission_classifications: graph_rt::Field<
         Vec<super::DelegatedPermissionClassification>,
     >,
     /// Endpoints available for discovery. Services like Sharepoint populate this property with a tenant specific SharePoint endpoints that other applications can discover and use in their experiences. (Navigation property.)
-    #[cfg(feature = "core")]
     pub endpoints: graph_rt::Field<Vec<super::Endpoint>>,
     /// The homeRealmDiscoveryPolicies assigned to this service principal. Supports `$expand`. (Navigation property.)
     #[cfg(feature = "identity")]
@@ -120,15 +112,13 @@ pub struct ServicePrincipal {
         Vec<super::HomeRealmDiscoveryPolicy>,
     >,
     /// Roles that this service principal is a member of. HTTP Methods: GET Read-only. Nullable. Supports `$expand`. (Navigation property.)
-    #[cfg(feature = "core")]
     pub member_of: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// Delegated permission grants authorizing this service principal to access an API on behalf of a signed-in user. Read-only. Nullable. (Navigation property.)
+    #[cfg(feature = "applications")]
     pub oauth2_permission_grants: graph_rt::Field<Vec<super::OAuth2PermissionGrant>>,
     /// Directory objects that are owned by this service principal. Read-only. Nullable. Supports `$expand`. (Navigation property.)
-    #[cfg(feature = "core")]
     pub owned_objects: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// Directory objects that are owners of this servicePrincipal. The owners are a set of non-admin users or servicePrincipals who are allowed to modify this object. Read-only. Nullable. Supports `$expand`. (Navigation property.)
-    #[cfg(feature = "core")]
     pub owners: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// The tokenIssuancePolicies assigned to this service principal. Supports `$expand`. (Navigation property.)
     #[cfg(feature = "identity")]
@@ -151,54 +141,46 @@ impl graph_rt::Model for ServicePrincipal {
             token_lifetime_policies: r.take("tokenLifetimePolicies"),
             #[cfg(feature = "identity")]
             token_issuance_policies: r.take("tokenIssuancePolicies"),
-            #[cfg(feature = "core")]
             owners: r.take("owners"),
-            #[cfg(feature = "core")]
             owned_objects: r.take("ownedObjects"),
+            #[cfg(feature = "applications")]
             oauth2_permission_grants: r.take("oauth2PermissionGrants"),
-            #[cfg(feature = "core")]
             member_of: r.take("memberOf"),
             #[cfg(feature = "identity")]
             home_realm_discovery_policies: r.take("homeRealmDiscoveryPolicies"),
-            #[cfg(feature = "core")]
             endpoints: r.take("endpoints"),
+            #[cfg(feature = "applications")]
             delegated_permission_classifications: r
                 .take("delegatedPermissionClassifications"),
-            #[cfg(feature = "core")]
             created_objects: r.take("createdObjects"),
             #[cfg(feature = "identity")]
             claims_mapping_policies: r.take("claimsMappingPolicies"),
+            #[cfg(feature = "applications")]
             app_role_assignments: r.take("appRoleAssignments"),
+            #[cfg(feature = "applications")]
             app_role_assigned_to: r.take("appRoleAssignedTo"),
-            #[cfg(feature = "core")]
             verified_publisher: r.take("verifiedPublisher"),
             token_encryption_key_id: r.take("tokenEncryptionKeyId"),
             tags: r.take("tags"),
             sign_in_audience: r.take("signInAudience"),
             service_principal_type: r.take("servicePrincipalType"),
             service_principal_names: r.take("servicePrincipalNames"),
-            #[cfg(feature = "core")]
             saml_single_sign_on_settings: r.take("samlSingleSignOnSettings"),
             saml_metadata_url: r.take("samlMetadataUrl"),
             reply_urls: r.take("replyUrls"),
-            #[cfg(feature = "files")]
             published_permission_scopes: r.take("publishedPermissionScopes"),
             preferred_token_signing_key_thumbprint: r
                 .take("preferredTokenSigningKeyThumbprint"),
             preferred_token_signing_key_end_date_time: r
                 .take("preferredTokenSigningKeyEndDateTime"),
             preferred_single_sign_on_mode: r.take("preferredSingleSignOnMode"),
-            #[cfg(feature = "core")]
             password_single_sign_on_settings: r.take("passwordSingleSignOnSettings"),
-            #[cfg(feature = "core")]
             password_credentials: r.take("passwordCredentials"),
             notification_email_addresses: r.take("notificationEmailAddresses"),
             notes: r.take("notes"),
             logout_url: r.take("logoutUrl"),
             login_url: r.take("loginUrl"),
-            #[cfg(feature = "core")]
             key_credentials: r.take("keyCredentials"),
-            #[cfg(feature = "core")]
             info: r.take("info"),
             homepage: r.take("homepage"),
             error_url: r.take("errorUrl"),
@@ -206,7 +188,6 @@ impl graph_rt::Model for ServicePrincipal {
             disabled_by_microsoft_status: r.take("disabledByMicrosoftStatus"),
             description: r.take("description"),
             deleted_date_time: r.take("deletedDateTime"),
-            #[cfg(feature = "core")]
             app_roles: r.take("appRoles"),
             app_role_assignment_required: r.take("appRoleAssignmentRequired"),
             app_owner_organization_id: r.take("appOwnerOrganizationId"),
@@ -215,7 +196,6 @@ impl graph_rt::Model for ServicePrincipal {
             app_display_name: r.take("appDisplayName"),
             app_description: r.take("appDescription"),
             alternative_names: r.take("alternativeNames"),
-            #[cfg(feature = "core")]
             add_ins: r.take("addIns"),
             account_enabled: r.take("accountEnabled"),
             id: r.take("id"),
@@ -229,7 +209,7 @@ impl graph_rt::Model for ServicePrincipal {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("accountEnabled", &self.account_enabled);
-        #[cfg(feature = "core")] w.put("addIns", &self.add_ins);
+        w.put("addIns", &self.add_ins);
         w.put("alternativeNames", &self.alternative_names);
         w.put("appDescription", &self.app_description);
         w.put("appDisplayName", &self.app_display_name);
@@ -237,22 +217,20 @@ impl graph_rt::Model for ServicePrincipal {
         w.put("applicationTemplateId", &self.application_template_id);
         w.put("appOwnerOrganizationId", &self.app_owner_organization_id);
         w.put("appRoleAssignmentRequired", &self.app_role_assignment_required);
-        #[cfg(feature = "core")] w.put("appRoles", &self.app_roles);
+        w.put("appRoles", &self.app_roles);
         w.put("deletedDateTime", &self.deleted_date_time);
         w.put("description", &self.description);
         w.put("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
         w.put("displayName", &self.display_name);
         w.put("errorUrl", &self.error_url);
         w.put("homepage", &self.homepage);
-        #[cfg(feature = "core")] w.put("info", &self.info);
-        #[cfg(feature = "core")] w.put("keyCredentials", &self.key_credentials);
+        w.put("info", &self.info);
+        w.put("keyCredentials", &self.key_credentials);
         w.put("loginUrl", &self.login_url);
         w.put("logoutUrl", &self.logout_url);
         w.put("notes", &self.notes);
         w.put("notificationEmailAddresses", &self.notification_email_addresses);
-        #[cfg(feature = "core")]
         w.put("passwordCredentials", &self.password_credentials);
-        #[cfg(feature = "core")]
         w.put("passwordSingleSignOnSettings", &self.password_single_sign_on_settings);
         w.put("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
         w.put(
@@ -263,34 +241,36 @@ impl graph_rt::Model for ServicePrincipal {
             "preferredTokenSigningKeyThumbprint",
             &self.preferred_token_signing_key_thumbprint,
         );
-        #[cfg(feature = "files")]
         w.put("publishedPermissionScopes", &self.published_permission_scopes);
         w.put("replyUrls", &self.reply_urls);
         w.put("samlMetadataUrl", &self.saml_metadata_url);
-        #[cfg(feature = "core")]
         w.put("samlSingleSignOnSettings", &self.saml_single_sign_on_settings);
         w.put("servicePrincipalNames", &self.service_principal_names);
         w.put("servicePrincipalType", &self.service_principal_type);
         w.put("signInAudience", &self.sign_in_audience);
         w.put("tags", &self.tags);
         w.put("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        #[cfg(feature = "core")] w.put("verifiedPublisher", &self.verified_publisher);
+        w.put("verifiedPublisher", &self.verified_publisher);
+        #[cfg(feature = "applications")]
         w.put("appRoleAssignedTo", &self.app_role_assigned_to);
+        #[cfg(feature = "applications")]
         w.put("appRoleAssignments", &self.app_role_assignments);
         #[cfg(feature = "identity")]
         w.put("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "core")] w.put("createdObjects", &self.created_objects);
+        w.put("createdObjects", &self.created_objects);
+        #[cfg(feature = "applications")]
         w.put(
             "delegatedPermissionClassifications",
             &self.delegated_permission_classifications,
         );
-        #[cfg(feature = "core")] w.put("endpoints", &self.endpoints);
+        w.put("endpoints", &self.endpoints);
         #[cfg(feature = "identity")]
         w.put("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "core")] w.put("memberOf", &self.member_of);
+        w.put("memberOf", &self.member_of);
+        #[cfg(feature = "applications")]
         w.put("oauth2PermissionGrants", &self.oauth2_permission_grants);
-        #[cfg(feature = "core")] w.put("ownedObjects", &self.owned_objects);
-        #[cfg(feature = "core")] w.put("owners", &self.owners);
+        w.put("ownedObjects", &self.owned_objects);
+        w.put("owners", &self.owners);
         #[cfg(feature = "identity")]
         w.put("tokenIssuancePolicies", &self.token_issuance_policies);
         #[cfg(feature = "identity")]

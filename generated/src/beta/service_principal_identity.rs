@@ -15,7 +15,7 @@ pub struct ServicePrincipalIdentity {
     /// Unique identity of the tenant (optional). Inherited from `microsoft.graph.identity`.
     pub tenant_id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// The application identifier of the service principal.
     pub app_id: graph_rt::Field<String>,
@@ -29,7 +29,7 @@ impl graph_rt::Model for ServicePrincipalIdentity {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             app_id: r.take("appId"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             tenant_id: r.take("tenantId"),
             id: r.take("id"),
@@ -45,7 +45,7 @@ impl graph_rt::Model for ServicePrincipalIdentity {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("tenantId", &self.tenant_id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         w.put("appId", &self.app_id);
         w.finish(&self.additional_properties)
     }

@@ -17,13 +17,14 @@ pub struct Set {
     /// Name of the set for each languageTag.
     pub localized_names: graph_rt::Field<Vec<super::LocalizedName>>,
     /// Custom properties for the set.
-    #[cfg(feature = "core")]
     pub properties: graph_rt::Field<Vec<super::KeyValue>>,
     /// Children terms of set in term store. (Navigation property.)
     pub children: graph_rt::Field<Vec<super::Term>>,
     /// The parent group that contains the set. (Navigation property.)
+    #[cfg(feature = "files")]
     pub parent_group: graph_rt::Field<super::TermStoreGroup>,
     /// Indicates which terms have been pinned or reused directly under the set. (Navigation property.)
+    #[cfg(feature = "files")]
     pub relations: graph_rt::Field<Vec<super::Relation>>,
     /// All the terms under the set. (Navigation property.)
     pub terms: graph_rt::Field<Vec<super::Term>>,
@@ -37,10 +38,11 @@ impl graph_rt::Model for Set {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             terms: r.take("terms"),
+            #[cfg(feature = "files")]
             relations: r.take("relations"),
+            #[cfg(feature = "files")]
             parent_group: r.take("parentGroup"),
             children: r.take("children"),
-            #[cfg(feature = "core")]
             properties: r.take("properties"),
             localized_names: r.take("localizedNames"),
             description: r.take("description"),
@@ -58,10 +60,10 @@ impl graph_rt::Model for Set {
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("localizedNames", &self.localized_names);
-        #[cfg(feature = "core")] w.put("properties", &self.properties);
+        w.put("properties", &self.properties);
         w.put("children", &self.children);
-        w.put("parentGroup", &self.parent_group);
-        w.put("relations", &self.relations);
+        #[cfg(feature = "files")] w.put("parentGroup", &self.parent_group);
+        #[cfg(feature = "files")] w.put("relations", &self.relations);
         w.put("terms", &self.terms);
         w.finish(&self.additional_properties)
     }

@@ -7,12 +7,10 @@
 #[derive(Clone, Default)]
 pub struct Shared {
     /// The identity of the owner of the shared item. Read-only.
-    #[cfg(feature = "identity")]
     pub owner: graph_rt::Field<super::AnyIdentitySet>,
     /// Indicates the scope of how the item is shared: `anonymous`, `organization`, or `users`. Read-only.
     pub scope: graph_rt::Field<String>,
     /// The identity of the user who shared the item. Read-only.
-    #[cfg(feature = "identity")]
     pub shared_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The UTC date and time when the item was shared. Read-only.
     pub shared_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -26,10 +24,8 @@ impl graph_rt::Model for Shared {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             shared_date_time: r.take("sharedDateTime"),
-            #[cfg(feature = "identity")]
             shared_by: r.take("sharedBy"),
             scope: r.take("scope"),
-            #[cfg(feature = "identity")]
             owner: r.take("owner"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -39,9 +35,9 @@ impl graph_rt::Model for Shared {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("owner", &self.owner);
+        w.put("owner", &self.owner);
         w.put("scope", &self.scope);
-        #[cfg(feature = "identity")] w.put("sharedBy", &self.shared_by);
+        w.put("sharedBy", &self.shared_by);
         w.put("sharedDateTime", &self.shared_date_time);
         w.finish(&self.additional_properties)
     }

@@ -11,14 +11,12 @@ pub struct SharedDriveItem {
     /// The unique identifier of the drive. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -31,10 +29,8 @@ pub struct SharedDriveItem {
     /// Inherited from `microsoft.graph.baseItem`.
     pub description: graph_rt::Field<String>,
     /// Information about the owner of the shared item being referenced.
-    #[cfg(feature = "identity")]
     pub owner: graph_rt::Field<super::AnyIdentitySet>,
     /// Used to access the underlying driveItem (Navigation property.)
-    #[cfg(feature = "files")]
     pub drive_item: graph_rt::Field<super::DriveItem>,
     /// Used to access the underlying list (Navigation property.)
     #[cfg(feature = "files")]
@@ -49,9 +45,7 @@ pub struct SharedDriveItem {
     #[cfg(feature = "files")]
     pub site: graph_rt::Field<super::Site>,
     /// All driveItems contained in the sharing root. This collection cannot be enumerated. (Navigation property.)
-    #[cfg(feature = "files")]
     pub items: graph_rt::Field<Vec<super::DriveItem>>,
-    #[cfg(feature = "files")]
     pub root: graph_rt::Field<super::DriveItem>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -62,9 +56,7 @@ impl graph_rt::Model for SharedDriveItem {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "files")]
             root: r.take("root"),
-            #[cfg(feature = "files")]
             items: r.take("items"),
             #[cfg(feature = "files")]
             site: r.take("site"),
@@ -74,20 +66,16 @@ impl graph_rt::Model for SharedDriveItem {
             list_item: r.take("listItem"),
             #[cfg(feature = "files")]
             list: r.take("list"),
-            #[cfg(feature = "files")]
             drive_item: r.take("driveItem"),
-            #[cfg(feature = "identity")]
             owner: r.take("owner"),
             description: r.take("description"),
             web_url: r.take("webUrl"),
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -99,23 +87,23 @@ impl graph_rt::Model for SharedDriveItem {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
         w.put("description", &self.description);
-        #[cfg(feature = "identity")] w.put("owner", &self.owner);
-        #[cfg(feature = "files")] w.put("driveItem", &self.drive_item);
+        w.put("owner", &self.owner);
+        w.put("driveItem", &self.drive_item);
         #[cfg(feature = "files")] w.put("list", &self.list);
         #[cfg(feature = "files")] w.put("listItem", &self.list_item);
         #[cfg(feature = "files")] w.put("permission", &self.permission);
         #[cfg(feature = "files")] w.put("site", &self.site);
-        #[cfg(feature = "files")] w.put("items", &self.items);
-        #[cfg(feature = "files")] w.put("root", &self.root);
+        w.put("items", &self.items);
+        w.put("root", &self.root);
         w.finish(&self.additional_properties)
     }
 }

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-sharedpcaccountdeletionpolicytype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SharedPcAccountDeletionPolicyType {
     /// `immediate`: Delete immediately. (value 0)
     Immediate,

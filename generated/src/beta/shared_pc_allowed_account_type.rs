@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-sharedpcallowedaccounttype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SharedPcAllowedAccountType {
     /// `notConfigured`: Not configured. Default value. (value 0)
     NotConfigured,

@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct SharingLink {
     /// The app the link is associated with.
-    #[cfg(feature = "identity")]
     pub application: graph_rt::Field<super::AnyIdentity>,
     /// The type of the link created.
     pub type_: graph_rt::Field<String>,
@@ -33,7 +32,6 @@ impl graph_rt::Model for SharingLink {
             prevents_download: r.take("preventsDownload"),
             scope: r.take("scope"),
             type_: r.take("type"),
-            #[cfg(feature = "identity")]
             application: r.take("application"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -43,7 +41,7 @@ impl graph_rt::Model for SharingLink {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("application", &self.application);
+        w.put("application", &self.application);
         w.put("type", &self.type_);
         w.put("scope", &self.scope);
         w.put("preventsDownload", &self.prevents_download);

@@ -21,7 +21,7 @@ pub struct Shift {
     /// The timestamp on which this `shift` was last updated. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The identity that last updated this `shift`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -32,7 +32,7 @@ impl graph_rt::Model for Shift {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
             created_date_time: r.take("createdDateTime"),
@@ -56,7 +56,7 @@ impl graph_rt::Model for Shift {
         w.put("draftShift", &self.draft_shift);
         w.put("createdDateTime", &self.created_date_time);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.finish(&self.additional_properties)
     }
 }

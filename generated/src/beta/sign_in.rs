@@ -36,7 +36,7 @@ pub struct SignIn {
     /// The date and time the sign-in was initiated. The Timestamp type is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Supports `$orderby` and `$filter` (`eq`, `le`, and `ge` operators only).
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The device information from where the sign-in occurred. Includes information such as deviceId, OS, and browser. Supports `$filter` (`eq` and `startsWith` operators only) on browser and operatingSytem properties.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub device_detail: graph_rt::Field<super::DeviceDetail>,
     /// The identifier representing the sign-in activity. Supports `$filter` (`eq` operator only).
     pub id: graph_rt::Field<String>,
@@ -79,6 +79,7 @@ pub struct SignIn {
     /// The application name used for sign-in. This field is populated when you are signing in using an application. Supports `$filter` (`eq` and `startsWith` operators only).
     pub service_principal_name: graph_rt::Field<String>,
     /// The sign-in status. Includes the error code and description of the error (in case of a sign-in failure). Supports `$filter` (`eq` operator only) on errorCode property.
+    #[cfg(feature = "core")]
     pub status: graph_rt::Field<super::SignInStatus>,
     /// The name of the identity provider. For example, `sts.microsoft.com`. Supports `$filter` (`eq` operator only).
     pub token_issuer_name: graph_rt::Field<String>,
@@ -113,6 +114,7 @@ impl graph_rt::Model for SignIn {
             #[cfg(feature = "core")]
             token_issuer_type: r.take("tokenIssuerType"),
             token_issuer_name: r.take("tokenIssuerName"),
+            #[cfg(feature = "core")]
             status: r.take("status"),
             service_principal_name: r.take("servicePrincipalName"),
             service_principal_id: r.take("servicePrincipalId"),
@@ -137,7 +139,7 @@ impl graph_rt::Model for SignIn {
             is_interactive: r.take("isInteractive"),
             ip_address: r.take("ipAddress"),
             id: r.take("id"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             device_detail: r.take("deviceDetail"),
             created_date_time: r.take("createdDateTime"),
             correlation_id: r.take("correlationId"),
@@ -184,7 +186,7 @@ impl graph_rt::Model for SignIn {
         w.put("conditionalAccessStatus", &self.conditional_access_status);
         w.put("correlationId", &self.correlation_id);
         w.put("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "device_management")] w.put("deviceDetail", &self.device_detail);
+        #[cfg(feature = "core")] w.put("deviceDetail", &self.device_detail);
         w.put("id", &self.id);
         w.put("ipAddress", &self.ip_address);
         w.put("isInteractive", &self.is_interactive);
@@ -205,7 +207,7 @@ impl graph_rt::Model for SignIn {
         #[cfg(feature = "core")] w.put("riskState", &self.risk_state);
         w.put("servicePrincipalId", &self.service_principal_id);
         w.put("servicePrincipalName", &self.service_principal_name);
-        w.put("status", &self.status);
+        #[cfg(feature = "core")] w.put("status", &self.status);
         w.put("tokenIssuerName", &self.token_issuer_name);
         #[cfg(feature = "core")] w.put("tokenIssuerType", &self.token_issuer_type);
         w.put("userAgent", &self.user_agent);

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-signinassistantoptions?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignInAssistantOptions {
     /// `notConfigured`: Not configured - wlidsvc Start will be set to SERVICE_DEMAND_START. (value 0)
     NotConfigured,

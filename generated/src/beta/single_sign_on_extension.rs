@@ -29,6 +29,7 @@ impl graph_rt::Model for SingleSignOnExtension {
 graph_rt::impl_model_json!(SingleSignOnExtension);
 /// A `microsoft.graph.singleSignOnExtension` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnySingleSignOnExtension {
     #[doc = concat!(
         "A `", "microsoft.graph.singleSignOnExtension",

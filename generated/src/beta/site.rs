@@ -11,14 +11,14 @@ pub struct Site {
     /// The unique identifier of the drive. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -37,12 +37,14 @@ pub struct Site {
     #[cfg(feature = "core")]
     pub root: graph_rt::Field<super::Root>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
+    #[cfg(feature = "core")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// Provides details about the site's site collection. Available only on the root site. Read-only.
     pub site_collection: graph_rt::Field<super::SiteCollection>,
     /// Analytics about the view activities that took place in this site. (Navigation property.)
     pub analytics: graph_rt::Field<super::ItemAnalytics>,
     /// The collection of column definitions reusable across lists under this site. (Navigation property.)
+    #[cfg(feature = "core")]
     pub columns: graph_rt::Field<Vec<super::ColumnDefinition>>,
     /// The collection of content types defined for this site. (Navigation property.)
     pub content_types: graph_rt::Field<Vec<super::ContentType>>,
@@ -51,6 +53,7 @@ pub struct Site {
     /// The collection of drives (document libraries) under this site. (Navigation property.)
     pub drives: graph_rt::Field<Vec<super::Drive>>,
     /// Used to address any item contained in this site. This collection cannot be enumerated. (Navigation property.)
+    #[cfg(feature = "core")]
     pub items: graph_rt::Field<Vec<super::AnyBaseItem>>,
     /// The collection of lists under this site. (Navigation property.)
     pub lists: graph_rt::Field<Vec<super::List>>,
@@ -63,6 +66,7 @@ pub struct Site {
     /// The termStore under this site. (Navigation property.)
     pub term_store: graph_rt::Field<super::Store>,
     /// The collection of column definitions available in the site that are referenced from the sites in the parent hierarchy of the current site. (Navigation property.)
+    #[cfg(feature = "core")]
     pub external_columns: graph_rt::Field<Vec<super::ColumnDefinition>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -73,19 +77,23 @@ impl graph_rt::Model for Site {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             external_columns: r.take("externalColumns"),
             term_store: r.take("termStore"),
             sites: r.take("sites"),
             permissions: r.take("permissions"),
             pages: r.take("pages"),
             lists: r.take("lists"),
+            #[cfg(feature = "core")]
             items: r.take("items"),
             drives: r.take("drives"),
             drive: r.take("drive"),
             content_types: r.take("contentTypes"),
+            #[cfg(feature = "core")]
             columns: r.take("columns"),
             analytics: r.take("analytics"),
             site_collection: r.take("siteCollection"),
+            #[cfg(feature = "core")]
             sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
             root: r.take("root"),
@@ -96,11 +104,11 @@ impl graph_rt::Model for Site {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -112,10 +120,10 @@ impl graph_rt::Model for Site {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
@@ -123,20 +131,20 @@ impl graph_rt::Model for Site {
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
         #[cfg(feature = "core")] w.put("root", &self.root);
-        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("sharepointIds", &self.sharepoint_ids);
         w.put("siteCollection", &self.site_collection);
         w.put("analytics", &self.analytics);
-        w.put("columns", &self.columns);
+        #[cfg(feature = "core")] w.put("columns", &self.columns);
         w.put("contentTypes", &self.content_types);
         w.put("drive", &self.drive);
         w.put("drives", &self.drives);
-        w.put("items", &self.items);
+        #[cfg(feature = "core")] w.put("items", &self.items);
         w.put("lists", &self.lists);
         w.put("pages", &self.pages);
         w.put("permissions", &self.permissions);
         w.put("sites", &self.sites);
         w.put("termStore", &self.term_store);
-        w.put("externalColumns", &self.external_columns);
+        #[cfg(feature = "core")] w.put("externalColumns", &self.external_columns);
         w.finish(&self.additional_properties)
     }
 }

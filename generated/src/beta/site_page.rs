@@ -11,14 +11,14 @@ pub struct SitePage {
     /// The unique identifier of the drive. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -32,6 +32,7 @@ pub struct SitePage {
     /// Inherited from `microsoft.graph.baseItem`.
     pub description: graph_rt::Field<String>,
     /// The content type of the page.
+    #[cfg(feature = "core")]
     pub content_type: graph_rt::Field<super::ContentTypeInfo>,
     pub title: graph_rt::Field<String>,
     pub page_layout_type: graph_rt::Field<String>,
@@ -54,6 +55,7 @@ impl graph_rt::Model for SitePage {
             web_parts: r.take("webParts"),
             page_layout_type: r.take("pageLayoutType"),
             title: r.take("title"),
+            #[cfg(feature = "core")]
             content_type: r.take("contentType"),
             description: r.take("description"),
             web_url: r.take("webUrl"),
@@ -61,11 +63,11 @@ impl graph_rt::Model for SitePage {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -77,16 +79,16 @@ impl graph_rt::Model for SitePage {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
         w.put("description", &self.description);
-        w.put("contentType", &self.content_type);
+        #[cfg(feature = "core")] w.put("contentType", &self.content_type);
         w.put("title", &self.title);
         w.put("pageLayoutType", &self.page_layout_type);
         #[cfg(feature = "core")] w.put("webParts", &self.web_parts);

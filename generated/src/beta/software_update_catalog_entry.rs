@@ -62,6 +62,7 @@ impl SoftwareUpdateCatalogEntry {
 }
 /// A `microsoft.graph.windowsUpdates.softwareUpdateCatalogEntry` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnySoftwareUpdateCatalogEntry {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.softwareUpdateCatalogEntry",

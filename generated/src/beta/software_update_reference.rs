@@ -31,6 +31,7 @@ impl graph_rt::Model for SoftwareUpdateReference {
 graph_rt::impl_model_json!(SoftwareUpdateReference);
 /// A `microsoft.graph.windowsUpdates.softwareUpdateReference` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnySoftwareUpdateReference {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.softwareUpdateReference",

@@ -6,10 +6,10 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-sourcecollection?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct SourceCollection {
-    /// The query string in KQL (Keyword Query Language) query. For details, see Keyword queries and search conditions for Content Search and eDiscovery.  You can refine searches by using fields paired with values; for example, subject:"Quarterly Financials" AND Date>=06/01/2016 AND Date<=07/01/2016
+    /// The query string in KQL (Keyword Query Language) query. For details, see Keyword queries and search conditions for Content Search and eDiscovery.  You can refine searches by using fields paired with values; for example, subject:"Quarterly Financials" AND Date>=06/01/2016 AND Date&lt;=07/01/2016
     pub content_query: graph_rt::Field<String>,
     /// The user who created the sourceCollection.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time the sourceCollection was created.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -22,7 +22,7 @@ pub struct SourceCollection {
     /// The ID for the sourceCollection. Read-only.
     pub id: graph_rt::Field<String>,
     /// The last user who modified the sourceCollection.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The last date and time the sourceCollection was modified.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -56,14 +56,14 @@ impl graph_rt::Model for SourceCollection {
             add_to_review_set_operation: r.take("addToReviewSetOperation"),
             additional_sources: r.take("additionalSources"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             id: r.take("id"),
             display_name: r.take("displayName"),
             description: r.take("description"),
             data_source_scopes: r.take("dataSourceScopes"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             content_query: r.take("contentQuery"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -75,13 +75,13 @@ impl graph_rt::Model for SourceCollection {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("contentQuery", &self.content_query);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("dataSourceScopes", &self.data_source_scopes);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("additionalSources", &self.additional_sources);
         w.put("addToReviewSetOperation", &self.add_to_review_set_operation);

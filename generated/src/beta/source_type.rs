@@ -4,6 +4,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-unifiedgroupsource?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SourceType {
     /// `mailbox`: Represents a mailbox.
     Mailbox,

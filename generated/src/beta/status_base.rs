@@ -33,6 +33,7 @@ impl graph_rt::Model for StatusBase {
 graph_rt::impl_model_json!(StatusBase);
 /// A `microsoft.graph.statusBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyStatusBase {
     #[doc = concat!(
         "A `", "microsoft.graph.statusBase",

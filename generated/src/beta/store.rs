@@ -17,6 +17,7 @@ pub struct Store {
     /// Collection of all groups available in the term store. (Navigation property.)
     pub groups: graph_rt::Field<Vec<super::TermStoreGroup>>,
     /// Collection of all sets available in the term store. (Navigation property.)
+    #[cfg(feature = "core")]
     pub sets: graph_rt::Field<Vec<super::Set>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -27,6 +28,7 @@ impl graph_rt::Model for Store {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             sets: r.take("sets"),
             groups: r.take("groups"),
             language_tags: r.take("languageTags"),
@@ -44,7 +46,7 @@ impl graph_rt::Model for Store {
         w.put("defaultLanguageTag", &self.default_language_tag);
         w.put("languageTags", &self.language_tags);
         w.put("groups", &self.groups);
-        w.put("sets", &self.sets);
+        #[cfg(feature = "core")] w.put("sets", &self.sets);
         w.finish(&self.additional_properties)
     }
 }

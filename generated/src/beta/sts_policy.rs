@@ -66,6 +66,7 @@ impl StsPolicy {
 }
 /// A `microsoft.graph.stsPolicy` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyStsPolicy {
     #[doc = concat!(
         "A `", "microsoft.graph.stsPolicy",

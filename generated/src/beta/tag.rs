@@ -13,7 +13,7 @@ pub struct Tag {
     /// Indicates whether a single or multiple child tags can be associated with a document. Possible values are: `One`, `Many`.  This value controls whether the UX presents the tags as checkboxes or a radio button group.
     pub child_selectability: graph_rt::Field<super::ChildSelectability>,
     /// The user who created the tag.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The description for the tag.
     pub description: graph_rt::Field<String>,
@@ -39,7 +39,7 @@ impl graph_rt::Model for Tag {
             last_modified_date_time: r.take("lastModifiedDateTime"),
             display_name: r.take("displayName"),
             description: r.take("description"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             child_selectability: r.take("childSelectability"),
             id: r.take("id"),
@@ -53,7 +53,7 @@ impl graph_rt::Model for Tag {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("childSelectability", &self.child_selectability);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);

@@ -539,6 +539,7 @@ impl TargetedManagedAppProtection {
 }
 /// A `microsoft.graph.targetedManagedAppProtection` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyTargetedManagedAppProtection {
     #[doc = concat!(
         "A `", "microsoft.graph.targetedManagedAppProtection",

@@ -49,6 +49,7 @@ pub struct Team {
     /// The apps installed in this team. (Navigation property.)
     pub installed_apps: graph_rt::Field<Vec<super::TeamsAppInstallation>>,
     /// Members and owners of the team. (Navigation property.)
+    #[cfg(feature = "core")]
     pub members: graph_rt::Field<Vec<super::AnyConversationMember>>,
     /// The list of this team's owners. Currently, when creating a team using application permissions, exactly one owner must be specified. When using user delegated permissions, no owner can be specified (the current user is the owner). Owner must be specified as an object ID (GUID), not a UPN. (Navigation property.)
     #[cfg(feature = "users")]
@@ -89,6 +90,7 @@ impl graph_rt::Model for Team {
             operations: r.take("operations"),
             #[cfg(feature = "users")]
             owners: r.take("owners"),
+            #[cfg(feature = "core")]
             members: r.take("members"),
             installed_apps: r.take("installedApps"),
             channels: r.take("channels"),
@@ -142,7 +144,7 @@ impl graph_rt::Model for Team {
         );
         w.put("channels", &self.channels);
         w.put("installedApps", &self.installed_apps);
-        w.put("members", &self.members);
+        #[cfg(feature = "core")] w.put("members", &self.members);
         #[cfg(feature = "users")] w.put("owners", &self.owners);
         w.put("operations", &self.operations);
         #[cfg(feature = "users")] w.put("photo", &self.photo);

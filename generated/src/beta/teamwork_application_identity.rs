@@ -15,7 +15,7 @@ pub struct TeamworkApplicationIdentity {
     /// Unique identity of the tenant (optional). Inherited from `microsoft.graph.identity`.
     pub tenant_id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Type of application that is referenced. Possible values are: `aadApplication`, `bot`, `tenantBot`, `office365Connector`, and `outgoingWebhook`.
     #[cfg(feature = "core")]
@@ -33,7 +33,7 @@ impl graph_rt::Model for TeamworkApplicationIdentity {
         let mut value = Self {
             #[cfg(feature = "core")]
             application_identity_type: r.take("applicationIdentityType"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             tenant_id: r.take("tenantId"),
             id: r.take("id"),
@@ -49,7 +49,7 @@ impl graph_rt::Model for TeamworkApplicationIdentity {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("tenantId", &self.tenant_id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         #[cfg(feature = "core")]
         w.put("applicationIdentityType", &self.application_identity_type);
         w.finish(&self.additional_properties)

@@ -15,7 +15,7 @@ pub struct TeamworkConversationIdentity {
     /// Unique identity of the tenant (optional). Inherited from `microsoft.graph.identity`.
     pub tenant_id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Type of conversation. Possible values are: `team`, `channel`, and `chat`.
     #[cfg(feature = "core")]
@@ -33,7 +33,7 @@ impl graph_rt::Model for TeamworkConversationIdentity {
         let mut value = Self {
             #[cfg(feature = "core")]
             conversation_identity_type: r.take("conversationIdentityType"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             tenant_id: r.take("tenantId"),
             id: r.take("id"),
@@ -49,7 +49,7 @@ impl graph_rt::Model for TeamworkConversationIdentity {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("tenantId", &self.tenant_id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         #[cfg(feature = "core")]
         w.put("conversationIdentityType", &self.conversation_identity_type);
         w.finish(&self.additional_properties)

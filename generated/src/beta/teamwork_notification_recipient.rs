@@ -29,16 +29,19 @@ impl graph_rt::Model for TeamworkNotificationRecipient {
 graph_rt::impl_model_json!(TeamworkNotificationRecipient);
 /// A `microsoft.graph.teamworkNotificationRecipient` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyTeamworkNotificationRecipient {
     #[doc = concat!(
         "A `", "microsoft.graph.teamworkNotificationRecipient",
         "`, or a derived type this SDK does not know."
     )]
     TeamworkNotificationRecipient(Box<super::TeamworkNotificationRecipient>),
-    #[cfg(feature = "core")]
     AadUserNotificationRecipient(Box<super::AadUserNotificationRecipient>),
+    #[cfg(feature = "teams")]
     ChannelMembersNotificationRecipient(Box<super::ChannelMembersNotificationRecipient>),
+    #[cfg(feature = "teams")]
     ChatMembersNotificationRecipient(Box<super::ChatMembersNotificationRecipient>),
+    #[cfg(feature = "teams")]
     TeamMembersNotificationRecipient(Box<super::TeamMembersNotificationRecipient>),
 }
 impl AnyTeamworkNotificationRecipient {
@@ -48,16 +51,18 @@ impl AnyTeamworkNotificationRecipient {
             Self::TeamworkNotificationRecipient(_) => {
                 "microsoft.graph.teamworkNotificationRecipient"
             }
-            #[cfg(feature = "core")]
             Self::AadUserNotificationRecipient(_) => {
                 "microsoft.graph.aadUserNotificationRecipient"
             }
+            #[cfg(feature = "teams")]
             Self::ChannelMembersNotificationRecipient(_) => {
                 "microsoft.graph.channelMembersNotificationRecipient"
             }
+            #[cfg(feature = "teams")]
             Self::ChatMembersNotificationRecipient(_) => {
                 "microsoft.graph.chatMembersNotificationRecipient"
             }
+            #[cfg(feature = "teams")]
             Self::TeamMembersNotificationRecipient(_) => {
                 "microsoft.graph.teamMembersNotificationRecipient"
             }
@@ -78,7 +83,6 @@ impl graph_rt::FromJson for AnyTeamworkNotificationRecipient {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.aadUserNotificationRecipient") => {
                     Self::AadUserNotificationRecipient(
                         Box::new(
@@ -88,6 +92,7 @@ impl graph_rt::FromJson for AnyTeamworkNotificationRecipient {
                         ),
                     )
                 }
+                #[cfg(feature = "teams")]
                 Some("microsoft.graph.channelMembersNotificationRecipient") => {
                     Self::ChannelMembersNotificationRecipient(
                         Box::new(
@@ -97,6 +102,7 @@ impl graph_rt::FromJson for AnyTeamworkNotificationRecipient {
                         ),
                     )
                 }
+                #[cfg(feature = "teams")]
                 Some("microsoft.graph.chatMembersNotificationRecipient") => {
                     Self::ChatMembersNotificationRecipient(
                         Box::new(
@@ -106,6 +112,7 @@ impl graph_rt::FromJson for AnyTeamworkNotificationRecipient {
                         ),
                     )
                 }
+                #[cfg(feature = "teams")]
                 Some("microsoft.graph.teamMembersNotificationRecipient") => {
                     Self::TeamMembersNotificationRecipient(
                         Box::new(
@@ -134,16 +141,18 @@ impl graph_rt::ToJson for AnyTeamworkNotificationRecipient {
             Self::TeamworkNotificationRecipient(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::AadUserNotificationRecipient(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
+            #[cfg(feature = "teams")]
             Self::ChannelMembersNotificationRecipient(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
+            #[cfg(feature = "teams")]
             Self::ChatMembersNotificationRecipient(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
+            #[cfg(feature = "teams")]
             Self::TeamMembersNotificationRecipient(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }

@@ -15,7 +15,7 @@ pub struct TeamworkTagIdentity {
     /// Unique identity of the tenant (optional). Inherited from `microsoft.graph.identity`.
     pub tenant_id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -26,7 +26,7 @@ impl graph_rt::Model for TeamworkTagIdentity {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             tenant_id: r.take("tenantId"),
             id: r.take("id"),
@@ -42,7 +42,7 @@ impl graph_rt::Model for TeamworkTagIdentity {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("tenantId", &self.tenant_id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         w.finish(&self.additional_properties)
     }
 }

@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/enums?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamworkTagType {
     /// `standard`: Default type for a tag. Tags of type standard can be managed in the team by members who have permissions. (value 0)
     Standard,

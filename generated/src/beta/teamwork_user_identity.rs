@@ -15,7 +15,7 @@ pub struct TeamworkUserIdentity {
     /// Unique identity of the tenant (optional). Inherited from `microsoft.graph.identity`.
     pub tenant_id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Type of user. Possible values are: `aadUser`, `onPremiseAadUser`, `anonymousGuest`, `federatedUser`, `personalMicrosoftAccountUser`, `skypeUser`, and `phoneUser`.
     #[cfg(feature = "core")]
@@ -31,7 +31,7 @@ impl graph_rt::Model for TeamworkUserIdentity {
         let mut value = Self {
             #[cfg(feature = "core")]
             user_identity_type: r.take("userIdentityType"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             tenant_id: r.take("tenantId"),
             id: r.take("id"),
@@ -47,7 +47,7 @@ impl graph_rt::Model for TeamworkUserIdentity {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("tenantId", &self.tenant_id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         #[cfg(feature = "core")] w.put("userIdentityType", &self.user_identity_type);
         w.finish(&self.additional_properties)
     }

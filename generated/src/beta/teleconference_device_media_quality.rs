@@ -129,6 +129,7 @@ impl graph_rt::Model for TeleconferenceDeviceMediaQuality {
 graph_rt::impl_model_json!(TeleconferenceDeviceMediaQuality);
 /// A `microsoft.graph.teleconferenceDeviceMediaQuality` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyTeleconferenceDeviceMediaQuality {
     #[doc = concat!(
         "A `", "microsoft.graph.teleconferenceDeviceMediaQuality",

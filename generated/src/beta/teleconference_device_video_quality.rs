@@ -147,6 +147,7 @@ impl graph_rt::Model for TeleconferenceDeviceVideoQuality {
 graph_rt::impl_model_json!(TeleconferenceDeviceVideoQuality);
 /// A `microsoft.graph.teleconferenceDeviceVideoQuality` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyTeleconferenceDeviceVideoQuality {
     #[doc = concat!(
         "A `", "microsoft.graph.teleconferenceDeviceVideoQuality",

@@ -19,11 +19,11 @@ pub struct Term {
     /// Last date and time of term modification. Read-only
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Collection of properties on the term
-    #[cfg(feature = "core")]
     pub properties: graph_rt::Field<Vec<super::KeyValue>>,
     /// Children of current term (Navigation property.)
     pub children: graph_rt::Field<Vec<super::Term>>,
     /// To indicate which terms are related to the current term as either pinned or reused (Navigation property.)
+    #[cfg(feature = "files")]
     pub relations: graph_rt::Field<Vec<super::Relation>>,
     /// The set in which the term is created (Navigation property.)
     pub set: graph_rt::Field<super::Set>,
@@ -37,9 +37,9 @@ impl graph_rt::Model for Term {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             set: r.take("set"),
+            #[cfg(feature = "files")]
             relations: r.take("relations"),
             children: r.take("children"),
-            #[cfg(feature = "core")]
             properties: r.take("properties"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
             labels: r.take("labels"),
@@ -59,9 +59,9 @@ impl graph_rt::Model for Term {
         w.put("descriptions", &self.descriptions);
         w.put("labels", &self.labels);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
-        #[cfg(feature = "core")] w.put("properties", &self.properties);
+        w.put("properties", &self.properties);
         w.put("children", &self.children);
-        w.put("relations", &self.relations);
+        #[cfg(feature = "files")] w.put("relations", &self.relations);
         w.put("set", &self.set);
         w.finish(&self.additional_properties)
     }

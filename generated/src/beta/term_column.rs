@@ -7,12 +7,10 @@ pub struct TermColumn {
     /// Specifies whether the column will allow more than one value
     pub allow_multiple_values: graph_rt::Field<bool>,
     /// Specifies the term guid whose children can be selected as column's value.
-    #[cfg(feature = "files")]
     pub parent_term: graph_rt::Field<super::Term>,
     /// Specifies whether to display the entire term path or only the term label.
     pub show_fully_qualified_name: graph_rt::Field<bool>,
     /// Termset whose children can be selected as column's value.
-    #[cfg(feature = "files")]
     pub term_set: graph_rt::Field<super::Set>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -23,10 +21,8 @@ impl graph_rt::Model for TermColumn {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "files")]
             term_set: r.take("termSet"),
             show_fully_qualified_name: r.take("showFullyQualifiedName"),
-            #[cfg(feature = "files")]
             parent_term: r.take("parentTerm"),
             allow_multiple_values: r.take("allowMultipleValues"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -38,9 +34,9 @@ impl graph_rt::Model for TermColumn {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("allowMultipleValues", &self.allow_multiple_values);
-        #[cfg(feature = "files")] w.put("parentTerm", &self.parent_term);
+        w.put("parentTerm", &self.parent_term);
         w.put("showFullyQualifiedName", &self.show_fully_qualified_name);
-        #[cfg(feature = "files")] w.put("termSet", &self.term_set);
+        w.put("termSet", &self.term_set);
         w.finish(&self.additional_properties)
     }
 }

@@ -21,6 +21,7 @@ pub struct TermStoreGroup {
     /// Id of the parent site of this group.
     pub parent_site_id: graph_rt::Field<String>,
     /// All sets under the group in a term store. (Navigation property.)
+    #[cfg(feature = "core")]
     pub sets: graph_rt::Field<Vec<super::Set>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -31,6 +32,7 @@ impl graph_rt::Model for TermStoreGroup {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             sets: r.take("sets"),
             parent_site_id: r.take("parentSiteId"),
             scope: r.take("scope"),
@@ -52,7 +54,7 @@ impl graph_rt::Model for TermStoreGroup {
         w.put("displayName", &self.display_name);
         w.put("scope", &self.scope);
         w.put("parentSiteId", &self.parent_site_id);
-        w.put("sets", &self.sets);
+        #[cfg(feature = "core")] w.put("sets", &self.sets);
         w.finish(&self.additional_properties)
     }
 }

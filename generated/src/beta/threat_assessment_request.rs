@@ -7,28 +7,23 @@
 #[derive(Clone, Default)]
 pub struct ThreatAssessmentRequest {
     /// The threat category. Possible values are: `spam`, `phishing`, `malware`.
-    #[cfg(feature = "core")]
     pub category: graph_rt::Field<super::ThreatCategory>,
     /// The content type of threat assessment. Possible values are: `mail`, `url`, `file`.
-    #[cfg(feature = "core")]
     pub content_type: graph_rt::Field<super::ThreatAssessmentContentType>,
     /// The threat assessment request creator.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The expected assessment from submitter. Possible values are: `block`, `unblock`.
-    #[cfg(feature = "core")]
     pub expected_assessment: graph_rt::Field<super::ThreatExpectedAssessment>,
     /// The threat assessment request ID is a globally unique identifier (GUID).
     pub id: graph_rt::Field<String>,
     /// The source of the threat assessment request. Possible values are: `user`, `administrator`.
-    #[cfg(feature = "core")]
     pub request_source: graph_rt::Field<super::ThreatAssessmentRequestSource>,
     /// The assessment process status. Possible values are: `pending`, `completed`.
-    #[cfg(feature = "core")]
     pub status: graph_rt::Field<super::ThreatAssessmentStatus>,
     /// A collection of threat assessment results. Read-only. By default, a `GET /threatAssessmentRequests/{id}` does not return this property unless you apply `$expand` on it. (Navigation property.)
+    #[cfg(feature = "security")]
     pub results: graph_rt::Field<Vec<super::ThreatAssessmentResult>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -39,20 +34,15 @@ impl graph_rt::Model for ThreatAssessmentRequest {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "security")]
             results: r.take("results"),
-            #[cfg(feature = "core")]
             status: r.take("status"),
-            #[cfg(feature = "core")]
             request_source: r.take("requestSource"),
             id: r.take("id"),
-            #[cfg(feature = "core")]
             expected_assessment: r.take("expectedAssessment"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
-            #[cfg(feature = "core")]
             content_type: r.take("contentType"),
-            #[cfg(feature = "core")]
             category: r.take("category"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -62,15 +52,15 @@ impl graph_rt::Model for ThreatAssessmentRequest {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "core")] w.put("category", &self.category);
-        #[cfg(feature = "core")] w.put("contentType", &self.content_type);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("category", &self.category);
+        w.put("contentType", &self.content_type);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "core")] w.put("expectedAssessment", &self.expected_assessment);
+        w.put("expectedAssessment", &self.expected_assessment);
         w.put("id", &self.id);
-        #[cfg(feature = "core")] w.put("requestSource", &self.request_source);
-        #[cfg(feature = "core")] w.put("status", &self.status);
-        w.put("results", &self.results);
+        w.put("requestSource", &self.request_source);
+        w.put("status", &self.status);
+        #[cfg(feature = "security")] w.put("results", &self.results);
         w.finish(&self.additional_properties)
     }
 }
@@ -104,19 +94,17 @@ impl ThreatAssessmentRequest {
 }
 /// A `microsoft.graph.threatAssessmentRequest` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyThreatAssessmentRequest {
     #[doc = concat!(
         "A `", "microsoft.graph.threatAssessmentRequest",
         "`, or a derived type this SDK does not know."
     )]
     ThreatAssessmentRequest(Box<super::ThreatAssessmentRequest>),
-    #[cfg(feature = "core")]
     EmailFileAssessmentRequest(Box<super::EmailFileAssessmentRequest>),
-    #[cfg(feature = "core")]
     FileAssessmentRequest(Box<super::FileAssessmentRequest>),
     #[cfg(feature = "mail")]
     MailAssessmentRequest(Box<super::MailAssessmentRequest>),
-    #[cfg(feature = "core")]
     UrlAssessmentRequest(Box<super::UrlAssessmentRequest>),
 }
 impl AnyThreatAssessmentRequest {
@@ -124,15 +112,12 @@ impl AnyThreatAssessmentRequest {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::ThreatAssessmentRequest(_) => "microsoft.graph.threatAssessmentRequest",
-            #[cfg(feature = "core")]
             Self::EmailFileAssessmentRequest(_) => {
                 "microsoft.graph.emailFileAssessmentRequest"
             }
-            #[cfg(feature = "core")]
             Self::FileAssessmentRequest(_) => "microsoft.graph.fileAssessmentRequest",
             #[cfg(feature = "mail")]
             Self::MailAssessmentRequest(_) => "microsoft.graph.mailAssessmentRequest",
-            #[cfg(feature = "core")]
             Self::UrlAssessmentRequest(_) => "microsoft.graph.urlAssessmentRequest",
         }
     }
@@ -151,7 +136,6 @@ impl graph_rt::FromJson for AnyThreatAssessmentRequest {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.emailFileAssessmentRequest") => {
                     Self::EmailFileAssessmentRequest(
                         Box::new(
@@ -161,7 +145,6 @@ impl graph_rt::FromJson for AnyThreatAssessmentRequest {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.fileAssessmentRequest") => {
                     Self::FileAssessmentRequest(
                         Box::new(
@@ -181,7 +164,6 @@ impl graph_rt::FromJson for AnyThreatAssessmentRequest {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.urlAssessmentRequest") => {
                     Self::UrlAssessmentRequest(
                         Box::new(
@@ -208,13 +190,10 @@ impl graph_rt::ToJson for AnyThreatAssessmentRequest {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::ThreatAssessmentRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::EmailFileAssessmentRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::FileAssessmentRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "mail")]
             Self::MailAssessmentRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::UrlAssessmentRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -13,7 +13,7 @@ pub struct TimeCard {
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.changeTrackedEntity`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Identity of the person who last modified the entity. Inherited from `microsoft.graph.changeTrackedEntity`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.changeTrackedEntity`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -37,7 +37,7 @@ pub struct TimeCard {
     #[cfg(feature = "core")]
     pub confirmed_by: graph_rt::Field<super::ConfirmedBy>,
     /// Identity of the person who created the entity.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -48,7 +48,7 @@ impl graph_rt::Model for TimeCard {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
             confirmed_by: r.take("confirmedBy"),
@@ -62,7 +62,7 @@ impl graph_rt::Model for TimeCard {
             state: r.take("state"),
             user_id: r.take("userId"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             created_date_time: r.take("createdDateTime"),
             id: r.take("id"),
@@ -76,7 +76,7 @@ impl graph_rt::Model for TimeCard {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("userId", &self.user_id);
         #[cfg(feature = "core")] w.put("state", &self.state);
@@ -86,7 +86,7 @@ impl graph_rt::Model for TimeCard {
         w.put("breaks", &self.breaks);
         w.put("originalEntry", &self.original_entry);
         #[cfg(feature = "core")] w.put("confirmedBy", &self.confirmed_by);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.finish(&self.additional_properties)
     }
 }

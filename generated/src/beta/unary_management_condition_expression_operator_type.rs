@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-unarymanagementconditionexpressionoperatortype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UnaryManagementConditionExpressionOperatorType {
     /// `not`: Negates the evaluation of the operand. (value 0)
     Not,

@@ -15,7 +15,7 @@ pub struct UnifiedRoleManagementPolicy {
     /// This can only be set to true for a single tenant wide policy which will apply to all scopes and roles. Set the scopeId to "/" and scopeType to Directory.
     pub is_organization_default: graph_rt::Field<bool>,
     /// The identity who last modified the role setting.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentity>,
     /// The time when the role setting was last modified.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -41,7 +41,7 @@ impl graph_rt::Model for UnifiedRoleManagementPolicy {
             scope_type: r.take("scopeType"),
             scope_id: r.take("scopeId"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             is_organization_default: r.take("isOrganizationDefault"),
             id: r.take("id"),
@@ -59,7 +59,7 @@ impl graph_rt::Model for UnifiedRoleManagementPolicy {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("isOrganizationDefault", &self.is_organization_default);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("scopeId", &self.scope_id);
         w.put("scopeType", &self.scope_type);

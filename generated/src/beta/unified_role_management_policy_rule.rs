@@ -44,6 +44,7 @@ impl UnifiedRoleManagementPolicyRule {
 }
 /// A `microsoft.graph.unifiedRoleManagementPolicyRule` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUnifiedRoleManagementPolicyRule {
     #[doc = concat!(
         "A `", "microsoft.graph.unifiedRoleManagementPolicyRule",

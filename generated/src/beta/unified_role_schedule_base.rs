@@ -136,6 +136,7 @@ impl UnifiedRoleScheduleBase {
 }
 /// A `microsoft.graph.unifiedRoleScheduleBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUnifiedRoleScheduleBase {
     #[doc = concat!(
         "A `", "microsoft.graph.unifiedRoleScheduleBase",

@@ -100,6 +100,7 @@ impl UnifiedRoleScheduleInstanceBase {
 }
 /// A `microsoft.graph.unifiedRoleScheduleInstanceBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUnifiedRoleScheduleInstanceBase {
     #[doc = concat!(
         "A `", "microsoft.graph.unifiedRoleScheduleInstanceBase",

@@ -38,6 +38,7 @@ impl UpdatableAsset {
 }
 /// A `microsoft.graph.windowsUpdates.updatableAsset` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUpdatableAsset {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.updatableAsset",

@@ -29,6 +29,7 @@ impl graph_rt::Model for UpdatableAssetEnrollment {
 graph_rt::impl_model_json!(UpdatableAssetEnrollment);
 /// A `microsoft.graph.windowsUpdates.updatableAssetEnrollment` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUpdatableAssetEnrollment {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.updatableAssetEnrollment",

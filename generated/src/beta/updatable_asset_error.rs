@@ -29,6 +29,7 @@ impl graph_rt::Model for UpdatableAssetError {
 graph_rt::impl_model_json!(UpdatableAssetError);
 /// A `microsoft.graph.windowsUpdates.updatableAssetError` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUpdatableAssetError {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.updatableAssetError",

@@ -65,7 +65,7 @@ pub struct UpdateUserBody {
     >,
     /// This property is used to associate an on-premises Active Directory user account to their Azure AD user object. This property must be specified when creating a new user account in the Graph if you are using a federated domain for the user’s userPrincipalName (UPN) property. Important: The $ and _ characters cannot be used when specifying this property.
     pub on_premises_immutable_id: graph_rt::Field<String>,
-    /// A list of additional email addresses for the user; for example: `\["bob@contoso.com", "Robert@fabrikam.com"\]`.
+    /// A list of additional email addresses for the user; for example: `["bob@contoso.com", "Robert@fabrikam.com"]`.
     pub other_mails: graph_rt::Field<String>,
     /// Specifies password policies for the user. This value is an enumeration with one possible value being `DisableStrongPassword`, which allows weaker passwords than the default policy to be specified. `DisablePasswordExpiration` can also be specified. The two may be specified together; for example: `DisablePasswordExpiration, DisableStrongPassword`.
     pub password_policies: graph_rt::Field<String>,

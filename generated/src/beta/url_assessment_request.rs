@@ -13,7 +13,6 @@ pub struct UrlAssessmentRequest {
     /// The content type of threat assessment. Possible values are: `mail`, `url`, `file`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub content_type: graph_rt::Field<super::ThreatAssessmentContentType>,
     /// The threat assessment request creator. Inherited from `microsoft.graph.threatAssessmentRequest`.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -47,7 +46,6 @@ impl graph_rt::Model for UrlAssessmentRequest {
             id: r.take("id"),
             expected_assessment: r.take("expectedAssessment"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
             content_type: r.take("contentType"),
             category: r.take("category"),
@@ -61,7 +59,7 @@ impl graph_rt::Model for UrlAssessmentRequest {
         let mut w = graph_rt::Writer::new(map);
         w.put("category", &self.category);
         w.put("contentType", &self.content_type);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("expectedAssessment", &self.expected_assessment);
         w.put("id", &self.id);

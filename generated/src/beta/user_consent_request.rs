@@ -11,7 +11,7 @@ pub struct UserConsentRequest {
     /// The date and time when the status of the request was marked as `Completed`. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
     pub completed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The user who created the request.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time when the request was created. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Supports `$filter` (`eq` only) and `$orderby`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -42,7 +42,7 @@ impl graph_rt::Model for UserConsentRequest {
             id: r.take("id"),
             custom_data: r.take("customData"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             completed_date_time: r.take("completedDateTime"),
             approval_id: r.take("approvalId"),
@@ -56,7 +56,7 @@ impl graph_rt::Model for UserConsentRequest {
         let mut w = graph_rt::Writer::new(map);
         w.put("approvalId", &self.approval_id);
         w.put("completedDateTime", &self.completed_date_time);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("customData", &self.custom_data);
         w.put("id", &self.id);

@@ -29,6 +29,7 @@ impl graph_rt::Model for UserExperienceAnalyticsInsightValue {
 graph_rt::impl_model_json!(UserExperienceAnalyticsInsightValue);
 /// A `microsoft.graph.userExperienceAnalyticsInsightValue` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUserExperienceAnalyticsInsightValue {
     #[doc = concat!(
         "A `", "microsoft.graph.userExperienceAnalyticsInsightValue",

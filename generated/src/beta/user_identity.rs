@@ -15,7 +15,6 @@ pub struct UserIdentity {
     /// Unique identity of the tenant (optional). Inherited from `microsoft.graph.identity`.
     pub tenant_id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Indicates the client IP address used by user performing the activity (audit log only).
     pub ip_address: graph_rt::Field<String>,
@@ -32,7 +31,6 @@ impl graph_rt::Model for UserIdentity {
         let mut value = Self {
             user_principal_name: r.take("userPrincipalName"),
             ip_address: r.take("ipAddress"),
-            #[cfg(feature = "files")]
             thumbnails: r.take("thumbnails"),
             tenant_id: r.take("tenantId"),
             id: r.take("id"),
@@ -48,7 +46,7 @@ impl graph_rt::Model for UserIdentity {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("tenantId", &self.tenant_id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        w.put("thumbnails", &self.thumbnails);
         w.put("ipAddress", &self.ip_address);
         w.put("userPrincipalName", &self.user_principal_name);
         w.finish(&self.additional_properties)

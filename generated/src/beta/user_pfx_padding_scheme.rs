@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-raimportcerts-userpfxpaddingscheme?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserPfxPaddingScheme {
     /// `none`: Unknown padding Scheme. (value 0)
     None_,

@@ -33,22 +33,18 @@ impl graph_rt::Model for UserSet {
 graph_rt::impl_model_json!(UserSet);
 /// A `microsoft.graph.userSet` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUserSet {
     #[doc = concat!(
         "A `", "microsoft.graph.userSet", "`, or a derived type this SDK does not know."
     )]
     UserSet(Box<super::UserSet>),
-    #[cfg(feature = "core")]
     ConnectedOrganizationMembers(Box<super::ConnectedOrganizationMembers>),
-    #[cfg(feature = "core")]
     ExternalSponsors(Box<super::ExternalSponsors>),
     #[cfg(feature = "groups")]
     GroupMembers(Box<super::GroupMembers>),
-    #[cfg(feature = "core")]
     InternalSponsors(Box<super::InternalSponsors>),
-    #[cfg(feature = "core")]
     RequestorManager(Box<super::RequestorManager>),
-    #[cfg(feature = "core")]
     SingleUser(Box<super::SingleUser>),
 }
 impl AnyUserSet {
@@ -56,19 +52,14 @@ impl AnyUserSet {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::UserSet(_) => "microsoft.graph.userSet",
-            #[cfg(feature = "core")]
             Self::ConnectedOrganizationMembers(_) => {
                 "microsoft.graph.connectedOrganizationMembers"
             }
-            #[cfg(feature = "core")]
             Self::ExternalSponsors(_) => "microsoft.graph.externalSponsors",
             #[cfg(feature = "groups")]
             Self::GroupMembers(_) => "microsoft.graph.groupMembers",
-            #[cfg(feature = "core")]
             Self::InternalSponsors(_) => "microsoft.graph.internalSponsors",
-            #[cfg(feature = "core")]
             Self::RequestorManager(_) => "microsoft.graph.requestorManager",
-            #[cfg(feature = "core")]
             Self::SingleUser(_) => "microsoft.graph.singleUser",
         }
     }
@@ -84,7 +75,6 @@ impl graph_rt::FromJson for AnyUserSet {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.connectedOrganizationMembers") => {
                     Self::ConnectedOrganizationMembers(
                         Box::new(
@@ -94,7 +84,6 @@ impl graph_rt::FromJson for AnyUserSet {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.externalSponsors") => {
                     Self::ExternalSponsors(
                         Box::new(
@@ -112,7 +101,6 @@ impl graph_rt::FromJson for AnyUserSet {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.internalSponsors") => {
                     Self::InternalSponsors(
                         Box::new(
@@ -122,7 +110,6 @@ impl graph_rt::FromJson for AnyUserSet {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.requestorManager") => {
                     Self::RequestorManager(
                         Box::new(
@@ -132,7 +119,6 @@ impl graph_rt::FromJson for AnyUserSet {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.singleUser") => {
                     Self::SingleUser(
                         Box::new(
@@ -155,19 +141,14 @@ impl graph_rt::ToJson for AnyUserSet {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::UserSet(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::ConnectedOrganizationMembers(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::ExternalSponsors(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "groups")]
             Self::GroupMembers(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::InternalSponsors(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::RequestorManager(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::SingleUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

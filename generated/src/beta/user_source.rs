@@ -9,7 +9,7 @@ Derived from `microsoft.graph.ediscovery.dataSource`.*/
 #[derive(Clone, Default)]
 pub struct UserSource {
     /// The user who created the dataSource. Inherited from `microsoft.graph.ediscovery.dataSource`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time the dataSource was created. Inherited from `microsoft.graph.ediscovery.dataSource`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -35,7 +35,7 @@ impl graph_rt::Model for UserSource {
             id: r.take("id"),
             display_name: r.take("displayName"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -45,7 +45,7 @@ impl graph_rt::Model for UserSource {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);

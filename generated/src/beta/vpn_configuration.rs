@@ -224,6 +224,7 @@ impl VpnConfiguration {
 }
 /// A `microsoft.graph.vpnConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyVpnConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.vpnConfiguration",

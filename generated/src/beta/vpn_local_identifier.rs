@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpnlocalidentifier?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VpnLocalIdentifier {
     /// `deviceFQDN`: Device Fully Qualified Domain Name (value 0)
     DeviceFqdn,

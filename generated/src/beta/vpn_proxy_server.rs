@@ -45,6 +45,7 @@ impl graph_rt::Model for VpnProxyServer {
 graph_rt::impl_model_json!(VpnProxyServer);
 /// A `microsoft.graph.vpnProxyServer` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyVpnProxyServer {
     #[doc = concat!(
         "A `", "microsoft.graph.vpnProxyServer",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpnserviceexceptionaction?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VpnServiceExceptionAction {
     /// `forceTrafficViaVPN`: Make all traffic from that service go through the VPN (value 0)
     ForceTrafficViaVpn,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpntunnelconfigurationtype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VpnTunnelConfigurationType {
     /// `wifiAndCellular`: WiFi and Cellular Tunnels (value 0)
     WifiAndCellular,

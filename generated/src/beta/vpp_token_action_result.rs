@@ -45,6 +45,7 @@ impl graph_rt::Model for VppTokenActionResult {
 graph_rt::impl_model_json!(VppTokenActionResult);
 /// A `microsoft.graph.vppTokenActionResult` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyVppTokenActionResult {
     #[doc = concat!(
         "A `", "microsoft.graph.vppTokenActionResult",

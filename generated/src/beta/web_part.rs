@@ -9,7 +9,6 @@ pub struct WebPart {
     /// A unique identifier specifying the webPart type. Read-only.
     pub type_: graph_rt::Field<String>,
     /// The required properties for the webPart (varies by webPart)
-    #[cfg(feature = "files")]
     pub data: graph_rt::Field<super::SitePageData>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -20,7 +19,6 @@ impl graph_rt::Model for WebPart {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "files")]
             data: r.take("data"),
             type_: r.take("type"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -32,7 +30,7 @@ impl graph_rt::Model for WebPart {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("type", &self.type_);
-        #[cfg(feature = "files")] w.put("data", &self.data);
+        w.put("data", &self.data);
         w.finish(&self.additional_properties)
     }
 }

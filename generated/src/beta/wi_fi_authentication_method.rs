@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-wifiauthenticationmethod?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WiFiAuthenticationMethod {
     /// `certificate`: Use an identity certificate for authentication. (value 0)
     Certificate,

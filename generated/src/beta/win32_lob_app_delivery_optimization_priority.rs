@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-win32lobappdeliveryoptimizationpriority?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Win32LobAppDeliveryOptimizationPriority {
     /// `notConfigured`: Not configured or background normal delivery optimization priority. (value 0)
     NotConfigured,

@@ -29,6 +29,7 @@ impl graph_rt::Model for Win32LobAppDetection {
 graph_rt::impl_model_json!(Win32LobAppDetection);
 /// A `microsoft.graph.win32LobAppDetection` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWin32LobAppDetection {
     #[doc = concat!(
         "A `", "microsoft.graph.win32LobAppDetection",

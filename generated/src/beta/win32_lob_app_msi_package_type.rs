@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappmsipackagetype?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Win32LobAppMsiPackageType {
     /// `perMachine`: Indicates a per-machine app package. (value 0)
     PerMachine,

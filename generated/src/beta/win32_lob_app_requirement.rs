@@ -37,6 +37,7 @@ impl graph_rt::Model for Win32LobAppRequirement {
 graph_rt::impl_model_json!(Win32LobAppRequirement);
 /// A `microsoft.graph.win32LobAppRequirement` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWin32LobAppRequirement {
     #[doc = concat!(
         "A `", "microsoft.graph.win32LobAppRequirement",

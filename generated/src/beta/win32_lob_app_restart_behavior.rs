@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobapprestartbehavior?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Win32LobAppRestartBehavior {
     /// `basedOnReturnCode`: Intune will restart the device after running the app installation if the operation returns a reboot code. (value 0)
     BasedOnReturnCode,

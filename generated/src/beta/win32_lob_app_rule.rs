@@ -33,6 +33,7 @@ impl graph_rt::Model for Win32LobAppRule {
 graph_rt::impl_model_json!(Win32LobAppRule);
 /// A `microsoft.graph.win32LobAppRule` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWin32LobAppRule {
     #[doc = concat!(
         "A `", "microsoft.graph.win32LobAppRule",

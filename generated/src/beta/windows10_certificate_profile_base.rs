@@ -242,6 +242,7 @@ impl Windows10CertificateProfileBase {
 }
 /// A `microsoft.graph.windows10CertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindows10CertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.windows10CertificateProfileBase",

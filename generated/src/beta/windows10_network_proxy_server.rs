@@ -6,7 +6,7 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows10networkproxyserver?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Windows10NetworkProxyServer {
-    /// Address to the proxy server. Specify an address in the format <server>\[“:”<port>\]
+    /// Address to the proxy server. Specify an address in the format &lt;server>\[“:”&lt;port>\]
     pub address: graph_rt::Field<String>,
     /// Addresses that should not use the proxy server. The system will not use the proxy server for addresses beginning with what is specified in this node.
     pub exceptions: graph_rt::Field<Vec<String>>,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows10vpnauthenticationmethod?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Windows10VpnAuthenticationMethod {
     /// `certificate`: Authenticate with a certificate. (value 0)
     Certificate,

@@ -90,6 +90,7 @@ impl Windows10XCertificateProfile {
 }
 /// A `microsoft.graph.windows10XCertificateProfile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindows10XCertificateProfile {
     #[doc = concat!(
         "A `", "microsoft.graph.windows10XCertificateProfile",

@@ -260,6 +260,7 @@ impl Windows81CertificateProfileBase {
 }
 /// A `microsoft.graph.windows81CertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindows81CertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.windows81CertificateProfileBase",

@@ -248,6 +248,7 @@ impl Windows81VpnConfiguration {
 }
 /// A `microsoft.graph.windows81VpnConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindows81VpnConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.windows81VpnConfiguration",

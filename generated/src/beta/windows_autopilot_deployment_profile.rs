@@ -146,6 +146,7 @@ impl WindowsAutopilotDeploymentProfile {
 }
 /// A `microsoft.graph.windowsAutopilotDeploymentProfile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsAutopilotDeploymentProfile {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsAutopilotDeploymentProfile",

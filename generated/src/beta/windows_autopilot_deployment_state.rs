@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-windowsautopilotdeploymentstate?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WindowsAutopilotDeploymentState {
     /// `unknown`: Not yet documented (value 0)
     Unknown,

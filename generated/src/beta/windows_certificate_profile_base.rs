@@ -242,6 +242,7 @@ impl WindowsCertificateProfileBase {
 }
 /// A `microsoft.graph.windowsCertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsCertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsCertificateProfileBase",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicystatuses?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WindowsDefenderApplicationControlSupplementalPolicyStatuses {
     /// `unknown`: The status of the WindowsDefenderApplicationControl supplemental policy is not known. (value 0)
     Unknown,

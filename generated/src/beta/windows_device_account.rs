@@ -33,6 +33,7 @@ impl graph_rt::Model for WindowsDeviceAccount {
 graph_rt::impl_model_json!(WindowsDeviceAccount);
 /// A `microsoft.graph.windowsDeviceAccount` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsDeviceAccount {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsDeviceAccount",

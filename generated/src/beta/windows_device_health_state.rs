@@ -7,6 +7,7 @@ A flags enum: properties of this type hold a `graph_rt::Flags` set.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-windowsdevicehealthstate?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WindowsDeviceHealthState {
     /// `clean`: Computer is clean and no action is required (value 0)
     Clean,

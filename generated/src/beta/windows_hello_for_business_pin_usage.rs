@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-windowshelloforbusinesspinusage?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WindowsHelloForBusinessPinUsage {
     /// `allowed`: Allowed the usage of certain pin rule (value 0)
     Allowed,

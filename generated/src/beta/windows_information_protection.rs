@@ -325,6 +325,7 @@ impl WindowsInformationProtection {
 }
 /// A `microsoft.graph.windowsInformationProtection` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsInformationProtection {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsInformationProtection",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectionenforcementlevel?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WindowsInformationProtectionEnforcementLevel {
     /// `noProtection`: No protection enforcement (value 0)
     NoProtection,

@@ -112,7 +112,7 @@ pub struct WindowsInformationProtectionPolicy {
     pub pin_lowercase_letters: graph_rt::Field<
         super::WindowsInformationProtectionPinCharacterRequirements,
     >,
-    /// Integer value that configures the use of special characters in the Windows Hello for Business PIN. Valid special characters for Windows Hello for Business PIN gestures include: ! " # $ % & ' ( ) * + , - . / : ; < = > ? @ \\[ \ \\] ^ _ ` { | } ~. Default is NotAllow. Possible values are: `notAllow`, `requireAtLeastOne`, `allow`.
+    /// Integer value that configures the use of special characters in the Windows Hello for Business PIN. Valid special characters for Windows Hello for Business PIN gestures include: ! " # $ % & ' ( ) * + , - . / : ; &lt; = > ? @ \\[ \ \\] ^ _ ` { | } ~. Default is NotAllow. Possible values are: `notAllow`, `requireAtLeastOne`, `allow`.
     pub pin_special_characters: graph_rt::Field<
         super::WindowsInformationProtectionPinCharacterRequirements,
     >,
@@ -120,9 +120,9 @@ pub struct WindowsInformationProtectionPolicy {
     pub pin_expiration_days: graph_rt::Field<i32>,
     /// Integer value that specifies the number of past PINs that can be associated to a user account that can't be reused. The largest number you can configure for this policy setting is 50. The lowest number you can configure for this policy setting is 0. If this policy is set to 0, then storage of previous PINs is not required. This node was added in Windows 10, version 1511. Default is 0.
     pub number_of_past_pins_remembered: graph_rt::Field<i32>,
-    /// The number of authentication failures allowed before the device will be wiped. A value of 0 disables device wipe functionality. Range is an integer X where 4 <= X <= 16 for desktop and 0 <= X <= 999 for mobile devices.
+    /// The number of authentication failures allowed before the device will be wiped. A value of 0 disables device wipe functionality. Range is an integer X where 4 &lt;= X &lt;= 16 for desktop and 0 &lt;= X &lt;= 999 for mobile devices.
     pub password_maximum_attempt_count: graph_rt::Field<i32>,
-    /// Specifies the maximum amount of time (in minutes) allowed after the device is idle that will cause the device to become PIN or password locked.   Range is an integer X where 0 <= X <= 999.
+    /// Specifies the maximum amount of time (in minutes) allowed after the device is idle that will cause the device to become PIN or password locked.   Range is an integer X where 0 &lt;= X &lt;= 999.
     pub minutes_of_inactivity_before_device_lock: graph_rt::Field<i32>,
     /// Offline interval before app data is wiped (days)
     pub days_without_contact_before_unenroll: graph_rt::Field<i32>,

@@ -45,6 +45,7 @@ impl graph_rt::Model for WindowsKioskAppBase {
 graph_rt::impl_model_json!(WindowsKioskAppBase);
 /// A `microsoft.graph.windowsKioskAppBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsKioskAppBase {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsKioskAppBase",

@@ -29,6 +29,7 @@ impl graph_rt::Model for WindowsKioskAppConfiguration {
 graph_rt::impl_model_json!(WindowsKioskAppConfiguration);
 /// A `microsoft.graph.windowsKioskAppConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsKioskAppConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsKioskAppConfiguration",

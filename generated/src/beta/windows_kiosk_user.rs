@@ -29,6 +29,7 @@ impl graph_rt::Model for WindowsKioskUser {
 graph_rt::impl_model_json!(WindowsKioskUser);
 /// A `microsoft.graph.windowsKioskUser` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsKioskUser {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsKioskUser",

@@ -180,7 +180,7 @@ pub struct WindowsManagedDevice {
     pub join_type: graph_rt::Field<super::JoinType>,
     /// Device sku family Inherited from `microsoft.graph.managedDevice`.
     pub sku_family: graph_rt::Field<String>,
-    /// Device sku number, see also: https://docs.microsoft.com/windows/win32/api/sysinfoapi/nf-sysinfoapi-getproductinfo. Valid values 0 to 2147483647. This property is read-only. Inherited from `microsoft.graph.managedDevice`.
+    /// Device sku number, see also: <https://docs.microsoft.com/windows/win32/api/sysinfoapi/nf-sysinfoapi-getproductinfo>. Valid values 0 to 2147483647. This property is read-only. Inherited from `microsoft.graph.managedDevice`.
     pub sku_number: graph_rt::Field<i32>,
     /// Device management features. Possible values are: `none`, `microsoftManagedDesktop`. Inherited from `microsoft.graph.managedDevice`.
     pub management_features: graph_rt::Field<super::ManagedDeviceManagementFeatures>,

@@ -310,6 +310,7 @@ impl WindowsPhone81AppX {
 }
 /// A `microsoft.graph.windowsPhone81AppX` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsPhone81AppX {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsPhone81AppX",

@@ -250,6 +250,7 @@ impl WindowsPhone81CertificateProfileBase {
 }
 /// A `microsoft.graph.windowsPhone81CertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsPhone81CertificateProfileBase {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsPhone81CertificateProfileBase",

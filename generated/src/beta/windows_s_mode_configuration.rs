@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowssmodeconfiguration?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WindowsSModeConfiguration {
     /// `noRestriction`: This option will remove all restrictions to unlock S mode - default (value 0)
     NoRestriction,

@@ -60,6 +60,7 @@ impl WindowsUpdateCatalogItem {
 }
 /// A `microsoft.graph.windowsUpdateCatalogItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsUpdateCatalogItem {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdateCatalogItem",

@@ -31,6 +31,7 @@ impl graph_rt::Model for WindowsUpdateReference {
 graph_rt::impl_model_json!(WindowsUpdateReference);
 /// A `microsoft.graph.windowsUpdates.windowsUpdateReference` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsUpdateReference {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdates.windowsUpdateReference",

@@ -210,6 +210,7 @@ impl WindowsVpnConfiguration {
 }
 /// A `microsoft.graph.windowsVpnConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsVpnConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsVpnConfiguration",

@@ -290,6 +290,7 @@ impl WindowsWifiConfiguration {
 }
 /// A `microsoft.graph.windowsWifiConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsWifiConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsWifiConfiguration",

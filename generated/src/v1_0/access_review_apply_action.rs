@@ -29,15 +29,14 @@ impl graph_rt::Model for AccessReviewApplyAction {
 graph_rt::impl_model_json!(AccessReviewApplyAction);
 /// A `microsoft.graph.accessReviewApplyAction` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAccessReviewApplyAction {
     #[doc = concat!(
         "A `", "microsoft.graph.accessReviewApplyAction",
         "`, or a derived type this SDK does not know."
     )]
     AccessReviewApplyAction(Box<super::AccessReviewApplyAction>),
-    #[cfg(feature = "core")]
     DisableAndDeleteUserApplyAction(Box<super::DisableAndDeleteUserApplyAction>),
-    #[cfg(feature = "core")]
     RemoveAccessApplyAction(Box<super::RemoveAccessApplyAction>),
 }
 impl AnyAccessReviewApplyAction {
@@ -45,11 +44,9 @@ impl AnyAccessReviewApplyAction {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::AccessReviewApplyAction(_) => "microsoft.graph.accessReviewApplyAction",
-            #[cfg(feature = "core")]
             Self::DisableAndDeleteUserApplyAction(_) => {
                 "microsoft.graph.disableAndDeleteUserApplyAction"
             }
-            #[cfg(feature = "core")]
             Self::RemoveAccessApplyAction(_) => "microsoft.graph.removeAccessApplyAction",
         }
     }
@@ -68,7 +65,6 @@ impl graph_rt::FromJson for AnyAccessReviewApplyAction {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.disableAndDeleteUserApplyAction") => {
                     Self::DisableAndDeleteUserApplyAction(
                         Box::new(
@@ -78,7 +74,6 @@ impl graph_rt::FromJson for AnyAccessReviewApplyAction {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.removeAccessApplyAction") => {
                     Self::RemoveAccessApplyAction(
                         Box::new(
@@ -105,11 +100,9 @@ impl graph_rt::ToJson for AnyAccessReviewApplyAction {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AccessReviewApplyAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::DisableAndDeleteUserApplyAction(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::RemoveAccessApplyAction(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -17,6 +17,7 @@ pub struct AccessReviewInstance {
     /// Specifies the status of an accessReview. Possible values: `Initializing`, `NotStarted`, `Starting`, `InProgress`, `Completing`, `Completed`, `AutoReviewing`, and `AutoReviewed`. Supports `$select`, `$orderby`, and `$filter` (`eq` only). Read-only.
     pub status: graph_rt::Field<String>,
     /// Created based on scope and instanceEnumerationScope at the accessReviewScheduleDefinition level. Defines the scope of users reviewed in a group. Supports `$select` and `$filter` (`contains` only). Read-only.
+    #[cfg(feature = "core")]
     pub scope: graph_rt::Field<super::AnyAccessReviewScope>,
     /// Each principal reviewed in an `accessReviewInstance` has a decision item representing if they were approved, denied, or not yet reviewed. (Navigation property.)
     pub decisions: graph_rt::Field<Vec<super::AccessReviewInstanceDecisionItem>>,
@@ -30,6 +31,7 @@ impl graph_rt::Model for AccessReviewInstance {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             decisions: r.take("decisions"),
+            #[cfg(feature = "core")]
             scope: r.take("scope"),
             status: r.take("status"),
             end_date_time: r.take("endDateTime"),
@@ -47,7 +49,7 @@ impl graph_rt::Model for AccessReviewInstance {
         w.put("startDateTime", &self.start_date_time);
         w.put("endDateTime", &self.end_date_time);
         w.put("status", &self.status);
-        w.put("scope", &self.scope);
+        #[cfg(feature = "core")] w.put("scope", &self.scope);
         w.put("decisions", &self.decisions);
         w.finish(&self.additional_properties)
     }

@@ -13,7 +13,7 @@ pub struct AccessReviewInstanceDecisionItem {
     /// The identifier of the accessReviewInstance parent. Supports `$select`. Read-only.
     pub access_review_id: graph_rt::Field<String>,
     /// The identifier of the user who applied the decision. Read-only.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub applied_by: graph_rt::Field<super::UserIdentity>,
     /// The timestamp when the approval decision was applied. The DatetimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.  Supports `$select`. Read-only.
     pub applied_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -24,7 +24,7 @@ pub struct AccessReviewInstanceDecisionItem {
     /// Justification left by the reviewer when they made the decision.
     pub justification: graph_rt::Field<String>,
     /// Every decision item in an access review represents a principal's access to a resource. This property represents details of the principal. For example, if a decision item represents access of User "Bob" to Group "Sales" - The principal is "Bob" and the resource is "Sales". Principals can be of two types - userIdentity and servicePrincipalIdentity. Supports `$select`. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub principal: graph_rt::Field<super::AnyIdentity>,
     /// A link to the principal object. For example, `https://graph.microsoft.com/v1.0/users/a6c7aecb-cbfd-4763-87ef-e91b4bd509d9`. Read-only.
     pub principal_link: graph_rt::Field<String>,
@@ -32,10 +32,10 @@ pub struct AccessReviewInstanceDecisionItem {
     pub recommendation: graph_rt::Field<String>,
     /// Every decision item in an access review represents a principal's access to a resource. This property represents details of the resource. For example, if a decision item represents access of User "Bob" to Group "Sales" - The principal is Bob and the resource is "Sales". Resources can be of multiple types. See accessReviewInstanceDecisionItemResource. Read-only.
     pub resource: graph_rt::Field<super::AccessReviewInstanceDecisionItemResource>,
-    /// A link to the resource. For example, "https://graph.microsoft.com/v1.0/servicePrincipals/c86300f3-8695-4320-9f6e-32a2555f5ff8". Supports `$select`. Read-only.
+    /// A link to the resource. For example, "<https://graph.microsoft.com/v1.0/servicePrincipals/c86300f3-8695-4320-9f6e-32a2555f5ff8>". Supports `$select`. Read-only.
     pub resource_link: graph_rt::Field<String>,
     /// The identifier of the reviewer. Supports `$select`. Read-only.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub reviewed_by: graph_rt::Field<super::UserIdentity>,
     /// The timestamp when the review decision occurred. Supports `$select`. Read-only.
     pub reviewed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -49,19 +49,19 @@ impl graph_rt::Model for AccessReviewInstanceDecisionItem {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             reviewed_date_time: r.take("reviewedDateTime"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             reviewed_by: r.take("reviewedBy"),
             resource_link: r.take("resourceLink"),
             resource: r.take("resource"),
             recommendation: r.take("recommendation"),
             principal_link: r.take("principalLink"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             principal: r.take("principal"),
             justification: r.take("justification"),
             decision: r.take("decision"),
             apply_result: r.take("applyResult"),
             applied_date_time: r.take("appliedDateTime"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             applied_by: r.take("appliedBy"),
             access_review_id: r.take("accessReviewId"),
             id: r.take("id"),
@@ -75,17 +75,17 @@ impl graph_rt::Model for AccessReviewInstanceDecisionItem {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("accessReviewId", &self.access_review_id);
-        #[cfg(feature = "users")] w.put("appliedBy", &self.applied_by);
+        #[cfg(feature = "core")] w.put("appliedBy", &self.applied_by);
         w.put("appliedDateTime", &self.applied_date_time);
         w.put("applyResult", &self.apply_result);
         w.put("decision", &self.decision);
         w.put("justification", &self.justification);
-        #[cfg(feature = "identity")] w.put("principal", &self.principal);
+        #[cfg(feature = "core")] w.put("principal", &self.principal);
         w.put("principalLink", &self.principal_link);
         w.put("recommendation", &self.recommendation);
         w.put("resource", &self.resource);
         w.put("resourceLink", &self.resource_link);
-        #[cfg(feature = "users")] w.put("reviewedBy", &self.reviewed_by);
+        #[cfg(feature = "core")] w.put("reviewedBy", &self.reviewed_by);
         w.put("reviewedDateTime", &self.reviewed_date_time);
         w.finish(&self.additional_properties)
     }

@@ -43,6 +43,7 @@ impl graph_rt::Model for AccessReviewQueryScope {
 graph_rt::impl_model_json!(AccessReviewQueryScope);
 /// A `microsoft.graph.accessReviewQueryScope` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAccessReviewQueryScope {
     #[doc = concat!(
         "A `", "microsoft.graph.accessReviewQueryScope",

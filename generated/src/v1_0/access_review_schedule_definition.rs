@@ -23,17 +23,21 @@ pub struct AccessReviewScheduleDefinition {
     /// Description provided  by review creators to provide more context of the review to reviewers. Reviewers will see this description in the email sent to them requesting their review. Supports `$select`.
     pub description_for_reviewers: graph_rt::Field<String>,
     /// User who created this review. Read-only.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::UserIdentity>,
     /// Defines scope of resources to review. For supported scopes, see accessReviewScope. Required on create. Supports `$select` and `$filter` (`contains` only). For examples of options for configuring scope, see Configure the scope of your access review definition using the Microsoft Graph API.
+    #[cfg(feature = "core")]
     pub scope: graph_rt::Field<super::AnyAccessReviewScope>,
     /// This property is required when scoping a review to guest users' access across all Microsoft 365 groups and determines which Microsoft 365 groups are reviewed. Each group will become a unique accessReviewInstance of the access review series.  For supported scopes, see accessReviewScope. Supports `$select`. For examples of options for configuring instanceEnumerationScope, see Configure the scope of your access review definition using the Microsoft Graph API.
+    #[cfg(feature = "core")]
     pub instance_enumeration_scope: graph_rt::Field<super::AnyAccessReviewScope>,
     /// The settings for an access review series, see type definition below. Supports `$select`. Required on create.
     pub settings: graph_rt::Field<super::AccessReviewScheduleSettings>,
     /// This collection of access review scopes is used to define who are the reviewers. The reviewers property is only updatable if individual users are assigned as reviewers. Required on create. Supports `$select`. For examples of options for assigning reviewers, see Assign reviewers to your access review definition using the Microsoft Graph API.
+    #[cfg(feature = "core")]
     pub reviewers: graph_rt::Field<Vec<super::AccessReviewReviewerScope>>,
     /// This collection of reviewer scopes is used to define the list of fallback reviewers. These fallback reviewers will be notified to take action if no users are found from the list of reviewers specified. This could occur when either the group owner is specified as the reviewer but the group owner does not exist, or manager is specified as reviewer but a user's manager does not exist. See accessReviewReviewerScope. Replaces backupReviewers. Supports `$select`.
+    #[cfg(feature = "core")]
     pub fallback_reviewers: graph_rt::Field<Vec<super::AccessReviewReviewerScope>>,
     /// If the accessReviewScheduleDefinition is a recurring access review, instances represent each recurrence. A review that does not recur will have exactly one instance. Instances also represent each unique resource under review in the accessReviewScheduleDefinition. If a review has multiple resources and multiple instances, each resource will have a unique instance for each recurrence. (Navigation property.)
     pub instances: graph_rt::Field<Vec<super::AccessReviewInstance>>,
@@ -47,12 +51,16 @@ impl graph_rt::Model for AccessReviewScheduleDefinition {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             instances: r.take("instances"),
+            #[cfg(feature = "core")]
             fallback_reviewers: r.take("fallbackReviewers"),
+            #[cfg(feature = "core")]
             reviewers: r.take("reviewers"),
             settings: r.take("settings"),
+            #[cfg(feature = "core")]
             instance_enumeration_scope: r.take("instanceEnumerationScope"),
+            #[cfg(feature = "core")]
             scope: r.take("scope"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             description_for_reviewers: r.take("descriptionForReviewers"),
             description_for_admins: r.take("descriptionForAdmins"),
@@ -76,12 +84,13 @@ impl graph_rt::Model for AccessReviewScheduleDefinition {
         w.put("status", &self.status);
         w.put("descriptionForAdmins", &self.description_for_admins);
         w.put("descriptionForReviewers", &self.description_for_reviewers);
-        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
-        w.put("scope", &self.scope);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("scope", &self.scope);
+        #[cfg(feature = "core")]
         w.put("instanceEnumerationScope", &self.instance_enumeration_scope);
         w.put("settings", &self.settings);
-        w.put("reviewers", &self.reviewers);
-        w.put("fallbackReviewers", &self.fallback_reviewers);
+        #[cfg(feature = "core")] w.put("reviewers", &self.reviewers);
+        #[cfg(feature = "core")] w.put("fallbackReviewers", &self.fallback_reviewers);
         w.put("instances", &self.instances);
         w.finish(&self.additional_properties)
     }

@@ -24,6 +24,7 @@ pub struct AccessReviewScheduleSettings {
     /// Indicates whether decisions are automatically applied. When set to `false`, a user must apply the decisions manually once the reviewer completes the access review. When set to `true`, decisions are applied automatically after the access review instance duration ends, whether or not the reviewers have responded. Default value is `false`.
     pub auto_apply_decisions_enabled: graph_rt::Field<bool>,
     /// Optional field. Describes the  actions to take once a review is complete. There are two types that are currently supported: `removeAccessApplyAction` (default) and `disableAndDeleteUserApplyAction`. Field only needs to be specified in the case of `disableAndDeleteUserApplyAction`. See accessReviewApplyAction.
+    #[cfg(feature = "core")]
     pub apply_actions: graph_rt::Field<Vec<super::AnyAccessReviewApplyAction>>,
     /// Indicates whether decision recommendations are enabled or disabled.
     pub recommendations_enabled: graph_rt::Field<bool>,
@@ -37,6 +38,7 @@ impl graph_rt::Model for AccessReviewScheduleSettings {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             recommendations_enabled: r.take("recommendationsEnabled"),
+            #[cfg(feature = "core")]
             apply_actions: r.take("applyActions"),
             auto_apply_decisions_enabled: r.take("autoApplyDecisionsEnabled"),
             #[cfg(feature = "core")]
@@ -67,7 +69,7 @@ impl graph_rt::Model for AccessReviewScheduleSettings {
         w.put("instanceDurationInDays", &self.instance_duration_in_days);
         #[cfg(feature = "core")] w.put("recurrence", &self.recurrence);
         w.put("autoApplyDecisionsEnabled", &self.auto_apply_decisions_enabled);
-        w.put("applyActions", &self.apply_actions);
+        #[cfg(feature = "core")] w.put("applyActions", &self.apply_actions);
         w.put("recommendationsEnabled", &self.recommendations_enabled);
         w.finish(&self.additional_properties)
     }

@@ -29,16 +29,18 @@ impl graph_rt::Model for AccessReviewScope {
 graph_rt::impl_model_json!(AccessReviewScope);
 /// A `microsoft.graph.accessReviewScope` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAccessReviewScope {
     #[doc = concat!(
         "A `", "microsoft.graph.accessReviewScope",
         "`, or a derived type this SDK does not know."
     )]
     AccessReviewScope(Box<super::AccessReviewScope>),
+    #[cfg(feature = "identity_governance")]
     AccessReviewInactiveUsersQueryScope(Box<super::AccessReviewInactiveUsersQueryScope>),
+    #[cfg(feature = "identity_governance")]
     AccessReviewQueryScope(Box<super::AccessReviewQueryScope>),
     AccessReviewReviewerScope(Box<super::AccessReviewReviewerScope>),
-    #[cfg(feature = "core")]
     PrincipalResourceMembershipsScope(Box<super::PrincipalResourceMembershipsScope>),
 }
 impl AnyAccessReviewScope {
@@ -46,14 +48,15 @@ impl AnyAccessReviewScope {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::AccessReviewScope(_) => "microsoft.graph.accessReviewScope",
+            #[cfg(feature = "identity_governance")]
             Self::AccessReviewInactiveUsersQueryScope(_) => {
                 "microsoft.graph.accessReviewInactiveUsersQueryScope"
             }
+            #[cfg(feature = "identity_governance")]
             Self::AccessReviewQueryScope(_) => "microsoft.graph.accessReviewQueryScope",
             Self::AccessReviewReviewerScope(_) => {
                 "microsoft.graph.accessReviewReviewerScope"
             }
-            #[cfg(feature = "core")]
             Self::PrincipalResourceMembershipsScope(_) => {
                 "microsoft.graph.principalResourceMembershipsScope"
             }
@@ -71,6 +74,7 @@ impl graph_rt::FromJson for AnyAccessReviewScope {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
+                #[cfg(feature = "identity_governance")]
                 Some("microsoft.graph.accessReviewInactiveUsersQueryScope") => {
                     Self::AccessReviewInactiveUsersQueryScope(
                         Box::new(
@@ -80,6 +84,7 @@ impl graph_rt::FromJson for AnyAccessReviewScope {
                         ),
                     )
                 }
+                #[cfg(feature = "identity_governance")]
                 Some("microsoft.graph.accessReviewQueryScope") => {
                     Self::AccessReviewQueryScope(
                         Box::new(
@@ -98,7 +103,6 @@ impl graph_rt::FromJson for AnyAccessReviewScope {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.principalResourceMembershipsScope") => {
                     Self::PrincipalResourceMembershipsScope(
                         Box::new(
@@ -125,12 +129,13 @@ impl graph_rt::ToJson for AnyAccessReviewScope {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AccessReviewScope(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "identity_governance")]
             Self::AccessReviewInactiveUsersQueryScope(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
+            #[cfg(feature = "identity_governance")]
             Self::AccessReviewQueryScope(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AccessReviewReviewerScope(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::PrincipalResourceMembershipsScope(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }

@@ -15,7 +15,6 @@ pub struct AdminConsentRequestPolicy {
     /// Specifies the duration the request is active before it automatically expires if no decision is applied.
     pub request_duration_in_days: graph_rt::Field<i32>,
     /// The list of reviewers for the admin consent. Required.
-    #[cfg(feature = "identity_governance")]
     pub reviewers: graph_rt::Field<Vec<super::AccessReviewReviewerScope>>,
     /// Specifies the version of this policy. When the policy is updated, this version is updated. Read-only.
     pub version: graph_rt::Field<i32>,
@@ -29,7 +28,6 @@ impl graph_rt::Model for AdminConsentRequestPolicy {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             version: r.take("version"),
-            #[cfg(feature = "identity_governance")]
             reviewers: r.take("reviewers"),
             request_duration_in_days: r.take("requestDurationInDays"),
             reminders_enabled: r.take("remindersEnabled"),
@@ -47,7 +45,7 @@ impl graph_rt::Model for AdminConsentRequestPolicy {
         w.put("notifyReviewers", &self.notify_reviewers);
         w.put("remindersEnabled", &self.reminders_enabled);
         w.put("requestDurationInDays", &self.request_duration_in_days);
-        #[cfg(feature = "identity_governance")] w.put("reviewers", &self.reviewers);
+        w.put("reviewers", &self.reviewers);
         w.put("version", &self.version);
         w.finish(&self.additional_properties)
     }

@@ -11,7 +11,6 @@ pub struct ApiApplication {
     /// Used for bundling consent if you have a solution that contains two parts: a client app and a custom web API app. If you set the appID of the client app to this value, the user only consents once to the client app. Azure AD knows that consenting to the client means implicitly consenting to the web API and automatically provisions service principals for both APIs at the same time. Both the client and the web API app must be registered in the same tenant.
     pub known_client_applications: graph_rt::Field<Vec<graph_rt::Guid>>,
     /// The definition of the delegated permissions exposed by the web API represented by this application registration. These delegated permissions may be requested by a client application, and may be granted by users or administrators during consent. Delegated permissions are sometimes referred to as OAuth 2.0 scopes.
-    #[cfg(feature = "files")]
     pub oauth2_permission_scopes: graph_rt::Field<Vec<super::PermissionScope>>,
     /// Lists the client applications that are pre-authorized with the specified delegated permissions to access this application's APIs. Users are not required to consent to any pre-authorized application (for the permissions specified). However, any additional permissions not listed in preAuthorizedApplications (requested through incremental consent for example) will require user consent.
     pub pre_authorized_applications: graph_rt::Field<
@@ -30,7 +29,6 @@ impl graph_rt::Model for ApiApplication {
         let mut value = Self {
             requested_access_token_version: r.take("requestedAccessTokenVersion"),
             pre_authorized_applications: r.take("preAuthorizedApplications"),
-            #[cfg(feature = "files")]
             oauth2_permission_scopes: r.take("oauth2PermissionScopes"),
             known_client_applications: r.take("knownClientApplications"),
             accept_mapped_claims: r.take("acceptMappedClaims"),
@@ -44,7 +42,6 @@ impl graph_rt::Model for ApiApplication {
         let mut w = graph_rt::Writer::new(map);
         w.put("acceptMappedClaims", &self.accept_mapped_claims);
         w.put("knownClientApplications", &self.known_client_applications);
-        #[cfg(feature = "files")]
         w.put("oauth2PermissionScopes", &self.oauth2_permission_scopes);
         w.put("preAuthorizedApplications", &self.pre_authorized_applications);
         w.put("requestedAccessTokenVersion", &self.requested_access_token_version);

@@ -11,7 +11,6 @@ pub struct ArchivedPrintJob {
     /// The printer ID that the job was queued for. Read-only.
     pub printer_id: graph_rt::Field<String>,
     /// The print job's final processing state. Read-only.
-    #[cfg(feature = "print")]
     pub processing_state: graph_rt::Field<super::PrintJobProcessingState>,
     /// The dateTimeOffset when the job was created. Read-only.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -24,7 +23,6 @@ pub struct ArchivedPrintJob {
     /// The number of copies that were printed. Read-only.
     pub copies_printed: graph_rt::Field<i32>,
     /// The user who created the print job. Read-only.
-    #[cfg(feature = "users")]
     pub created_by: graph_rt::Field<super::UserIdentity>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -35,14 +33,12 @@ impl graph_rt::Model for ArchivedPrintJob {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
             created_by: r.take("createdBy"),
             copies_printed: r.take("copiesPrinted"),
             acquired_by_printer: r.take("acquiredByPrinter"),
             completion_date_time: r.take("completionDateTime"),
             acquired_date_time: r.take("acquiredDateTime"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "print")]
             processing_state: r.take("processingState"),
             printer_id: r.take("printerId"),
             id: r.take("id"),
@@ -56,13 +52,13 @@ impl graph_rt::Model for ArchivedPrintJob {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("printerId", &self.printer_id);
-        #[cfg(feature = "print")] w.put("processingState", &self.processing_state);
+        w.put("processingState", &self.processing_state);
         w.put("createdDateTime", &self.created_date_time);
         w.put("acquiredDateTime", &self.acquired_date_time);
         w.put("completionDateTime", &self.completion_date_time);
         w.put("acquiredByPrinter", &self.acquired_by_printer);
         w.put("copiesPrinted", &self.copies_printed);
-        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.finish(&self.additional_properties)
     }
 }

@@ -39,6 +39,7 @@ impl graph_rt::Model for AttendeeBase {
 graph_rt::impl_model_json!(AttendeeBase);
 /// A `microsoft.graph.attendeeBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAttendeeBase {
     #[doc = concat!(
         "A `", "microsoft.graph.attendeeBase",

@@ -38,19 +38,17 @@ impl AuthenticationMethod {
 }
 /// A `microsoft.graph.authenticationMethod` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAuthenticationMethod {
     #[doc = concat!(
         "A `", "microsoft.graph.authenticationMethod",
         "`, or a derived type this SDK does not know."
     )]
     AuthenticationMethod(Box<super::AuthenticationMethod>),
-    #[cfg(feature = "core")]
     Fido2AuthenticationMethod(Box<super::Fido2AuthenticationMethod>),
-    #[cfg(feature = "core")]
     MicrosoftAuthenticatorAuthenticationMethod(
         Box<super::MicrosoftAuthenticatorAuthenticationMethod>,
     ),
-    #[cfg(feature = "core")]
     WindowsHelloForBusinessAuthenticationMethod(
         Box<super::WindowsHelloForBusinessAuthenticationMethod>,
     ),
@@ -60,15 +58,12 @@ impl AnyAuthenticationMethod {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::AuthenticationMethod(_) => "microsoft.graph.authenticationMethod",
-            #[cfg(feature = "core")]
             Self::Fido2AuthenticationMethod(_) => {
                 "microsoft.graph.fido2AuthenticationMethod"
             }
-            #[cfg(feature = "core")]
             Self::MicrosoftAuthenticatorAuthenticationMethod(_) => {
                 "microsoft.graph.microsoftAuthenticatorAuthenticationMethod"
             }
-            #[cfg(feature = "core")]
             Self::WindowsHelloForBusinessAuthenticationMethod(_) => {
                 "microsoft.graph.windowsHelloForBusinessAuthenticationMethod"
             }
@@ -89,7 +84,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.fido2AuthenticationMethod") => {
                     Self::Fido2AuthenticationMethod(
                         Box::new(
@@ -99,7 +93,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.microsoftAuthenticatorAuthenticationMethod") => {
                     Self::MicrosoftAuthenticatorAuthenticationMethod(
                         Box::new(
@@ -109,7 +102,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethod {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.windowsHelloForBusinessAuthenticationMethod") => {
                     Self::WindowsHelloForBusinessAuthenticationMethod(
                         Box::new(
@@ -136,13 +128,10 @@ impl graph_rt::ToJson for AnyAuthenticationMethod {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AuthenticationMethod(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::Fido2AuthenticationMethod(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::MicrosoftAuthenticatorAuthenticationMethod(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::WindowsHelloForBusinessAuthenticationMethod(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }

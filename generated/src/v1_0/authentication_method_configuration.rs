@@ -9,7 +9,6 @@ pub struct AuthenticationMethodConfiguration {
     /// The policy name.
     pub id: graph_rt::Field<String>,
     /// The state of the policy. Possible values are: `enabled`, `disabled`.
-    #[cfg(feature = "core")]
     pub state: graph_rt::Field<super::AuthenticationMethodState>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -20,7 +19,6 @@ impl graph_rt::Model for AuthenticationMethodConfiguration {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "core")]
             state: r.take("state"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -32,7 +30,7 @@ impl graph_rt::Model for AuthenticationMethodConfiguration {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "core")] w.put("state", &self.state);
+        w.put("state", &self.state);
         w.finish(&self.additional_properties)
     }
 }
@@ -46,21 +44,19 @@ impl AuthenticationMethodConfiguration {
 }
 /// A `microsoft.graph.authenticationMethodConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAuthenticationMethodConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.authenticationMethodConfiguration",
         "`, or a derived type this SDK does not know."
     )]
     AuthenticationMethodConfiguration(Box<super::AuthenticationMethodConfiguration>),
-    #[cfg(feature = "core")]
     EmailAuthenticationMethodConfiguration(
         Box<super::EmailAuthenticationMethodConfiguration>,
     ),
-    #[cfg(feature = "core")]
     Fido2AuthenticationMethodConfiguration(
         Box<super::Fido2AuthenticationMethodConfiguration>,
     ),
-    #[cfg(feature = "core")]
     MicrosoftAuthenticatorAuthenticationMethodConfiguration(
         Box<super::MicrosoftAuthenticatorAuthenticationMethodConfiguration>,
     ),
@@ -72,15 +68,12 @@ impl AnyAuthenticationMethodConfiguration {
             Self::AuthenticationMethodConfiguration(_) => {
                 "microsoft.graph.authenticationMethodConfiguration"
             }
-            #[cfg(feature = "core")]
             Self::EmailAuthenticationMethodConfiguration(_) => {
                 "microsoft.graph.emailAuthenticationMethodConfiguration"
             }
-            #[cfg(feature = "core")]
             Self::Fido2AuthenticationMethodConfiguration(_) => {
                 "microsoft.graph.fido2AuthenticationMethodConfiguration"
             }
-            #[cfg(feature = "core")]
             Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(_) => {
                 "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration"
             }
@@ -101,7 +94,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethodConfiguration {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.emailAuthenticationMethodConfiguration") => {
                     Self::EmailAuthenticationMethodConfiguration(
                         Box::new(
@@ -111,7 +103,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethodConfiguration {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.fido2AuthenticationMethodConfiguration") => {
                     Self::Fido2AuthenticationMethodConfiguration(
                         Box::new(
@@ -121,7 +112,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethodConfiguration {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some(
                     "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration",
                 ) => {
@@ -152,15 +142,12 @@ impl graph_rt::ToJson for AnyAuthenticationMethodConfiguration {
             Self::AuthenticationMethodConfiguration(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::EmailAuthenticationMethodConfiguration(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::Fido2AuthenticationMethodConfiguration(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }

@@ -13,7 +13,6 @@ pub struct AuthenticationMethodTarget {
     /// Determines if the user is enforced to register the authentication method.
     pub is_registration_required: graph_rt::Field<bool>,
     /// Possible values are: `user`, `group`.
-    #[cfg(feature = "core")]
     pub target_type: graph_rt::Field<super::AuthenticationMethodTargetType>,
     /// Determines if the authentication method can be used to sign in to Azure AD.
     pub use_for_sign_in: graph_rt::Field<bool>,
@@ -27,7 +26,6 @@ impl graph_rt::Model for AuthenticationMethodTarget {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             use_for_sign_in: r.take("useForSignIn"),
-            #[cfg(feature = "core")]
             target_type: r.take("targetType"),
             is_registration_required: r.take("isRegistrationRequired"),
             id: r.take("id"),
@@ -41,7 +39,7 @@ impl graph_rt::Model for AuthenticationMethodTarget {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("isRegistrationRequired", &self.is_registration_required);
-        #[cfg(feature = "core")] w.put("targetType", &self.target_type);
+        w.put("targetType", &self.target_type);
         w.put("useForSignIn", &self.use_for_sign_in);
         w.finish(&self.additional_properties)
     }
@@ -64,13 +62,13 @@ impl AuthenticationMethodTarget {
 }
 /// A `microsoft.graph.authenticationMethodTarget` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyAuthenticationMethodTarget {
     #[doc = concat!(
         "A `", "microsoft.graph.authenticationMethodTarget",
         "`, or a derived type this SDK does not know."
     )]
     AuthenticationMethodTarget(Box<super::AuthenticationMethodTarget>),
-    #[cfg(feature = "core")]
     MicrosoftAuthenticatorAuthenticationMethodTarget(
         Box<super::MicrosoftAuthenticatorAuthenticationMethodTarget>,
     ),
@@ -82,7 +80,6 @@ impl AnyAuthenticationMethodTarget {
             Self::AuthenticationMethodTarget(_) => {
                 "microsoft.graph.authenticationMethodTarget"
             }
-            #[cfg(feature = "core")]
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(_) => {
                 "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget"
             }
@@ -103,7 +100,6 @@ impl graph_rt::FromJson for AnyAuthenticationMethodTarget {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some(
                     "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget",
                 ) => {
@@ -132,7 +128,6 @@ impl graph_rt::ToJson for AnyAuthenticationMethodTarget {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::AuthenticationMethodTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }

@@ -16,7 +16,7 @@ pub struct B2xIdentityUserFlow {
     /// This is the version of the user flow type. Each user flow type can have different possible versions such as 1, 1.1 or 2. Inherited from `microsoft.graph.UserFlow`.
     pub user_flow_type_version: graph_rt::Field<f32>,
     /// Configuration for enabling an API connector for use as part of the self-service sign-up user flow. You can only obtain the value of this object using Get userFlowApiConnectorConfiguration.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub api_connector_configuration: graph_rt::Field<
         super::UserFlowApiConnectorConfiguration,
     >,
@@ -42,7 +42,7 @@ impl graph_rt::Model for B2xIdentityUserFlow {
             languages: r.take("languages"),
             user_attribute_assignments: r.take("userAttributeAssignments"),
             identity_providers: r.take("identityProviders"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             api_connector_configuration: r.take("apiConnectorConfiguration"),
             user_flow_type_version: r.take("userFlowTypeVersion"),
             #[cfg(feature = "core")]
@@ -59,7 +59,7 @@ impl graph_rt::Model for B2xIdentityUserFlow {
         w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("userFlowType", &self.user_flow_type);
         w.put("userFlowTypeVersion", &self.user_flow_type_version);
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         w.put("apiConnectorConfiguration", &self.api_connector_configuration);
         w.put("identityProviders", &self.identity_providers);
         w.put("userAttributeAssignments", &self.user_attribute_assignments);

@@ -13,7 +13,7 @@ pub struct Call {
     /// The routing information on how the call was retargeted. Read-only.
     pub call_routes: graph_rt::Field<Vec<super::CallRoute>>,
     /// The chat information. Required information for joining a meeting.
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub chat_info: graph_rt::Field<super::ChatInfo>,
     /// The direction of the call. The possible value are `incoming` or `outgoing`. Read-only.
     #[cfg(feature = "core")]
@@ -95,7 +95,7 @@ impl graph_rt::Model for Call {
             id: r.take("id"),
             #[cfg(feature = "core")]
             direction: r.take("direction"),
-            #[cfg(feature = "teams")]
+            #[cfg(feature = "core")]
             chat_info: r.take("chatInfo"),
             call_routes: r.take("callRoutes"),
             call_chain_id: r.take("callChainId"),
@@ -111,7 +111,7 @@ impl graph_rt::Model for Call {
         w.put("callbackUri", &self.callback_uri);
         w.put("callChainId", &self.call_chain_id);
         w.put("callRoutes", &self.call_routes);
-        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        #[cfg(feature = "core")] w.put("chatInfo", &self.chat_info);
         #[cfg(feature = "core")] w.put("direction", &self.direction);
         w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("mediaConfig", &self.media_config);

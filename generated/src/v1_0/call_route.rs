@@ -7,10 +7,10 @@
 #[derive(Clone, Default)]
 pub struct CallRoute {
     /// The identity that was resolved to in the call.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub final_: graph_rt::Field<super::AnyIdentitySet>,
     /// The identity that was originally used in the call.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub original: graph_rt::Field<super::AnyIdentitySet>,
     /// Possible values are: `forwarded`, `lookup`, `selfFork`.
     pub routing_type: graph_rt::Field<String>,
@@ -24,9 +24,9 @@ impl graph_rt::Model for CallRoute {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             routing_type: r.take("routingType"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             original: r.take("original"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             final_: r.take("final"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -36,8 +36,8 @@ impl graph_rt::Model for CallRoute {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("final", &self.final_);
-        #[cfg(feature = "identity")] w.put("original", &self.original);
+        #[cfg(feature = "core")] w.put("final", &self.final_);
+        #[cfg(feature = "core")] w.put("original", &self.original);
         w.put("routingType", &self.routing_type);
         w.finish(&self.additional_properties)
     }

@@ -30,6 +30,7 @@ pub struct Channel {
     /// A collection of all the tabs in the channel. A navigation property. (Navigation property.)
     pub tabs: graph_rt::Field<Vec<super::TeamsTab>>,
     /// A collection of membership records associated with the channel. (Navigation property.)
+    #[cfg(feature = "core")]
     pub members: graph_rt::Field<Vec<super::AnyConversationMember>>,
     /// Metadata for the location where the channel's files are stored. (Navigation property.)
     #[cfg(feature = "files")]
@@ -48,6 +49,7 @@ impl graph_rt::Model for Channel {
             operations: r.take("operations"),
             #[cfg(feature = "files")]
             files_folder: r.take("filesFolder"),
+            #[cfg(feature = "core")]
             members: r.take("members"),
             tabs: r.take("tabs"),
             messages: r.take("messages"),
@@ -84,7 +86,7 @@ impl graph_rt::Model for Channel {
         );
         w.put("messages", &self.messages);
         w.put("tabs", &self.tabs);
-        w.put("members", &self.members);
+        #[cfg(feature = "core")] w.put("members", &self.members);
         #[cfg(feature = "files")] w.put("filesFolder", &self.files_folder);
         w.put("operations", &self.operations);
         w.finish(&self.additional_properties)

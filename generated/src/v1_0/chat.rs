@@ -19,6 +19,7 @@ pub struct Chat {
     /// A collection of all the apps in the chat. Nullable. (Navigation property.)
     pub installed_apps: graph_rt::Field<Vec<super::TeamsAppInstallation>>,
     /// A collection of all the members in the chat. Nullable. (Navigation property.)
+    #[cfg(feature = "core")]
     pub members: graph_rt::Field<Vec<super::AnyConversationMember>>,
     /// A collection of all the messages in the chat. Nullable. (Navigation property.)
     pub messages: graph_rt::Field<Vec<super::ChatMessage>>,
@@ -32,6 +33,7 @@ impl graph_rt::Model for Chat {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             messages: r.take("messages"),
+            #[cfg(feature = "core")]
             members: r.take("members"),
             installed_apps: r.take("installedApps"),
             chat_type: r.take("chatType"),
@@ -53,7 +55,7 @@ impl graph_rt::Model for Chat {
         w.put("lastUpdatedDateTime", &self.last_updated_date_time);
         w.put("chatType", &self.chat_type);
         w.put("installedApps", &self.installed_apps);
-        w.put("members", &self.members);
+        #[cfg(feature = "core")] w.put("members", &self.members);
         w.put("messages", &self.messages);
         w.finish(&self.additional_properties)
     }

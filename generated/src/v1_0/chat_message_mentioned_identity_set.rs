@@ -9,13 +9,13 @@ Derived from `microsoft.graph.identitySet`.*/
 #[derive(Clone, Default)]
 pub struct ChatMessageMentionedIdentitySet {
     /// Optional. The application associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub application: graph_rt::Field<super::AnyIdentity>,
     /// Optional. The device associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub device: graph_rt::Field<super::AnyIdentity>,
     /// Optional. The user associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub user: graph_rt::Field<super::AnyIdentity>,
     /// If present, represents a conversation (for example, team or channel) @mentioned in a message.
     pub conversation: graph_rt::Field<super::TeamworkConversationIdentity>,
@@ -29,11 +29,11 @@ impl graph_rt::Model for ChatMessageMentionedIdentitySet {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             conversation: r.take("conversation"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             user: r.take("user"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             device: r.take("device"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             application: r.take("application"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -43,9 +43,9 @@ impl graph_rt::Model for ChatMessageMentionedIdentitySet {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("application", &self.application);
-        #[cfg(feature = "identity")] w.put("device", &self.device);
-        #[cfg(feature = "identity")] w.put("user", &self.user);
+        #[cfg(feature = "core")] w.put("application", &self.application);
+        #[cfg(feature = "core")] w.put("device", &self.device);
+        #[cfg(feature = "core")] w.put("user", &self.user);
         w.put("conversation", &self.conversation);
         w.finish(&self.additional_properties)
     }

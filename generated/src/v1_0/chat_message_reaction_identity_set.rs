@@ -9,13 +9,13 @@ Derived from `microsoft.graph.identitySet`.*/
 #[derive(Clone, Default)]
 pub struct ChatMessageReactionIdentitySet {
     /// Optional. The application associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub application: graph_rt::Field<super::AnyIdentity>,
     /// Optional. The device associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub device: graph_rt::Field<super::AnyIdentity>,
     /// Optional. The user associated with this action. Inherited from `microsoft.graph.identitySet`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub user: graph_rt::Field<super::AnyIdentity>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -26,11 +26,11 @@ impl graph_rt::Model for ChatMessageReactionIdentitySet {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             user: r.take("user"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             device: r.take("device"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             application: r.take("application"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -40,9 +40,9 @@ impl graph_rt::Model for ChatMessageReactionIdentitySet {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("application", &self.application);
-        #[cfg(feature = "identity")] w.put("device", &self.device);
-        #[cfg(feature = "identity")] w.put("user", &self.user);
+        #[cfg(feature = "core")] w.put("application", &self.application);
+        #[cfg(feature = "core")] w.put("device", &self.device);
+        #[cfg(feature = "core")] w.put("user", &self.user);
         w.finish(&self.additional_properties)
     }
 }

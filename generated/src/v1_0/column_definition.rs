@@ -54,7 +54,7 @@ pub struct ColumnDefinition {
     #[cfg(feature = "core")]
     pub number: graph_rt::Field<super::NumberColumn>,
     /// This column stores Person or Group values.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub person_or_group: graph_rt::Field<super::PersonOrGroupColumn>,
     /// This column stores text values.
     #[cfg(feature = "core")]
@@ -70,7 +70,7 @@ impl graph_rt::Model for ColumnDefinition {
         let mut value = Self {
             #[cfg(feature = "core")]
             text: r.take("text"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             person_or_group: r.take("personOrGroup"),
             #[cfg(feature = "core")]
             number: r.take("number"),
@@ -127,7 +127,7 @@ impl graph_rt::Model for ColumnDefinition {
         #[cfg(feature = "core")] w.put("geolocation", &self.geolocation);
         #[cfg(feature = "core")] w.put("lookup", &self.lookup);
         #[cfg(feature = "core")] w.put("number", &self.number);
-        #[cfg(feature = "users")] w.put("personOrGroup", &self.person_or_group);
+        #[cfg(feature = "core")] w.put("personOrGroup", &self.person_or_group);
         #[cfg(feature = "core")] w.put("text", &self.text);
         w.finish(&self.additional_properties)
     }

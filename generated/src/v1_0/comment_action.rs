@@ -9,10 +9,8 @@ pub struct CommentAction {
     /// If true, this activity was a reply to an existing comment thread.
     pub is_reply: graph_rt::Field<bool>,
     /// The identity of the user who started the comment thread.
-    #[cfg(feature = "identity")]
     pub parent_author: graph_rt::Field<super::AnyIdentitySet>,
     /// The identities of the users participating in this comment thread.
-    #[cfg(feature = "identity")]
     pub participants: graph_rt::Field<Vec<super::AnyIdentitySet>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -23,9 +21,7 @@ impl graph_rt::Model for CommentAction {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             participants: r.take("participants"),
-            #[cfg(feature = "identity")]
             parent_author: r.take("parentAuthor"),
             is_reply: r.take("isReply"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -37,8 +33,8 @@ impl graph_rt::Model for CommentAction {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("isReply", &self.is_reply);
-        #[cfg(feature = "identity")] w.put("parentAuthor", &self.parent_author);
-        #[cfg(feature = "identity")] w.put("participants", &self.participants);
+        w.put("parentAuthor", &self.parent_author);
+        w.put("participants", &self.participants);
         w.finish(&self.additional_properties)
     }
 }

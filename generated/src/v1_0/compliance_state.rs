@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-compliancestate?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComplianceState {
     /// `unknown`: Unknown. (value 0)
     Unknown,

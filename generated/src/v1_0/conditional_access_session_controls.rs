@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct ConditionalAccessSessionControls {
     /// Session control to enforce application restrictions. Only Exchange Online and Sharepoint Online support this session control.
-    #[cfg(feature = "applications")]
+    #[cfg(feature = "core")]
     pub application_enforced_restrictions: graph_rt::Field<
         super::ApplicationEnforcedRestrictionsSessionControl,
     >,
@@ -33,7 +33,7 @@ impl graph_rt::Model for ConditionalAccessSessionControls {
             persistent_browser: r.take("persistentBrowser"),
             #[cfg(feature = "core")]
             cloud_app_security: r.take("cloudAppSecurity"),
-            #[cfg(feature = "applications")]
+            #[cfg(feature = "core")]
             application_enforced_restrictions: r.take("applicationEnforcedRestrictions"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -43,7 +43,7 @@ impl graph_rt::Model for ConditionalAccessSessionControls {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "applications")]
+        #[cfg(feature = "core")]
         w.put(
             "applicationEnforcedRestrictions",
             &self.application_enforced_restrictions,

@@ -60,13 +60,13 @@ impl ConversationMember {
 }
 /// A `microsoft.graph.conversationMember` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyConversationMember {
     #[doc = concat!(
         "A `", "microsoft.graph.conversationMember",
         "`, or a derived type this SDK does not know."
     )]
     ConversationMember(Box<super::ConversationMember>),
-    #[cfg(feature = "core")]
     AadUserConversationMember(Box<super::AadUserConversationMember>),
 }
 impl AnyConversationMember {
@@ -74,7 +74,6 @@ impl AnyConversationMember {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::ConversationMember(_) => "microsoft.graph.conversationMember",
-            #[cfg(feature = "core")]
             Self::AadUserConversationMember(_) => {
                 "microsoft.graph.aadUserConversationMember"
             }
@@ -95,7 +94,6 @@ impl graph_rt::FromJson for AnyConversationMember {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.aadUserConversationMember") => {
                     Self::AadUserConversationMember(
                         Box::new(
@@ -122,7 +120,6 @@ impl graph_rt::ToJson for AnyConversationMember {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::ConversationMember(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::AadUserConversationMember(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -29,6 +29,7 @@ impl graph_rt::Model for DeviceAndAppManagementAssignmentTarget {
 graph_rt::impl_model_json!(DeviceAndAppManagementAssignmentTarget);
 /// A `microsoft.graph.deviceAndAppManagementAssignmentTarget` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceAndAppManagementAssignmentTarget {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceAndAppManagementAssignmentTarget",

@@ -128,6 +128,7 @@ impl DeviceCompliancePolicy {
 }
 /// A `microsoft.graph.deviceCompliancePolicy` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceCompliancePolicy {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceCompliancePolicy",

@@ -84,6 +84,7 @@ impl DeviceEnrollmentConfiguration {
 }
 /// A `microsoft.graph.deviceEnrollmentConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceEnrollmentConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.deviceEnrollmentConfiguration",

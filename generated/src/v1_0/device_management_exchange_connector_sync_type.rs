@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementexchangeconnectorsynctype?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceManagementExchangeConnectorSyncType {
     /// `fullSync`: Discover all the device in Exchange. (value 0)
     FullSync,

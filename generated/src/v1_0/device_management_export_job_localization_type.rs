@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-reporting-devicemanagementexportjoblocalizationtype?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceManagementExportJobLocalizationType {
     /// `localizedValuesAsAdditionalColumn`: Configures the export job to expose localized values as an additional column (value 0)
     LocalizedValuesAsAdditionalColumn,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicethreatprotectionlevel?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeviceThreatProtectionLevel {
     /// `unavailable`: Default Value. Do not use. (value 0)
     Unavailable,

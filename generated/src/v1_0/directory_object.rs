@@ -40,6 +40,7 @@ impl DirectoryObject {
 }
 /// A `microsoft.graph.directoryObject` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDirectoryObject {
     #[doc = concat!(
         "A `", "microsoft.graph.directoryObject",

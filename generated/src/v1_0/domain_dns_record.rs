@@ -72,6 +72,7 @@ impl DomainDnsRecord {
 }
 /// A `microsoft.graph.domainDnsRecord` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDomainDnsRecord {
     #[doc = concat!(
         "A `", "microsoft.graph.domainDnsRecord",

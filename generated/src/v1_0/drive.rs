@@ -11,7 +11,7 @@ pub struct Drive {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -20,7 +20,7 @@ pub struct Drive {
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -40,12 +40,13 @@ pub struct Drive {
     /// Describes the type of drive represented by this resource. OneDrive personal drives will return `personal`. OneDrive for Business will return `business`. SharePoint document libraries will return `documentLibrary`. Read-only.
     pub drive_type: graph_rt::Field<String>,
     /// Optional. The user account that owns the drive. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub owner: graph_rt::Field<super::AnyIdentitySet>,
     /// Optional. Information about the drive's storage space quota. Read-only.
     #[cfg(feature = "core")]
     pub quota: graph_rt::Field<super::Quota>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
+    #[cfg(feature = "core")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// If present, indicates that this is a system-managed drive. Read-only.
     #[cfg(feature = "core")]
@@ -76,10 +77,11 @@ impl graph_rt::Model for Drive {
             following: r.take("following"),
             #[cfg(feature = "core")]
             system: r.take("system"),
+            #[cfg(feature = "core")]
             sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
             quota: r.take("quota"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             owner: r.take("owner"),
             drive_type: r.take("driveType"),
             #[cfg(feature = "users")]
@@ -91,12 +93,12 @@ impl graph_rt::Model for Drive {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -108,11 +110,11 @@ impl graph_rt::Model for Drive {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
@@ -121,9 +123,9 @@ impl graph_rt::Model for Drive {
         #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
         w.put("driveType", &self.drive_type);
-        #[cfg(feature = "identity")] w.put("owner", &self.owner);
+        #[cfg(feature = "core")] w.put("owner", &self.owner);
         #[cfg(feature = "core")] w.put("quota", &self.quota);
-        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("sharepointIds", &self.sharepoint_ids);
         #[cfg(feature = "core")] w.put("system", &self.system);
         w.put("following", &self.following);
         w.put("items", &self.items);

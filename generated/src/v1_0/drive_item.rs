@@ -11,7 +11,7 @@ pub struct DriveItem {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -20,7 +20,7 @@ pub struct DriveItem {
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -81,12 +81,13 @@ pub struct DriveItem {
     #[cfg(feature = "core")]
     pub root: graph_rt::Field<super::Root>,
     /// Search metadata, if the item is from a search result. Read-only.
-    #[cfg(feature = "search")]
+    #[cfg(feature = "core")]
     pub search_result: graph_rt::Field<super::SearchResult>,
     /// Indicates that the item has been shared with others and provides information about the shared state of the item. Read-only.
     #[cfg(feature = "core")]
     pub shared: graph_rt::Field<super::Shared>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
+    #[cfg(feature = "core")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// Size of the item in bytes. Read-only.
     pub size: graph_rt::Field<i64>,
@@ -113,6 +114,7 @@ pub struct DriveItem {
     #[cfg(feature = "core")]
     pub subscriptions: graph_rt::Field<Vec<super::Subscription>>,
     /// Collection containing ThumbnailSet objects associated with the item. For more info, see getting thumbnails. Read-only. Nullable. (Navigation property.)
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<Vec<super::ThumbnailSet>>,
     /// The list of previous versions of the item. For more info, see getting previous versions. Read-only. Nullable. (Navigation property.)
     pub versions: graph_rt::Field<Vec<super::DriveItemVersion>>,
@@ -141,6 +143,7 @@ impl graph_rt::Model for DriveItem {
             #[cfg(feature = "workbook")]
             workbook: r.take("workbook"),
             versions: r.take("versions"),
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             #[cfg(feature = "core")]
             subscriptions: r.take("subscriptions"),
@@ -156,10 +159,11 @@ impl graph_rt::Model for DriveItem {
             #[cfg(feature = "core")]
             special_folder: r.take("specialFolder"),
             size: r.take("size"),
+            #[cfg(feature = "core")]
             sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
             shared: r.take("shared"),
-            #[cfg(feature = "search")]
+            #[cfg(feature = "core")]
             search_result: r.take("searchResult"),
             #[cfg(feature = "core")]
             root: r.take("root"),
@@ -198,12 +202,12 @@ impl graph_rt::Model for DriveItem {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -215,11 +219,11 @@ impl graph_rt::Model for DriveItem {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
@@ -242,9 +246,9 @@ impl graph_rt::Model for DriveItem {
         #[cfg(feature = "core")] w.put("publication", &self.publication);
         #[cfg(feature = "core")] w.put("remoteItem", &self.remote_item);
         #[cfg(feature = "core")] w.put("root", &self.root);
-        #[cfg(feature = "search")] w.put("searchResult", &self.search_result);
+        #[cfg(feature = "core")] w.put("searchResult", &self.search_result);
         #[cfg(feature = "core")] w.put("shared", &self.shared);
-        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("sharepointIds", &self.sharepoint_ids);
         w.put("size", &self.size);
         #[cfg(feature = "core")] w.put("specialFolder", &self.special_folder);
         #[cfg(feature = "core")] w.put("video", &self.video);
@@ -255,7 +259,7 @@ impl graph_rt::Model for DriveItem {
         w.put("listItem", &self.list_item);
         w.put("permissions", &self.permissions);
         #[cfg(feature = "core")] w.put("subscriptions", &self.subscriptions);
-        w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         w.put("versions", &self.versions);
         #[cfg(feature = "workbook")] w.put("workbook", &self.workbook);
         w.put(

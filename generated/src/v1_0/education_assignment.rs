@@ -25,7 +25,7 @@ pub struct EducationAssignment {
     /// Date when the assignment will be closed for submissions. This is an optional field that can be null if the assignment does not allowLateSubmissions or when the closeDateTime is the same as the dueDateTime. But if specified, then the closeDateTime must be greater than or equal to the dueDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub close_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Who created the assignment.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment when the assignment was created.  The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -34,12 +34,13 @@ pub struct EducationAssignment {
     /// Date when the students assignment is due.  The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub due_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// How the assignment will be graded.
+    #[cfg(feature = "core")]
     pub grading: graph_rt::Field<super::EducationAssignmentGradeType>,
     /// Instructions for the assignment.  This along with the display name tell the student what to do.
     #[cfg(feature = "core")]
     pub instructions: graph_rt::Field<super::ItemBody>,
     /// Who last modified the assignment.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment when the assignment was last modified.  The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -77,15 +78,16 @@ impl graph_rt::Model for EducationAssignment {
             status: r.take("status"),
             notification_channel_url: r.take("notificationChannelUrl"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             #[cfg(feature = "core")]
             instructions: r.take("instructions"),
+            #[cfg(feature = "core")]
             grading: r.take("grading"),
             due_date_time: r.take("dueDateTime"),
             display_name: r.take("displayName"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             close_date_time: r.take("closeDateTime"),
             class_id: r.take("classId"),
@@ -117,13 +119,13 @@ impl graph_rt::Model for EducationAssignment {
         w.put("assignedDateTime", &self.assigned_date_time);
         w.put("classId", &self.class_id);
         w.put("closeDateTime", &self.close_date_time);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("displayName", &self.display_name);
         w.put("dueDateTime", &self.due_date_time);
-        w.put("grading", &self.grading);
+        #[cfg(feature = "core")] w.put("grading", &self.grading);
         #[cfg(feature = "core")] w.put("instructions", &self.instructions);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("notificationChannelUrl", &self.notification_channel_url);
         w.put("status", &self.status);

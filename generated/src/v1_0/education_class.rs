@@ -17,7 +17,7 @@ pub struct EducationClass {
     /// Description of the class.
     pub description: graph_rt::Field<String>,
     /// Entity who created the class
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Class code used by the school to identify the class.
     pub class_code: graph_rt::Field<String>,
@@ -65,7 +65,7 @@ impl graph_rt::Model for EducationClass {
             external_id: r.take("externalId"),
             external_name: r.take("externalName"),
             class_code: r.take("classCode"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             description: r.take("description"),
             mail_nickname: r.take("mailNickname"),
@@ -83,7 +83,7 @@ impl graph_rt::Model for EducationClass {
         w.put("displayName", &self.display_name);
         w.put("mailNickname", &self.mail_nickname);
         w.put("description", &self.description);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("classCode", &self.class_code);
         w.put("externalName", &self.external_name);
         w.put("externalId", &self.external_id);

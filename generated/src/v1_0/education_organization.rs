@@ -70,6 +70,7 @@ impl EducationOrganization {
 }
 /// A `microsoft.graph.educationOrganization` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEducationOrganization {
     #[doc = concat!(
         "A `", "microsoft.graph.educationOrganization",

@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct EducationOutcome {
     pub id: graph_rt::Field<String>,
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -20,7 +20,7 @@ impl graph_rt::Model for EducationOutcome {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -32,7 +32,7 @@ impl graph_rt::Model for EducationOutcome {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.finish(&self.additional_properties)
     }

@@ -7,7 +7,7 @@
 #[derive(Clone, Default)]
 pub struct EducationRubric {
     /// The user who created this resource.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -17,9 +17,10 @@ pub struct EducationRubric {
     /// The name of this rubric.
     pub display_name: graph_rt::Field<String>,
     /// The grading type of this rubric -- null for a no-points rubric, or educationAssignmentPointsGradeType for a points rubric.
+    #[cfg(feature = "core")]
     pub grading: graph_rt::Field<super::EducationAssignmentGradeType>,
     /// The last user to modify the resource.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Moment in time when the resource was last modified.  The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -43,14 +44,15 @@ impl graph_rt::Model for EducationRubric {
             #[cfg(feature = "core")]
             levels: r.take("levels"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
+            #[cfg(feature = "core")]
             grading: r.take("grading"),
             display_name: r.take("displayName"),
             #[cfg(feature = "core")]
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -60,12 +62,12 @@ impl graph_rt::Model for EducationRubric {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         #[cfg(feature = "core")] w.put("description", &self.description);
         w.put("displayName", &self.display_name);
-        w.put("grading", &self.grading);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("grading", &self.grading);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         #[cfg(feature = "core")] w.put("levels", &self.levels);
         #[cfg(feature = "core")] w.put("qualities", &self.qualities);

@@ -23,7 +23,7 @@ pub struct EducationSchool {
     #[cfg(feature = "core")]
     pub address: graph_rt::Field<super::PhysicalAddress>,
     /// Entity who created the school.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// ID of school in syncing system.
     pub external_id: graph_rt::Field<String>,
@@ -69,7 +69,7 @@ impl graph_rt::Model for EducationSchool {
             highest_grade: r.take("highestGrade"),
             external_principal_id: r.take("externalPrincipalId"),
             external_id: r.take("externalId"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
             address: r.take("address"),
@@ -93,7 +93,7 @@ impl graph_rt::Model for EducationSchool {
         #[cfg(feature = "core")] w.put("externalSource", &self.external_source);
         w.put("externalSourceDetail", &self.external_source_detail);
         #[cfg(feature = "core")] w.put("address", &self.address);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("externalId", &self.external_id);
         w.put("externalPrincipalId", &self.external_principal_id);
         w.put("highestGrade", &self.highest_grade);

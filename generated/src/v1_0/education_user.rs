@@ -21,7 +21,7 @@ pub struct EducationUser {
     /// The telephone numbers for the user. Note: Although this is a string collection, only one number can be set for this property.
     pub business_phones: graph_rt::Field<Vec<String>>,
     /// Entity who created the user.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The name for the department in which the user works. Supports `$filter`.
     pub department: graph_rt::Field<String>,
@@ -135,7 +135,7 @@ impl graph_rt::Model for EducationUser {
             external_source: r.take("externalSource"),
             display_name: r.take("displayName"),
             department: r.take("department"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             business_phones: r.take("businessPhones"),
             #[cfg(feature = "core")]
@@ -157,7 +157,7 @@ impl graph_rt::Model for EducationUser {
         #[cfg(feature = "core")] w.put("assignedLicenses", &self.assigned_licenses);
         #[cfg(feature = "core")] w.put("assignedPlans", &self.assigned_plans);
         w.put("businessPhones", &self.business_phones);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("department", &self.department);
         w.put("displayName", &self.display_name);
         #[cfg(feature = "core")] w.put("externalSource", &self.external_source);

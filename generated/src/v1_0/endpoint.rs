@@ -33,6 +33,7 @@ impl graph_rt::Model for Endpoint {
 graph_rt::impl_model_json!(Endpoint);
 /// A `microsoft.graph.callRecords.endpoint` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEndpoint {
     #[doc = concat!(
         "A `", "microsoft.graph.callRecords.endpoint",

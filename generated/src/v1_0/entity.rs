@@ -36,6 +36,7 @@ impl Entity {
 }
 /// A `microsoft.graph.entity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEntity {
     #[doc = concat!(
         "A `", "microsoft.graph.entity", "`, or a derived type this SDK does not know."
@@ -54,9 +55,7 @@ pub enum AnyEntity {
     #[cfg(feature = "mail")]
     Attachment(Box<super::Attachment>),
     AuditLogRoot(Box<super::AuditLogRoot>),
-    #[cfg(feature = "identity")]
     AuthenticationMethodTarget(Box<super::AuthenticationMethodTarget>),
-    #[cfg(feature = "files")]
     BaseItem(Box<super::BaseItem>),
     #[cfg(feature = "files")]
     BaseItemVersion(Box<super::BaseItemVersion>),
@@ -79,7 +78,6 @@ pub enum AnyEntity {
     Contract(Box<super::Contract>),
     #[cfg(feature = "groups")]
     Conversation(Box<super::Conversation>),
-    #[cfg(feature = "teams")]
     ConversationMember(Box<super::ConversationMember>),
     #[cfg(feature = "groups")]
     ConversationThread(Box<super::ConversationThread>),
@@ -137,7 +135,6 @@ pub enum AnyEntity {
     #[cfg(feature = "mail")]
     InferenceClassificationOverride(Box<super::InferenceClassificationOverride>),
     Invitation(Box<super::Invitation>),
-    #[cfg(feature = "users")]
     ItemActivityStat(Box<super::ItemActivityStat>),
     #[cfg(feature = "mail")]
     ItemAttachment(Box<super::ItemAttachment>),
@@ -167,7 +164,6 @@ pub enum AnyEntity {
     OfficeGraphInsights(Box<super::OfficeGraphInsights>),
     #[cfg(feature = "onenote")]
     Onenote(Box<super::Onenote>),
-    #[cfg(feature = "onenote")]
     OnenoteEntityBaseModel(Box<super::OnenoteEntityBaseModel>),
     #[cfg(feature = "onenote")]
     OnenoteEntityHierarchyModel(Box<super::OnenoteEntityHierarchyModel>),
@@ -186,7 +182,6 @@ pub enum AnyEntity {
     Orgcontact(Box<super::Orgcontact>),
     #[cfg(feature = "mail")]
     OutlookCategory(Box<super::OutlookCategory>),
-    #[cfg(feature = "mail")]
     OutlookItem(Box<super::OutlookItem>),
     #[cfg(feature = "mail")]
     OutlookUser(Box<super::OutlookUser>),
@@ -262,7 +257,6 @@ pub enum AnyEntity {
     TeamsTemplate(Box<super::TeamsTemplate>),
     #[cfg(feature = "teams")]
     Teamwork(Box<super::Teamwork>),
-    #[cfg(feature = "files")]
     ThumbnailSet(Box<super::ThumbnailSet>),
     #[cfg(feature = "teams")]
     TimeOff(Box<super::TimeOff>),
@@ -385,11 +379,9 @@ impl AnyEntity {
             #[cfg(feature = "mail")]
             Self::Attachment(_) => "microsoft.graph.attachment",
             Self::AuditLogRoot(_) => "microsoft.graph.auditLogRoot",
-            #[cfg(feature = "identity")]
             Self::AuthenticationMethodTarget(_) => {
                 "microsoft.graph.authenticationMethodTarget"
             }
-            #[cfg(feature = "files")]
             Self::BaseItem(_) => "microsoft.graph.baseItem",
             #[cfg(feature = "files")]
             Self::BaseItemVersion(_) => "microsoft.graph.baseItemVersion",
@@ -412,7 +404,6 @@ impl AnyEntity {
             Self::Contract(_) => "microsoft.graph.contract",
             #[cfg(feature = "groups")]
             Self::Conversation(_) => "microsoft.graph.conversation",
-            #[cfg(feature = "teams")]
             Self::ConversationMember(_) => "microsoft.graph.conversationMember",
             #[cfg(feature = "groups")]
             Self::ConversationThread(_) => "microsoft.graph.conversationThread",
@@ -476,7 +467,6 @@ impl AnyEntity {
                 "microsoft.graph.inferenceClassificationOverride"
             }
             Self::Invitation(_) => "microsoft.graph.invitation",
-            #[cfg(feature = "users")]
             Self::ItemActivityStat(_) => "microsoft.graph.itemActivityStat",
             #[cfg(feature = "mail")]
             Self::ItemAttachment(_) => "microsoft.graph.itemAttachment",
@@ -508,7 +498,6 @@ impl AnyEntity {
             Self::OfficeGraphInsights(_) => "microsoft.graph.officeGraphInsights",
             #[cfg(feature = "onenote")]
             Self::Onenote(_) => "microsoft.graph.onenote",
-            #[cfg(feature = "onenote")]
             Self::OnenoteEntityBaseModel(_) => "microsoft.graph.onenoteEntityBaseModel",
             #[cfg(feature = "onenote")]
             Self::OnenoteEntityHierarchyModel(_) => {
@@ -531,7 +520,6 @@ impl AnyEntity {
             Self::Orgcontact(_) => "microsoft.graph.orgcontact",
             #[cfg(feature = "mail")]
             Self::OutlookCategory(_) => "microsoft.graph.outlookCategory",
-            #[cfg(feature = "mail")]
             Self::OutlookItem(_) => "microsoft.graph.outlookItem",
             #[cfg(feature = "mail")]
             Self::OutlookUser(_) => "microsoft.graph.outlookUser",
@@ -613,7 +601,6 @@ impl AnyEntity {
             Self::TeamsTemplate(_) => "microsoft.graph.teamsTemplate",
             #[cfg(feature = "teams")]
             Self::Teamwork(_) => "microsoft.graph.teamwork",
-            #[cfg(feature = "files")]
             Self::ThumbnailSet(_) => "microsoft.graph.thumbnailSet",
             #[cfg(feature = "teams")]
             Self::TimeOff(_) => "microsoft.graph.timeOff",
@@ -816,7 +803,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "identity")]
                 Some("microsoft.graph.authenticationMethodTarget") => {
                     Self::AuthenticationMethodTarget(
                         Box::new(
@@ -826,7 +812,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "files")]
                 Some("microsoft.graph.baseItem") => {
                     Self::BaseItem(
                         Box::new(
@@ -937,7 +922,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "teams")]
                 Some("microsoft.graph.conversationMember") => {
                     Self::ConversationMember(
                         Box::new(
@@ -1251,7 +1235,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "users")]
                 Some("microsoft.graph.itemActivityStat") => {
                     Self::ItemActivityStat(
                         Box::new(
@@ -1393,7 +1376,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "onenote")]
                 Some("microsoft.graph.onenoteEntityBaseModel") => {
                     Self::OnenoteEntityBaseModel(
                         Box::new(
@@ -1500,7 +1482,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "mail")]
                 Some("microsoft.graph.outlookItem") => {
                     Self::OutlookItem(
                         Box::new(
@@ -1844,7 +1825,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "files")]
                 Some("microsoft.graph.thumbnailSet") => {
                     Self::ThumbnailSet(
                         Box::new(
@@ -2350,9 +2330,7 @@ impl graph_rt::ToJson for AnyEntity {
             #[cfg(feature = "mail")]
             Self::Attachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::AuditLogRoot(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "identity")]
             Self::AuthenticationMethodTarget(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "files")]
             Self::BaseItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "files")]
             Self::BaseItemVersion(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2375,7 +2353,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::Contract(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "groups")]
             Self::Conversation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "teams")]
             Self::ConversationMember(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "groups")]
             Self::ConversationThread(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2437,7 +2414,6 @@ impl graph_rt::ToJson for AnyEntity {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
             Self::Invitation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "users")]
             Self::ItemActivityStat(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "mail")]
             Self::ItemAttachment(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2469,7 +2445,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::OfficeGraphInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "onenote")]
             Self::Onenote(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "onenote")]
             Self::OnenoteEntityBaseModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "onenote")]
             Self::OnenoteEntityHierarchyModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2490,7 +2465,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::Orgcontact(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "mail")]
             Self::OutlookCategory(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "mail")]
             Self::OutlookItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "mail")]
             Self::OutlookUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
@@ -2572,7 +2546,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::TeamsTemplate(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "teams")]
             Self::Teamwork(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "files")]
             Self::ThumbnailSet(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "teams")]
             Self::TimeOff(v) => graph_rt::ToJson::to_json(v.as_ref()),

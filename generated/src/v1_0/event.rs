@@ -59,7 +59,7 @@ pub struct Event {
     #[cfg(feature = "core")]
     pub locations: graph_rt::Field<Vec<super::AnyLocation>>,
     /// Details for an attendee to join the meeting online. Read-only.
-    #[cfg(feature = "communications")]
+    #[cfg(feature = "core")]
     pub online_meeting: graph_rt::Field<super::OnlineMeetingInfo>,
     /// Represents the online meeting service provider. The possible values are `teamsForBusiness`, `skypeForBusiness`, and `skypeForConsumer`. Optional.
     #[cfg(feature = "core")]
@@ -168,7 +168,7 @@ impl graph_rt::Model for Event {
             online_meeting_url: r.take("onlineMeetingUrl"),
             #[cfg(feature = "core")]
             online_meeting_provider: r.take("onlineMeetingProvider"),
-            #[cfg(feature = "communications")]
+            #[cfg(feature = "core")]
             online_meeting: r.take("onlineMeeting"),
             #[cfg(feature = "core")]
             locations: r.take("locations"),
@@ -228,7 +228,7 @@ impl graph_rt::Model for Event {
         w.put("isReminderOn", &self.is_reminder_on);
         #[cfg(feature = "core")] w.put("location", &self.location);
         #[cfg(feature = "core")] w.put("locations", &self.locations);
-        #[cfg(feature = "communications")] w.put("onlineMeeting", &self.online_meeting);
+        #[cfg(feature = "core")] w.put("onlineMeeting", &self.online_meeting);
         #[cfg(feature = "core")]
         w.put("onlineMeetingProvider", &self.online_meeting_provider);
         w.put("onlineMeetingUrl", &self.online_meeting_url);

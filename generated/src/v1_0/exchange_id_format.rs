@@ -4,6 +4,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-translateexchangeids?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExchangeIdFormat {
     /// `entryId`: The binary entry ID format used by MAPI clients.
     EntryId,

@@ -40,6 +40,7 @@ impl Extension {
 }
 /// A `microsoft.graph.extension` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyExtension {
     #[doc = concat!(
         "A `", "microsoft.graph.extension",

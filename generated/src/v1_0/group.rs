@@ -50,7 +50,7 @@ pub struct Group {
     pub mail: graph_rt::Field<String>,
     /// Specifies whether the group is mail-enabled.   Returned by default. Supports `$filter` (`eq`, `ne`, `NOT`).
     pub mail_enabled: graph_rt::Field<bool>,
-    /// The mail alias for the group, unique in the organization. This property must be specified when a group is created. These characters cannot be used in the mailNickName: `@()\\[\]";:.<>,SPACE`.   Returned by default. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
+    /// The mail alias for the group, unique in the organization. This property must be specified when a group is created. These characters cannot be used in the mailNickName: `@()\[]";:.<>,SPACE`.   Returned by default. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub mail_nickname: graph_rt::Field<String>,
     /// The rule that determines members for this group if the group is a dynamic group (groupTypes contains `DynamicMembership`). For more information about the syntax of the membership rule, see Membership Rules syntax.   Returned by default. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `startsWith`).
     pub membership_rule: graph_rt::Field<String>,
@@ -73,7 +73,7 @@ pub struct Group {
     pub preferred_data_location: graph_rt::Field<String>,
     /// The preferred language for a Microsoft 365 group. Should follow ISO 639-1 Code; for example "en-US".   Returned by default. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub preferred_language: graph_rt::Field<String>,
-    /// Email addresses for the group that direct to the same group mailbox. For example: `\["SMTP: bob@contoso.com", "smtp: bob@sales.contoso.com"\]`. The any operator is required to filter expressions on multi-valued properties.   Returned by default. Read-only. Not nullable. Supports `$filter` (`eq`, `NOT`, `ge`, `le`, `startsWith`).
+    /// Email addresses for the group that direct to the same group mailbox. For example: `["SMTP: bob@contoso.com", "smtp: bob@sales.contoso.com"]`. The any operator is required to filter expressions on multi-valued properties.   Returned by default. Read-only. Not nullable. Supports `$filter` (`eq`, `NOT`, `ge`, `le`, `startsWith`).
     pub proxy_addresses: graph_rt::Field<Vec<String>>,
     /// Timestamp of when the group was last renewed. This cannot be modified directly and is only updated via the renew service action. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.   Returned by default. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`). Read-only.
     pub renewed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

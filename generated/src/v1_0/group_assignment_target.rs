@@ -35,6 +35,7 @@ impl graph_rt::Model for GroupAssignmentTarget {
 graph_rt::impl_model_json!(GroupAssignmentTarget);
 /// A `microsoft.graph.groupAssignmentTarget` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyGroupAssignmentTarget {
     #[doc = concat!(
         "A `", "microsoft.graph.groupAssignmentTarget",

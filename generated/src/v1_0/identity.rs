@@ -10,7 +10,6 @@ pub struct Identity {
     pub display_name: graph_rt::Field<String>,
     /// Unique identifier for the identity.
     pub id: graph_rt::Field<String>,
-    #[cfg(feature = "files")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -21,7 +20,6 @@ impl graph_rt::Model for Identity {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "files")]
             thumbnails: r.take("thumbnails"),
             id: r.take("id"),
             display_name: r.take("displayName"),
@@ -35,13 +33,14 @@ impl graph_rt::Model for Identity {
         let mut w = graph_rt::Writer::new(map);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        w.put("thumbnails", &self.thumbnails);
         w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Identity);
 /// A `microsoft.graph.identity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIdentity {
     #[doc = concat!(
         "A `", "microsoft.graph.identity", "`, or a derived type this SDK does not know."

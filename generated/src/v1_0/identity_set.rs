@@ -41,6 +41,7 @@ impl graph_rt::Model for IdentitySet {
 graph_rt::impl_model_json!(IdentitySet);
 /// A `microsoft.graph.identitySet` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIdentitySet {
     #[doc = concat!(
         "A `", "microsoft.graph.identitySet",

@@ -54,6 +54,7 @@ impl graph_rt::Model for IdentityUserFlowAttribute {
 graph_rt::impl_model_json!(IdentityUserFlowAttribute);
 /// A `microsoft.graph.identityUserFlowAttribute` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIdentityUserFlowAttribute {
     #[doc = concat!(
         "A `", "microsoft.graph.identityUserFlowAttribute",

@@ -15,7 +15,7 @@ pub struct IdentityUserFlowAttributeAssignment {
     /// Determines whether the identityUserFlowAttribute requires verification. This is only used for verifying the user's phone number or email address.
     pub requires_verification: graph_rt::Field<bool>,
     /// The input options for the user flow attribute. Only applicable when the userInputType is `radioSingleSelect`, `dropdownSingleSelect`, or `checkboxMultiSelect`.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub user_attribute_values: graph_rt::Field<Vec<super::UserAttributeValuesItem>>,
     /// The input type of the user flow attribute. Possible values are: `textBox`, `dateTimeDropdown`, `radioSingleSelect`, `dropdownSingleSelect`, `emailBox`, `checkboxMultiSelect`.
     #[cfg(feature = "core")]
@@ -34,7 +34,7 @@ impl graph_rt::Model for IdentityUserFlowAttributeAssignment {
             user_attribute: r.take("userAttribute"),
             #[cfg(feature = "core")]
             user_input_type: r.take("userInputType"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             user_attribute_values: r.take("userAttributeValues"),
             requires_verification: r.take("requiresVerification"),
             is_optional: r.take("isOptional"),
@@ -52,7 +52,7 @@ impl graph_rt::Model for IdentityUserFlowAttributeAssignment {
         w.put("displayName", &self.display_name);
         w.put("isOptional", &self.is_optional);
         w.put("requiresVerification", &self.requires_verification);
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         w.put("userAttributeValues", &self.user_attribute_values);
         #[cfg(feature = "core")] w.put("userInputType", &self.user_input_type);
         w.put("userAttribute", &self.user_attribute);

@@ -11,10 +11,8 @@ pub struct IncomingContext {
     /// The ID of the participant that is under observation. Read-only.
     pub observed_participant_id: graph_rt::Field<String>,
     /// The identity that the call is happening on behalf of.
-    #[cfg(feature = "identity")]
     pub on_behalf_of: graph_rt::Field<super::AnyIdentitySet>,
     /// The identity that transferred the call.
-    #[cfg(feature = "identity")]
     pub transferor: graph_rt::Field<super::AnyIdentitySet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -25,9 +23,7 @@ impl graph_rt::Model for IncomingContext {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             transferor: r.take("transferor"),
-            #[cfg(feature = "identity")]
             on_behalf_of: r.take("onBehalfOf"),
             observed_participant_id: r.take("observedParticipantId"),
             source_participant_id: r.take("sourceParticipantId"),
@@ -41,8 +37,8 @@ impl graph_rt::Model for IncomingContext {
         let mut w = graph_rt::Writer::new(map);
         w.put("sourceParticipantId", &self.source_participant_id);
         w.put("observedParticipantId", &self.observed_participant_id);
-        #[cfg(feature = "identity")] w.put("onBehalfOf", &self.on_behalf_of);
-        #[cfg(feature = "identity")] w.put("transferor", &self.transferor);
+        w.put("onBehalfOf", &self.on_behalf_of);
+        w.put("transferor", &self.transferor);
         w.finish(&self.additional_properties)
     }
 }

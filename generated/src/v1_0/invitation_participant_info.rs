@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct InvitationParticipantInfo {
     /// The identitySet associated with this invitation.
-    #[cfg(feature = "identity")]
     pub identity: graph_rt::Field<super::AnyIdentitySet>,
     /// Optional. The call which the target identity is currently a part of. This call will be dropped once the participant is added.
     pub replaces_call_id: graph_rt::Field<String>,
@@ -21,7 +20,6 @@ impl graph_rt::Model for InvitationParticipantInfo {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             replaces_call_id: r.take("replacesCallId"),
-            #[cfg(feature = "identity")]
             identity: r.take("identity"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -31,7 +29,7 @@ impl graph_rt::Model for InvitationParticipantInfo {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("identity", &self.identity);
         w.put("replacesCallId", &self.replaces_call_id);
         w.finish(&self.additional_properties)
     }

@@ -30,6 +30,7 @@ impl graph_rt::Model for IpRange {
 graph_rt::impl_model_json!(IpRange);
 /// A `microsoft.graph.ipRange` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyIpRange {
     #[doc = concat!(
         "A `", "microsoft.graph.ipRange", "`, or a derived type this SDK does not know."

@@ -12,7 +12,7 @@ pub struct ItemActivity {
     #[cfg(feature = "core")]
     pub access: graph_rt::Field<super::AccessAction>,
     /// Identity of who performed the action. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub actor: graph_rt::Field<super::AnyIdentitySet>,
     /// Details about when the activity took place. Read-only.
     pub activity_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -36,7 +36,7 @@ impl graph_rt::Model for ItemActivity {
             #[cfg(feature = "files")]
             drive_item: r.take("driveItem"),
             activity_date_time: r.take("activityDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             actor: r.take("actor"),
             #[cfg(feature = "core")]
             access: r.take("access"),
@@ -51,7 +51,7 @@ impl graph_rt::Model for ItemActivity {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("access", &self.access);
-        #[cfg(feature = "identity")] w.put("actor", &self.actor);
+        #[cfg(feature = "core")] w.put("actor", &self.actor);
         w.put("activityDateTime", &self.activity_date_time);
         #[cfg(feature = "files")] w.put("driveItem", &self.drive_item);
         #[cfg(feature = "files")] w.put("listItem", &self.list_item);

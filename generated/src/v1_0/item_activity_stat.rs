@@ -11,7 +11,6 @@ pub struct ItemActivityStat {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Indicates that the statistics in this interval are based on incomplete data. Read-only.
-    #[cfg(feature = "core")]
     pub incomplete_data: graph_rt::Field<super::IncompleteData>,
     /// Indicates whether the item is "trending." Read-only.
     pub is_trending: graph_rt::Field<bool>,
@@ -20,21 +19,17 @@ pub struct ItemActivityStat {
     /// When the interval ends. Read-only.
     pub end_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Statistics about the create actions in this interval. Read-only.
-    #[cfg(feature = "core")]
     pub create: graph_rt::Field<super::ItemActionStat>,
     /// Statistics about the edit actions in this interval. Read-only.
-    #[cfg(feature = "core")]
     pub edit: graph_rt::Field<super::ItemActionStat>,
     /// Statistics about the delete actions in this interval. Read-only.
-    #[cfg(feature = "core")]
     pub delete: graph_rt::Field<super::ItemActionStat>,
     /// Statistics about the move actions in this interval. Read-only.
-    #[cfg(feature = "core")]
     pub move_: graph_rt::Field<super::ItemActionStat>,
     /// Statistics about the access actions in this interval. Read-only.
-    #[cfg(feature = "core")]
     pub access: graph_rt::Field<super::ItemActionStat>,
     /// Exposes the itemActivities represented in this itemActivityStat resource. (Navigation property.)
+    #[cfg(feature = "users")]
     pub activities: graph_rt::Field<Vec<super::ItemActivity>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -45,21 +40,16 @@ impl graph_rt::Model for ItemActivityStat {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "users")]
             activities: r.take("activities"),
-            #[cfg(feature = "core")]
             access: r.take("access"),
-            #[cfg(feature = "core")]
             move_: r.take("move"),
-            #[cfg(feature = "core")]
             delete: r.take("delete"),
-            #[cfg(feature = "core")]
             edit: r.take("edit"),
-            #[cfg(feature = "core")]
             create: r.take("create"),
             end_date_time: r.take("endDateTime"),
             start_date_time: r.take("startDateTime"),
             is_trending: r.take("isTrending"),
-            #[cfg(feature = "core")]
             incomplete_data: r.take("incompleteData"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -71,16 +61,16 @@ impl graph_rt::Model for ItemActivityStat {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "core")] w.put("incompleteData", &self.incomplete_data);
+        w.put("incompleteData", &self.incomplete_data);
         w.put("isTrending", &self.is_trending);
         w.put("startDateTime", &self.start_date_time);
         w.put("endDateTime", &self.end_date_time);
-        #[cfg(feature = "core")] w.put("create", &self.create);
-        #[cfg(feature = "core")] w.put("edit", &self.edit);
-        #[cfg(feature = "core")] w.put("delete", &self.delete);
-        #[cfg(feature = "core")] w.put("move", &self.move_);
-        #[cfg(feature = "core")] w.put("access", &self.access);
-        w.put("activities", &self.activities);
+        w.put("create", &self.create);
+        w.put("edit", &self.edit);
+        w.put("delete", &self.delete);
+        w.put("move", &self.move_);
+        w.put("access", &self.access);
+        #[cfg(feature = "users")] w.put("activities", &self.activities);
         w.finish(&self.additional_properties)
     }
 }

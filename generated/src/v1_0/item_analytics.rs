@@ -7,10 +7,10 @@
 #[derive(Clone, Default)]
 pub struct ItemAnalytics {
     /// Analytics over the item's lifespan.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub all_time: graph_rt::Field<super::ItemActivityStat>,
     /// Analytics for the last seven days.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub last_seven_days: graph_rt::Field<super::ItemActivityStat>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -21,9 +21,9 @@ impl graph_rt::Model for ItemAnalytics {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             last_seven_days: r.take("lastSevenDays"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             all_time: r.take("allTime"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -33,8 +33,8 @@ impl graph_rt::Model for ItemAnalytics {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "users")] w.put("allTime", &self.all_time);
-        #[cfg(feature = "users")] w.put("lastSevenDays", &self.last_seven_days);
+        #[cfg(feature = "core")] w.put("allTime", &self.all_time);
+        #[cfg(feature = "core")] w.put("lastSevenDays", &self.last_seven_days);
         w.finish(&self.additional_properties)
     }
 }

@@ -21,6 +21,7 @@ pub struct ItemAttachment {
     /// The length of the attachment in bytes. Inherited from `microsoft.graph.attachment`.
     pub size: graph_rt::Field<i32>,
     /// The attached message or event. Navigation property. (Navigation property.)
+    #[cfg(feature = "core")]
     pub item: graph_rt::Field<super::AnyOutlookItem>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -31,6 +32,7 @@ impl graph_rt::Model for ItemAttachment {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             item: r.take("item"),
             size: r.take("size"),
             name: r.take("name"),
@@ -52,7 +54,7 @@ impl graph_rt::Model for ItemAttachment {
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         w.put("size", &self.size);
-        w.put("item", &self.item);
+        #[cfg(feature = "core")] w.put("item", &self.item);
         w.finish(&self.additional_properties)
     }
 }

@@ -20,7 +20,7 @@ pub struct KeyCredential {
     pub type_: graph_rt::Field<String>,
     /// A string that describes the purpose for which the key can be used; for example, “Verify”.
     pub usage: graph_rt::Field<String>,
-    /// The certificate's raw data in byte array converted to Base64 string; for example, `\[System.Convert\]::ToBase64String($Cert.GetRawCertData())`.
+    /// The certificate's raw data in byte array converted to Base64 string; for example, `[System.Convert]::ToBase64String($Cert.GetRawCertData())`.
     pub key: graph_rt::Field<graph_rt::Base64Bytes>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

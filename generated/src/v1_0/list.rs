@@ -11,7 +11,7 @@ pub struct List {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -20,7 +20,7 @@ pub struct List {
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -45,6 +45,7 @@ pub struct List {
     #[cfg(feature = "core")]
     pub system: graph_rt::Field<super::SystemFacet>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
+    #[cfg(feature = "core")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// Only present on document libraries. Allows access to the list as a drive resource with driveItems. (Navigation property.)
     pub drive: graph_rt::Field<Box<super::Drive>>,
@@ -72,6 +73,7 @@ impl graph_rt::Model for List {
             columns: r.take("columns"),
             items: r.take("items"),
             drive: r.take("drive"),
+            #[cfg(feature = "core")]
             sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
             system: r.take("system"),
@@ -86,12 +88,12 @@ impl graph_rt::Model for List {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -103,11 +105,11 @@ impl graph_rt::Model for List {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
@@ -118,7 +120,7 @@ impl graph_rt::Model for List {
         w.put("displayName", &self.display_name);
         w.put("list", &self.list);
         #[cfg(feature = "core")] w.put("system", &self.system);
-        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("sharepointIds", &self.sharepoint_ids);
         w.put("drive", &self.drive);
         w.put("items", &self.items);
         w.put("columns", &self.columns);

@@ -11,7 +11,7 @@ pub struct ListItem {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -20,7 +20,7 @@ pub struct ListItem {
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -40,6 +40,7 @@ pub struct ListItem {
     /// The content type of this list item
     pub content_type: graph_rt::Field<super::ContentTypeInfo>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
+    #[cfg(feature = "core")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// The list of recent activities that took place on this item. (Navigation property.)
     #[cfg(feature = "users")]
@@ -67,6 +68,7 @@ impl graph_rt::Model for ListItem {
             analytics: r.take("analytics"),
             #[cfg(feature = "users")]
             activities: r.take("activities"),
+            #[cfg(feature = "core")]
             sharepoint_ids: r.take("sharepointIds"),
             content_type: r.take("contentType"),
             #[cfg(feature = "users")]
@@ -78,12 +80,12 @@ impl graph_rt::Model for ListItem {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -95,11 +97,11 @@ impl graph_rt::Model for ListItem {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
@@ -108,7 +110,7 @@ impl graph_rt::Model for ListItem {
         #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
         w.put("contentType", &self.content_type);
-        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("sharepointIds", &self.sharepoint_ids);
         #[cfg(feature = "users")] w.put("activities", &self.activities);
         w.put("analytics", &self.analytics);
         w.put("driveItem", &self.drive_item);

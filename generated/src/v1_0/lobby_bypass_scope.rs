@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/lobbybypasssettings?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LobbyBypassScope {
     /// `organizer`: Only the organizer is admitted into the meeting, bypassing the lobby. All other participants are placed in the meeting lobby.
     Organizer,

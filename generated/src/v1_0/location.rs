@@ -9,7 +9,6 @@ pub struct Location {
     /// The street address of the location.
     pub address: graph_rt::Field<super::PhysicalAddress>,
     /// The geographic coordinates and elevation of the location.
-    #[cfg(feature = "mail")]
     pub coordinates: graph_rt::Field<super::OutlookGeoCoordinates>,
     /// The name associated with the location.
     pub display_name: graph_rt::Field<String>,
@@ -38,7 +37,6 @@ impl graph_rt::Model for Location {
             location_uri: r.take("locationUri"),
             location_email_address: r.take("locationEmailAddress"),
             display_name: r.take("displayName"),
-            #[cfg(feature = "mail")]
             coordinates: r.take("coordinates"),
             address: r.take("address"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -50,7 +48,7 @@ impl graph_rt::Model for Location {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("address", &self.address);
-        #[cfg(feature = "mail")] w.put("coordinates", &self.coordinates);
+        w.put("coordinates", &self.coordinates);
         w.put("displayName", &self.display_name);
         w.put("locationEmailAddress", &self.location_email_address);
         w.put("locationUri", &self.location_uri);
@@ -63,6 +61,7 @@ impl graph_rt::Model for Location {
 graph_rt::impl_model_json!(Location);
 /// A `microsoft.graph.location` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyLocation {
     #[doc = concat!(
         "A `", "microsoft.graph.location", "`, or a derived type this SDK does not know."

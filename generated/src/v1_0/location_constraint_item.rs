@@ -11,7 +11,6 @@ pub struct LocationConstraintItem {
     /// The street address of the location. Inherited from `microsoft.graph.location`.
     pub address: graph_rt::Field<super::PhysicalAddress>,
     /// The geographic coordinates and elevation of the location. Inherited from `microsoft.graph.location`.
-    #[cfg(feature = "mail")]
     pub coordinates: graph_rt::Field<super::OutlookGeoCoordinates>,
     /// The name associated with the location. Inherited from `microsoft.graph.location`.
     pub display_name: graph_rt::Field<String>,
@@ -43,7 +42,6 @@ impl graph_rt::Model for LocationConstraintItem {
             location_uri: r.take("locationUri"),
             location_email_address: r.take("locationEmailAddress"),
             display_name: r.take("displayName"),
-            #[cfg(feature = "mail")]
             coordinates: r.take("coordinates"),
             address: r.take("address"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -55,7 +53,7 @@ impl graph_rt::Model for LocationConstraintItem {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("address", &self.address);
-        #[cfg(feature = "mail")] w.put("coordinates", &self.coordinates);
+        w.put("coordinates", &self.coordinates);
         w.put("displayName", &self.display_name);
         w.put("locationEmailAddress", &self.location_email_address);
         w.put("locationUri", &self.location_uri);

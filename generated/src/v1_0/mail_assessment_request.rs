@@ -15,7 +15,7 @@ pub struct MailAssessmentRequest {
     #[cfg(feature = "core")]
     pub content_type: graph_rt::Field<super::ThreatAssessmentContentType>,
     /// The threat assessment request creator. Inherited from `microsoft.graph.threatAssessmentRequest`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -63,7 +63,7 @@ impl graph_rt::Model for MailAssessmentRequest {
             #[cfg(feature = "core")]
             expected_assessment: r.take("expectedAssessment"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
             content_type: r.take("contentType"),
@@ -79,7 +79,7 @@ impl graph_rt::Model for MailAssessmentRequest {
         let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "core")] w.put("category", &self.category);
         #[cfg(feature = "core")] w.put("contentType", &self.content_type);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         #[cfg(feature = "core")] w.put("expectedAssessment", &self.expected_assessment);
         w.put("id", &self.id);

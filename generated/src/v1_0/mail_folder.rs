@@ -128,6 +128,7 @@ impl MailFolder {
 }
 /// A `microsoft.graph.mailFolder` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMailFolder {
     #[doc = concat!(
         "A `", "microsoft.graph.mailFolder",

@@ -84,6 +84,7 @@ impl ManagedAppConfiguration {
 }
 /// A `microsoft.graph.managedAppConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedAppConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.managedAppConfiguration",

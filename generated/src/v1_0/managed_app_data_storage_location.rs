@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappdatastoragelocation?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedAppDataStorageLocation {
     /// `oneDriveForBusiness`: OneDrive for business (value 1)
     OneDriveForBusiness,

@@ -325,6 +325,7 @@ impl ManagedAppProtection {
 }
 /// A `microsoft.graph.managedAppProtection` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedAppProtection {
     #[doc = concat!(
         "A `", "microsoft.graph.managedAppProtection",

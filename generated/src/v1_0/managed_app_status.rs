@@ -50,6 +50,7 @@ impl ManagedAppStatus {
 }
 /// A `microsoft.graph.managedAppStatus` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedAppStatus {
     #[doc = concat!(
         "A `", "microsoft.graph.managedAppStatus",

@@ -126,6 +126,7 @@ impl ManagedDeviceMobileAppConfiguration {
 }
 /// A `microsoft.graph.managedDeviceMobileAppConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedDeviceMobileAppConfiguration {
     #[doc = concat!(
         "A `", "microsoft.graph.managedDeviceMobileAppConfiguration",

@@ -130,6 +130,7 @@ impl ManagedEBook {
 }
 /// A `microsoft.graph.managedEBook` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedEBook {
     #[doc = concat!(
         "A `", "microsoft.graph.managedEBook",

@@ -52,6 +52,7 @@ impl ManagedEBookAssignment {
 }
 /// A `microsoft.graph.managedEBookAssignment` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyManagedEBookAssignment {
     #[doc = concat!(
         "A `", "microsoft.graph.managedEBookAssignment",

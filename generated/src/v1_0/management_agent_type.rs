@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-managementagenttype?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagementAgentType {
     /// `eas`: The device is managed by Exchange server. (value 1)
     Eas,

@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct MeetingParticipantInfo {
     /// Identity information of the participant.
-    #[cfg(feature = "identity")]
     pub identity: graph_rt::Field<super::AnyIdentitySet>,
     /// User principal name of the participant.
     pub upn: graph_rt::Field<String>,
@@ -24,7 +23,6 @@ impl graph_rt::Model for MeetingParticipantInfo {
         let mut value = Self {
             role: r.take("role"),
             upn: r.take("upn"),
-            #[cfg(feature = "identity")]
             identity: r.take("identity"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -34,7 +32,7 @@ impl graph_rt::Model for MeetingParticipantInfo {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("identity", &self.identity);
         w.put("upn", &self.upn);
         w.put("role", &self.role);
         w.finish(&self.additional_properties)

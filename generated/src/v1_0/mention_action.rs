@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct MentionAction {
     /// The identities of the users mentioned in this action.
-    #[cfg(feature = "identity")]
     pub mentionees: graph_rt::Field<Vec<super::AnyIdentitySet>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -18,7 +17,6 @@ impl graph_rt::Model for MentionAction {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             mentionees: r.take("mentionees"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -28,7 +26,7 @@ impl graph_rt::Model for MentionAction {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("mentionees", &self.mentionees);
+        w.put("mentionees", &self.mentionees);
         w.finish(&self.additional_properties)
     }
 }

@@ -138,6 +138,7 @@ impl MobileApp {
 }
 /// A `microsoft.graph.mobileApp` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMobileApp {
     #[doc = concat!(
         "A `", "microsoft.graph.mobileApp",

@@ -29,6 +29,7 @@ impl graph_rt::Model for MobileAppAssignmentSettings {
 graph_rt::impl_model_json!(MobileAppAssignmentSettings);
 /// A `microsoft.graph.mobileAppAssignmentSettings` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMobileAppAssignmentSettings {
     #[doc = concat!(
         "A `", "microsoft.graph.mobileAppAssignmentSettings",

@@ -29,6 +29,7 @@ impl graph_rt::Model for MobileAppIdentifier {
 graph_rt::impl_model_json!(MobileAppIdentifier);
 /// A `microsoft.graph.mobileAppIdentifier` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyMobileAppIdentifier {
     #[doc = concat!(
         "A `", "microsoft.graph.mobileAppIdentifier",

@@ -22,9 +22,9 @@ pub use accept_join_response::AcceptJoinResponse;
 mod access_action;
 #[cfg(feature = "core")]
 pub use access_action::AccessAction;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 mod access_review_apply_action;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 pub use access_review_apply_action::{
     AccessReviewApplyAction, AnyAccessReviewApplyAction,
 };
@@ -48,9 +48,9 @@ pub use access_review_instance_decision_item_resource::AccessReviewInstanceDecis
 mod access_review_query_scope;
 #[cfg(feature = "identity_governance")]
 pub use access_review_query_scope::{AccessReviewQueryScope, AnyAccessReviewQueryScope};
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 mod access_review_reviewer_scope;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 pub use access_review_reviewer_scope::AccessReviewReviewerScope;
 #[cfg(feature = "identity_governance")]
 mod access_review_schedule_definition;
@@ -60,9 +60,9 @@ pub use access_review_schedule_definition::AccessReviewScheduleDefinition;
 mod access_review_schedule_settings;
 #[cfg(feature = "identity_governance")]
 pub use access_review_schedule_settings::AccessReviewScheduleSettings;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 mod access_review_scope;
-#[cfg(feature = "identity_governance")]
+#[cfg(feature = "core")]
 pub use access_review_scope::{AccessReviewScope, AnyAccessReviewScope};
 #[cfg(feature = "search")]
 mod access_type;
@@ -320,9 +320,9 @@ pub use apple_push_notification_certificate::ApplePushNotificationCertificate;
 mod application;
 #[cfg(feature = "applications")]
 pub use application::Application;
-#[cfg(feature = "applications")]
+#[cfg(feature = "core")]
 mod application_enforced_restrictions_session_control;
-#[cfg(feature = "applications")]
+#[cfg(feature = "core")]
 pub use application_enforced_restrictions_session_control::ApplicationEnforcedRestrictionsSessionControl;
 #[cfg(feature = "device_management")]
 mod application_guard_block_clipboard_sharing_type;
@@ -460,13 +460,13 @@ pub use audit_resource::AuditResource;
 mod authentication_flows_policy;
 #[cfg(feature = "identity")]
 pub use authentication_flows_policy::AuthenticationFlowsPolicy;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_method;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_method::{AuthenticationMethod, AnyAuthenticationMethod};
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_method_configuration;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_method_configuration::{
     AuthenticationMethodConfiguration, AnyAuthenticationMethodConfiguration,
 };
@@ -478,9 +478,9 @@ pub use authentication_method_key_strength::AuthenticationMethodKeyStrength;
 mod authentication_method_state;
 #[cfg(feature = "core")]
 pub use authentication_method_state::AuthenticationMethodState;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod authentication_method_target;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use authentication_method_target::{
     AuthenticationMethodTarget, AnyAuthenticationMethodTarget,
 };
@@ -524,9 +524,9 @@ pub use average_comparative_score::AverageComparativeScore;
 mod b2x_identity_user_flow;
 #[cfg(feature = "identity")]
 pub use b2x_identity_user_flow::B2xIdentityUserFlow;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod base_item;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use base_item::{BaseItem, AnyBaseItem};
 #[cfg(feature = "files")]
 mod base_item_version;
@@ -700,9 +700,9 @@ pub use charts_add_body::ChartsAddBody;
 mod chat;
 #[cfg(feature = "teams")]
 pub use chat::Chat;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 mod chat_info;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 pub use chat_info::ChatInfo;
 #[cfg(feature = "teams")]
 mod chat_message;
@@ -896,9 +896,9 @@ pub use conditional_access_policy::ConditionalAccessPolicy;
 mod conditional_access_policy_state;
 #[cfg(feature = "core")]
 pub use conditional_access_policy_state::ConditionalAccessPolicyState;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod conditional_access_session_control;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use conditional_access_session_control::{
     ConditionalAccessSessionControl, AnyConditionalAccessSessionControl,
 };
@@ -996,9 +996,9 @@ pub use control_score::ControlScore;
 mod conversation;
 #[cfg(feature = "groups")]
 pub use conversation::Conversation;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 mod conversation_member;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 pub use conversation_member::{ConversationMember, AnyConversationMember};
 #[cfg(feature = "groups")]
 mod conversation_thread;
@@ -1256,9 +1256,9 @@ mod device_configuration_user_status;
 pub use device_configuration_user_status::DeviceConfigurationUserStatus;
 mod device_configurations_assign_body;
 pub use device_configurations_assign_body::DeviceConfigurationsAssignBody;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod device_detail;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use device_detail::DeviceDetail;
 #[cfg(feature = "device_management")]
 mod device_enrollment_configuration;
@@ -1540,9 +1540,9 @@ pub use education_assignment_defaults::EducationAssignmentDefaults;
 mod education_assignment_grade;
 #[cfg(feature = "education")]
 pub use education_assignment_grade::EducationAssignmentGrade;
-#[cfg(feature = "education")]
+#[cfg(feature = "core")]
 mod education_assignment_grade_type;
-#[cfg(feature = "education")]
+#[cfg(feature = "core")]
 pub use education_assignment_grade_type::EducationAssignmentGradeType;
 #[cfg(feature = "education")]
 mod education_assignment_individual_recipient;
@@ -2026,9 +2026,9 @@ pub use i_pv6_cidr_range::IPv6CidrRange;
 mod i_pv6_range;
 #[cfg(feature = "device_management")]
 pub use i_pv6_range::IPv6Range;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod identity;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use identity::{Identity, AnyIdentity};
 #[cfg(feature = "identity")]
 mod identity_api_connector;
@@ -2050,9 +2050,9 @@ pub use identity_provider::IdentityProvider;
 mod identity_security_defaults_enforcement_policy;
 #[cfg(feature = "identity")]
 pub use identity_security_defaults_enforcement_policy::IdentitySecurityDefaultsEnforcementPolicy;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod identity_set;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use identity_set::{IdentitySet, AnyIdentitySet};
 #[cfg(feature = "identity")]
 mod identity_user_flow_attribute;
@@ -2338,9 +2338,9 @@ pub use item_action_stat::ItemActionStat;
 mod item_activity;
 #[cfg(feature = "users")]
 pub use item_activity::ItemActivity;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod item_activity_stat;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use item_activity_stat::ItemActivityStat;
 #[cfg(feature = "users")]
 mod item_activity_time_set;
@@ -2522,9 +2522,9 @@ pub use mail_tips::MailTips;
 mod mail_tips_error;
 #[cfg(feature = "mail")]
 pub use mail_tips_error::MailTipsError;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 mod mailbox_settings;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 pub use mailbox_settings::MailboxSettings;
 #[cfg(feature = "core")]
 mod malware_state;
@@ -2690,9 +2690,9 @@ pub use management_agent_type::ManagementAgentType;
 mod mdm_app_config_key_type;
 #[cfg(feature = "device_management")]
 pub use mdm_app_config_key_type::MdmAppConfigKeyType;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod mdm_authority;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use mdm_authority::MdmAuthority;
 #[cfg(feature = "device_management")]
 mod mdm_windows_information_protection_policy;
@@ -3068,9 +3068,9 @@ pub use on_premises_provisioning_error::OnPremisesProvisioningError;
 mod onenote;
 #[cfg(feature = "onenote")]
 pub use onenote::Onenote;
-#[cfg(feature = "onenote")]
+#[cfg(feature = "core")]
 mod onenote_entity_base_model;
-#[cfg(feature = "onenote")]
+#[cfg(feature = "core")]
 pub use onenote_entity_base_model::{OnenoteEntityBaseModel, AnyOnenoteEntityBaseModel};
 #[cfg(feature = "onenote")]
 mod onenote_entity_hierarchy_model;
@@ -3128,9 +3128,9 @@ pub use onenote_user_role::OnenoteUserRole;
 mod online_meeting;
 #[cfg(feature = "communications")]
 pub use online_meeting::OnlineMeeting;
-#[cfg(feature = "communications")]
+#[cfg(feature = "core")]
 mod online_meeting_info;
-#[cfg(feature = "communications")]
+#[cfg(feature = "core")]
 pub use online_meeting_info::OnlineMeetingInfo;
 #[cfg(feature = "communications")]
 mod online_meeting_presenters;
@@ -3206,13 +3206,13 @@ pub use orgcontact::Orgcontact;
 mod outlook_category;
 #[cfg(feature = "mail")]
 pub use outlook_category::OutlookCategory;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 mod outlook_geo_coordinates;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 pub use outlook_geo_coordinates::OutlookGeoCoordinates;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 mod outlook_item;
-#[cfg(feature = "mail")]
+#[cfg(feature = "core")]
 pub use outlook_item::{OutlookItem, AnyOutlookItem};
 #[cfg(feature = "mail")]
 mod outlook_user;
@@ -3282,17 +3282,17 @@ pub use permission::Permission;
 mod permission_classification_type;
 #[cfg(feature = "core")]
 pub use permission_classification_type::PermissionClassificationType;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod permission_grant_condition_set;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use permission_grant_condition_set::PermissionGrantConditionSet;
 #[cfg(feature = "identity")]
 mod permission_grant_policy;
 #[cfg(feature = "identity")]
 pub use permission_grant_policy::PermissionGrantPolicy;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod permission_scope;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use permission_scope::PermissionScope;
 #[cfg(feature = "core")]
 mod permission_type;
@@ -3310,9 +3310,9 @@ pub use persistent_browser_session_mode::PersistentBrowserSessionMode;
 mod person;
 #[cfg(feature = "users")]
 pub use person::Person;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod person_or_group_column;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use person_or_group_column::PersonOrGroupColumn;
 #[cfg(feature = "users")]
 mod person_type;
@@ -3448,9 +3448,9 @@ pub use play_prompt_body::PlayPromptBody;
 mod play_prompt_operation;
 #[cfg(feature = "core")]
 pub use play_prompt_operation::PlayPromptOperation;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 mod policy_base;
-#[cfg(feature = "identity")]
+#[cfg(feature = "core")]
 pub use policy_base::{PolicyBase, AnyPolicyBase};
 #[cfg(feature = "device_management")]
 mod policy_platform_type;
@@ -3528,9 +3528,9 @@ pub use print_job_configuration::PrintJobConfiguration;
 mod print_job_processing_detail;
 #[cfg(feature = "print")]
 pub use print_job_processing_detail::PrintJobProcessingDetail;
-#[cfg(feature = "print")]
+#[cfg(feature = "core")]
 mod print_job_processing_state;
-#[cfg(feature = "print")]
+#[cfg(feature = "core")]
 pub use print_job_processing_state::PrintJobProcessingState;
 #[cfg(feature = "print")]
 mod print_job_status;
@@ -4186,9 +4186,9 @@ pub use search_query::SearchQuery;
 mod search_response;
 #[cfg(feature = "search")]
 pub use search_response::SearchResponse;
-#[cfg(feature = "search")]
+#[cfg(feature = "core")]
 mod search_result;
-#[cfg(feature = "search")]
+#[cfg(feature = "core")]
 pub use search_result::SearchResult;
 #[cfg(feature = "onenote")]
 mod section_group;
@@ -4214,9 +4214,9 @@ pub use secure_score_control_state_update::SecureScoreControlStateUpdate;
 mod security;
 #[cfg(feature = "security")]
 pub use security::Security;
-#[cfg(feature = "security")]
+#[cfg(feature = "core")]
 mod security_network_protocol;
-#[cfg(feature = "security")]
+#[cfg(feature = "core")]
 pub use security_network_protocol::SecurityNetworkProtocol;
 #[cfg(feature = "security")]
 mod security_resource;
@@ -4344,9 +4344,9 @@ pub use shared_pc_allowed_account_type::SharedPcAllowedAccountType;
 mod shared_pc_configuration;
 #[cfg(feature = "device_management")]
 pub use shared_pc_configuration::SharedPcConfiguration;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod sharepoint_ids;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use sharepoint_ids::SharepointIds;
 #[cfg(feature = "users")]
 mod sharing_detail;
@@ -4626,9 +4626,9 @@ pub use teamwork_conversation_identity_type::TeamworkConversationIdentityType;
 mod teamwork_hosted_content;
 #[cfg(feature = "teams")]
 pub use teamwork_hosted_content::TeamworkHostedContent;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 mod teamwork_notification_recipient;
-#[cfg(feature = "teams")]
+#[cfg(feature = "core")]
 pub use teamwork_notification_recipient::{
     TeamworkNotificationRecipient, AnyTeamworkNotificationRecipient,
 };
@@ -4700,9 +4700,9 @@ pub use text_column::TextColumn;
 mod threat_assessment_content_type;
 #[cfg(feature = "core")]
 pub use threat_assessment_content_type::ThreatAssessmentContentType;
-#[cfg(feature = "security")]
+#[cfg(feature = "core")]
 mod threat_assessment_request;
-#[cfg(feature = "security")]
+#[cfg(feature = "core")]
 pub use threat_assessment_request::{ThreatAssessmentRequest, AnyThreatAssessmentRequest};
 #[cfg(feature = "core")]
 mod threat_assessment_request_source;
@@ -4728,13 +4728,13 @@ pub use threat_category::ThreatCategory;
 mod threat_expected_assessment;
 #[cfg(feature = "core")]
 pub use threat_expected_assessment::ThreatExpectedAssessment;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod thumbnail;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use thumbnail::Thumbnail;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 mod thumbnail_set;
-#[cfg(feature = "files")]
+#[cfg(feature = "core")]
 pub use thumbnail_set::ThumbnailSet;
 #[cfg(feature = "core")]
 mod time_constraint;
@@ -4946,9 +4946,9 @@ pub use user_activity::UserActivity;
 mod user_agent;
 #[cfg(feature = "communications")]
 pub use user_agent::{UserAgent, AnyUserAgent};
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_attribute_values_item;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_attribute_values_item::UserAttributeValuesItem;
 #[cfg(feature = "users")]
 mod user_consent_request;
@@ -4966,9 +4966,9 @@ pub use user_feedback_rating::UserFeedbackRating;
 mod user_flow;
 #[cfg(feature = "identity")]
 pub use user_flow::{UserFlow, AnyUserFlow};
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_flow_api_connector_configuration;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_flow_api_connector_configuration::UserFlowApiConnectorConfiguration;
 #[cfg(feature = "users")]
 mod user_flow_language_configuration;
@@ -4982,9 +4982,9 @@ pub use user_flow_language_page::UserFlowLanguagePage;
 mod user_flow_type;
 #[cfg(feature = "core")]
 pub use user_flow_type::UserFlowType;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_identity;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_identity::UserIdentity;
 #[cfg(feature = "device_management")]
 mod user_install_state_summary;
@@ -4994,9 +4994,9 @@ pub use user_install_state_summary::UserInstallStateSummary;
 mod user_scope_teams_app_installation;
 #[cfg(feature = "users")]
 pub use user_scope_teams_app_installation::UserScopeTeamsAppInstallation;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 mod user_security_state;
-#[cfg(feature = "users")]
+#[cfg(feature = "core")]
 pub use user_security_state::UserSecurityState;
 #[cfg(feature = "users")]
 mod user_teamwork;

@@ -60,6 +60,7 @@ impl NamedLocation {
 }
 /// A `microsoft.graph.namedLocation` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyNamedLocation {
     #[doc = concat!(
         "A `", "microsoft.graph.namedLocation",

@@ -33,7 +33,6 @@ pub struct NetworkConnection {
     /// Network Address Translation source port.
     pub nat_source_port: graph_rt::Field<String>,
     /// Network protocol. Possible values are: `unknown`, `ip`, `icmp`, `igmp`, `ggp`, `ipv4`, `tcp`, `pup`, `udp`, `idp`, `ipv6`, `ipv6RoutingHeader`, `ipv6FragmentHeader`, `ipSecEncapsulatingSecurityPayload`, `ipSecAuthenticationHeader`, `icmpV6`, `ipv6NoNextHeader`, `ipv6DestinationOptions`, `nd`, `raw`, `ipx`, `spx`, `spxII`.
-    #[cfg(feature = "security")]
     pub protocol: graph_rt::Field<super::SecurityNetworkProtocol>,
     /// Provider generated/calculated risk score of the network connection. Recommended value range of 0-1, which equates to a percentage.
     pub risk_score: graph_rt::Field<String>,
@@ -62,7 +61,6 @@ impl graph_rt::Model for NetworkConnection {
             source_location: r.take("sourceLocation"),
             source_address: r.take("sourceAddress"),
             risk_score: r.take("riskScore"),
-            #[cfg(feature = "security")]
             protocol: r.take("protocol"),
             nat_source_port: r.take("natSourcePort"),
             nat_source_address: r.take("natSourceAddress"),
@@ -98,7 +96,7 @@ impl graph_rt::Model for NetworkConnection {
         w.put("natDestinationPort", &self.nat_destination_port);
         w.put("natSourceAddress", &self.nat_source_address);
         w.put("natSourcePort", &self.nat_source_port);
-        #[cfg(feature = "security")] w.put("protocol", &self.protocol);
+        w.put("protocol", &self.protocol);
         w.put("riskScore", &self.risk_score);
         w.put("sourceAddress", &self.source_address);
         w.put("sourceLocation", &self.source_location);

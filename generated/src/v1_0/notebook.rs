@@ -17,10 +17,10 @@ pub struct Notebook {
     /// The name of the notebook. Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
     pub display_name: graph_rt::Field<String>,
     /// Identity of the user, device, and application which created the item. Read-only. Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Identity of the user, device, and application which created the item. Read-only. Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The date and time when the notebook was last modified. The timestamp represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only. Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -60,9 +60,9 @@ impl graph_rt::Model for Notebook {
             is_shared: r.take("isShared"),
             is_default: r.take("isDefault"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             display_name: r.take("displayName"),
             created_date_time: r.take("createdDateTime"),
@@ -80,8 +80,8 @@ impl graph_rt::Model for Notebook {
         w.put("self", &self.self_);
         w.put("createdDateTime", &self.created_date_time);
         w.put("displayName", &self.display_name);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("isDefault", &self.is_default);
         w.put("isShared", &self.is_shared);

@@ -7,6 +7,7 @@ A flags enum: properties of this type hold a `graph_rt::Flags` set.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-notification-notificationtemplatebrandingoptions?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NotificationTemplateBrandingOptions {
     /// `none`: No Branding. (value 0)
     None_,

@@ -31,6 +31,7 @@ graph_rt::impl_model_json!(OfficeConfigurationAssignmentTarget);
 impl OfficeConfigurationAssignmentTarget {}
 /// A `microsoft.graph.officeConfigurationAssignmentTarget` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyOfficeConfigurationAssignmentTarget {
     #[doc = concat!(
         "A `", "microsoft.graph.officeConfigurationAssignmentTarget",

@@ -41,6 +41,7 @@ impl graph_rt::Model for OmaSetting {
 graph_rt::impl_model_json!(OmaSetting);
 /// A `microsoft.graph.omaSetting` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyOmaSetting {
     #[doc = concat!(
         "A `", "microsoft.graph.omaSetting",

@@ -46,19 +46,25 @@ impl OnenoteEntityBaseModel {
 }
 /// A `microsoft.graph.onenoteEntityBaseModel` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyOnenoteEntityBaseModel {
     #[doc = concat!(
         "A `", "microsoft.graph.onenoteEntityBaseModel",
         "`, or a derived type this SDK does not know."
     )]
     OnenoteEntityBaseModel(Box<super::OnenoteEntityBaseModel>),
+    #[cfg(feature = "onenote")]
     Notebook(Box<super::Notebook>),
+    #[cfg(feature = "onenote")]
     OnenoteEntityHierarchyModel(Box<super::OnenoteEntityHierarchyModel>),
+    #[cfg(feature = "onenote")]
     OnenoteEntitySchemaObjectModel(Box<super::OnenoteEntitySchemaObjectModel>),
+    #[cfg(feature = "onenote")]
     OnenotePage(Box<super::OnenotePage>),
-    #[cfg(feature = "core")]
     OnenoteResource(Box<super::OnenoteResource>),
+    #[cfg(feature = "onenote")]
     OnenoteSection(Box<super::OnenoteSection>),
+    #[cfg(feature = "onenote")]
     SectionGroup(Box<super::SectionGroup>),
 }
 impl AnyOnenoteEntityBaseModel {
@@ -66,17 +72,22 @@ impl AnyOnenoteEntityBaseModel {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::OnenoteEntityBaseModel(_) => "microsoft.graph.onenoteEntityBaseModel",
+            #[cfg(feature = "onenote")]
             Self::Notebook(_) => "microsoft.graph.notebook",
+            #[cfg(feature = "onenote")]
             Self::OnenoteEntityHierarchyModel(_) => {
                 "microsoft.graph.onenoteEntityHierarchyModel"
             }
+            #[cfg(feature = "onenote")]
             Self::OnenoteEntitySchemaObjectModel(_) => {
                 "microsoft.graph.onenoteEntitySchemaObjectModel"
             }
+            #[cfg(feature = "onenote")]
             Self::OnenotePage(_) => "microsoft.graph.onenotePage",
-            #[cfg(feature = "core")]
             Self::OnenoteResource(_) => "microsoft.graph.onenoteResource",
+            #[cfg(feature = "onenote")]
             Self::OnenoteSection(_) => "microsoft.graph.onenoteSection",
+            #[cfg(feature = "onenote")]
             Self::SectionGroup(_) => "microsoft.graph.sectionGroup",
         }
     }
@@ -95,6 +106,7 @@ impl graph_rt::FromJson for AnyOnenoteEntityBaseModel {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
+                #[cfg(feature = "onenote")]
                 Some("microsoft.graph.notebook") => {
                     Self::Notebook(
                         Box::new(
@@ -102,6 +114,7 @@ impl graph_rt::FromJson for AnyOnenoteEntityBaseModel {
                         ),
                     )
                 }
+                #[cfg(feature = "onenote")]
                 Some("microsoft.graph.onenoteEntityHierarchyModel") => {
                     Self::OnenoteEntityHierarchyModel(
                         Box::new(
@@ -111,6 +124,7 @@ impl graph_rt::FromJson for AnyOnenoteEntityBaseModel {
                         ),
                     )
                 }
+                #[cfg(feature = "onenote")]
                 Some("microsoft.graph.onenoteEntitySchemaObjectModel") => {
                     Self::OnenoteEntitySchemaObjectModel(
                         Box::new(
@@ -120,6 +134,7 @@ impl graph_rt::FromJson for AnyOnenoteEntityBaseModel {
                         ),
                     )
                 }
+                #[cfg(feature = "onenote")]
                 Some("microsoft.graph.onenotePage") => {
                     Self::OnenotePage(
                         Box::new(
@@ -127,7 +142,6 @@ impl graph_rt::FromJson for AnyOnenoteEntityBaseModel {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.onenoteResource") => {
                     Self::OnenoteResource(
                         Box::new(
@@ -137,6 +151,7 @@ impl graph_rt::FromJson for AnyOnenoteEntityBaseModel {
                         ),
                     )
                 }
+                #[cfg(feature = "onenote")]
                 Some("microsoft.graph.onenoteSection") => {
                     Self::OnenoteSection(
                         Box::new(
@@ -146,6 +161,7 @@ impl graph_rt::FromJson for AnyOnenoteEntityBaseModel {
                         ),
                     )
                 }
+                #[cfg(feature = "onenote")]
                 Some("microsoft.graph.sectionGroup") => {
                     Self::SectionGroup(
                         Box::new(
@@ -170,15 +186,20 @@ impl graph_rt::ToJson for AnyOnenoteEntityBaseModel {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::OnenoteEntityBaseModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "onenote")]
             Self::Notebook(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "onenote")]
             Self::OnenoteEntityHierarchyModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "onenote")]
             Self::OnenoteEntitySchemaObjectModel(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
+            #[cfg(feature = "onenote")]
             Self::OnenotePage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::OnenoteResource(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "onenote")]
             Self::OnenoteSection(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "onenote")]
             Self::SectionGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -54,6 +54,7 @@ impl OnenoteEntitySchemaObjectModel {
 }
 /// A `microsoft.graph.onenoteEntitySchemaObjectModel` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyOnenoteEntitySchemaObjectModel {
     #[doc = concat!(
         "A `", "microsoft.graph.onenoteEntitySchemaObjectModel",

@@ -12,7 +12,7 @@ pub struct OnlineMeeting {
     #[cfg(feature = "core")]
     pub audio_conferencing: graph_rt::Field<super::AudioConferencing>,
     /// The chat information associated with this online meeting.
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub chat_info: graph_rt::Field<super::ChatInfo>,
     /// The meeting creation time in UTC. Read-only.
     pub creation_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -62,7 +62,7 @@ impl graph_rt::Model for OnlineMeeting {
             id: r.take("id"),
             end_date_time: r.take("endDateTime"),
             creation_date_time: r.take("creationDateTime"),
-            #[cfg(feature = "teams")]
+            #[cfg(feature = "core")]
             chat_info: r.take("chatInfo"),
             #[cfg(feature = "core")]
             audio_conferencing: r.take("audioConferencing"),
@@ -77,7 +77,7 @@ impl graph_rt::Model for OnlineMeeting {
         let mut w = graph_rt::Writer::new(map);
         w.put("allowedPresenters", &self.allowed_presenters);
         #[cfg(feature = "core")] w.put("audioConferencing", &self.audio_conferencing);
-        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        #[cfg(feature = "core")] w.put("chatInfo", &self.chat_info);
         w.put("creationDateTime", &self.creation_date_time);
         w.put("endDateTime", &self.end_date_time);
         w.put("id", &self.id);

@@ -11,7 +11,6 @@ pub struct OnlineMeetingInfo {
     /// The external link that launches the online meeting. This is a URL that clients will launch into a browser and will redirect the user to join the meeting.
     pub join_url: graph_rt::Field<String>,
     /// All of the phone numbers associated with this conference.
-    #[cfg(feature = "core")]
     pub phones: graph_rt::Field<Vec<super::Phone>>,
     /// The pre-formatted quickdial for this call.
     pub quick_dial: graph_rt::Field<String>,
@@ -31,7 +30,6 @@ impl graph_rt::Model for OnlineMeetingInfo {
             toll_number: r.take("tollNumber"),
             toll_free_numbers: r.take("tollFreeNumbers"),
             quick_dial: r.take("quickDial"),
-            #[cfg(feature = "core")]
             phones: r.take("phones"),
             join_url: r.take("joinUrl"),
             conference_id: r.take("conferenceId"),
@@ -45,7 +43,7 @@ impl graph_rt::Model for OnlineMeetingInfo {
         let mut w = graph_rt::Writer::new(map);
         w.put("conferenceId", &self.conference_id);
         w.put("joinUrl", &self.join_url);
-        #[cfg(feature = "core")] w.put("phones", &self.phones);
+        w.put("phones", &self.phones);
         w.put("quickDial", &self.quick_dial);
         w.put("tollFreeNumbers", &self.toll_free_numbers);
         w.put("tollNumber", &self.toll_number);

@@ -62,6 +62,7 @@ impl Operation {
 }
 /// A `microsoft.graph.operation` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyOperation {
     #[doc = concat!(
         "A `", "microsoft.graph.operation",

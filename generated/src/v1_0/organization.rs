@@ -64,7 +64,6 @@ pub struct Organization {
         Vec<super::OrganizationalBrandingProperties>,
     >,
     /// Mobile device management authority. Possible values are: `unknown`, `intune`, `sccm`, `office365`.
-    #[cfg(feature = "device_management")]
     pub mobile_device_management_authority: graph_rt::Field<super::MdmAuthority>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -75,7 +74,6 @@ impl graph_rt::Model for Organization {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "device_management")]
             mobile_device_management_authority: r
                 .take("mobileDeviceManagementAuthority"),
             organizational_branding: r.take("organizationalBranding"),
@@ -154,7 +152,6 @@ impl graph_rt::Model for Organization {
         );
         w.put("extensions", &self.extensions);
         w.put("organizationalBranding", &self.organizational_branding);
-        #[cfg(feature = "device_management")]
         w.put(
             "mobileDeviceManagementAuthority",
             &self.mobile_device_management_authority,

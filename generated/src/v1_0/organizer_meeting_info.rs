@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct OrganizerMeetingInfo {
     /// The organizer Azure Active Directory identity.
-    #[cfg(feature = "identity")]
     pub organizer: graph_rt::Field<super::AnyIdentitySet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -18,7 +17,6 @@ impl graph_rt::Model for OrganizerMeetingInfo {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
             organizer: r.take("organizer"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -28,7 +26,7 @@ impl graph_rt::Model for OrganizerMeetingInfo {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("organizer", &self.organizer);
+        w.put("organizer", &self.organizer);
         w.finish(&self.additional_properties)
     }
 }

@@ -66,19 +66,25 @@ impl OutlookItem {
 }
 /// A `microsoft.graph.outlookItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyOutlookItem {
     #[doc = concat!(
         "A `", "microsoft.graph.outlookItem",
         "`, or a derived type this SDK does not know."
     )]
     OutlookItem(Box<super::OutlookItem>),
+    #[cfg(feature = "mail")]
     Contact(Box<super::Contact>),
+    #[cfg(feature = "mail")]
     Event(Box<super::Event>),
+    #[cfg(feature = "mail")]
     EventMessage(Box<super::EventMessage>),
+    #[cfg(feature = "mail")]
     EventMessageRequest(Box<super::EventMessageRequest>),
+    #[cfg(feature = "mail")]
     EventMessageResponse(Box<super::EventMessageResponse>),
+    #[cfg(feature = "mail")]
     Message(Box<super::Message>),
-    #[cfg(feature = "core")]
     Post(Box<super::Post>),
 }
 impl AnyOutlookItem {
@@ -86,13 +92,18 @@ impl AnyOutlookItem {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::OutlookItem(_) => "microsoft.graph.outlookItem",
+            #[cfg(feature = "mail")]
             Self::Contact(_) => "microsoft.graph.contact",
+            #[cfg(feature = "mail")]
             Self::Event(_) => "microsoft.graph.event",
+            #[cfg(feature = "mail")]
             Self::EventMessage(_) => "microsoft.graph.eventMessage",
+            #[cfg(feature = "mail")]
             Self::EventMessageRequest(_) => "microsoft.graph.eventMessageRequest",
+            #[cfg(feature = "mail")]
             Self::EventMessageResponse(_) => "microsoft.graph.eventMessageResponse",
+            #[cfg(feature = "mail")]
             Self::Message(_) => "microsoft.graph.message",
-            #[cfg(feature = "core")]
             Self::Post(_) => "microsoft.graph.post",
         }
     }
@@ -108,6 +119,7 @@ impl graph_rt::FromJson for AnyOutlookItem {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
+                #[cfg(feature = "mail")]
                 Some("microsoft.graph.contact") => {
                     Self::Contact(
                         Box::new(
@@ -115,11 +127,13 @@ impl graph_rt::FromJson for AnyOutlookItem {
                         ),
                     )
                 }
+                #[cfg(feature = "mail")]
                 Some("microsoft.graph.event") => {
                     Self::Event(
                         Box::new(<super::Event as graph_rt::Model>::from_map(&mut map)?),
                     )
                 }
+                #[cfg(feature = "mail")]
                 Some("microsoft.graph.eventMessage") => {
                     Self::EventMessage(
                         Box::new(
@@ -127,6 +141,7 @@ impl graph_rt::FromJson for AnyOutlookItem {
                         ),
                     )
                 }
+                #[cfg(feature = "mail")]
                 Some("microsoft.graph.eventMessageRequest") => {
                     Self::EventMessageRequest(
                         Box::new(
@@ -136,6 +151,7 @@ impl graph_rt::FromJson for AnyOutlookItem {
                         ),
                     )
                 }
+                #[cfg(feature = "mail")]
                 Some("microsoft.graph.eventMessageResponse") => {
                     Self::EventMessageResponse(
                         Box::new(
@@ -145,6 +161,7 @@ impl graph_rt::FromJson for AnyOutlookItem {
                         ),
                     )
                 }
+                #[cfg(feature = "mail")]
                 Some("microsoft.graph.message") => {
                     Self::Message(
                         Box::new(
@@ -152,7 +169,6 @@ impl graph_rt::FromJson for AnyOutlookItem {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.post") => {
                     Self::Post(
                         Box::new(<super::Post as graph_rt::Model>::from_map(&mut map)?),
@@ -173,13 +189,18 @@ impl graph_rt::ToJson for AnyOutlookItem {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::OutlookItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "mail")]
             Self::Contact(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "mail")]
             Self::Event(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "mail")]
             Self::EventMessage(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "mail")]
             Self::EventMessageRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "mail")]
             Self::EventMessageResponse(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "mail")]
             Self::Message(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::Post(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -13,7 +13,7 @@ pub struct ParticipantEndpoint {
     /// The feedback provided by the user of this endpoint about the quality of the session.
     pub feedback: graph_rt::Field<super::UserFeedback>,
     /// Identity associated with the endpoint.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub identity: graph_rt::Field<super::AnyIdentitySet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -24,7 +24,7 @@ impl graph_rt::Model for ParticipantEndpoint {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             identity: r.take("identity"),
             feedback: r.take("feedback"),
             user_agent: r.take("userAgent"),
@@ -38,7 +38,7 @@ impl graph_rt::Model for ParticipantEndpoint {
         let mut w = graph_rt::Writer::new(map);
         w.put("userAgent", &self.user_agent);
         w.put("feedback", &self.feedback);
-        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        #[cfg(feature = "core")] w.put("identity", &self.identity);
         w.finish(&self.additional_properties)
     }
 }

@@ -11,7 +11,7 @@ pub struct ParticipantInfo {
     /// The type of endpoint the participant is using. Possible values are: `default`, `skypeForBusiness`, or `skypeForBusinessVoipPhone`. Read-only.
     pub endpoint_type: graph_rt::Field<String>,
     /// The identitySet associated with this participant. Read-only.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub identity: graph_rt::Field<super::AnyIdentitySet>,
     /// The language culture string. Read-only.
     pub language_id: graph_rt::Field<String>,
@@ -28,7 +28,7 @@ impl graph_rt::Model for ParticipantInfo {
         let mut value = Self {
             region: r.take("region"),
             language_id: r.take("languageId"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             identity: r.take("identity"),
             endpoint_type: r.take("endpointType"),
             country_code: r.take("countryCode"),
@@ -42,7 +42,7 @@ impl graph_rt::Model for ParticipantInfo {
         let mut w = graph_rt::Writer::new(map);
         w.put("countryCode", &self.country_code);
         w.put("endpointType", &self.endpoint_type);
-        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        #[cfg(feature = "core")] w.put("identity", &self.identity);
         w.put("languageId", &self.language_id);
         w.put("region", &self.region);
         w.finish(&self.additional_properties)

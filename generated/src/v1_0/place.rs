@@ -12,6 +12,7 @@ pub struct Place {
     /// The name associated with the place.
     pub display_name: graph_rt::Field<String>,
     /// Specifies the place location in latitude, longitude and (optionally) altitude coordinates.
+    #[cfg(feature = "core")]
     pub geo_coordinates: graph_rt::Field<super::OutlookGeoCoordinates>,
     /// Unique identifier for the place. Read-only.
     pub id: graph_rt::Field<String>,
@@ -28,6 +29,7 @@ impl graph_rt::Model for Place {
         let mut value = Self {
             phone: r.take("phone"),
             id: r.take("id"),
+            #[cfg(feature = "core")]
             geo_coordinates: r.take("geoCoordinates"),
             display_name: r.take("displayName"),
             #[cfg(feature = "core")]
@@ -42,7 +44,7 @@ impl graph_rt::Model for Place {
         let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "core")] w.put("address", &self.address);
         w.put("displayName", &self.display_name);
-        w.put("geoCoordinates", &self.geo_coordinates);
+        #[cfg(feature = "core")] w.put("geoCoordinates", &self.geo_coordinates);
         w.put("id", &self.id);
         w.put("phone", &self.phone);
         w.finish(&self.additional_properties)
@@ -51,6 +53,7 @@ impl graph_rt::Model for Place {
 graph_rt::impl_model_json!(Place);
 /// A `microsoft.graph.place` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyPlace {
     #[doc = concat!(
         "A `", "microsoft.graph.place", "`, or a derived type this SDK does not know."

@@ -17,7 +17,7 @@ pub struct PlannerPlan {
     /// Required. Title of the plan.
     pub title: graph_rt::Field<String>,
     /// Read-only. The user who created the plan.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Read-only. Nullable. Collection of buckets in the plan. (Navigation property.)
     pub buckets: graph_rt::Field<Vec<super::PlannerBucket>>,
@@ -37,7 +37,7 @@ impl graph_rt::Model for PlannerPlan {
             tasks: r.take("tasks"),
             details: r.take("details"),
             buckets: r.take("buckets"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             title: r.take("title"),
             owner: r.take("owner"),
@@ -55,7 +55,7 @@ impl graph_rt::Model for PlannerPlan {
         w.put("createdDateTime", &self.created_date_time);
         w.put("owner", &self.owner);
         w.put("title", &self.title);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("buckets", &self.buckets);
         w.put("details", &self.details);
         w.put("tasks", &self.tasks);

@@ -23,14 +23,14 @@ pub struct PlannerTask {
     /// Number of checklist items that are present on the task.
     pub checklist_item_count: graph_rt::Field<i32>,
     /// Identity of the user that completed the task.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub completed_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Read-only. Date and time at which the `'percentComplete'` of the task is set to `'100'`. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub completed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Thread ID of the conversation on the task. This is the ID of the conversation thread object created in the group.
     pub conversation_thread_id: graph_rt::Field<String>,
     /// Identity of the user that created the task.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Read-only. Date and time at which the task is created. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -89,11 +89,11 @@ impl graph_rt::Model for PlannerTask {
             has_description: r.take("hasDescription"),
             due_date_time: r.take("dueDateTime"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             conversation_thread_id: r.take("conversationThreadId"),
             completed_date_time: r.take("completedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             completed_by: r.take("completedBy"),
             checklist_item_count: r.take("checklistItemCount"),
             bucket_id: r.take("bucketId"),
@@ -117,10 +117,10 @@ impl graph_rt::Model for PlannerTask {
         w.put("assignments", &self.assignments);
         w.put("bucketId", &self.bucket_id);
         w.put("checklistItemCount", &self.checklist_item_count);
-        #[cfg(feature = "identity")] w.put("completedBy", &self.completed_by);
+        #[cfg(feature = "core")] w.put("completedBy", &self.completed_by);
         w.put("completedDateTime", &self.completed_date_time);
         w.put("conversationThreadId", &self.conversation_thread_id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("dueDateTime", &self.due_date_time);
         w.put("hasDescription", &self.has_description);

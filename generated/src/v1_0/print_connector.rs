@@ -21,7 +21,7 @@ pub struct PrintConnector {
     /// The DateTimeOffset when the connector was registered.
     pub registered_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The user who registered the connector.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub registered_by: graph_rt::Field<super::UserIdentity>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -32,7 +32,7 @@ impl graph_rt::Model for PrintConnector {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             registered_by: r.take("registeredBy"),
             registered_date_time: r.take("registeredDateTime"),
             location: r.take("location"),
@@ -56,7 +56,7 @@ impl graph_rt::Model for PrintConnector {
         w.put("appVersion", &self.app_version);
         w.put("location", &self.location);
         w.put("registeredDateTime", &self.registered_date_time);
-        #[cfg(feature = "users")] w.put("registeredBy", &self.registered_by);
+        #[cfg(feature = "core")] w.put("registeredBy", &self.registered_by);
         w.finish(&self.additional_properties)
     }
 }

@@ -21,7 +21,7 @@ pub struct PrintJob {
     /// Contains the destination job URL, if the job has been redirected to another printer.
     pub redirected_to: graph_rt::Field<String>,
     /// Read-only. Nullable.
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::UserIdentity>,
     /// Read-only. (Navigation property.)
     pub documents: graph_rt::Field<Vec<super::PrintDocument>>,
@@ -38,7 +38,7 @@ impl graph_rt::Model for PrintJob {
         let mut value = Self {
             tasks: r.take("tasks"),
             documents: r.take("documents"),
-            #[cfg(feature = "users")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             redirected_to: r.take("redirectedTo"),
             redirected_from: r.take("redirectedFrom"),
@@ -62,7 +62,7 @@ impl graph_rt::Model for PrintJob {
         w.put("isFetchable", &self.is_fetchable);
         w.put("redirectedFrom", &self.redirected_from);
         w.put("redirectedTo", &self.redirected_to);
-        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("documents", &self.documents);
         w.put("tasks", &self.tasks);
         w.finish(&self.additional_properties)

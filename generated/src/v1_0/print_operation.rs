@@ -52,6 +52,7 @@ impl PrintOperation {
 }
 /// A `microsoft.graph.printOperation` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyPrintOperation {
     #[doc = concat!(
         "A `", "microsoft.graph.printOperation",

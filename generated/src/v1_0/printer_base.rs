@@ -94,6 +94,7 @@ impl PrinterBase {
 }
 /// A `microsoft.graph.printerBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyPrinterBase {
     #[doc = concat!(
         "A `", "microsoft.graph.printerBase",

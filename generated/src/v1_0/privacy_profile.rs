@@ -8,7 +8,7 @@
 pub struct PrivacyProfile {
     /// A valid smtp email address for the privacy statement contact. Not required.
     pub contact_email: graph_rt::Field<String>,
-    /// A valid URL format that begins with http:// or https://. Maximum length is 255 characters. The URL that directs to the company's privacy statement. Not required.
+    /// A valid URL format that begins with <http://> or <https://>. Maximum length is 255 characters. The URL that directs to the company's privacy statement. Not required.
     pub statement_url: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

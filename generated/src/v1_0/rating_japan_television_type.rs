@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ratingjapantelevisiontype?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RatingJapanTelevisionType {
     /// `allAllowed`: Default value, allow all TV shows content (value 0)
     AllAllowed,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ratingunitedkingdommoviestype?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RatingUnitedKingdomMoviesType {
     /// `allAllowed`: Default value, allow all movies content (value 0)
     AllAllowed,

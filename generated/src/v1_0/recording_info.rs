@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct RecordingInfo {
     /// The identities of the recording initiator.
-    #[cfg(feature = "identity")]
     pub initiator: graph_rt::Field<super::AnyIdentitySet>,
     /// Possible values are: `unknown`, `notRecording`, `recording`, or `failed`.
     pub recording_status: graph_rt::Field<String>,
@@ -21,7 +20,6 @@ impl graph_rt::Model for RecordingInfo {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             recording_status: r.take("recordingStatus"),
-            #[cfg(feature = "identity")]
             initiator: r.take("initiator"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -31,7 +29,7 @@ impl graph_rt::Model for RecordingInfo {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "identity")] w.put("initiator", &self.initiator);
+        w.put("initiator", &self.initiator);
         w.put("recordingStatus", &self.recording_status);
         w.finish(&self.additional_properties)
     }

@@ -28,7 +28,7 @@ pub fn roundtrip(
         "microsoft.graph.accessAction" => {
             Some(roundtrip_as::<super::AccessAction>(value))
         }
-        #[cfg(feature = "identity_governance")]
+        #[cfg(feature = "core")]
         "microsoft.graph.accessReviewApplyAction" => {
             Some(roundtrip_as::<super::AnyAccessReviewApplyAction>(value))
         }
@@ -52,7 +52,7 @@ pub fn roundtrip(
         "microsoft.graph.accessReviewQueryScope" => {
             Some(roundtrip_as::<super::AnyAccessReviewQueryScope>(value))
         }
-        #[cfg(feature = "identity_governance")]
+        #[cfg(feature = "core")]
         "microsoft.graph.accessReviewReviewerScope" => {
             Some(roundtrip_as::<super::AccessReviewReviewerScope>(value))
         }
@@ -64,7 +64,7 @@ pub fn roundtrip(
         "microsoft.graph.accessReviewScheduleSettings" => {
             Some(roundtrip_as::<super::AccessReviewScheduleSettings>(value))
         }
-        #[cfg(feature = "identity_governance")]
+        #[cfg(feature = "core")]
         "microsoft.graph.accessReviewScope" => {
             Some(roundtrip_as::<super::AnyAccessReviewScope>(value))
         }
@@ -222,7 +222,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "applications")]
         "microsoft.graph.application" => Some(roundtrip_as::<super::Application>(value)),
-        #[cfg(feature = "applications")]
+        #[cfg(feature = "core")]
         "microsoft.graph.applicationEnforcedRestrictionsSessionControl" => {
             Some(
                 roundtrip_as::<
@@ -314,15 +314,15 @@ pub fn roundtrip(
         "microsoft.graph.authenticationFlowsPolicy" => {
             Some(roundtrip_as::<super::AuthenticationFlowsPolicy>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationMethod" => {
             Some(roundtrip_as::<super::AnyAuthenticationMethod>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationMethodConfiguration" => {
             Some(roundtrip_as::<super::AnyAuthenticationMethodConfiguration>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.authenticationMethodTarget" => {
             Some(roundtrip_as::<super::AnyAuthenticationMethodTarget>(value))
         }
@@ -346,7 +346,7 @@ pub fn roundtrip(
         "microsoft.graph.b2xIdentityUserFlow" => {
             Some(roundtrip_as::<super::B2xIdentityUserFlow>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.baseItem" => Some(roundtrip_as::<super::AnyBaseItem>(value)),
         #[cfg(feature = "files")]
         "microsoft.graph.baseItemVersion" => {
@@ -492,7 +492,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "teams")]
         "microsoft.graph.chat" => Some(roundtrip_as::<super::Chat>(value)),
-        #[cfg(feature = "teams")]
+        #[cfg(feature = "core")]
         "microsoft.graph.chatInfo" => Some(roundtrip_as::<super::ChatInfo>(value)),
         #[cfg(feature = "teams")]
         "microsoft.graph.chatMessage" => Some(roundtrip_as::<super::ChatMessage>(value)),
@@ -610,7 +610,7 @@ pub fn roundtrip(
         "microsoft.graph.conditionalAccessPolicy" => {
             Some(roundtrip_as::<super::ConditionalAccessPolicy>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.conditionalAccessSessionControl" => {
             Some(roundtrip_as::<super::AnyConditionalAccessSessionControl>(value))
         }
@@ -660,7 +660,7 @@ pub fn roundtrip(
         "microsoft.graph.conversation" => {
             Some(roundtrip_as::<super::Conversation>(value))
         }
-        #[cfg(feature = "teams")]
+        #[cfg(feature = "core")]
         "microsoft.graph.conversationMember" => {
             Some(roundtrip_as::<super::AnyConversationMember>(value))
         }
@@ -846,7 +846,7 @@ pub fn roundtrip(
         "microsoft.graph.deviceConfigurationUserStatus" => {
             Some(roundtrip_as::<super::DeviceConfigurationUserStatus>(value))
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.deviceDetail" => {
             Some(roundtrip_as::<super::DeviceDetail>(value))
         }
@@ -1030,7 +1030,7 @@ pub fn roundtrip(
         "microsoft.graph.educationAssignmentGrade" => {
             Some(roundtrip_as::<super::EducationAssignmentGrade>(value))
         }
-        #[cfg(feature = "education")]
+        #[cfg(feature = "core")]
         "microsoft.graph.educationAssignmentGradeType" => {
             Some(roundtrip_as::<super::EducationAssignmentGradeType>(value))
         }
@@ -1360,7 +1360,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "device_management")]
         "microsoft.graph.iPv6Range" => Some(roundtrip_as::<super::IPv6Range>(value)),
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.identity" => Some(roundtrip_as::<super::AnyIdentity>(value)),
         #[cfg(feature = "identity")]
         "microsoft.graph.identityApiConnector" => {
@@ -1382,7 +1382,7 @@ pub fn roundtrip(
         "microsoft.graph.identitySecurityDefaultsEnforcementPolicy" => {
             Some(roundtrip_as::<super::IdentitySecurityDefaultsEnforcementPolicy>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.identitySet" => {
             Some(roundtrip_as::<super::AnyIdentitySet>(value))
         }
@@ -1588,7 +1588,7 @@ pub fn roundtrip(
         "microsoft.graph.itemActivity" => {
             Some(roundtrip_as::<super::ItemActivity>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.itemActivityStat" => {
             Some(roundtrip_as::<super::ItemActivityStat>(value))
         }
@@ -1706,7 +1706,7 @@ pub fn roundtrip(
         "microsoft.graph.mailTipsError" => {
             Some(roundtrip_as::<super::MailTipsError>(value))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "microsoft.graph.mailboxSettings" => {
             Some(roundtrip_as::<super::MailboxSettings>(value))
         }
@@ -2122,7 +2122,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "onenote")]
         "microsoft.graph.onenote" => Some(roundtrip_as::<super::Onenote>(value)),
-        #[cfg(feature = "onenote")]
+        #[cfg(feature = "core")]
         "microsoft.graph.onenoteEntityBaseModel" => {
             Some(roundtrip_as::<super::AnyOnenoteEntityBaseModel>(value))
         }
@@ -2160,7 +2160,7 @@ pub fn roundtrip(
         "microsoft.graph.onlineMeeting" => {
             Some(roundtrip_as::<super::OnlineMeeting>(value))
         }
-        #[cfg(feature = "communications")]
+        #[cfg(feature = "core")]
         "microsoft.graph.onlineMeetingInfo" => {
             Some(roundtrip_as::<super::OnlineMeetingInfo>(value))
         }
@@ -2210,11 +2210,11 @@ pub fn roundtrip(
         "microsoft.graph.outlookCategory" => {
             Some(roundtrip_as::<super::OutlookCategory>(value))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "microsoft.graph.outlookGeoCoordinates" => {
             Some(roundtrip_as::<super::OutlookGeoCoordinates>(value))
         }
-        #[cfg(feature = "mail")]
+        #[cfg(feature = "core")]
         "microsoft.graph.outlookItem" => {
             Some(roundtrip_as::<super::AnyOutlookItem>(value))
         }
@@ -2268,7 +2268,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "files")]
         "microsoft.graph.permission" => Some(roundtrip_as::<super::Permission>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.permissionGrantConditionSet" => {
             Some(roundtrip_as::<super::PermissionGrantConditionSet>(value))
         }
@@ -2276,7 +2276,7 @@ pub fn roundtrip(
         "microsoft.graph.permissionGrantPolicy" => {
             Some(roundtrip_as::<super::PermissionGrantPolicy>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.permissionScope" => {
             Some(roundtrip_as::<super::PermissionScope>(value))
         }
@@ -2286,7 +2286,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "users")]
         "microsoft.graph.person" => Some(roundtrip_as::<super::Person>(value)),
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.personOrGroupColumn" => {
             Some(roundtrip_as::<super::PersonOrGroupColumn>(value))
         }
@@ -2394,7 +2394,7 @@ pub fn roundtrip(
         "microsoft.graph.playPromptOperation" => {
             Some(roundtrip_as::<super::PlayPromptOperation>(value))
         }
-        #[cfg(feature = "identity")]
+        #[cfg(feature = "core")]
         "microsoft.graph.policyBase" => Some(roundtrip_as::<super::AnyPolicyBase>(value)),
         #[cfg(feature = "core")]
         "microsoft.graph.post" => Some(roundtrip_as::<super::Post>(value)),
@@ -2786,7 +2786,7 @@ pub fn roundtrip(
         "microsoft.graph.searchResponse" => {
             Some(roundtrip_as::<super::SearchResponse>(value))
         }
-        #[cfg(feature = "search")]
+        #[cfg(feature = "core")]
         "microsoft.graph.searchResult" => {
             Some(roundtrip_as::<super::SearchResult>(value))
         }
@@ -2878,7 +2878,7 @@ pub fn roundtrip(
         "microsoft.graph.sharedPCConfiguration" => {
             Some(roundtrip_as::<super::SharedPcConfiguration>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.sharepointIds" => {
             Some(roundtrip_as::<super::SharepointIds>(value))
         }
@@ -3056,7 +3056,7 @@ pub fn roundtrip(
         "microsoft.graph.teamworkHostedContent" => {
             Some(roundtrip_as::<super::TeamworkHostedContent>(value))
         }
-        #[cfg(feature = "teams")]
+        #[cfg(feature = "core")]
         "microsoft.graph.teamworkNotificationRecipient" => {
             Some(roundtrip_as::<super::AnyTeamworkNotificationRecipient>(value))
         }
@@ -3110,7 +3110,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "core")]
         "microsoft.graph.textColumn" => Some(roundtrip_as::<super::TextColumn>(value)),
-        #[cfg(feature = "security")]
+        #[cfg(feature = "core")]
         "microsoft.graph.threatAssessmentRequest" => {
             Some(roundtrip_as::<super::AnyThreatAssessmentRequest>(value))
         }
@@ -3118,9 +3118,9 @@ pub fn roundtrip(
         "microsoft.graph.threatAssessmentResult" => {
             Some(roundtrip_as::<super::ThreatAssessmentResult>(value))
         }
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.thumbnail" => Some(roundtrip_as::<super::Thumbnail>(value)),
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         "microsoft.graph.thumbnailSet" => {
             Some(roundtrip_as::<super::ThumbnailSet>(value))
         }
@@ -3220,7 +3220,7 @@ pub fn roundtrip(
         "microsoft.graph.userActivity" => {
             Some(roundtrip_as::<super::UserActivity>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userAttributeValuesItem" => {
             Some(roundtrip_as::<super::UserAttributeValuesItem>(value))
         }
@@ -3228,7 +3228,7 @@ pub fn roundtrip(
         "microsoft.graph.userConsentRequest" => {
             Some(roundtrip_as::<super::UserConsentRequest>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userFlowApiConnectorConfiguration" => {
             Some(roundtrip_as::<super::UserFlowApiConnectorConfiguration>(value))
         }
@@ -3240,7 +3240,7 @@ pub fn roundtrip(
         "microsoft.graph.userFlowLanguagePage" => {
             Some(roundtrip_as::<super::UserFlowLanguagePage>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userIdentity" => {
             Some(roundtrip_as::<super::UserIdentity>(value))
         }
@@ -3252,7 +3252,7 @@ pub fn roundtrip(
         "microsoft.graph.userScopeTeamsAppInstallation" => {
             Some(roundtrip_as::<super::UserScopeTeamsAppInstallation>(value))
         }
-        #[cfg(feature = "users")]
+        #[cfg(feature = "core")]
         "microsoft.graph.userSecurityState" => {
             Some(roundtrip_as::<super::UserSecurityState>(value))
         }

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-remoteassistance-remoteassistanceonboardingstatus?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RemoteAssistanceOnboardingStatus {
     /// `notOnboarded`: The status reported when there is no active TeamViewer connector configured or active (value 0)
     NotOnboarded,

@@ -72,6 +72,7 @@ impl RoleDefinition {
 }
 /// A `microsoft.graph.roleDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyRoleDefinition {
     #[doc = concat!(
         "A `", "microsoft.graph.roleDefinition",

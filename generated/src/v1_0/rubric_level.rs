@@ -11,7 +11,6 @@ pub struct RubricLevel {
     /// The name of this rubric level.
     pub display_name: graph_rt::Field<String>,
     /// Null if this is a no-points rubric; educationAssignmentPointsGradeType if it is a points rubric.
-    #[cfg(feature = "education")]
     pub grading: graph_rt::Field<super::EducationAssignmentGradeType>,
     /// The ID of this resource.
     pub level_id: graph_rt::Field<String>,
@@ -25,7 +24,6 @@ impl graph_rt::Model for RubricLevel {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             level_id: r.take("levelId"),
-            #[cfg(feature = "education")]
             grading: r.take("grading"),
             display_name: r.take("displayName"),
             description: r.take("description"),
@@ -39,7 +37,7 @@ impl graph_rt::Model for RubricLevel {
         let mut w = graph_rt::Writer::new(map);
         w.put("description", &self.description);
         w.put("displayName", &self.display_name);
-        #[cfg(feature = "education")] w.put("grading", &self.grading);
+        w.put("grading", &self.grading);
         w.put("levelId", &self.level_id);
         w.finish(&self.additional_properties)
     }

@@ -20,7 +20,7 @@ pub struct SendActivityNotificationBody {
     #[cfg(feature = "core")]
     pub template_parameters: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Recipient of the notification. Only Azure AD users are supported. See also aadUserNotificationRecipient.
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub recipient: graph_rt::Field<super::AnyTeamworkNotificationRecipient>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -31,7 +31,7 @@ impl graph_rt::Model for SendActivityNotificationBody {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "teams")]
+            #[cfg(feature = "core")]
             recipient: r.take("recipient"),
             #[cfg(feature = "core")]
             template_parameters: r.take("templateParameters"),
@@ -54,7 +54,7 @@ impl graph_rt::Model for SendActivityNotificationBody {
         w.put("chainId", &self.chain_id);
         #[cfg(feature = "core")] w.put("previewText", &self.preview_text);
         #[cfg(feature = "core")] w.put("templateParameters", &self.template_parameters);
-        #[cfg(feature = "teams")] w.put("recipient", &self.recipient);
+        #[cfg(feature = "core")] w.put("recipient", &self.recipient);
         w.finish(&self.additional_properties)
     }
 }

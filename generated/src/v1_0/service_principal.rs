@@ -57,7 +57,7 @@ pub struct ServicePrincipal {
     /// Specifies the list of email addresses where Azure AD sends a notification when the active certificate is near the expiration date. This is only for the certificates used to sign the SAML token issued for Azure AD Gallery applications.
     pub notification_email_addresses: graph_rt::Field<Vec<String>>,
     /// The delegated permissions exposed by the application. For more information see the oauth2PermissionScopes property on the application entity's api property. Not nullable.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub oauth2_permission_scopes: graph_rt::Field<Vec<super::PermissionScope>>,
     /// Specifies the single sign-on mode configured for this application. Azure AD uses the preferred single sign-on mode to launch the application from Microsoft 365 or the Azure AD My Apps. The supported values are `password`, `saml`, `notSupported`, and `oidc`.
     pub preferred_single_sign_on_mode: graph_rt::Field<String>,
@@ -154,7 +154,7 @@ impl graph_rt::Model for ServicePrincipal {
             saml_single_sign_on_settings: r.take("samlSingleSignOnSettings"),
             reply_urls: r.take("replyUrls"),
             preferred_single_sign_on_mode: r.take("preferredSingleSignOnMode"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             oauth2_permission_scopes: r.take("oauth2PermissionScopes"),
             notification_email_addresses: r.take("notificationEmailAddresses"),
             notes: r.take("notes"),
@@ -212,7 +212,7 @@ impl graph_rt::Model for ServicePrincipal {
         w.put("logoutUrl", &self.logout_url);
         w.put("notes", &self.notes);
         w.put("notificationEmailAddresses", &self.notification_email_addresses);
-        #[cfg(feature = "files")]
+        #[cfg(feature = "core")]
         w.put("oauth2PermissionScopes", &self.oauth2_permission_scopes);
         w.put("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
         w.put("replyUrls", &self.reply_urls);

@@ -13,7 +13,7 @@ pub struct ServicePrincipalIdentity {
     /// Unique identifier for the identity. Inherited from `microsoft.graph.identity`.
     pub id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// The application identifier of the service principal.
     pub app_id: graph_rt::Field<String>,
@@ -27,7 +27,7 @@ impl graph_rt::Model for ServicePrincipalIdentity {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             app_id: r.take("appId"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             id: r.take("id"),
             display_name: r.take("displayName"),
@@ -41,7 +41,7 @@ impl graph_rt::Model for ServicePrincipalIdentity {
         let mut w = graph_rt::Writer::new(map);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         w.put("appId", &self.app_id);
         w.finish(&self.additional_properties)
     }

@@ -11,7 +11,6 @@ pub struct SharedDriveItem {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -20,7 +19,6 @@ pub struct SharedDriveItem {
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -37,7 +35,6 @@ pub struct SharedDriveItem {
     #[cfg(feature = "users")]
     pub last_modified_by_user: graph_rt::Field<super::User>,
     /// Information about the owner of the shared item being referenced.
-    #[cfg(feature = "identity")]
     pub owner: graph_rt::Field<super::AnyIdentitySet>,
     /// Used to access the underlying driveItem (Navigation property.)
     #[cfg(feature = "files")]
@@ -83,7 +80,6 @@ impl graph_rt::Model for SharedDriveItem {
             list: r.take("list"),
             #[cfg(feature = "files")]
             drive_item: r.take("driveItem"),
-            #[cfg(feature = "identity")]
             owner: r.take("owner"),
             #[cfg(feature = "users")]
             last_modified_by_user: r.take("lastModifiedByUser"),
@@ -93,12 +89,10 @@ impl graph_rt::Model for SharedDriveItem {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -110,11 +104,11 @@ impl graph_rt::Model for SharedDriveItem {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         w.put("parentReference", &self.parent_reference);
@@ -122,7 +116,7 @@ impl graph_rt::Model for SharedDriveItem {
         #[cfg(feature = "users")] w.put("createdByUser", &self.created_by_user);
         #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
-        #[cfg(feature = "identity")] w.put("owner", &self.owner);
+        w.put("owner", &self.owner);
         #[cfg(feature = "files")] w.put("driveItem", &self.drive_item);
         #[cfg(feature = "files")] w.put("list", &self.list);
         #[cfg(feature = "files")] w.put("listItem", &self.list_item);

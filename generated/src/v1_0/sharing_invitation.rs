@@ -9,7 +9,6 @@ pub struct SharingInvitation {
     /// The email address provided for the recipient of the sharing invitation. Read-only.
     pub email: graph_rt::Field<String>,
     /// Provides information about who sent the invitation that created this permission, if that information is available. Read-only.
-    #[cfg(feature = "identity")]
     pub invited_by: graph_rt::Field<super::AnyIdentitySet>,
     /// If `true` the recipient of the invitation needs to sign in in order to access the shared item. Read-only.
     pub sign_in_required: graph_rt::Field<bool>,
@@ -23,7 +22,6 @@ impl graph_rt::Model for SharingInvitation {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             sign_in_required: r.take("signInRequired"),
-            #[cfg(feature = "identity")]
             invited_by: r.take("invitedBy"),
             email: r.take("email"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -35,7 +33,7 @@ impl graph_rt::Model for SharingInvitation {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("email", &self.email);
-        #[cfg(feature = "identity")] w.put("invitedBy", &self.invited_by);
+        w.put("invitedBy", &self.invited_by);
         w.put("signInRequired", &self.sign_in_required);
         w.finish(&self.additional_properties)
     }

@@ -72,6 +72,7 @@ impl ShiftItem {
 }
 /// A `microsoft.graph.shiftItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyShiftItem {
     #[doc = concat!(
         "A `", "microsoft.graph.shiftItem",

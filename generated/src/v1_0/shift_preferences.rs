@@ -13,7 +13,7 @@ pub struct ShiftPreferences {
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.changeTrackedEntity`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Identity of the person who last modified the entity. Inherited from `microsoft.graph.changeTrackedEntity`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.changeTrackedEntity`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -33,7 +33,7 @@ impl graph_rt::Model for ShiftPreferences {
             availability: r.take("availability"),
             odata_etag: r.take("@odata.etag"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             created_date_time: r.take("createdDateTime"),
             id: r.take("id"),
@@ -47,7 +47,7 @@ impl graph_rt::Model for ShiftPreferences {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("@odata.etag", &self.odata_etag);
         w.put("availability", &self.availability);

@@ -25,7 +25,7 @@ pub struct SignIn {
     /// Date and time (UTC) the sign-in was initiated. Example: midnight on Jan 1, 2014 is reported as `2014-01-01T00:00:00Z`. Supports `$orderby` and `$filter` (`eq`, `le`, and `ge` operators only).
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Device information from where the sign-in occurred; includes device ID, operating system, and browser. Supports `$filter` (`eq` and `startsWith` operators only) on browser and operatingSytem properties.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub device_detail: graph_rt::Field<super::DeviceDetail>,
     /// Unique ID representing the sign-in activity. Supports `$filter` (`eq` operator only).
     pub id: graph_rt::Field<String>,
@@ -94,7 +94,7 @@ impl graph_rt::Model for SignIn {
             is_interactive: r.take("isInteractive"),
             ip_address: r.take("ipAddress"),
             id: r.take("id"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             device_detail: r.take("deviceDetail"),
             created_date_time: r.take("createdDateTime"),
             correlation_id: r.take("correlationId"),
@@ -122,7 +122,7 @@ impl graph_rt::Model for SignIn {
         w.put("conditionalAccessStatus", &self.conditional_access_status);
         w.put("correlationId", &self.correlation_id);
         w.put("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "device_management")] w.put("deviceDetail", &self.device_detail);
+        #[cfg(feature = "core")] w.put("deviceDetail", &self.device_detail);
         w.put("id", &self.id);
         w.put("ipAddress", &self.ip_address);
         w.put("isInteractive", &self.is_interactive);

@@ -4,6 +4,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/application?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignInAudience {
     /// `AzureADMyOrg`: Users with a Microsoft work or school account in my organization’s Azure AD tenant (single tenant).
     AzureAdMyOrg,

@@ -11,7 +11,7 @@ pub struct Site {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Identity of the user, device, or application which created the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub created_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time of item creation. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -20,7 +20,7 @@ pub struct Site {
     /// ETag for the item. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub e_tag: graph_rt::Field<String>,
     /// Identity of the user, device, and application which last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// Date and time the item was last modified. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -43,6 +43,7 @@ pub struct Site {
     #[cfg(feature = "core")]
     pub root: graph_rt::Field<super::Root>,
     /// Returns identifiers useful for SharePoint REST compatibility. Read-only.
+    #[cfg(feature = "core")]
     pub sharepoint_ids: graph_rt::Field<super::SharepointIds>,
     /// Provides details about the site's site collection. Available only on the root site. Read-only.
     pub site_collection: graph_rt::Field<super::SiteCollection>,
@@ -57,6 +58,7 @@ pub struct Site {
     /// The collection of drives (document libraries) under this site. (Navigation property.)
     pub drives: graph_rt::Field<Vec<super::Drive>>,
     /// Used to address any item contained in this site. This collection cannot be enumerated. (Navigation property.)
+    #[cfg(feature = "core")]
     pub items: graph_rt::Field<Vec<super::AnyBaseItem>>,
     /// The collection of lists under this site. (Navigation property.)
     pub lists: graph_rt::Field<Vec<super::List>>,
@@ -81,6 +83,7 @@ impl graph_rt::Model for Site {
             sites: r.take("sites"),
             permissions: r.take("permissions"),
             lists: r.take("lists"),
+            #[cfg(feature = "core")]
             items: r.take("items"),
             drives: r.take("drives"),
             drive: r.take("drive"),
@@ -88,6 +91,7 @@ impl graph_rt::Model for Site {
             columns: r.take("columns"),
             analytics: r.take("analytics"),
             site_collection: r.take("siteCollection"),
+            #[cfg(feature = "core")]
             sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
             root: r.take("root"),
@@ -101,12 +105,12 @@ impl graph_rt::Model for Site {
             parent_reference: r.take("parentReference"),
             name: r.take("name"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             e_tag: r.take("eTag"),
             description: r.take("description"),
             created_date_time: r.take("createdDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             created_by: r.take("createdBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -118,11 +122,11 @@ impl graph_rt::Model for Site {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "core")] w.put("createdBy", &self.created_by);
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("eTag", &self.e_tag);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
@@ -132,14 +136,14 @@ impl graph_rt::Model for Site {
         w.put("lastModifiedByUser", &self.last_modified_by_user);
         w.put("displayName", &self.display_name);
         #[cfg(feature = "core")] w.put("root", &self.root);
-        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("sharepointIds", &self.sharepoint_ids);
         w.put("siteCollection", &self.site_collection);
         w.put("analytics", &self.analytics);
         w.put("columns", &self.columns);
         w.put("contentTypes", &self.content_types);
         w.put("drive", &self.drive);
         w.put("drives", &self.drives);
-        w.put("items", &self.items);
+        #[cfg(feature = "core")] w.put("items", &self.items);
         w.put("lists", &self.lists);
         w.put("permissions", &self.permissions);
         w.put("sites", &self.sites);

@@ -49,6 +49,7 @@ impl graph_rt::Model for StandardTimeZoneOffset {
 graph_rt::impl_model_json!(StandardTimeZoneOffset);
 /// A `microsoft.graph.standardTimeZoneOffset` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyStandardTimeZoneOffset {
     #[doc = concat!(
         "A `", "microsoft.graph.standardTimeZoneOffset",

@@ -43,6 +43,7 @@ pub struct Team {
     /// The apps installed in this team. (Navigation property.)
     pub installed_apps: graph_rt::Field<Vec<super::TeamsAppInstallation>>,
     /// Members and owners of the team. (Navigation property.)
+    #[cfg(feature = "core")]
     pub members: graph_rt::Field<Vec<super::AnyConversationMember>>,
     /// The async operations that ran or are running on this team. (Navigation property.)
     pub operations: graph_rt::Field<Vec<super::TeamsAsyncOperation>>,
@@ -67,6 +68,7 @@ impl graph_rt::Model for Team {
             schedule: r.take("schedule"),
             primary_channel: r.take("primaryChannel"),
             operations: r.take("operations"),
+            #[cfg(feature = "core")]
             members: r.take("members"),
             installed_apps: r.take("installedApps"),
             channels: r.take("channels"),
@@ -114,7 +116,7 @@ impl graph_rt::Model for Team {
         );
         w.put("channels", &self.channels);
         w.put("installedApps", &self.installed_apps);
-        w.put("members", &self.members);
+        #[cfg(feature = "core")] w.put("members", &self.members);
         w.put("operations", &self.operations);
         w.put("primaryChannel", &self.primary_channel);
         w.put("schedule", &self.schedule);

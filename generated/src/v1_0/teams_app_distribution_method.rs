@@ -3,6 +3,7 @@
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamsapp?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamsAppDistributionMethod {
     /// `store`: The app is available to all tenants through the Microsoft Teams app store. (value 0)
     Store,

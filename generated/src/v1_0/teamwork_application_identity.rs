@@ -13,7 +13,7 @@ pub struct TeamworkApplicationIdentity {
     /// Unique identifier for the identity. Inherited from `microsoft.graph.identity`.
     pub id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Type of application that is referenced. Possible values are: `aadApplication`, `bot`, `tenantBot`, `office365Connector`, `outgoingWebhook`, and `unknownFutureValue`.
     #[cfg(feature = "core")]
@@ -31,7 +31,7 @@ impl graph_rt::Model for TeamworkApplicationIdentity {
         let mut value = Self {
             #[cfg(feature = "core")]
             application_identity_type: r.take("applicationIdentityType"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             id: r.take("id"),
             display_name: r.take("displayName"),
@@ -45,7 +45,7 @@ impl graph_rt::Model for TeamworkApplicationIdentity {
         let mut w = graph_rt::Writer::new(map);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         #[cfg(feature = "core")]
         w.put("applicationIdentityType", &self.application_identity_type);
         w.finish(&self.additional_properties)

@@ -13,7 +13,7 @@ pub struct TeamworkConversationIdentity {
     /// Unique identifier for the identity. Inherited from `microsoft.graph.identity`.
     pub id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Type of conversation. Possible values are: `team`, `channel`, `chat`, and `unknownFutureValue`.
     #[cfg(feature = "core")]
@@ -31,7 +31,7 @@ impl graph_rt::Model for TeamworkConversationIdentity {
         let mut value = Self {
             #[cfg(feature = "core")]
             conversation_identity_type: r.take("conversationIdentityType"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             id: r.take("id"),
             display_name: r.take("displayName"),
@@ -45,7 +45,7 @@ impl graph_rt::Model for TeamworkConversationIdentity {
         let mut w = graph_rt::Writer::new(map);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         #[cfg(feature = "core")]
         w.put("conversationIdentityType", &self.conversation_identity_type);
         w.finish(&self.additional_properties)

@@ -29,13 +29,13 @@ impl graph_rt::Model for TeamworkNotificationRecipient {
 graph_rt::impl_model_json!(TeamworkNotificationRecipient);
 /// A `microsoft.graph.teamworkNotificationRecipient` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyTeamworkNotificationRecipient {
     #[doc = concat!(
         "A `", "microsoft.graph.teamworkNotificationRecipient",
         "`, or a derived type this SDK does not know."
     )]
     TeamworkNotificationRecipient(Box<super::TeamworkNotificationRecipient>),
-    #[cfg(feature = "core")]
     AadUserNotificationRecipient(Box<super::AadUserNotificationRecipient>),
 }
 impl AnyTeamworkNotificationRecipient {
@@ -45,7 +45,6 @@ impl AnyTeamworkNotificationRecipient {
             Self::TeamworkNotificationRecipient(_) => {
                 "microsoft.graph.teamworkNotificationRecipient"
             }
-            #[cfg(feature = "core")]
             Self::AadUserNotificationRecipient(_) => {
                 "microsoft.graph.aadUserNotificationRecipient"
             }
@@ -66,7 +65,6 @@ impl graph_rt::FromJson for AnyTeamworkNotificationRecipient {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.aadUserNotificationRecipient") => {
                     Self::AadUserNotificationRecipient(
                         Box::new(
@@ -95,7 +93,6 @@ impl graph_rt::ToJson for AnyTeamworkNotificationRecipient {
             Self::TeamworkNotificationRecipient(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }
-            #[cfg(feature = "core")]
             Self::AadUserNotificationRecipient(v) => {
                 graph_rt::ToJson::to_json(v.as_ref())
             }

@@ -13,7 +13,7 @@ pub struct TeamworkTagIdentity {
     /// Unique identifier for the identity. Inherited from `microsoft.graph.identity`.
     pub id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -24,7 +24,7 @@ impl graph_rt::Model for TeamworkTagIdentity {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             id: r.take("id"),
             display_name: r.take("displayName"),
@@ -38,7 +38,7 @@ impl graph_rt::Model for TeamworkTagIdentity {
         let mut w = graph_rt::Writer::new(map);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         w.finish(&self.additional_properties)
     }
 }

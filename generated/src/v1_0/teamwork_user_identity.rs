@@ -13,7 +13,7 @@ pub struct TeamworkUserIdentity {
     /// Unique identifier for the identity. Inherited from `microsoft.graph.identity`.
     pub id: graph_rt::Field<String>,
     /// Inherited from `microsoft.graph.identity`.
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub thumbnails: graph_rt::Field<super::ThumbnailSet>,
     /// Type of user. Possible values are: `aadUser`, `onPremiseAadUser`, `anonymousGuest`, `federatedUser`, `personalMicrosoftAccountUser`, `skypeUser`, `phoneUser`, and `unknownFutureValue`.
     #[cfg(feature = "core")]
@@ -29,7 +29,7 @@ impl graph_rt::Model for TeamworkUserIdentity {
         let mut value = Self {
             #[cfg(feature = "core")]
             user_identity_type: r.take("userIdentityType"),
-            #[cfg(feature = "files")]
+            #[cfg(feature = "core")]
             thumbnails: r.take("thumbnails"),
             id: r.take("id"),
             display_name: r.take("displayName"),
@@ -43,7 +43,7 @@ impl graph_rt::Model for TeamworkUserIdentity {
         let mut w = graph_rt::Writer::new(map);
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
-        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        #[cfg(feature = "core")] w.put("thumbnails", &self.thumbnails);
         #[cfg(feature = "core")] w.put("userIdentityType", &self.user_identity_type);
         w.finish(&self.additional_properties)
     }

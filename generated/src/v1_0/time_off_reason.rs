@@ -13,7 +13,7 @@ pub struct TimeOffReason {
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.changeTrackedEntity`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Identity of the person who last modified the entity. Inherited from `microsoft.graph.changeTrackedEntity`.
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.changeTrackedEntity`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -38,7 +38,7 @@ impl graph_rt::Model for TimeOffReason {
             icon_type: r.take("iconType"),
             display_name: r.take("displayName"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            #[cfg(feature = "identity")]
+            #[cfg(feature = "core")]
             last_modified_by: r.take("lastModifiedBy"),
             created_date_time: r.take("createdDateTime"),
             id: r.take("id"),
@@ -52,7 +52,7 @@ impl graph_rt::Model for TimeOffReason {
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
         w.put("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("displayName", &self.display_name);
         #[cfg(feature = "core")] w.put("iconType", &self.icon_type);

@@ -33,6 +33,7 @@ impl graph_rt::Model for TimeZoneBase {
 graph_rt::impl_model_json!(TimeZoneBase);
 /// A `microsoft.graph.timeZoneBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyTimeZoneBase {
     #[doc = concat!(
         "A `", "microsoft.graph.timeZoneBase",

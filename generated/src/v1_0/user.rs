@@ -88,7 +88,7 @@ pub struct User {
     /// The SMTP address for the user, for example, `jeff@contoso.onmicrosoft.com`. NOTE: While this property can contain accent characters, using them can cause access issues with other Microsoft applications for the user. Changes to this property will also update the user's proxyAddresses collection to include the value as an SMTP address. While this property can contain accent characters, using them can cause access issues with other Microsoft applications for the user.  Returned by default. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`, `endsWith`).
     pub mail: graph_rt::Field<String>,
     /// Settings for the primary mailbox of the signed-in user. You can get or update settings for sending automatic replies to incoming messages, locale and time zone.  Returned only on `$select`.
-    #[cfg(feature = "mail")]
+    #[cfg(feature = "core")]
     pub mailbox_settings: graph_rt::Field<super::MailboxSettings>,
     /// The mail alias for the user. This property must be specified when a user is created. Maximum length is 64 characters.   Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub mail_nickname: graph_rt::Field<String>,
@@ -124,7 +124,7 @@ pub struct User {
     pub on_premises_sync_enabled: graph_rt::Field<bool>,
     /// Contains the on-premises `userPrincipalName` synchronized from the on-premises directory. The property is only populated for customers who are synchronizing their on-premises directory to Azure Active Directory via Azure AD Connect. Read-only.   Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub on_premises_user_principal_name: graph_rt::Field<String>,
-    /// A list of additional email addresses for the user; for example: `\["bob@contoso.com", "Robert@fabrikam.com"\]`.  NOTE: While this property can contain accent characters, they can cause access issues to first-party applications for the user.   Returned only on `$select`. Supports `$filter` (`eq`, `NOT`, `ge`, `le`, `in`, `startsWith`).
+    /// A list of additional email addresses for the user; for example: `["bob@contoso.com", "Robert@fabrikam.com"]`.  NOTE: While this property can contain accent characters, they can cause access issues to first-party applications for the user.   Returned only on `$select`. Supports `$filter` (`eq`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub other_mails: graph_rt::Field<Vec<String>>,
     /// Specifies password policies for the user. This value is an enumeration with one possible value being `DisableStrongPassword`, which allows weaker passwords than the default policy to be specified. `DisablePasswordExpiration` can also be specified. The two may be specified together; for example: `DisablePasswordExpiration, DisableStrongPassword`.   Returned only on `$select`. For more information on the default password policies, see Azure AD pasword policies. Supports `$filter` (`ne`, `NOT`).
     pub password_policies: graph_rt::Field<String>,
@@ -142,7 +142,7 @@ pub struct User {
     /// The plans that are provisioned for the user. Read-only. Not nullable.   Returned only on `$select`. Supports `$filter` (`eq`, `NOT`, `ge`, `le`).
     #[cfg(feature = "core")]
     pub provisioned_plans: graph_rt::Field<Vec<super::ProvisionedPlan>>,
-    /// For example: `\["SMTP: bob@contoso.com", "smtp: bob@sales.contoso.com"\]`. Read-only, Not nullable.   Returned only on `$select`. Supports `$filter` (`eq`, `NOT`, `ge`, `le`, `startsWith`).
+    /// For example: `["SMTP: bob@contoso.com", "smtp: bob@sales.contoso.com"]`. Read-only, Not nullable.   Returned only on `$select`. Supports `$filter` (`eq`, `NOT`, `ge`, `le`, `startsWith`).
     pub proxy_addresses: graph_rt::Field<Vec<String>>,
     /// Any refresh tokens or sessions tokens (session cookies) issued before this time are invalid, and applications will get an error when using an invalid refresh or sessions token to acquire a delegated access token (to access APIs such as Microsoft Graph).  If this happens, the application will need to acquire a new refresh token by making a request to the authorize endpoint.   Returned only on `$select`. Read-only.
     pub refresh_tokens_valid_from_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -382,7 +382,7 @@ impl graph_rt::Model for User {
             my_site: r.take("mySite"),
             mobile_phone: r.take("mobilePhone"),
             mail_nickname: r.take("mailNickname"),
-            #[cfg(feature = "mail")]
+            #[cfg(feature = "core")]
             mailbox_settings: r.take("mailboxSettings"),
             mail: r.take("mail"),
             license_assignment_states: r.take("licenseAssignmentStates"),
@@ -470,7 +470,7 @@ impl graph_rt::Model for User {
         w.put("legalAgeGroupClassification", &self.legal_age_group_classification);
         w.put("licenseAssignmentStates", &self.license_assignment_states);
         w.put("mail", &self.mail);
-        #[cfg(feature = "mail")] w.put("mailboxSettings", &self.mailbox_settings);
+        #[cfg(feature = "core")] w.put("mailboxSettings", &self.mailbox_settings);
         w.put("mailNickname", &self.mail_nickname);
         w.put("mobilePhone", &self.mobile_phone);
         w.put("mySite", &self.my_site);

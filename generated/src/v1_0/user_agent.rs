@@ -37,6 +37,7 @@ impl graph_rt::Model for UserAgent {
 graph_rt::impl_model_json!(UserAgent);
 /// A `microsoft.graph.callRecords.userAgent` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUserAgent {
     #[doc = concat!(
         "A `", "microsoft.graph.callRecords.userAgent",

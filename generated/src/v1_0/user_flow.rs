@@ -54,6 +54,7 @@ impl UserFlow {
 }
 /// A `microsoft.graph.UserFlow` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyUserFlow {
     #[doc = concat!(
         "A `", "microsoft.graph.UserFlow", "`, or a derived type this SDK does not know."

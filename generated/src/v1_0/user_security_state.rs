@@ -13,7 +13,6 @@ pub struct UserSecurityState {
     /// NetBIOS/Active Directory domain of user account (that is, domain\account format).
     pub domain_name: graph_rt::Field<String>,
     /// For email-related alerts - user account's email 'role'. Possible values are: `unknown`, `sender`, `recipient`.
-    #[cfg(feature = "core")]
     pub email_role: graph_rt::Field<super::EmailRole>,
     /// Indicates whether the user logged on through a VPN.
     pub is_vpn: graph_rt::Field<bool>,
@@ -26,14 +25,12 @@ pub struct UserSecurityState {
     /// Location (by IP address mapping) associated with a user sign-in event by this user.
     pub logon_location: graph_rt::Field<String>,
     /// Method of user sign in. Possible values are: `unknown`, `interactive`, `remoteInteractive`, `network`, `batch`, `service`.
-    #[cfg(feature = "core")]
     pub logon_type: graph_rt::Field<super::LogonType>,
     /// Active Directory (on-premises) Security Identifier (SID) of the user.
     pub on_premises_security_identifier: graph_rt::Field<String>,
     /// Provider-generated/calculated risk score of the user account. Recommended value range of 0-1, which equates to a percentage.
     pub risk_score: graph_rt::Field<String>,
     /// User account type (group membership), per Windows definition. Possible values are: `unknown`, `standard`, `power`, `administrator`.
-    #[cfg(feature = "core")]
     pub user_account_type: graph_rt::Field<super::UserAccountSecurityType>,
     /// User sign-in name - internet format: (user account name)@(user account DNS domain name).
     pub user_principal_name: graph_rt::Field<String>,
@@ -47,18 +44,15 @@ impl graph_rt::Model for UserSecurityState {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             user_principal_name: r.take("userPrincipalName"),
-            #[cfg(feature = "core")]
             user_account_type: r.take("userAccountType"),
             risk_score: r.take("riskScore"),
             on_premises_security_identifier: r.take("onPremisesSecurityIdentifier"),
-            #[cfg(feature = "core")]
             logon_type: r.take("logonType"),
             logon_location: r.take("logonLocation"),
             logon_ip: r.take("logonIp"),
             logon_id: r.take("logonId"),
             logon_date_time: r.take("logonDateTime"),
             is_vpn: r.take("isVpn"),
-            #[cfg(feature = "core")]
             email_role: r.take("emailRole"),
             domain_name: r.take("domainName"),
             account_name: r.take("accountName"),
@@ -74,16 +68,16 @@ impl graph_rt::Model for UserSecurityState {
         w.put("aadUserId", &self.aad_user_id);
         w.put("accountName", &self.account_name);
         w.put("domainName", &self.domain_name);
-        #[cfg(feature = "core")] w.put("emailRole", &self.email_role);
+        w.put("emailRole", &self.email_role);
         w.put("isVpn", &self.is_vpn);
         w.put("logonDateTime", &self.logon_date_time);
         w.put("logonId", &self.logon_id);
         w.put("logonIp", &self.logon_ip);
         w.put("logonLocation", &self.logon_location);
-        #[cfg(feature = "core")] w.put("logonType", &self.logon_type);
+        w.put("logonType", &self.logon_type);
         w.put("onPremisesSecurityIdentifier", &self.on_premises_security_identifier);
         w.put("riskScore", &self.risk_score);
-        #[cfg(feature = "core")] w.put("userAccountType", &self.user_account_type);
+        w.put("userAccountType", &self.user_account_type);
         w.put("userPrincipalName", &self.user_principal_name);
         w.finish(&self.additional_properties)
     }

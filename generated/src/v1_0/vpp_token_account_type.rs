@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-vpptokenaccounttype?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VppTokenAccountType {
     /// `business`: Apple Volume Purchase Program token associated with an business program. (value 0)
     Business,

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappdeliveryoptimizationpriority?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Win32LobAppDeliveryOptimizationPriority {
     /// `notConfigured`: Not configured or background normal delivery optimization priority. (value 0)
     NotConfigured,

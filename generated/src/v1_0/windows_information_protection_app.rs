@@ -49,6 +49,7 @@ impl graph_rt::Model for WindowsInformationProtectionApp {
 graph_rt::impl_model_json!(WindowsInformationProtectionApp);
 /// A `microsoft.graph.windowsInformationProtectionApp` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsInformationProtectionApp {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsInformationProtectionApp",

@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectionpincharacterrequirements?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WindowsInformationProtectionPinCharacterRequirements {
     /// `notAllow`: Not allow (value 0)
     NotAllow,

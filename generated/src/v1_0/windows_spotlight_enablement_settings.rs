@@ -5,6 +5,7 @@
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowsspotlightenablementsettings?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WindowsSpotlightEnablementSettings {
     /// `notConfigured`: Spotlight on lock screen is not configured (value 0)
     NotConfigured,

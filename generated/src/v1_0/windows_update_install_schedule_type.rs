@@ -29,6 +29,7 @@ impl graph_rt::Model for WindowsUpdateInstallScheduleType {
 graph_rt::impl_model_json!(WindowsUpdateInstallScheduleType);
 /// A `microsoft.graph.windowsUpdateInstallScheduleType` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyWindowsUpdateInstallScheduleType {
     #[doc = concat!(
         "A `", "microsoft.graph.windowsUpdateInstallScheduleType",

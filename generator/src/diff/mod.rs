@@ -136,12 +136,13 @@ pub const RULES: &[&str] = &[
      null, value), so it cannot change the generated API.",
     "Changes that only touch documentation (descriptions, read-only, deprecated, navigation, \
      entity versus complex, a docs type that maps to the same Rust type) are non-breaking.",
-    "A type with derived types is also read through an exhaustive `Any…` enum: adding a derived \
-     type to a base that already exists, or changing a type's base, changes those enums and is \
-     breaking.",
-    "Enums are exhaustive (no `#[non_exhaustive]`; unknown values read as `Unrecognized`): adding \
-     a member breaks exhaustive `match`es, so it is breaking; so are removing a member and \
-     switching between a plain enum and a flags set.",
+    "A type with derived types is also read through its `Any…` enum, which is \
+     `#[non_exhaustive]`: adding a derived type to a base that already exists adds a variant and \
+     is additive (a value of the new type read before as the base's variant now reads as its \
+     own); changing a type's base moves it between those enums and is breaking.",
+    "Enums are `#[non_exhaustive]` (unknown values read as `Unrecognized`): adding a member is \
+     additive (the value read before as `Unrecognized` now reads as the member); removing or \
+     renaming a member, and switching between a plain enum and a flags set, are breaking.",
     "Inherited properties are reported once, at the type that declares them (the structs of \
      derived types, which copy their ancestors' fields, change with it), unless the type's base \
      changed.",
@@ -342,9 +343,9 @@ fn diff_types(old: &Index<'_>, new: &Index<'_>, out: &mut Vec<Entry>) {
                     (false, "a new struct".to_string())
                 } else {
                     (
-                        true,
+                        false,
                         format!(
-                            "a new variant of the exhaustive `Any…` enum of {}",
+                            "a new struct, and a new variant of the non-exhaustive `Any…` enum of {}",
                             existing.join(", ")
                         ),
                     )
@@ -625,9 +626,8 @@ fn diff_members(owner: &str, oe: &EnumDef, ne: &EnumDef, out: &mut Vec<Entry>) {
             }
             (None, Some(_)) => {
                 entry.change = Change::Added;
-                entry.breaking = true;
-                entry.reason = "a new variant of an exhaustive enum breaks exhaustive matches \
-                                (and the value no longer reads as `Unrecognized`)"
+                entry.reason = "a new variant of a non-exhaustive enum (the value no longer \
+                                reads as `Unrecognized`)"
                     .into();
             }
             (Some(a), Some(b)) => {

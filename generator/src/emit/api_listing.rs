@@ -435,8 +435,17 @@ fn item_lines(items: &[Item], item: &Item, lines: &mut Lines) {
             derive_lines(&s.attrs, &own, lines);
         }
         Item::Enum(e) => {
+            // A reviewer must see whether adding a variant is breaking.
+            let non_exhaustive = e
+                .attrs
+                .iter()
+                .any(|a| a.path().is_ident("non_exhaustive"));
             lines.push(line(
-                format!("pub enum {path}{}", generics(&e.generics)),
+                format!(
+                    "pub enum {path}{}{}",
+                    generics(&e.generics),
+                    if non_exhaustive { " #[non_exhaustive]" } else { "" },
+                ),
                 &[],
             ));
             for v in &e.variants {

@@ -9,7 +9,7 @@ pub fn doc_attrs(description: &str, page: Option<&str>) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
     let text = description.trim();
     if !text.is_empty() {
-        lines.push(format!(" {}", escape_brackets(text)));
+        lines.push(format!(" {}", escape_markdown(text)));
     }
     if let Some(url) = page {
         if !lines.is_empty() {
@@ -20,20 +20,50 @@ pub fn doc_attrs(description: &str, page: Option<&str>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// Square brackets that are not markdown links would be read by rustdoc as (broken)
-/// intra-doc links: escape them.
-fn escape_brackets(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c == '\t' {
-            out.push_str("    ");
+/// A description as rustdoc should read it, warning-free and showing what the docs say. Outside
+/// code spans: square brackets are escaped (rustdoc would read them as broken intra-doc
+/// links), `<` is written `&lt;` (descriptions hold placeholders like `<languagecode2>`, which
+/// rustdoc reads as unclosed HTML tags), and bare URLs become autolinks. Code spans are kept as
+/// they are. Tabs become four spaces.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            // A code span: a run of backticks up to the same run; unmatched, the run is text.
+            let run = rest.len() - rest.trim_start_matches('`').len();
+            let fence = &rest[..run];
+            if let Some(end) = rest[run..].find(fence) {
+                let span = &rest[..run + end + run];
+                out.push_str(&span.replace('\t', "    "));
+                rest = &rest[span.len()..];
+            } else {
+                out.push_str(fence);
+                rest = &rest[run..];
+            }
             continue;
         }
-
-        if matches!(c, '[' | ']') {
-            out.push('\\');
+        if rest.starts_with("https://") || rest.starts_with("http://") {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '`' | '<' | '[' | ']'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '\'', '!', '?']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
         }
-        out.push(c);
+        match c {
+            '\t' => out.push_str("    "),
+            '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -87,7 +117,16 @@ mod tests {
             page_url("resources/user.md", "v1.0"),
             "https://learn.microsoft.com/graph/api/resources/user?view=graph-rest-1.0"
         );
-        assert_eq!(escape_brackets("a [b] c"), "a \\[b\\] c");
+        assert_eq!(escape_markdown("a [b] c"), "a \\[b\\] c");
+        // Code spans are left alone, placeholders are text, bare URLs are links.
+        assert_eq!(escape_markdown("`a[0]` [x]"), "`a[0]` \\[x\\]");
+        assert_eq!(
+            escape_markdown("Use <languagecode2>-<country>, see https://x.example/a_b."),
+            "Use &lt;languagecode2>-&lt;country>, see <https://x.example/a_b>."
+        );
+        assert_eq!(escape_markdown("``a ` b`` and `open"), "``a ` b`` and `open");
+        assert_eq!(escape_markdown("(https://a.b/c)"), "(<https://a.b/c>)");
+        assert_eq!(escape_markdown("tab\there"), "tab    here");
         assert_eq!(
             page_url("resources/a b\r.md", "beta"),
             "https://learn.microsoft.com/graph/api/resources/a%20b%0d?view=graph-rest-beta"

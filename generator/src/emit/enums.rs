@@ -44,6 +44,7 @@ pub fn enum_file(qualified: &str, item: &Item, e: &EnumDef, version: &str) -> To
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #doc_unknown]

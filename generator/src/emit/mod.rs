@@ -3,8 +3,10 @@
 //! No file-system access: the caller writes the files.
 
 pub mod api_listing;
+mod dispatch_crate;
 mod docs;
 mod enums;
+mod manifest;
 mod models;
 pub mod names;
 mod plan;
@@ -37,8 +39,12 @@ impl Version<'_> {
 /// Crate-level settings.
 pub struct CrateOptions {
     pub package: String,
+    /// The generated crate's version.
+    pub version: String,
     /// Path (from the generated crate's folder) to the `graph-rt` runtime crate.
     pub runtime_path: String,
+    /// The version of `graph-rt` the crate depends on (registries need one).
+    pub runtime_version: String,
     /// The crate is the root of its own workspace (generated outside this repository).
     pub standalone: bool,
 }
@@ -62,69 +68,32 @@ pub fn emit_crate(
     options: &CrateOptions,
 ) -> Result<Vec<OutputFile>, EmitError> {
     let mut files = vec![
-        OutputFile {
-            path: "Cargo.toml".into(),
-            contents: cargo_toml(versions, options),
-        },
         lib_rs(versions)?,
-        roundtrip_example::file(versions)?,
-        roundtrip_example::requests_file(versions)?,
+        OutputFile {
+            path: "README.md".into(),
+            contents: format!(
+                "{}\n{}",
+                render::header_html(),
+                include_str!("crate_readme.md")
+            ),
+        },
     ];
     for v in versions {
         files.extend(version_files(v)?);
     }
     files.push(OutputFile {
-        path: api_listing::PATH.into(),
-        contents: api_listing::listing(&options.package.replace('-', "_"), &files)?,
+        path: "Cargo.toml".into(),
+        contents: manifest::sdk(versions, options),
     });
+    // The public API is the SDK crate's alone: listed before the dispatch crate joins.
+    let listing = api_listing::listing(&options.package.replace('-', "_"), &files)?;
+    files.push(OutputFile {
+        path: api_listing::PATH.into(),
+        contents: listing,
+    });
+    files.extend(dispatch_crate::files(versions, options)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
-}
-
-fn cargo_toml(versions: &[Version<'_>], options: &CrateOptions) -> String {
-    let mut out = render::header("#", &[]);
-    let modules: Vec<String> = versions.iter().map(Version::module).collect();
-    let quoted = |items: &mut dyn Iterator<Item = String>| {
-        items
-            .map(|s| format!("\"{s}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    out.push_str(&format!(
-        "\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
-         description = \"Microsoft Graph models generated from the reference docs.\"\n\n\
-         [dependencies]\ngraph-rt = {{ path = \"{rt}\" }}\n\n\
-         [dev-dependencies]\n# The loopback server and runner of the `requests` example.\n\
-         graph-rt = {{ path = \"{rt}\", features = [\"testing\"] }}\n\n\
-         [[example]]\nname = \"requests\"\nrequired-features = [\"dispatch\"]\n\n[features]\n",
-        options.package,
-        rt = options.runtime_path
-    ));
-    out.push_str("# One feature per API version and one per workload; a type is compiled when both are on.\n");
-    out.push_str(&format!(
-        "default = [{}]\n",
-        quoted(
-            &mut modules
-                .iter()
-                .cloned()
-                .chain(std::iter::once("full".to_string()))
-        )
-    ));
-    out.push_str(&format!(
-        "full = [{}]\n",
-        quoted(&mut workloads::WORKLOADS.iter().map(|w| w.to_string()))
-    ));
-    for m in &modules {
-        out.push_str(&format!("{m} = []\n"));
-    }
-    out.push_str("# Every operation by its route, for the example-driven tests.\ndispatch = []\n");
-    for w in workloads::WORKLOADS {
-        out.push_str(&format!("{w} = []\n"));
-    }
-    if options.standalone {
-        out.push_str("\n[workspace]\n");
-    }
-    out
 }
 
 fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
@@ -140,8 +109,7 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
         }
     });
     let tokens = quote! {
-        //! Microsoft Graph models, generated from the reference docs: a module per API version,
-        //! a cargo feature per version and per workload.
+        #![doc = include_str!("../README.md")]
         #![allow(clippy::large_enum_variant, clippy::too_many_lines)]
 
         pub use graph_rt as runtime;
@@ -219,7 +187,11 @@ fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
         ));
     }
     for (file, tokens) in built.files {
-        let path = format!("src/{module}/requests/{file}");
+        let path = if file == dispatch_crate::DISPATCH_FILE {
+            dispatch_crate::dispatch_path(&module)
+        } else {
+            format!("src/{module}/requests/{file}")
+        };
         files.push(OutputFile {
             contents: render::render(&path, tokens, &[])?,
             path,

@@ -236,6 +236,7 @@ fn any_enum(plan: &Plan<'_>, qualified: &str, item: &Item, any: &str) -> TokenSt
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #any {
             #(#variants)*
         }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::names::{pascal, snake, Registry};
-use crate::emit::workloads::workload_of;
+use crate::emit::workloads::{workload_of, SHARED};
 use crate::model::ir::{Api, EnumDef, Source, TypeDef};
 
 /// What the emitter knows about one named item of the API.
@@ -122,6 +122,7 @@ impl<'a> Plan<'a> {
             }
         }
 
+        share_held_types(&mut types, &mut enums);
         let descendants = descendants(api, q);
         let mut any_names = BTreeMap::new();
         for base in descendants.keys() {
@@ -138,6 +139,42 @@ impl<'a> Plan<'a> {
             boxed,
             names,
             files,
+        }
+    }
+}
+
+/// Types and enums that a type of another workload holds by value (as its base type or in a
+/// structural property) move to [`SHARED`], transitively, so that a workload compiles with
+/// `core` alone: enabling `mail` gives a complete `Message` (its `Recipient`s, `ItemBody`, the
+/// `identitySet`s of every entity). Relationships (navigation properties) do not count: they
+/// name neighbouring workloads and are typed when those are on. Each item moves at most once.
+fn share_held_types(
+    types: &mut BTreeMap<&str, (Item, &TypeDef)>,
+    enums: &mut BTreeMap<&str, (Item, &EnumDef)>,
+) {
+    fn held(ty: &TypeDef) -> impl Iterator<Item = &str> {
+        ty.base.as_deref().into_iter().chain(
+            ty.properties
+                .iter()
+                .filter(|p| !p.navigation)
+                .map(|p| p.r#type.as_str()),
+        )
+    }
+    // (holder's workload, held type): every holder starts on the list once.
+    let mut work: Vec<(&'static str, &str)> = Vec::new();
+    for (item, ty) in types.values() {
+        work.extend(held(ty).map(|h| (item.workload, h)));
+    }
+    while let Some((holder, name)) = work.pop() {
+        if let Some((item, ty)) = types.get_mut(name) {
+            if item.workload != holder && item.workload != SHARED {
+                item.workload = SHARED;
+                work.extend(held(ty).map(|h| (SHARED, h)));
+            }
+        } else if let Some((item, _)) = enums.get_mut(name) {
+            if item.workload != holder {
+                item.workload = SHARED;
+            }
         }
     }
 }

@@ -1,19 +1,20 @@
-//! `examples/roundtrip.rs` of the generated crate: the runner of `cargo xtask examples`. It reads
+//! `examples/roundtrip.rs` and `examples/requests.rs` of the generated dispatch crate: the runner of `cargo xtask examples`. It reads
 //! JSON lines of cases and prints, for each, what `registry::roundtrip` made of it; the
 //! comparison with the original is done by the caller (`generator::examples`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::{render, EmitError, OutputFile, Version};
 
-pub const PATH: &str = "examples/roundtrip.rs";
-pub const REQUESTS_PATH: &str = "examples/requests.rs";
+pub const PATH: &str = "dispatch/examples/roundtrip.rs";
+pub const REQUESTS_PATH: &str = "dispatch/examples/requests.rs";
 
 /// `examples/requests.rs`: the runner of the request half of `cargo xtask examples`, which
 /// sends each example request of the docs, built by its route's builders, to a loopback
 /// server (`graph_rt::testing`).
-pub fn requests_file(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
+pub fn requests_file(versions: &[Version<'_>], sdk: &Ident) -> Result<OutputFile, EmitError> {
+    let dispatch = format_ident!("{sdk}_dispatch");
     let arms = versions.iter().map(|v| {
         let module = v.module();
         let ident = format_ident!("{}", module);
@@ -25,18 +26,18 @@ pub fn requests_file(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> 
         };
         quote! {
             #[cfg(feature = #module)]
-            #pattern => graph_sdk::#ident::requests::dispatch::dispatch(route, args),
+            #pattern => #dispatch::#ident::requests::dispatch::dispatch(route, args),
         }
     });
     let tokens = quote! {
         //! Sends each example request of a JSON-lines file, built by the typed builders of its
         //! route, to a loopback server that answers with the example's response, and prints what
         //! the server received and what the client read:
-        //! `cargo run --features dispatch --example requests -- CASES.jsonl`.
+        //! `cargo run -p graph-sdk-dispatch --example requests -- CASES.jsonl`.
         //! `cargo xtask examples` writes the cases and judges the output.
 
         fn main() {
-            graph_sdk::runtime::testing::main_jsonl(|version, route, args| match version {
+            graph_rt::testing::main_jsonl(|version, route, args| match version {
                 #(#arms)*
                 _ => {
                     let _ = (route, args);
@@ -51,14 +52,14 @@ pub fn requests_file(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> 
     })
 }
 
-pub fn file(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
+pub fn file(versions: &[Version<'_>], sdk: &Ident) -> Result<OutputFile, EmitError> {
     Ok(OutputFile {
-        contents: render::render(PATH, tokens(versions), &[])?,
+        contents: render::render(PATH, tokens(versions, sdk), &[])?,
         path: PATH.to_string(),
     })
 }
 
-fn tokens(versions: &[Version<'_>]) -> TokenStream {
+fn tokens(versions: &[Version<'_>], sdk: &Ident) -> TokenStream {
     let arms = versions.iter().map(|v| {
         let module = v.module();
         let ident = format_ident!("{}", module);
@@ -70,7 +71,7 @@ fn tokens(versions: &[Version<'_>]) -> TokenStream {
         };
         quote! {
             #[cfg(feature = #module)]
-            #pattern => graph_sdk::#ident::registry::roundtrip(type_name, body),
+            #pattern => #sdk::#ident::registry::roundtrip(type_name, body),
         }
     });
     quote! {
@@ -94,7 +95,7 @@ fn tokens(versions: &[Version<'_>]) -> TokenStream {
         mod runner {
         use std::io::Write as _;
 
-        use graph_sdk::runtime::{Error, JsonMap, Value};
+        use #sdk::runtime::{Error, JsonMap, Value};
 
         pub fn main() {
             let args: Vec<String> = std::env::args().skip(1).collect();
@@ -137,7 +138,7 @@ fn tokens(versions: &[Version<'_>]) -> TokenStream {
             // A panic is a bug of the SDK: reported for this case, the others still run.
             let result = std::panic::catch_unwind(|| {
                 let run = || roundtrip(version, type_name, body);
-                if strict { graph_sdk::runtime::strict(run) } else { run() }
+                if strict { #sdk::runtime::strict(run) } else { run() }
             });
             Ok(match result {
                 Ok(Some(Ok(json))) => {

@@ -1,8 +1,12 @@
 //! Workloads: the cargo features that split the SDK, so that a user who needs managed devices
-//! does not compile Teams. A type belongs to the workload of the docs page that defines it.
-//! Features have no dependencies on each other: a field whose type lives in another workload
-//! is compiled only with that workload, and without it the property is kept, untyped, among
-//! the model's additional properties.
+//! does not compile Teams. A type belongs to the workload of the docs page that defines it,
+//! unless a type of another workload holds it by value: then it is shared, in [`SHARED`]
+//! (`emit::plan`), which every other workload turns on. A relationship whose type lives in
+//! another workload is compiled only with that workload, and without it the property is kept,
+//! untyped, among the model's additional properties.
+
+/// The workload of the types several workloads hold; every workload's feature turns it on.
+pub const SHARED: &str = "core";
 
 /// Every workload, in the order the features are listed.
 pub const WORKLOADS: &[&str] = &[

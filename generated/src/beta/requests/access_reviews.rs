@@ -317,7 +317,7 @@ impl AccessReviewsItemReviewers {
     /// `GET /accessReviews/{reviewId}/reviewers` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-listreviewers?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

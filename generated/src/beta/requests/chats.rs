@@ -317,7 +317,7 @@ impl ChatsItemMembers {
     /// `GET /chats/{chat-id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -355,7 +355,7 @@ impl ChatsItemMembersItem {
     /// `GET /chats/{chat-id}/members/{membership-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -61,7 +61,7 @@ impl DriveBundles {
     /// `POST /drive/bundles`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-post-bundles?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -99,7 +99,7 @@ impl DriveBundlesItem {
     /// `GET /drive/bundles/{bundle-id}`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -221,7 +221,7 @@ impl DriveItemsItem {
     /// `GET /drive/items/{bundle-id}`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -241,7 +241,7 @@ impl DriveItemsItem {
     /// `PATCH /drive/items/{bundle-id}`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-update?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -511,7 +511,7 @@ impl DriveRootCreatedByUserTrendingAround {
     /// `GET /drive/root/createdByUser/trendingAround` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -560,7 +560,7 @@ impl DriveRootLastModifiedByUserTrendingAround {
     /// `GET /drive/root/lastModifiedByUser/trendingAround` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

@@ -128,7 +128,7 @@ impl DrivesItemItemsItem {
     /// `GET /drives/{drive-id}/items/{item-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -149,7 +149,7 @@ impl DrivesItemItemsItem {
     /// `PATCH /drives/{drive-id}/items/{item-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -313,7 +313,7 @@ impl DrivesItemItemsItem {
     /// `POST /drives/{drive-id}/items/{item-id}/follow`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -498,7 +498,7 @@ impl DrivesItemItemsItemChildren {
     /// `GET /drives/{drive-id}/items/{item-id}/children`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -518,7 +518,7 @@ impl DrivesItemItemsItemChildren {
     /// `POST /drives/{drive-id}/items/{parent-item-id}/children` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -573,7 +573,7 @@ impl DrivesItemItemsItemContent {
     /// `PUT /drives/{drive-id}/items/{item-id}/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -745,7 +745,7 @@ impl DrivesItemItemsItemThumbnails {
     /// `GET /drives/{drive-id}/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -918,7 +918,7 @@ impl DrivesItemItemsItemByPathContent {
     /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -994,7 +994,7 @@ impl DrivesItemRootDelta {
     /// `GET /drives/{drive-id}/root/delta` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1027,7 +1027,7 @@ impl DrivesItemRootByPath {
     /// `GET /drives/{drive-id}/root:/{item-path}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

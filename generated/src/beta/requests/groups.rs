@@ -1441,7 +1441,7 @@ impl GroupsItemDriveItemsItem {
     /// `GET /groups/{group-id}/drive/items/{item-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1462,7 +1462,7 @@ impl GroupsItemDriveItemsItem {
     /// `PATCH /groups/{group-id}/drive/items/{item-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -1616,7 +1616,7 @@ impl GroupsItemDriveItemsItem {
     /// `POST /groups/{group-id}/drive/items/{item-id}/follow`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -1707,7 +1707,7 @@ impl GroupsItemDriveItemsItemChildren {
     /// `GET /groups/{group-id}/drive/items/{item-id}/children`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1727,7 +1727,7 @@ impl GroupsItemDriveItemsItemChildren {
     /// `POST /groups/{group-id}/drive/items/{parent-item-id}/children` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -1782,7 +1782,7 @@ impl GroupsItemDriveItemsItemContent {
     /// `PUT /groups/{group-id}/drive/items/{item-id}/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -1954,7 +1954,7 @@ impl GroupsItemDriveItemsItemThumbnails {
     /// `GET /groups/{group-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2127,7 +2127,7 @@ impl GroupsItemDriveItemsItemByPathContent {
     /// `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -2203,7 +2203,7 @@ impl GroupsItemDriveRootByPath {
     /// `GET /groups/{group-id}/drive/root:/{item-path}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2392,7 +2392,7 @@ impl GroupsItemDriveRootDelta {
     /// `GET /groups/{groupId}/drive/root/delta` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -515,7 +515,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
     /// `GET /identity/b2cUserFlows/{id}/apiConnectorConfiguration` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -610,7 +610,7 @@ impl IdentityB2cUserFlowsItemIdentityProviders {
     /// `GET /identity/b2cUserFlows/{id}/identityProviders` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -651,7 +651,7 @@ impl IdentityB2cUserFlowsItemIdentityProvidersRef {
     /// `POST /identity/b2cUserFlows/{id}/identityProviders/$ref` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-post-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
@@ -1199,7 +1199,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
     /// `GET /identity/b2cUserFlows/{userflow-id}/userflowIdentityProviders` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-userflowidentityproviders?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1249,7 +1249,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
     /// `PATCH /identity/b2cUserFlows/{userflow-id}/userflowIdentityProviders/$ref` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-userflowidentityproviders-update?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProviderBase,
@@ -1596,7 +1596,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     /// `GET /identity/b2xUserFlows/{id}/apiConnectorConfiguration` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-beta)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1691,7 +1691,7 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
     /// `GET /identity/b2xUserFlows/{id}/identityProviders` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1732,7 +1732,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     /// `POST /identity/b2xUserFlows/{id}/identityProviders/$ref` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-post-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
@@ -2235,7 +2235,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
     /// `GET /identity/b2xUserFlows/{userflow-id}/userflowIdentityProviders` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-userflowidentityproviders?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2283,7 +2283,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
     /// `PATCH /identity/b2xUserFlows/{userflow-id}/userflowIdentityProviders/$ref` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-userflowidentityproviders-update?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProviderBase,
@@ -2869,7 +2869,7 @@ impl IdentityEventsOnSignupStart {
     /// `GET /identity/events/onSignupStart` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationeventspolicy-list-onsignupstart?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2890,7 +2890,7 @@ impl IdentityEventsOnSignupStart {
     /// `POST /identity/events/onSignupStart` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationeventspolicy-post-onsignupstart?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyAuthenticationListener,
@@ -2932,7 +2932,7 @@ impl IdentityEventsOnSignupStartItem {
     /// `GET /identity/events/onSignupStart/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-get?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2953,7 +2953,7 @@ impl IdentityEventsOnSignupStartItem {
     /// `PATCH /identity/events/onSignupStart/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-update?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::AnyAuthenticationListener,
@@ -2976,7 +2976,7 @@ impl IdentityEventsOnSignupStartItem {
     /// `PUT /identity/events/onSignupStart/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-put?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::AnyAuthenticationListener,

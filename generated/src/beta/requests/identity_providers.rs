@@ -20,7 +20,7 @@ impl IdentityProviders {
     /// `GET /identityProviders` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-list?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -41,7 +41,7 @@ impl IdentityProviders {
     /// `POST /identityProviders` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-post-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
@@ -120,7 +120,7 @@ impl IdentityProvidersItem {
     /// `GET /identityProviders/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-get?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

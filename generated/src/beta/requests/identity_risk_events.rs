@@ -19,7 +19,7 @@ impl IdentityRiskEvents {
     /// `GET /identityRiskEvents` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityriskevent-list?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -56,7 +56,7 @@ impl IdentityRiskEventsItem {
     /// `GET /identityRiskEvents/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityriskevent-get?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

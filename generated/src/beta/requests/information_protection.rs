@@ -171,7 +171,7 @@ impl InformationProtectionPolicyLabels {
     /// `POST /informationProtection/policy/labels/evaluateRemoval` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateremoval?view=graph-rest-beta)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn evaluate_removal(
         &self,
         body: &super::super::EvaluateRemovalBody,
@@ -254,7 +254,7 @@ impl InformationProtectionPolicyLabelsItem {
     /// `POST /informationProtection/policy/labels/{id}/evaluateClassificationResults` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateclassificationresults?view=graph-rest-beta)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn evaluate_classification_results(
         &self,
         body: &super::super::EvaluateClassificationResultsBody,
@@ -290,7 +290,7 @@ impl InformationProtectionThreatAssessmentRequests {
     /// `GET /informationProtection/threatAssessmentRequests` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-list-threatassessmentrequests?view=graph-rest-beta)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -311,7 +311,7 @@ impl InformationProtectionThreatAssessmentRequests {
     /// `POST /informationProtection/threatAssessmentRequests` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-post-threatassessmentrequests?view=graph-rest-beta)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyThreatAssessmentRequest,
@@ -352,7 +352,7 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     /// `GET /informationProtection/threatAssessmentRequests/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/threatassessmentrequest-get?view=graph-rest-beta)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

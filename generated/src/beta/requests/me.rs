@@ -1022,7 +1022,7 @@ impl MeAuthenticationMethods {
     /// `GET /me/authentication/methods` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1059,7 +1059,7 @@ impl MeAuthenticationMethodsItem {
     /// `GET /me/authentication/methods/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4883,7 +4883,7 @@ impl MeDriveFollowing {
     /// `GET /me/drive/following`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-list-following?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4967,7 +4967,7 @@ impl MeDriveItemsItem {
     /// `GET /me/drive/items/{item-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4988,7 +4988,7 @@ impl MeDriveItemsItem {
     /// `PATCH /me/drive/items/{item-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -5144,7 +5144,7 @@ impl MeDriveItemsItem {
     /// `POST /me/drive/items/{item-id}/follow`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -5210,7 +5210,7 @@ impl MeDriveItemsItem {
     /// `POST /me/drive/items/{item-id}/restore` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-restore?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn restore(
         &self,
         body: &super::super::RestoreBody,
@@ -13616,7 +13616,7 @@ impl MeDriveItemsItemChildren {
     /// `GET /me/drive/items/{item-id}/children`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -13636,7 +13636,7 @@ impl MeDriveItemsItemChildren {
     /// `POST /me/drive/items/{parent-item-id}/children` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -13691,7 +13691,7 @@ impl MeDriveItemsItemContent {
     /// `PUT /me/drive/items/{item-id}/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -13863,7 +13863,7 @@ impl MeDriveItemsItemThumbnails {
     /// `GET /me/drive/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -13914,7 +13914,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
     /// `GET /me/drive/items/{item-id}/thumbnails/{thumb-id}/{size}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -13951,7 +13951,7 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     /// `GET /me/drive/items/{item-id}/thumbnails/{thumb-id}/{size}/content` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -14124,7 +14124,7 @@ impl MeDriveItemsItemByPathContent {
     /// `PUT /me/drive/items/{parent-id}:/{filename}:/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -14158,7 +14158,7 @@ impl MeDriveRecent {
     /// `GET /me/drive/recent`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-recent?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -14232,7 +14232,7 @@ impl MeDriveRootDelta {
     /// `GET /me/drive/root/delta` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -14310,7 +14310,7 @@ impl MeDriveRootByPath {
     /// `GET /me/drive/root:/{item-path}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -22679,7 +22679,7 @@ impl MeDriveSharedWithMe {
     /// `GET /me/drive/sharedWithMe`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-sharedwithme?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -22725,7 +22725,7 @@ impl MeDriveSpecialItem {
     /// `GET /me/drive/special/{name}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get-specialfolder?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -22762,7 +22762,7 @@ impl MeDriveSpecialItemChildren {
     /// `GET /me/drive/special/{name}/children` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get-specialfolder?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23534,7 +23534,7 @@ impl MeInformationProtectionPolicyLabels {
     /// `POST /me/informationProtection/policy/labels/evaluateApplication` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateapplication?view=graph-rest-beta)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn evaluate_application(
         &self,
         body: &super::super::EvaluateApplicationBody,
@@ -25187,7 +25187,7 @@ impl MeMailboxSettings {
     /// `PATCH /me/mailboxSettings` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "mail")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::MailboxSettings,
@@ -32953,7 +32953,7 @@ impl MeTrendingAround {
     /// `GET /me/trendingAround` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

@@ -189,6 +189,3 @@ mod user;
 pub use user::*;
 mod users;
 pub use users::*;
-#[cfg(feature = "dispatch")]
-#[doc(hidden)]
-pub mod dispatch;

@@ -2510,7 +2510,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// `GET /policies/permissionGrantPolicies/{id}/excludes` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-excludes?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2531,7 +2531,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// `POST /policies/permissionGrantPolicies/{id}/excludes` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-excludes?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::PermissionGrantConditionSet,
@@ -2574,7 +2574,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// `GET /policies/permissionGrantPolicies/{id}/includes` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-includes?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2595,7 +2595,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// `POST /policies/permissionGrantPolicies/{id}/includes` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-includes?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::PermissionGrantConditionSet,

@@ -20,7 +20,7 @@ impl ServicePrincipals {
     /// `GET /servicePrincipals` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list?view=graph-rest-beta)
-    #[cfg(feature = "applications")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -41,7 +41,7 @@ impl ServicePrincipals {
     /// `POST /servicePrincipals` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals?view=graph-rest-beta)
-    #[cfg(feature = "applications")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::ServicePrincipal,
@@ -101,7 +101,7 @@ impl ServicePrincipalsItem {
     /// `GET /servicePrincipals/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-get?view=graph-rest-beta)
-    #[cfg(feature = "applications")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -122,7 +122,7 @@ impl ServicePrincipalsItem {
     /// `PATCH /servicePrincipals/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-update?view=graph-rest-beta)
-    #[cfg(feature = "applications")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::ServicePrincipal,

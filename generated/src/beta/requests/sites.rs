@@ -1241,7 +1241,7 @@ impl SitesItemColumns {
     /// `GET /sites/{site-id}/columns` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-list-columns?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1262,7 +1262,7 @@ impl SitesItemColumns {
     /// `POST /sites/{site-id}/columns` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-post-columns?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::ColumnDefinition,
@@ -1322,7 +1322,7 @@ impl SitesItemColumnsItem {
     /// `PATCH /sites/{site-id}/columns/{column-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::ColumnDefinition,
@@ -1603,7 +1603,7 @@ impl SitesItemContentTypesItemColumns {
     /// `GET /sites/{site-id}/contentTypes/{contentType-id}/columns` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-list-columns?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1624,7 +1624,7 @@ impl SitesItemContentTypesItemColumns {
     /// `POST /sites/{site-id}/contentTypes/{contentType-id}/columns` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-post-columns?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::ColumnDefinition,
@@ -1684,7 +1684,7 @@ impl SitesItemContentTypesItemColumnsItem {
     /// `PATCH /sites/{site-id}/contentTypes/{contentType-id}/columns/{column-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::ColumnDefinition,
@@ -1795,7 +1795,7 @@ impl SitesItemDriveItemsItem {
     /// `GET /sites/{siteId}/drive/items/{itemId}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1816,7 +1816,7 @@ impl SitesItemDriveItemsItem {
     /// `PATCH /sites/{site-id}/drive/items/{item-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -1970,7 +1970,7 @@ impl SitesItemDriveItemsItem {
     /// `POST /sites/{site-id}/drive/items/{item-id}/follow`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -2061,7 +2061,7 @@ impl SitesItemDriveItemsItemChildren {
     /// `GET /sites/{site-id}/drive/items/{item-id}/children`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2081,7 +2081,7 @@ impl SitesItemDriveItemsItemChildren {
     /// `POST /sites/{site-id}/drive/items/{parent-item-id}/children` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -2136,7 +2136,7 @@ impl SitesItemDriveItemsItemContent {
     /// `PUT /sites/{site-id}/drive/items/{item-id}/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -2308,7 +2308,7 @@ impl SitesItemDriveItemsItemThumbnails {
     /// `GET /sites/{site-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2481,7 +2481,7 @@ impl SitesItemDriveItemsItemByPathContent {
     /// `PUT /sites/{site-id}/drive/items/{parent-id}:/{filename}:/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -2812,7 +2812,7 @@ impl SitesItemListsItemColumns {
     /// `GET /sites/{site-id}/lists/{list-id}/columns` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-list-columns?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2833,7 +2833,7 @@ impl SitesItemListsItemColumns {
     /// `POST /sites/{site-id}/lists/{list-id}/columns` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-post-columns?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::ColumnDefinition,
@@ -2893,7 +2893,7 @@ impl SitesItemListsItemColumnsItem {
     /// `PATCH /sites/{site-id}/lists/{list-id}/columns/{column-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::ColumnDefinition,
@@ -3091,7 +3091,7 @@ impl SitesItemListsItemContentTypesItemColumns {
     /// `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-list-columns?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3112,7 +3112,7 @@ impl SitesItemListsItemContentTypesItemColumns {
     /// `POST /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-post-columns?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::ColumnDefinition,
@@ -3175,7 +3175,7 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
     /// `PATCH /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::ColumnDefinition,
@@ -3964,7 +3964,7 @@ impl SitesItemTermStoreGroupsItemSetsItemTermsItem {
     /// `GET /sites/{site-id}/termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4011,7 +4011,7 @@ impl SitesItemTermStoreSetsItem {
     /// `GET /sites/{site-id}/termStore/sets/{set-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4062,7 +4062,7 @@ impl SitesItemTermStoreSetsItemTermsItem {
     /// `GET /sites/{site-id}/termStore/sets/{set-id}/terms/{term-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4095,7 +4095,7 @@ impl SitesItemDriveRootDelta {
     /// `GET /sites/{siteId}/drive/root/delta` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4128,7 +4128,7 @@ impl SitesItemDriveRootByPath {
     /// `GET /sites/{siteId}/drive/root:/{item-path}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -490,7 +490,7 @@ impl TeamsItemChannelsItemFilesFolder {
     /// `GET /teams/{id}/channels/{id}/filesFolder` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-filesfolder?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -524,7 +524,7 @@ impl TeamsItemChannelsItemMembers {
     /// `GET /teams/{team-id}/channels/{channel-id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -545,7 +545,7 @@ impl TeamsItemChannelsItemMembers {
     /// `POST /teams/{team-id}/channels/{channel-id}/members` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyConversationMember,
@@ -586,7 +586,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// `GET /teams/{team-id}/channels/{channel-id}/members/{membership-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -607,7 +607,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// `PATCH /teams/{id}/channels/{id}/members/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::AnyConversationMember,
@@ -857,7 +857,7 @@ impl TeamsItemMembers {
     /// `GET /teams/{team-id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -878,7 +878,7 @@ impl TeamsItemMembers {
     /// `POST /teams/{team-id}/members` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyConversationMember,
@@ -942,7 +942,7 @@ impl TeamsItemMembersItem {
     /// `GET /teams/{team-id}/members/{membership-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -963,7 +963,7 @@ impl TeamsItemMembersItem {
     /// `PATCH /teams/{id}/members/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::AnyConversationMember,

@@ -203,7 +203,7 @@ impl TermStoreGroupsItemSets {
     /// `GET /termStore/groups/{groupId}/sets` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-group-list-sets?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -268,7 +268,7 @@ impl TermStoreGroupsItemSetsItemTermsItem {
     /// `GET /termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -301,7 +301,7 @@ impl TermStoreSets {
     /// `POST /termStore/sets` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-post?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::Set,
@@ -342,7 +342,7 @@ impl TermStoreSetsItem {
     /// `GET /termStore/sets/{set-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -363,7 +363,7 @@ impl TermStoreSetsItem {
     /// `PATCH /termStore/sets/{setId}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-update?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::Set,
@@ -446,7 +446,7 @@ impl TermStoreSetsItemTermsItem {
     /// `GET /termStore/sets/{set-id}/terms/{term-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -467,7 +467,7 @@ impl TermStoreSetsItemTermsItem {
     /// `PATCH /termStore/sets/{setId}/terms/{termId}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-update?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::Term,
@@ -531,7 +531,7 @@ impl TermStoreSetsItemChildren {
     /// `GET /termStore/sets/{setId}/children` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-list-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -552,7 +552,7 @@ impl TermStoreSetsItemChildren {
     /// `POST /termStore/sets/{setId}/children` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-post?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::Term,
@@ -621,7 +621,7 @@ impl TermStoreSetsItemTermsItemChildren {
     /// `GET /termStore/sets/{setId}/terms/{termId}/children` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-list-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -642,7 +642,7 @@ impl TermStoreSetsItemTermsItemChildren {
     /// `POST /termStore/sets/{setId}/terms/{termId}/children` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-post?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::Term,

@@ -3295,7 +3295,7 @@ impl UsersItemInformationProtectionPolicyLabels {
     /// `POST /users/{id}/informationProtection/policy/labels/evaluateApplication` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateapplication?view=graph-rest-beta)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn evaluate_application(
         &self,
         body: &super::super::EvaluateApplicationBody,
@@ -3790,7 +3790,7 @@ impl UsersItemAuthenticationMethods {
     /// `GET /users/{id | userPrincipalName}/authentication/methods` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3827,7 +3827,7 @@ impl UsersItemAuthenticationMethodsItem {
     /// `GET /users/{id | userPrincipalName}/authentication/methods/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -13518,7 +13518,7 @@ impl UsersItemTrendingAround {
     /// `GET /users/{id | userPrincipalName}/trendingAround` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -13665,7 +13665,7 @@ impl UsersItemMailboxSettings {
     /// `PATCH /users/{id|userPrincipalName}/mailboxSettings` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "mail")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::MailboxSettings,
@@ -16219,7 +16219,7 @@ impl UsersItemChatsItemMembers {
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -16256,7 +16256,7 @@ impl UsersItemChatsItemMembersItem {
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members/{membership-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-beta)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -16711,7 +16711,7 @@ impl UsersItemDriveItemsItem {
     /// `GET /users/{userId}/drive/items/{itemId}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -16732,7 +16732,7 @@ impl UsersItemDriveItemsItem {
     /// `PATCH /users/{user-id}/drive/items/{item-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -16886,7 +16886,7 @@ impl UsersItemDriveItemsItem {
     /// `POST /users/{user-id}/drive/items/{item-id}/follow`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -16997,7 +16997,7 @@ impl UsersItemDriveItemsItemChildren {
     /// `GET /users/{user-id}/drive/items/{item-id}/children`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -17017,7 +17017,7 @@ impl UsersItemDriveItemsItemChildren {
     /// `POST /users/{user-id}/drive/items/{parent-item-id}/children` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -17072,7 +17072,7 @@ impl UsersItemDriveItemsItemContent {
     /// `PUT /users/{user-id}/drive/items/{item-id}/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -17244,7 +17244,7 @@ impl UsersItemDriveItemsItemThumbnails {
     /// `GET /users/{user-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -17417,7 +17417,7 @@ impl UsersItemDriveItemsItemByPathContent {
     /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &super::super::DriveItem,
@@ -17565,7 +17565,7 @@ impl UsersItemDriveRootDelta {
     /// `GET /users/{userId}/drive/root/delta` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -17598,7 +17598,7 @@ impl UsersItemDriveRootByPath {
     /// `GET /users/{userId}/drive/root:/{item-path}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

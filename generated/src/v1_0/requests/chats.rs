@@ -287,7 +287,7 @@ impl ChatsItemMembers {
     /// `GET /chats/{chat-id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -325,7 +325,7 @@ impl ChatsItemMembersItem {
     /// `GET /chats/{chat-id}/members/{membership-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

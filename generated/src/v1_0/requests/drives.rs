@@ -329,7 +329,7 @@ impl DrivesItemItemsItem {
     /// `GET /drives/{drive-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-01-01',endDateTime='2017-01-10',interval='day')` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -637,7 +637,7 @@ impl DrivesItemItemsItemThumbnails {
     /// `GET /drives/{drive-id}/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

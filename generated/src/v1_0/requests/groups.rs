@@ -1865,7 +1865,7 @@ impl GroupsItemDriveItemsItemThumbnails {
     /// `GET /groups/{group-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

@@ -459,7 +459,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     /// `GET /identity/b2xUserFlows/{id}/apiConnectorConfiguration` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-1.0)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -38,7 +38,7 @@ impl InformationProtectionThreatAssessmentRequests {
     /// `GET /informationProtection/threatAssessmentRequests` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-list-threatassessmentrequests?view=graph-rest-1.0)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -59,7 +59,7 @@ impl InformationProtectionThreatAssessmentRequests {
     /// `POST /informationProtection/threatAssessmentRequests` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-post-threatassessmentrequests?view=graph-rest-1.0)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyThreatAssessmentRequest,
@@ -100,7 +100,7 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     /// `GET /informationProtection/threatAssessmentRequests/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/threatassessmentrequest-get?view=graph-rest-1.0)
-    #[cfg(feature = "security")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -752,7 +752,7 @@ impl MeAuthenticationMethods {
     /// `GET /me/authentication/methods` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-1.0)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -789,7 +789,7 @@ impl MeAuthenticationMethodsItem {
     /// `GET /me/authentication/methods/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -13182,7 +13182,7 @@ impl MeDriveItemsItemThumbnails {
     /// `GET /me/drive/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -13233,7 +13233,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
     /// `GET /me/drive/items/{item-id}/thumbnails/{thumb-id}/{size}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -13270,7 +13270,7 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     /// `GET /me/drive/items/{item-id}/thumbnails/{thumb-id}/{size}/content` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -24325,7 +24325,7 @@ impl MeMailboxSettings {
     /// `PATCH /me/mailboxSettings` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "mail")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::MailboxSettings,

@@ -117,6 +117,3 @@ mod teamwork;
 pub use teamwork::*;
 mod users;
 pub use users::*;
-#[cfg(feature = "dispatch")]
-#[doc(hidden)]
-pub mod dispatch;

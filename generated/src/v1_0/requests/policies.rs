@@ -1507,7 +1507,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// `GET /policies/permissionGrantPolicies/{id}/excludes` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-excludes?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1528,7 +1528,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// `POST /policies/permissionGrantPolicies/{id}/excludes` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-excludes?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::PermissionGrantConditionSet,
@@ -1571,7 +1571,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// `GET /policies/permissionGrantPolicies/{id}/includes` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-includes?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1592,7 +1592,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// `POST /policies/permissionGrantPolicies/{id}/includes` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-includes?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::PermissionGrantConditionSet,

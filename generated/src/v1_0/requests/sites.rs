@@ -80,7 +80,7 @@ impl SitesItem {
     /// `GET /sites/{site-id}/getActivitiesByInterval(startDateTime='2016-01-01',endDateTime='2017-05-20',interval='month')` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -1582,7 +1582,7 @@ impl SitesItemDriveItemsItemThumbnails {
     /// `GET /sites/{site-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2215,7 +2215,7 @@ impl SitesItemListsItemItemsItem {
     /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-05-01',endDateTime='2017-05-20',interval='week')` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
-    #[cfg(feature = "users")]
+    #[cfg(feature = "core")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,

@@ -451,7 +451,7 @@ impl TeamsItemChannelsItemMembers {
     /// `GET /teams/{team-id}/channels/{channel-id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -472,7 +472,7 @@ impl TeamsItemChannelsItemMembers {
     /// `POST /teams/{id}/channels/{id}/members` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-add?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyConversationMember,
@@ -513,7 +513,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// `GET /teams/{id}/channels/{id}/members/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-get?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -534,7 +534,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// `PATCH /teams/{id}/channels/{id}/members/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::AnyConversationMember,
@@ -1731,7 +1731,7 @@ impl TeamsItemMembers {
     /// `GET /teams/{team-id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1752,7 +1752,7 @@ impl TeamsItemMembers {
     /// `POST /teams/{team-id}/members` → `201`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &super::super::AnyConversationMember,
@@ -1793,7 +1793,7 @@ impl TeamsItemMembersItem {
     /// `GET /teams/{team-id}/members/{membership-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1814,7 +1814,7 @@ impl TeamsItemMembersItem {
     /// `PATCH /teams/{team-id}/members/{membership-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-update-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::AnyConversationMember,

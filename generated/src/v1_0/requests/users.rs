@@ -3032,7 +3032,7 @@ impl UsersItemAuthenticationMethods {
     /// `GET /users/{id | userPrincipalName}/authentication/methods` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-1.0)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3069,7 +3069,7 @@ impl UsersItemAuthenticationMethodsItem {
     /// `GET /users/{id | userPrincipalName}/authentication/methods/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "identity")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -9592,7 +9592,7 @@ impl UsersItemMailboxSettings {
     /// `PATCH /users/{id|userPrincipalName}/mailboxSettings` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "mail")]
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::MailboxSettings,
@@ -10865,7 +10865,7 @@ impl UsersItemChatsItemMembers {
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -10902,7 +10902,7 @@ impl UsersItemChatsItemMembersItem {
     /// `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members/{membership-id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-1.0)
-    #[cfg(feature = "teams")]
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -11848,7 +11848,7 @@ impl UsersItemDriveItemsItemThumbnails {
     /// `GET /users/{user-id}/drive/items/{item-id}/thumbnails` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "files")]
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

@@ -127,9 +127,6 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
             }
 
             #(#mods)*
-            #[cfg(feature = "dispatch")]
-            #[doc(hidden)]
-            pub mod dispatch;
         },
     ));
     files.push(("dispatch.rs".into(), dispatch(&routes)));
@@ -137,7 +134,8 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
 }
 
 /// `dispatch(route, args)`: every operation by its route (`"POST /users/{id}/messages"`),
-/// built from arguments given at run time, for the example-driven tests (feature `dispatch`).
+/// built from arguments given at run time, for the example-driven tests. It goes into the
+/// dispatch crate (`emit::dispatch_crate`), whose modules mirror the SDK's.
 fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
     // A function per route and a match that calls them: one function holding every chain would
     // be type-checked as one body, which costs far more than the sum of small ones.

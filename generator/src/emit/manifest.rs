@@ -1,0 +1,127 @@
+//! The cargo manifests of the generated crates: `graph-sdk` (what users depend on) and, in its
+//! `dispatch/` folder, `graph-sdk-dispatch` (every operation by its route, for the
+//! example-driven tests; never published).
+
+use std::fmt::Write as _;
+
+use crate::emit::workloads::{SHARED, WORKLOADS};
+use crate::emit::{render, CrateOptions, Version};
+
+/// The workloads a dependency with default features compiles (with the first API version):
+/// what most programs start with (sign in, users and groups, mail and calendars, files),
+/// within the build budget the README states.
+pub(crate) const DEFAULT_WORKLOADS: &[&str] = &["files", "groups", "mail", "users"];
+
+/// The features docs.rs documents: every workload of the first version (the generated crate's
+/// documentation of both versions exceeds docs.rs's build limits).
+fn docs_rs_features(versions: &[Version<'_>]) -> Vec<String> {
+    let mut out: Vec<String> = versions.iter().take(1).map(Version::module).collect();
+    out.push("full".into());
+    out
+}
+
+fn quoted<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    items
+        .into_iter()
+        .map(|s| format!("\"{}\"", s.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A workload's feature list: the shared workload (and, in a crate that forwards its features,
+/// the same feature of `forward`).
+fn workload_list(workload: &str, forward: Option<&str>) -> String {
+    let mut items: Vec<String> = forward.map(|f| format!("{f}/{workload}")).into_iter().collect();
+    if workload != SHARED {
+        items.push(SHARED.to_string());
+    }
+    quoted(items)
+}
+
+/// `graph-sdk`'s `Cargo.toml`.
+pub(crate) fn sdk(versions: &[Version<'_>], options: &CrateOptions) -> String {
+    let mut out = render::header("#", &[]);
+    let modules: Vec<String> = versions.iter().map(Version::module).collect();
+    let names: Vec<&str> = versions.iter().map(|v| v.name).collect();
+    let _ = write!(
+        out,
+        "\n[package]\nname = \"{package}\"\nversion = \"{version}\"\nedition = \"2021\"\n\
+         license = \"MIT OR Apache-2.0\"\n\
+         description = \"Microsoft Graph for Rust ({names}): typed models, enums and request \
+         builders, generated from the Graph reference docs.\"\n\
+         documentation = \"https://docs.rs/{package}\"\nreadme = \"README.md\"\n\
+         keywords = [\"microsoft-graph\", \"graph\", \"office365\", \"intune\", \"sdk\"]\n\
+         categories = [\"api-bindings\", \"web-programming::http-client\"]\n\
+         # What a user builds: the sources and the README (the API listing and the test-only\n\
+         # dispatch crate stay in the repository).\n\
+         include = [\"Cargo.toml\", \"README.md\", \"src/**/*.rs\"]\n\n\
+         [package.metadata.docs.rs]\n\
+         # Both API versions together exceed docs.rs's build limits.\n\
+         features = [{docs_rs}]\n\
+         no-default-features = true\n\
+         targets = [\"x86_64-unknown-linux-gnu\"]\n\n\
+         [dependencies]\ngraph-rt = {{ path = \"{rt}\", version = \"{rt_version}\" }}\n\n\
+         [features]\n",
+        package = options.package,
+        version = options.version,
+        names = names.join(", "),
+        docs_rs = quoted(docs_rs_features(versions)),
+        rt = options.runtime_path,
+        rt_version = options.runtime_version,
+    );
+    out.push_str(
+        "# A feature per API version and per workload; a type is compiled when both are on.\n\
+         # Every workload turns on `core`, the types several workloads share.\n",
+    );
+    let defaults = modules
+        .iter()
+        .take(1)
+        .cloned()
+        .chain(DEFAULT_WORKLOADS.iter().map(|w| w.to_string()));
+    let _ = writeln!(out, "default = [{}]", quoted(defaults));
+    let _ = writeln!(out, "full = [{}]", quoted(WORKLOADS.iter()));
+    for m in &modules {
+        let _ = writeln!(out, "{m} = []");
+    }
+    for w in WORKLOADS {
+        let _ = writeln!(out, "{w} = [{}]", workload_list(w, None));
+    }
+    if options.standalone {
+        out.push_str("\n[workspace]\nmembers = [\"dispatch\"]\n");
+    }
+    out
+}
+
+/// `dispatch/Cargo.toml`: the test-only crate beside the SDK, with the same features.
+pub(crate) fn dispatch(versions: &[Version<'_>], options: &CrateOptions) -> String {
+    let mut out = render::header("#", &[]);
+    let modules: Vec<String> = versions.iter().map(Version::module).collect();
+    let _ = write!(
+        out,
+        "\n[package]\nname = \"{package}-dispatch\"\nversion = \"{version}\"\nedition = \"2021\"\n\
+         publish = false\n\
+         description = \"Every operation of {package} by its route, built from arguments given \
+         at run time: the example-driven tests. Not for users.\"\n\n\
+         [dependencies]\n{package} = {{ path = \"..\", default-features = false }}\n\
+         # The loopback server and the runner of the `requests` example.\n\
+         graph-rt = {{ path = \"../{rt}\", features = [\"testing\"] }}\n\n\
+         [features]\n",
+        package = options.package,
+        version = options.version,
+        rt = options.runtime_path,
+    );
+    let all = modules.iter().cloned().chain(std::iter::once("full".into()));
+    let _ = writeln!(out, "default = [{}]", quoted(all));
+    let _ = writeln!(out, "full = [{}]", quoted(WORKLOADS.iter()));
+    for m in &modules {
+        let _ = writeln!(out, "{m} = [\"{}/{m}\"]", options.package);
+    }
+    for w in WORKLOADS {
+        let _ = writeln!(
+            out,
+            "{w} = [{}]",
+            workload_list(w, Some(&options.package))
+        );
+    }
+    out
+}
