@@ -136,7 +136,7 @@ pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
 pub use crate::client::{
     AccessToken, Batch, BatchHandle, BatchResponses, Client, ClientBuilder, ClientError, Delta,
     GraphError, RefreshingToken, RejectFuture, RetryPolicy, StaticToken, TokenFuture,
-    TokenProvider, GRAPH_ROOT, MAX_BATCH_REQUESTS,
+    TokenProvider, DEFAULT_MAX_RESPONSE_BYTES, GRAPH_ROOT, MAX_BATCH_REQUESTS, USER_AGENT,
 };
 
 /// Support for the macros; not a public API.
