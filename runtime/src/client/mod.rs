@@ -2,7 +2,14 @@
 //! retries throttled ones, follows `@odata.nextLink`, runs delta queries and `$batch`es.
 
 mod auth;
+#[cfg(feature = "azure-identity")]
+pub mod azure;
 mod batch;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod cloud;
+#[cfg(feature = "device-code")]
+mod device_code;
 mod error;
 mod retry;
 mod send;
@@ -21,6 +28,9 @@ pub use auth::{
     AccessToken, RefreshingToken, RejectFuture, StaticToken, TokenFuture, TokenProvider,
 };
 pub use batch::{Batch, BatchHandle, BatchResponses, MAX_BATCH_REQUESTS};
+pub use cloud::Cloud;
+#[cfg(feature = "device-code")]
+pub use device_code::{DeviceCodeCredential, DeviceCodePrompt, HttpError as DeviceCodeHttpError};
 pub use error::{ClientError, GraphError};
 pub use retry::RetryPolicy;
 
@@ -152,6 +162,14 @@ impl ClientBuilder {
     pub fn root(mut self, root: &str) -> Self {
         self.root = root.trim_end_matches('/').to_owned();
         self
+    }
+
+    /// The Graph root of a national cloud ([`Cloud::graph_root`]); the default is
+    /// [`Cloud::Global`].
+    #[must_use]
+    pub fn cloud(self, cloud: Cloud) -> Self {
+        let root = cloud.graph_root().to_owned();
+        self.root(&root)
     }
 
     /// Allows an `http://` root (a local test server). Without it [`build`](Self::build)
