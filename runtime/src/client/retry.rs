@@ -5,10 +5,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How the client retries a request that Graph throttled (429) or could not serve (503, 504).
 ///
-/// Only idempotent requests (GET, PUT, DELETE) are retried, unless the request asks for it
+/// A 429, or a 503/504 with `Retry-After`, was not executed: it is retried whatever the
+/// method. A 503/504 without it, a timeout or a broken connection is retried for idempotent
+/// requests (GET, PUT, DELETE) only, unless the request asks for it
 /// ([`Request::retry_non_idempotent`](crate::Request::retry_non_idempotent)). The wait is what
-/// `Retry-After` says (seconds or an HTTP date), else an exponential backoff with jitter
-/// (`base_delay * 2^n`, randomized between half and all of it), always capped at `max_delay`.
+/// `Retry-After` says (seconds, fractional too, or an HTTP date), else an exponential backoff
+/// with jitter (`base_delay * 2^n`, randomized between half and all of it). A `Retry-After`
+/// longer than `max_delay` is not shortened: the call ends with
+/// [`ClientError::WaitTooLong`](crate::ClientError::WaitTooLong), which carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// How many times a request is sent again at most (0: never retried).

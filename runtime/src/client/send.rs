@@ -68,10 +68,10 @@ pub(super) async fn execute(inner: &Inner, mut call: Call) -> Result<RawResponse
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
     );
-    run(inner, &call).instrument(span).await
+    run(inner, &call, span.clone()).instrument(span).await
 }
 
-async fn run(inner: &Inner, call: &Call) -> Result<RawResponse, ClientError> {
+async fn run(inner: &Inner, call: &Call, span: tracing::Span) -> Result<RawResponse, ClientError> {
     let limits = &inner.limits;
     let policy = inner.retry;
     let deadline = limits
@@ -81,7 +81,6 @@ async fn run(inner: &Inner, call: &Call) -> Result<RawResponse, ClientError> {
     let mut token_rejected = false;
     loop {
         attempt += 1;
-        let span = tracing::Span::current();
         span.record("attempts", attempt);
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let call_limit = || ClientError::Timeout {
@@ -104,7 +103,7 @@ async fn run(inner: &Inner, call: &Call) -> Result<RawResponse, ClientError> {
             status = tracing::field::Empty,
             wait = tracing::field::Empty,
         );
-        let sent = send_once(inner, call, attempt).instrument(attempt_span.clone());
+        let sent = send_once(inner, call, attempt, &attempt_span).instrument(attempt_span.clone());
         let outcome = match limit {
             None => sent.await,
             Some(limit) => match tokio::time::timeout(limit, sent).await {
@@ -199,7 +198,7 @@ async fn run(inner: &Inner, call: &Call) -> Result<RawResponse, ClientError> {
 }
 
 /// One attempt: the token, the request and its redirects, the body.
-async fn send_once(inner: &Inner, call: &Call, attempt: u32) -> Outcome {
+async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Span) -> Outcome {
     let token = match inner.token.token().await {
         Ok(token) => token,
         Err(error) => return Outcome::Failed(error),
@@ -214,7 +213,7 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32) -> Outcome {
     };
     // Kept out of reqwest's `Debug` and HTTP/2 header compression tables.
     authorization.set_sensitive(true);
-    let root = inner.root_url.origin();
+    let root = &inner.root_url;
     let mut url = call.url.clone();
     let mut method = call.method.clone();
     let mut body = call.body.clone();
@@ -222,7 +221,7 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32) -> Outcome {
     let response = loop {
         let mut headers = call.headers.clone();
         // The token goes to the client's root only, never to where a redirect points.
-        if url.origin() == root {
+        if same_origin(&url, root) {
             headers.insert(AUTHORIZATION, authorization.clone());
         }
         if body.is_none() {
@@ -299,7 +298,7 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32) -> Outcome {
                 method = reqwest::Method::GET;
                 body = None;
             }
-            _ if body.is_some() && next.origin() != url.origin() => {
+            _ if body.is_some() && !same_origin(&next, &url) => {
                 return Outcome::Failed(ClientError::Invalid(format!(
                     "HTTP {status}: a redirect to another origin (`{}`) would send the request \
                      body there; not followed",
@@ -312,7 +311,7 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32) -> Outcome {
         url = next;
     };
     let status = response.status().as_u16();
-    tracing::Span::current().record("status", status);
+    span.record("status", status);
     let headers: Vec<(String, String)> = response
         .headers()
         .iter()
@@ -345,7 +344,7 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32) -> Outcome {
     let body = read_truncated(response, ERROR_BODY_LIMIT).await;
     let mut error = GraphError::from_response(status, &headers, &body);
     error.attempts = attempt;
-    if status == 401 && url.origin() == root {
+    if status == 401 && same_origin(&url, root) {
         return Outcome::Unauthorized {
             token,
             error: Box::new(error),
@@ -369,6 +368,13 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32) -> Outcome {
     } else {
         Outcome::Failed(error.into())
     }
+}
+
+/// Whether two URLs have one origin (scheme, host, port), without `Url::origin`'s allocations.
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 enum ReadError {
