@@ -133,11 +133,18 @@ pub use crate::request::{
 pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
 
 #[cfg(feature = "client")]
+#[cfg(feature = "azure-identity")]
+pub use crate::client::azure;
+#[cfg(feature = "blocking")]
+pub use crate::client::blocking;
+#[cfg(feature = "client")]
 pub use crate::client::{
-    AccessToken, Batch, BatchHandle, BatchResponses, Client, ClientBuilder, ClientError, Delta,
-    GraphError, RefreshingToken, RejectFuture, RetryPolicy, StaticToken, TokenFuture,
-    TokenProvider, GRAPH_ROOT, MAX_BATCH_REQUESTS,
+    AccessToken, Batch, BatchHandle, BatchResponses, Client, ClientBuilder, ClientError, Cloud,
+    Delta, GraphError, RefreshingToken, RejectFuture, RetryPolicy, StaticToken, TokenFuture,
+    TokenProvider, DEFAULT_MAX_RESPONSE_BYTES, GRAPH_ROOT, MAX_BATCH_REQUESTS, USER_AGENT,
 };
+#[cfg(feature = "device-code")]
+pub use crate::client::{DeviceCodeCredential, DeviceCodeHttpError, DeviceCodePrompt};
 
 /// Support for the macros; not a public API.
 #[doc(hidden)]

@@ -259,19 +259,109 @@ async fn retries_are_bounded_and_the_last_error_returned() {
 }
 
 #[tokio::test]
-async fn post_is_not_retried_unless_asked() {
-    let server = Server::start(|_| Reply::status(429).header("Retry-After", "0")).await;
+async fn a_throttled_post_is_retried_other_failures_of_a_post_are_not() {
+    // Graph did not execute a throttled request: a 429 POST is sent again, same body, same
+    // client-request-id, a `Retry-Attempt` header.
+    let server = Server::start(|hit| match hit.n {
+        0 => graph_error(429, "TooManyRequests", "slow down").header("Retry-After", "0.05"),
+        _ => Reply::json(201, hit.json()),
+    })
+    .await;
     let client = client(&server);
     let post = || -> Request<Value> {
-        Request::new(Method::Post, "v1.0", users(), decode::json).json_body(&json!({}))
+        Request::new(Method::Post, "v1.0", users(), decode::json).json_body(&json!({"n": 1}))
     };
+    let created = client.send(post()).await.unwrap();
+    assert_eq!(created, json!({"n": 1}));
+    let hits = server.hits();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0].body, hits[1].body);
+    let id = hits[0].header("client-request-id").unwrap();
+    assert_eq!(id.len(), 36, "{id}");
+    assert_eq!(hits[1].header("client-request-id"), Some(id));
+    assert_eq!(hits[0].header("retry-attempt"), None);
+    assert_eq!(hits[1].header("retry-attempt"), Some("1"));
+
+    // A 503 without `Retry-After` may have been processed: a POST is not repeated…
+    let server = Server::start(|_| Reply::status(503)).await;
+    let client = self::client(&server);
     let error = client.send(post()).await.unwrap_err();
-    assert_eq!((error.status(), server.count()), (Some(429), 1));
+    assert_eq!((error.status(), server.count()), (Some(503), 1));
+    // …unless the caller says it may be.
     let error = client
         .send(post().retry_non_idempotent())
         .await
         .unwrap_err();
-    assert_eq!((error.status(), server.count()), (Some(429), 5));
+    assert_eq!((error.status(), server.count()), (Some(503), 5));
+    // With `Retry-After` it was not executed: repeated.
+    let server = Server::start(|hit| match hit.n {
+        0 => Reply::status(503).header("Retry-After", "0"),
+        _ => Reply::json(200, json!({})),
+    })
+    .await;
+    self::client(&server).send(post()).await.unwrap();
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_cap_is_reported_not_retried_early() {
+    let server = Server::start(|_| {
+        graph_error(429, "TooManyRequests", "slow down").header("Retry-After", "120")
+    })
+    .await;
+    let client = client(&server); // max_delay 2 s
+    let started = Instant::now();
+    let error = get(users()).send(&client).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(server.count(), 1);
+    match &error {
+        ClientError::WaitTooLong {
+            retry_after, limit, ..
+        } => {
+            assert_eq!(*retry_after, Duration::from_secs(120));
+            assert_eq!(*limit, Duration::from_secs(2));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(
+        error.graph().unwrap().code.as_deref(),
+        Some("TooManyRequests")
+    );
+    assert!(error.to_string().contains("120s"), "{error}");
+
+    // A wait that would end past the call's deadline: the same.
+    let server = Server::start(|_| Reply::status(429).header("Retry-After", "1")).await;
+    let client = Client::builder(StaticToken::new(SECRET))
+        .root(&server.base)
+        .allow_http(true)
+        .retry(fast_retry())
+        .call_timeout(Some(Duration::from_millis(500)))
+        .build()
+        .unwrap();
+    let error = get(users()).send(&client).await.unwrap_err();
+    assert!(
+        matches!(error, ClientError::WaitTooLong { .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn the_retry_budget_stops_retries_client_wide() {
+    let server = Server::start(|_| Reply::status(503).header("Retry-After", "0")).await;
+    // 12 tokens: two retries of 5.
+    let client = Client::builder(StaticToken::new(SECRET))
+        .root(&server.base)
+        .allow_http(true)
+        .retry(fast_retry())
+        .retry_budget(12)
+        .build()
+        .unwrap();
+    get(users()).send(&client).await.unwrap_err();
+    assert_eq!(server.count(), 3, "1 attempt + 2 retries the budget paid");
+    get(users()).send(&client).await.unwrap_err();
+    assert_eq!(server.count(), 4, "an empty budget: no retry");
 }
 
 #[tokio::test]
@@ -739,4 +829,426 @@ async fn batch_retries_throttled_sub_requests() {
     let hits = server.hits();
     assert_eq!(hits.len(), 2);
     assert_eq!(hits[1].json()["requests"].as_array().unwrap().len(), 1);
+}
+
+fn builder(base: &str) -> graph_rt::ClientBuilder {
+    Client::builder(StaticToken::new(SECRET))
+        .root(base)
+        .allow_http(true)
+        .retry(fast_retry())
+}
+
+#[tokio::test]
+async fn a_silent_server_times_out_per_attempt_and_per_call() {
+    use support::{Fault, RawServer};
+    let silent = RawServer::start(|_| Fault::Silent).await;
+    let client = builder(&silent.base)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = get(users()).send(&client).await.unwrap_err();
+    let elapsed = started.elapsed();
+    match error {
+        ClientError::Timeout {
+            stage, attempts, ..
+        } => assert_eq!((stage, attempts), ("attempt", 4)),
+        other => panic!("{other:?}"),
+    }
+    // 4 attempts of 300 ms and 3 short backoffs.
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert_eq!(
+        silent.connections(),
+        4,
+        "each timed-out attempt on a new connection"
+    );
+
+    // A POST that timed out may have been processed: not repeated.
+    let before = silent.connections();
+    let post: Request<Value> =
+        Request::new(Method::Post, "v1.0", users(), decode::json).json_body(&json!({}));
+    let error = client.send(post).await.unwrap_err();
+    assert!(
+        matches!(error, ClientError::Timeout { attempts: 1, .. }),
+        "{error:?}"
+    );
+    assert_eq!(silent.connections(), before + 1);
+
+    // The whole call's deadline ends the retries.
+    let client = builder(&silent.base)
+        .timeout(Duration::from_millis(300))
+        .call_timeout(Some(Duration::from_millis(500)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = get(users()).send(&client).await.unwrap_err();
+    assert!(
+        matches!(error, ClientError::Timeout { stage: "call", .. }),
+        "{error:?}"
+    );
+    assert!(started.elapsed() < Duration::from_millis(900));
+
+    // The token fetch is inside the limits: a token endpoint that never answers.
+    let hanging = RefreshingToken::new(|| async {
+        std::future::pending::<Result<AccessToken, ClientError>>().await
+    });
+    let server = Server::start(|_| Reply::json(200, json!({}))).await;
+    let client = Client::builder(hanging)
+        .root(&server.base)
+        .allow_http(true)
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = get(users()).send(&client).await.unwrap_err();
+    assert!(matches!(error, ClientError::Timeout { .. }), "{error:?}");
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn an_endless_body_is_cut_at_the_limit() {
+    use support::{Fault, RawServer};
+    let endless = RawServer::start(|_| Fault::EndlessBody).await;
+    let client = builder(&endless.base)
+        .max_response_bytes(1 << 20)
+        .build()
+        .unwrap();
+    let error = get(users()).send(&client).await.unwrap_err();
+    match error {
+        ClientError::TooLarge { status, limit } => assert_eq!((status, limit), (200, 1 << 20)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(endless.connections(), 1, "not retried");
+    // A Content-Length over the limit is refused before reading.
+    let server = Server::start(|_| Reply::json(200, json!({"big": "x".repeat(2000)}))).await;
+    let client = builder(&server.base)
+        .max_response_bytes(1000)
+        .build()
+        .unwrap();
+    let error = get(users()).send(&client).await.unwrap_err();
+    assert!(matches!(error, ClientError::TooLarge { .. }), "{error:?}");
+    assert!(error.to_string().contains("1000 bytes"), "{error}");
+}
+
+#[tokio::test]
+async fn a_reset_connection_is_retried_for_idempotent_requests_only() {
+    use support::{Fault, RawServer};
+    let flaky = RawServer::start(|n| if n == 0 { Fault::Reset } else { Fault::Ok }).await;
+    let client = builder(&flaky.base).build().unwrap();
+    let value = get(users()).send(&client).await.unwrap();
+    assert_eq!(value, json!({"ok": true}));
+    assert_eq!(flaky.connections(), 2);
+
+    let flaky = RawServer::start(|n| if n == 0 { Fault::Reset } else { Fault::Ok }).await;
+    let client = builder(&flaky.base).build().unwrap();
+    let post: Request<Value> =
+        Request::new(Method::Post, "v1.0", users(), decode::json).json_body(&json!({}));
+    let error = client.send(post).await.unwrap_err();
+    assert!(matches!(error, ClientError::Transport(_)), "{error:?}");
+    assert_eq!(flaky.connections(), 1);
+}
+
+/// `/v1.0/users` (A) → B → C → B: a loop that does not come back to the first page.
+fn cyclic(hit: &Hit) -> Reply {
+    let next = match hit.path.as_str() {
+        "/v1.0/users" => "/v1.0/users?page=b",
+        "/v1.0/users?page=b" => "/v1.0/users?page=c",
+        _ => "/v1.0/users?page=b",
+    };
+    Reply::json(
+        200,
+        json!({"value": [{"id": hit.path}], "@odata.nextLink": format!("{}{next}", hit.base)}),
+    )
+}
+
+#[tokio::test]
+async fn paging_stops_at_any_repeated_link_and_at_the_page_limit() {
+    let server = Server::start(cyclic).await;
+    let client = client(&server);
+    let error = client.all(list(users())).await.unwrap_err();
+    assert!(matches!(error, ClientError::Protocol(_)), "{error:?}");
+    assert!(error.to_string().contains("page=b"), "{error}");
+    assert_eq!(server.count(), 3);
+
+    // A → B → A, the first page given as a path and linked back to as an absolute URL.
+    let server = Server::start(|hit| {
+        let next = if hit.path == "/v1.0/users" {
+            "/v1.0/users?page=b"
+        } else {
+            "/v1.0/users"
+        };
+        Reply::json(
+            200,
+            json!({"value": [], "@odata.nextLink": format!("{}{next}", hit.base)}),
+        )
+    })
+    .await;
+    let error = client_delta_or_all(&server).await;
+    assert!(matches!(error, ClientError::Protocol(_)), "{error:?}");
+    assert_eq!(server.count(), 4, "two pages for delta, two for all");
+
+    // A page limit, per call or per client.
+    let server = Server::start(paged).await;
+    let client = self::client(&server);
+    let pages: Vec<_> = client
+        .pages_at_most(list(users()), Some(2))
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(pages.len(), 3);
+    assert!(pages[0].is_ok() && pages[1].is_ok());
+    assert!(matches!(pages[2], Err(ClientError::PageLimit { limit: 2 })));
+    let limited = builder(&server.base).max_pages(Some(1)).build().unwrap();
+    let error = limited.all(list(users())).await.unwrap_err();
+    assert!(
+        matches!(error, ClientError::PageLimit { limit: 1 }),
+        "{error:?}"
+    );
+    // Without a limit the three pages are read.
+    assert_eq!(client.all(list(users())).await.unwrap().len(), 6);
+}
+
+async fn client_delta_or_all(server: &Server) -> ClientError {
+    let client = client(server);
+    let error = client.delta(list(users())).await.unwrap_err();
+    assert!(matches!(error, ClientError::Protocol(_)), "{error:?}");
+    client.all(list(users())).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn items_hold_one_page_at_a_time() {
+    let server = Server::start(paged).await;
+    let client = client(&server);
+    let mut items = std::pin::pin!(client.items(list(users())));
+    items.try_next().await.unwrap().unwrap();
+    assert_eq!(server.count(), 1, "the second page is not asked for yet");
+    items.try_next().await.unwrap().unwrap();
+    items.try_next().await.unwrap().unwrap();
+    assert!(server.count() >= 2);
+}
+
+#[tokio::test]
+async fn redirects_across_origins_carry_no_token_no_body_no_referer() {
+    let other = Server::start(|hit| match hit.path_only() {
+        "/denied" => graph_error(401, "InvalidAuthenticationToken", "not for you"),
+        _ => Reply::json(200, json!({"method": hit.method, "body": hit.body.len()})),
+    })
+    .await;
+    let other_base = other.base.clone();
+    let server = Server::start(move |hit| match hit.path_only() {
+        "/v1.0/keep" => Reply::status(307).header("Location", &format!("{other_base}/x")),
+        "/v1.0/see-other" => Reply::status(303).header("Location", &format!("{other_base}/y")),
+        "/v1.0/denied" => Reply::status(302).header("Location", &format!("{other_base}/denied")),
+        _ => Reply::json(200, json!({})),
+    })
+    .await;
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    let provider = RefreshingToken::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async { Ok(AccessToken::expires_in(SECRET, Duration::from_secs(3600))) }
+    });
+    let client = Client::builder(provider)
+        .root(&server.base)
+        .allow_http(true)
+        .build()
+        .unwrap();
+    let post = |path: &str| -> Request<Value> {
+        Request::new(
+            Method::Post,
+            "v1.0",
+            UrlPath::root().literal(path),
+            decode::json,
+        )
+        .json_body(&json!({"secret": "body"}))
+    };
+    // A 307 keeps method and body: to another origin that is refused.
+    let error = client.send(post("keep")).await.unwrap_err();
+    assert!(matches!(error, ClientError::Invalid(_)), "{error:?}");
+    assert!(error.to_string().contains("body"), "{error}");
+    assert_eq!(other.count(), 0);
+    // A GET follows it, without token or `Referer`.
+    get(UrlPath::root().literal("keep"))
+        .send(&client)
+        .await
+        .unwrap();
+    // A 303 becomes a GET without the body.
+    let value = client.send(post("see-other")).await.unwrap();
+    assert_eq!(value, json!({"method": "GET", "body": 0}));
+    for hit in other.hits() {
+        assert_eq!(hit.header("authorization"), None, "{hit:?}");
+        assert_eq!(hit.header("referer"), None, "{hit:?}");
+        assert_eq!(hit.header("content-type"), None, "{hit:?}");
+    }
+    // A 401 from another origin does not throw the Graph token away.
+    let error = get(UrlPath::root().literal("denied"))
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    get(users()).send(&client).await.unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 1, "the token was kept");
+}
+
+#[tokio::test]
+async fn a_failed_refresh_inside_the_margin_keeps_the_valid_token() {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    // The token is valid for 30 s but always inside the 60 s margin: every call wants a refresh.
+    let provider = RefreshingToken::new(move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            match n {
+                0 => Ok(AccessToken::expires_in("tok-1", Duration::from_secs(30))),
+                _ => {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    Err(ClientError::Auth("identity endpoint down".into()))
+                }
+            }
+        }
+    })
+    .refresh_before(Duration::from_secs(60))
+    .backoff(Duration::from_secs(5), Duration::from_secs(60));
+    let server = Server::start(|_| Reply::json(200, json!({}))).await;
+    let client = Client::builder(provider)
+        .root(&server.base)
+        .allow_http(true)
+        .build()
+        .unwrap();
+    get(users()).send(&client).await.unwrap();
+    // This one refreshes (and fails, slowly)…
+    let refreshing = tokio::spawn({
+        let client = client.clone();
+        async move { get(users()).send(&client).await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // …while others with the valid token do not wait for it.
+    let started = Instant::now();
+    for _ in 0..5 {
+        get(users()).send(&client).await.unwrap();
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    refreshing.await.unwrap().unwrap();
+    // After the failure, a backoff: no fetch per request.
+    for _ in 0..5 {
+        get(users()).send(&client).await.unwrap();
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    assert!(server
+        .hits()
+        .iter()
+        .all(|h| h.header("authorization") == Some("Bearer tok-1")));
+
+    // Without a valid token, requests get the error, and during the backoff without a fetch.
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    let failing = RefreshingToken::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async { Err::<AccessToken, _>(ClientError::Auth("no consent".into())) }
+    });
+    let client = Client::builder(failing)
+        .root(&server.base)
+        .allow_http(true)
+        .build()
+        .unwrap();
+    let requests = (0..10).map(|_| get(users()).send(&client));
+    for result in futures_util::future::join_all(requests).await {
+        let error = result.unwrap_err();
+        assert!(error.to_string().contains("no consent"), "{error}");
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+}
+
+/// `{"ok":true,"zipped":"yes"}`, gzipped.
+const GZIPPED: [u8; 46] = [
+    31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 171, 86, 202, 207, 86, 178, 42, 41, 42, 77, 213, 81, 170, 202,
+    44, 40, 72, 77, 81, 178, 82, 170, 76, 45, 86, 170, 5, 0, 59, 182, 84, 8, 26, 0, 0, 0,
+];
+
+#[tokio::test]
+async fn user_agent_request_id_and_gzip() {
+    let server = Server::start(|_| Reply {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("content-encoding".into(), "gzip".into()),
+        ],
+        body: GZIPPED.to_vec(),
+    })
+    .await;
+    let client = client(&server);
+    let value = get(users()).send(&client).await.unwrap();
+    assert_eq!(value, json!({"ok": true, "zipped": "yes"}));
+    get(users()).send(&client).await.unwrap();
+    let hits = server.hits();
+    let agent = hits[0].header("user-agent").unwrap();
+    assert_eq!(agent, graph_rt::USER_AGENT);
+    assert!(agent.contains(env!("CARGO_PKG_VERSION")), "{agent}");
+    assert!(hits[0].header("accept-encoding").unwrap().contains("gzip"));
+    let (a, b) = (
+        hits[0].header("client-request-id").unwrap(),
+        hits[1].header("client-request-id").unwrap(),
+    );
+    assert_ne!(a, b, "one id per call");
+    assert_eq!(&a[14..15], "4", "a version 4 UUID: {a}");
+    // An id the caller sets is kept.
+    client
+        .send(get(users()).header("client-request-id", "my-id"))
+        .await
+        .unwrap();
+    assert_eq!(server.hits()[2].header("client-request-id"), Some("my-id"));
+}
+
+#[tokio::test]
+async fn an_explicit_proxy_gets_the_requests() {
+    let proxy = Server::start(|hit| Reply::json(200, json!({"host": hit.header("host")}))).await;
+    let client = Client::builder(StaticToken::new(SECRET))
+        .root("http://graph.invalid")
+        .allow_http(true)
+        .proxy(&proxy.base)
+        .build()
+        .unwrap();
+    let value = get(users()).send(&client).await.unwrap();
+    assert_eq!(value, json!({"host": "graph.invalid"}));
+    assert_eq!(proxy.hits()[0].path, "/v1.0/users");
+    // A caller's own reqwest client is used as it is.
+    let own = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("mine/1")
+        .build()
+        .unwrap();
+    let client = Client::builder(StaticToken::new(SECRET))
+        .root(&proxy.base)
+        .allow_http(true)
+        .http_client(own)
+        .build()
+        .unwrap();
+    get(users()).send(&client).await.unwrap();
+    assert_eq!(proxy.hits()[1].header("user-agent"), Some("mine/1"));
+    // A bad root certificate is a clear error.
+    let error = Client::builder(StaticToken::new(SECRET))
+        .add_root_certificate(b"not a pem")
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("root certificate"), "{error}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+    /// Any `Retry-After` and any error body: an error, never a panic.
+    #[test]
+    fn any_retry_after_header_reads_without_panic(
+        value in "\\PC*",
+        date in "(Mon|Sun), [0-9]{1,20} (Jan|Dec) -?[0-9]{1,25} [0-9]{1,3}:[0-9]{1,3}:[0-9]{1,20} GMT",
+        body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+    ) {
+        for v in [&value, &date] {
+            let headers = [("Retry-After".to_owned(), v.clone())];
+            let error = graph_rt::GraphError::from_response(429, &headers, &body);
+            let _ = error.to_string();
+        }
+    }
 }

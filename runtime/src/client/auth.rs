@@ -41,7 +41,13 @@ impl AccessToken {
 
     /// A token that expires `expires_in` from now (the `expires_in` of a token response).
     pub fn expires_in(secret: impl Into<String>, expires_in: Duration) -> Self {
-        Self::with_expiry(secret, Instant::now() + expires_in)
+        let now = Instant::now();
+        // An absurd `expires_in` (a server's `u64::MAX`) is "far in the future", not a panic.
+        let at = now
+            .checked_add(expires_in)
+            .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+            .unwrap_or(now);
+        Self::with_expiry(secret, at)
     }
 
     /// The secret, to put in `Authorization: Bearer …`. Do not log it.
@@ -58,7 +64,9 @@ impl AccessToken {
     pub fn is_fresh(&self, margin: Duration) -> bool {
         match self.expires_at {
             None => true,
-            Some(at) => Instant::now() + margin < at,
+            Some(at) => Instant::now()
+                .checked_add(margin)
+                .is_some_and(|limit| limit < at),
         }
     }
 }
@@ -131,8 +139,14 @@ impl TokenProvider for StaticToken {
     }
 }
 
-/// A token fetched by a function of yours and kept until shortly before it expires; one fetch at
-/// a time, however many requests wait for it.
+/// A token fetched by a function of yours and kept until shortly before it expires.
+///
+/// - One fetch at a time (single-flight), however many requests need a token; requests that
+///   still have a valid token never wait for it.
+/// - Within the refresh margin (default 5 minutes before expiry) the token is refreshed, but
+///   while it is still valid a failed refresh does not fail requests: they keep the token.
+/// - After a failed fetch the next one waits (1 s, doubling up to 60 s); meanwhile requests
+///   without a valid token get the last error at once instead of fetching in turn.
 ///
 /// ```
 /// use graph_rt::{AccessToken, RefreshingToken};
@@ -146,8 +160,22 @@ impl TokenProvider for StaticToken {
 /// ```
 pub struct RefreshingToken<F> {
     fetch: F,
-    cached: tokio::sync::Mutex<Option<AccessToken>>,
+    state: std::sync::Mutex<RefreshState>,
+    /// Held by the one fetch in flight.
+    refresh: tokio::sync::Mutex<()>,
     margin: Duration,
+    min_backoff: Duration,
+    max_backoff: Duration,
+}
+
+#[derive(Default)]
+struct RefreshState {
+    cached: Option<AccessToken>,
+    /// Failed fetches in a row.
+    failures: u32,
+    /// No fetch before this, after a failure.
+    retry_at: Option<Instant>,
+    last_error: Option<String>,
 }
 
 impl<F, Fut> RefreshingToken<F>
@@ -160,8 +188,11 @@ where
     pub fn new(fetch: F) -> Self {
         Self {
             fetch,
-            cached: tokio::sync::Mutex::new(None),
+            state: std::sync::Mutex::new(RefreshState::default()),
+            refresh: tokio::sync::Mutex::new(()),
             margin: Duration::from_secs(300),
+            min_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
         }
     }
 
@@ -172,9 +203,52 @@ where
         self
     }
 
+    /// The wait after a failed fetch: `first`, doubling after each further failure up to
+    /// `max` (default 1 s to 60 s).
+    #[must_use]
+    pub fn backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.min_backoff = first;
+        self.max_backoff = max.max(first);
+        self
+    }
+
     /// Forgets the cached token: the next request fetches a new one.
     pub async fn invalidate(&self) {
-        *self.cached.lock().await = None;
+        let mut state = self.lock_state();
+        state.cached = None;
+        state.retry_at = None;
+    }
+
+    fn lock_state(&self) -> std::sync::MutexGuard<'_, RefreshState> {
+        // A panic elsewhere while holding it leaves plain data: still usable.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// What the cache answers without fetching: a fresh token, a valid one while another
+    /// fetch runs or after a failure, or the last error during the backoff.
+    fn cached(&self, fetching_elsewhere: bool) -> Option<Result<AccessToken, ClientError>> {
+        let state = self.lock_state();
+        let now = Instant::now();
+        let valid = state.cached.as_ref().filter(|t| t.is_fresh(Duration::ZERO));
+        if let Some(token) = valid {
+            let in_backoff = state.retry_at.is_some_and(|at| now < at);
+            if token.is_fresh(self.margin) || fetching_elsewhere || in_backoff {
+                return Some(Ok(token.clone()));
+            }
+            return None;
+        }
+        if state.retry_at.is_some_and(|at| now < at) {
+            let error = state
+                .last_error
+                .as_deref()
+                .unwrap_or("the token fetch failed");
+            return Some(Err(ClientError::Auth(format!(
+                "{error} (the last fetch failed; the next is not tried before its backoff ends)"
+            ))));
+        }
+        None
     }
 }
 
@@ -185,23 +259,64 @@ where
 {
     fn token(&self) -> TokenFuture<'_> {
         Box::pin(async move {
-            // Held across the fetch: concurrent requests wait for the one refresh.
-            let mut cached = self.cached.lock().await;
-            if let Some(token) = cached.as_ref().filter(|t| t.is_fresh(self.margin)) {
-                return Ok(token.clone());
+            if let Some(answer) = self.cached(false) {
+                return answer;
             }
-            let token = (self.fetch)().await?;
-            *cached = Some(token.clone());
-            Ok(token)
+            // Single flight: the first to need a token fetches it. Others with a valid token
+            // keep using it; others without one wait for this fetch.
+            let guard = match self.refresh.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => {
+                    if let Some(answer) = self.cached(true) {
+                        return answer;
+                    }
+                    self.refresh.lock().await
+                }
+            };
+            // Another fetch may have finished while this one waited.
+            if let Some(answer) = self.cached(false) {
+                return answer;
+            }
+            let fetched = (self.fetch)().await;
+            let mut state = self.lock_state();
+            drop(guard);
+            match fetched {
+                Ok(token) => {
+                    state.cached = Some(token.clone());
+                    state.failures = 0;
+                    state.retry_at = None;
+                    state.last_error = None;
+                    Ok(token)
+                }
+                Err(error) => {
+                    state.failures = state.failures.saturating_add(1);
+                    let backoff = self
+                        .min_backoff
+                        .saturating_mul(1u32 << (state.failures - 1).min(16))
+                        .min(self.max_backoff);
+                    state.retry_at = Instant::now().checked_add(backoff);
+                    state.last_error = Some(error.to_string());
+                    // A token that has not expired yet keeps serving.
+                    match state.cached.as_ref().filter(|t| t.is_fresh(Duration::ZERO)) {
+                        Some(token) => Ok(token.clone()),
+                        None => Err(error),
+                    }
+                }
+            }
         })
     }
 
     fn reject<'a>(&'a self, rejected: &'a AccessToken) -> RejectFuture<'a> {
         Box::pin(async move {
-            let mut cached = self.cached.lock().await;
+            let mut state = self.lock_state();
             // Another request may have replaced it already: then that one is tried.
-            if cached.as_ref().is_some_and(|t| t.secret == rejected.secret) {
-                *cached = None;
+            if state
+                .cached
+                .as_ref()
+                .is_some_and(|t| t.secret == rejected.secret)
+            {
+                state.cached = None;
+                state.retry_at = None;
             }
             true
         })

@@ -203,14 +203,56 @@ pub enum ClientError {
     /// id asked for, a delta query ending without `@odata.deltaLink`, a `nextLink` loop).
     #[error("unexpected response: {0}")]
     Protocol(String),
+    /// No answer in time: `stage` is `"attempt"` (one attempt, token fetch and body included;
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) or `"call"` (the whole call
+    /// with its retries; [`ClientBuilder::call_timeout`](crate::ClientBuilder::call_timeout)).
+    #[error("timed out: no complete answer within the {stage} limit of {limit:?} (after {attempts} attempt(s))")]
+    Timeout {
+        /// `"attempt"` or `"call"`.
+        stage: &'static str,
+        /// The limit that fired.
+        limit: Duration,
+        /// How many attempts were made (the last one included).
+        attempts: u32,
+    },
+    /// The response body is longer than the client reads into memory
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); the
+    /// rest was not read and the connection closed.
+    #[error("HTTP {status}: the response body exceeds the limit of {limit} bytes")]
+    TooLarge {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Graph throttled the request and asks to wait longer than the client may
+    /// ([`RetryPolicy::max_delay`](crate::RetryPolicy::max_delay), or past the call's deadline):
+    /// not retried early; `retry_after` is the wait the service asked for.
+    #[error("{error}: not retried, the service asks to wait {retry_after:?}, more than the client's limit of {limit:?}")]
+    WaitTooLong {
+        /// What `Retry-After` asked for.
+        retry_after: Duration,
+        /// The longest wait the client allowed at that point.
+        limit: Duration,
+        /// The throttled response.
+        error: Box<GraphError>,
+    },
+    /// A list went on for more pages than the limit
+    /// ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages) or
+    /// [`Client::pages_at_most`](crate::Client::pages_at_most)).
+    #[error("the list has more than {limit} pages (the limit set)")]
+    PageLimit {
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl ClientError {
     /// The HTTP status, when a response came.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Graph(error) => Some(error.status),
-            Self::Decode { status, .. } => Some(*status),
+            Self::Graph(error) | Self::WaitTooLong { error, .. } => Some(error.status),
+            Self::Decode { status, .. } | Self::TooLarge { status, .. } => Some(*status),
             Self::Transport(error) => error.status().map(|s| s.as_u16()),
             _ => None,
         }
@@ -219,7 +261,7 @@ impl ClientError {
     /// Graph's error, when the service answered with one.
     pub fn graph(&self) -> Option<&GraphError> {
         match self {
-            Self::Graph(error) => Some(error),
+            Self::Graph(error) | Self::WaitTooLong { error, .. } => Some(error),
             _ => None,
         }
     }

@@ -2,16 +2,25 @@
 //! retries throttled ones, follows `@odata.nextLink`, runs delta queries and `$batch`es.
 
 mod auth;
+#[cfg(feature = "azure-identity")]
+pub mod azure;
 mod batch;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod cloud;
+#[cfg(feature = "device-code")]
+mod device_code;
 mod error;
 mod retry;
+mod send;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 
 use crate::{Body, Page, RawResponse, Request};
 
@@ -19,11 +28,24 @@ pub use auth::{
     AccessToken, RefreshingToken, RejectFuture, StaticToken, TokenFuture, TokenProvider,
 };
 pub use batch::{Batch, BatchHandle, BatchResponses, MAX_BATCH_REQUESTS};
+pub use cloud::Cloud;
+#[cfg(feature = "device-code")]
+pub use device_code::{DeviceCodeCredential, DeviceCodePrompt, HttpError as DeviceCodeHttpError};
 pub use error::{ClientError, GraphError};
 pub use retry::RetryPolicy;
 
 /// Graph's root; the API version follows it (`https://graph.microsoft.com/v1.0/…`).
 pub const GRAPH_ROOT: &str = "https://graph.microsoft.com";
+
+/// The default `User-Agent`: this SDK and its version.
+pub const USER_AGENT: &str = concat!(
+    "graph-rt/",
+    env!("CARGO_PKG_VERSION"),
+    " (Microsoft Graph SDK for Rust)"
+);
+
+/// The default limit on a response body read into memory (64 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 << 20;
 
 /// Sends requests to Microsoft Graph. Cheap to clone (one connection pool, shared); make one
 /// and use it everywhere.
@@ -70,6 +92,19 @@ struct Inner {
     root_url: reqwest::Url,
     token: Box<dyn TokenProvider>,
     retry: RetryPolicy,
+    budget: retry::RetryBudget,
+    limits: Limits,
+    allow_http: bool,
+}
+
+/// The limits a call runs within.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    attempt_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    max_response_bytes: u64,
+    max_pages: Option<usize>,
+    max_redirects: usize,
 }
 
 impl fmt::Debug for Client {
@@ -77,21 +112,35 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("root", &self.inner.root)
             .field("retry", &self.inner.retry)
+            .field("limits", &self.inner.limits)
             .field("token", &"<redacted>")
             .finish_non_exhaustive()
     }
 }
 
 /// Configures a [`Client`]; made by [`Client::builder`].
+///
+/// Defaults: 10 s to connect, 60 s per attempt (token fetch, sending and reading the body), 5
+/// minutes per call with its retries, 64 MiB per response body, no page limit, 10 redirects, a
+/// retry budget of 500 tokens, gzip on, proxies from the environment (`HTTPS_PROXY`,
+/// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
 pub struct ClientBuilder {
     token: Box<dyn TokenProvider>,
     root: String,
     allow_http: bool,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: String,
     max_redirects: usize,
+    max_response_bytes: u64,
+    max_pages: Option<usize>,
+    retry_budget: u32,
+    proxy: Option<String>,
+    proxy_from_env: bool,
+    root_certificates: Vec<Vec<u8>>,
+    http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -115,6 +164,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The Graph root of a national cloud ([`Cloud::graph_root`]); the default is
+    /// [`Cloud::Global`].
+    #[must_use]
+    pub fn cloud(self, cloud: Cloud) -> Self {
+        let root = cloud.graph_root().to_owned();
+        self.root(&root)
+    }
+
     /// Allows an `http://` root (a local test server). Without it [`build`](Self::build)
     /// refuses one, and no request or redirect leaves `https`.
     #[must_use]
@@ -131,22 +188,99 @@ impl ClientBuilder {
         self
     }
 
-    /// A limit for each attempt of a request, from connecting to the end of the body (default:
-    /// none).
+    /// A limit for each attempt of a request, from getting the token to the end of the body
+    /// (default 60 s). An idempotent request that times out is retried.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// A limit for connecting (default: none).
+    /// Removes the per-attempt limit (the call's own still applies).
+    #[must_use]
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// A limit for the whole call, its retries and their waits included (default 5 minutes;
+    /// `None`: none). A `Retry-After` that would end past it ends the call at once.
+    #[must_use]
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
+    /// A limit for connecting (default 10 s).
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
 
-    /// The `User-Agent` (default `graph-rt/<version>`).
+    /// The most bytes of a response body read into memory (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB, after decompression): a longer body ends the
+    /// call with [`ClientError::TooLarge`] without being read further.
+    #[must_use]
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The most pages [`Client::pages`], [`items`](Client::items), [`all`](Client::all) and
+    /// [`delta`](Client::delta) follow (default: no limit); one more is
+    /// [`ClientError::PageLimit`].
+    #[must_use]
+    pub fn max_pages(mut self, limit: Option<usize>) -> Self {
+        self.max_pages = limit;
+        self
+    }
+
+    /// The client-wide retry budget (default 500): a retry after a throttled or failed
+    /// response takes 5 tokens, one after a timeout or a broken connection 10, a success gives
+    /// one back. With the bucket empty nothing is retried, so a client does not pile retries
+    /// on a service that is down.
+    #[must_use]
+    pub fn retry_budget(mut self, tokens: u32) -> Self {
+        self.retry_budget = tokens;
+        self
+    }
+
+    /// Sends every request through this proxy (`http://host:port`, `socks5://…` not
+    /// supported); it replaces the proxies of the environment.
+    #[must_use]
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.proxy = Some(url.to_owned());
+        self
+    }
+
+    /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (any case) are
+    /// honoured (default: yes).
+    #[must_use]
+    pub fn proxy_from_env(mut self, yes: bool) -> Self {
+        self.proxy_from_env = yes;
+        self
+    }
+
+    /// Trusts this root certificate (PEM) besides the built-in ones (a TLS-inspecting proxy,
+    /// a test server).
+    #[must_use]
+    pub fn add_root_certificate(mut self, pem: &[u8]) -> Self {
+        self.root_certificates.push(pem.to_vec());
+        self
+    }
+
+    /// Sends with this `reqwest::Client` instead of one the builder makes: proxy, root
+    /// certificates, connect timeout and user agent are then its own. Give it
+    /// `redirect(reqwest::redirect::Policy::none())`: the client follows redirects itself (no
+    /// token and no body to another origin).
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The `User-Agent` (default [`USER_AGENT`], `graph-rt/<version> (…)`).
     #[must_use]
     pub fn user_agent(mut self, user_agent: &str) -> Self {
         self.user_agent = user_agent.to_owned();
@@ -154,7 +288,7 @@ impl ClientBuilder {
     }
 
     /// How many redirects a request follows (default 10). `Authorization` is never sent on to
-    /// another host or port.
+    /// another origin, nor a body (a 307/308 there fails), nor `Referer`.
     #[must_use]
     pub fn max_redirects(mut self, max: usize) -> Self {
         self.max_redirects = max;
@@ -189,34 +323,43 @@ impl ClientBuilder {
                 self.root
             )));
         }
-        let max_redirects = self.max_redirects;
-        // reqwest's `limited` policy, and no step down from https to http (same host and port
-        // keep `Authorization`; reqwest drops it for another host or port).
-        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-            let downgrade = attempt
-                .previous()
-                .last()
-                .is_some_and(|previous| previous.scheme() == "https")
-                && attempt.url().scheme() != "https";
-            if attempt.previous().len() > max_redirects {
-                attempt.error("too many redirects")
-            } else if downgrade {
-                attempt.error("a redirect from https to http (the token would travel in clear)")
-            } else {
-                attempt.follow()
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                // Redirects are followed by the client itself (`send.rs`), which knows the
+                // body and the token's origin; reqwest sends no `Referer` then.
+                let mut http = reqwest::Client::builder()
+                    .https_only(!self.allow_http)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .referer(false)
+                    .user_agent(self.user_agent)
+                    .gzip(true);
+                if let Some(timeout) = self.connect_timeout {
+                    http = http.connect_timeout(timeout);
+                }
+                if let Some(proxy) = &self.proxy {
+                    let proxy = reqwest::Proxy::all(proxy)
+                        .map_err(|e| ClientError::Invalid(format!("the proxy `{proxy}`: {e}")))?;
+                    http = http.proxy(proxy);
+                } else if !self.proxy_from_env {
+                    http = http.no_proxy();
+                }
+                for pem in &self.root_certificates {
+                    let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                        ClientError::Invalid(format!("a root certificate does not read: {e}"))
+                    })?;
+                    if certificates.is_empty() {
+                        return Err(ClientError::Invalid(
+                            "a root certificate does not read: no PEM certificate in it".into(),
+                        ));
+                    }
+                    for certificate in certificates {
+                        http = http.add_root_certificate(certificate);
+                    }
+                }
+                http.build().map_err(ClientError::Transport)?
             }
-        });
-        let mut http = reqwest::Client::builder()
-            .https_only(!self.allow_http)
-            .redirect(redirects)
-            .user_agent(self.user_agent);
-        if let Some(timeout) = self.timeout {
-            http = http.timeout(timeout);
-        }
-        if let Some(timeout) = self.connect_timeout {
-            http = http.connect_timeout(timeout);
-        }
-        let http = http.build().map_err(ClientError::Transport)?;
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -224,6 +367,15 @@ impl ClientBuilder {
                 root_url,
                 token: self.token,
                 retry: self.retry,
+                budget: retry::RetryBudget::new(self.retry_budget),
+                limits: Limits {
+                    attempt_timeout: self.timeout,
+                    call_timeout: self.call_timeout,
+                    max_response_bytes: self.max_response_bytes,
+                    max_pages: self.max_pages,
+                    max_redirects: self.max_redirects,
+                },
+                allow_http: self.allow_http,
             }),
         })
     }
@@ -247,10 +399,18 @@ impl Client {
             root: GRAPH_ROOT.to_owned(),
             allow_http: false,
             retry: RetryPolicy::default(),
-            timeout: None,
-            connect_timeout: None,
-            user_agent: concat!("graph-rt/", env!("CARGO_PKG_VERSION")).to_owned(),
+            timeout: Some(Duration::from_secs(60)),
+            call_timeout: Some(Duration::from_secs(300)),
+            connect_timeout: Some(Duration::from_secs(10)),
+            user_agent: USER_AGENT.to_owned(),
             max_redirects: 10,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: None,
+            retry_budget: 500,
+            proxy: None,
+            proxy_from_env: true,
+            root_certificates: Vec::new(),
+            http: None,
         }
     }
 
@@ -327,85 +487,17 @@ impl Client {
                 Some(data.clone())
             }
         };
-        let retryable = request.retryable();
-        let policy = self.inner.retry;
-        let mut attempt: u32 = 0;
-        // A 401 gets one more try with a new token, when the provider can get one (the request
-        // was not processed: safe to repeat whatever its method).
-        let mut token_rejected = false;
-        loop {
-            attempt += 1;
-            let may_retry = retryable && attempt <= policy.max_retries;
-            let token = self.inner.token.token().await?;
-            let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
-                .map_err(|_| {
-                    ClientError::Auth("the token has characters a header cannot hold".into())
-                })?;
-            // Kept out of reqwest's `Debug` and HTTP/2 header compression tables.
-            authorization.set_sensitive(true);
-            let mut attempt_headers = headers.clone();
-            attempt_headers.insert(AUTHORIZATION, authorization);
-            let mut builder = self
-                .inner
-                .http
-                .request(method.clone(), url.clone())
-                .headers(attempt_headers);
-            if let Some(body) = &body {
-                builder = builder.body(body.clone());
-            }
-            let response = match builder.send().await {
-                Ok(response) => response,
-                Err(error) => {
-                    // Not sent (connect) or no answer in time: safe to repeat when idempotent.
-                    if may_retry && (error.is_connect() || error.is_timeout()) {
-                        tokio::time::sleep(policy.delay(attempt - 1, None)).await;
-                        continue;
-                    }
-                    return Err(ClientError::Transport(error));
-                }
-            };
-            let status = response.status().as_u16();
-            let response_headers: Vec<(String, String)> = response
-                .headers()
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.as_str().to_owned(),
-                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            let bytes = match response.bytes().await {
-                Ok(bytes) => bytes,
-                Err(error) => {
-                    if may_retry && error.is_timeout() {
-                        tokio::time::sleep(policy.delay(attempt - 1, None)).await;
-                        continue;
-                    }
-                    return Err(ClientError::Transport(error));
-                }
-            };
-            if (200..300).contains(&status) {
-                return Ok(RawResponse {
-                    status,
-                    headers: response_headers,
-                    body: bytes.to_vec(),
-                });
-            }
-            if status == 401 && !token_rejected {
-                token_rejected = true;
-                if self.inner.token.reject(&token).await {
-                    continue;
-                }
-            }
-            let mut error = GraphError::from_response(status, &response_headers, &bytes);
-            error.attempts = attempt;
-            if may_retry && RetryPolicy::is_retryable_status(status) {
-                tokio::time::sleep(policy.delay(attempt - 1, error.retry_after)).await;
-                continue;
-            }
-            return Err(error.into());
-        }
+        send::execute(
+            &self.inner,
+            send::Call {
+                method,
+                url,
+                headers,
+                body: body.map(bytes::Bytes::from),
+                idempotent: request.retryable(),
+            },
+        )
+        .await
     }
 
     /// The URL of `request`; a link (`nextLink`, `deltaLink`) must stay on the root's origin,
@@ -424,7 +516,10 @@ impl Client {
     }
 
     /// The pages of a list, following `@odata.nextLink` (each next request is
-    /// `request.at_link(next)`). The stream ends after the last page, or after an error.
+    /// `request.at_link(next)`). The stream ends after the last page, or after an error: a link
+    /// to a page already seen (a loop, `A → B → A`) is [`ClientError::Protocol`], a page
+    /// beyond [`ClientBuilder::max_pages`] is [`ClientError::PageLimit`]. It holds one page at
+    /// a time and asks for the next one only when polled.
     pub fn pages<T, S, Q>(
         &self,
         request: Request<Page<T>, S, Q>,
@@ -434,21 +529,38 @@ impl Client {
         S: 'static,
         Q: 'static,
     {
+        self.pages_at_most(request, self.inner.limits.max_pages)
+    }
+
+    /// As [`pages`](Self::pages), with this page limit (`None`: none) instead of the client's.
+    pub fn pages_at_most<T, S, Q>(
+        &self,
+        request: Request<Page<T>, S, Q>,
+        max_pages: Option<usize>,
+    ) -> impl Stream<Item = Result<Page<T>, ClientError>> + Send + 'static
+    where
+        T: Send + 'static,
+        S: 'static,
+        Q: 'static,
+    {
         let client = self.clone();
-        stream::try_unfold(Some(request), move |state| {
+        let state = Some((request, PageTrail::new(max_pages)));
+        stream::try_unfold(state, move |state| {
             let client = client.clone();
             async move {
-                let Some(request) = state else {
+                let Some((request, mut trail)) = state else {
                     return Ok(None);
                 };
+                trail.visit(&client, &request)?;
                 let page = client.send_ref(&request).await?;
-                let next = next_request(&request, &page)?;
-                Ok::<_, ClientError>(Some((page, next)))
+                let next = next_request(&request, &page);
+                Ok::<_, ClientError>(Some((page, next.map(|next| (next, trail)))))
             }
         })
     }
 
-    /// The items of a list, page after page.
+    /// The items of a list, page after page; one page is held at a time, the next fetched
+    /// when its items are used up.
     pub fn items<T, S, Q>(
         &self,
         request: Request<Page<T>, S, Q>,
@@ -463,7 +575,7 @@ impl Client {
             .try_flatten()
     }
 
-    /// All the items of a list (every page).
+    /// All the items of a list (every page, within [`ClientBuilder::max_pages`]).
     pub async fn all<T, S, Q>(&self, request: Request<Page<T>, S, Q>) -> Result<Vec<T>, ClientError>
     where
         T: Send + 'static,
@@ -508,9 +620,11 @@ impl Client {
     ) -> Result<Delta<T>, ClientError> {
         let mut request = request;
         let mut items = Vec::new();
+        let mut trail = PageTrail::new(self.inner.limits.max_pages);
         loop {
+            trail.visit(self, &request)?;
             let page = self.send_ref(&request).await?;
-            let next = next_request(&request, &page)?;
+            let next = next_request(&request, &page);
             items.extend(page.value);
             match (next, page.delta_link) {
                 (Some(next), _) => request = next,
@@ -525,21 +639,51 @@ impl Client {
     }
 }
 
-/// The request of the page after `page`, if any; an error when the service links a page to
-/// itself (which would loop forever).
+/// The request of the page after `page`, if any.
 fn next_request<T, P, S, Q>(
     request: &Request<T, S, Q>,
     page: &Page<P>,
-) -> Result<Option<Request<T, S, Q>>, ClientError> {
-    let Some(link) = page.next_link.as_deref() else {
-        return Ok(None);
-    };
-    if request.path_and_query() == link {
-        return Err(ClientError::Protocol(format!(
-            "`@odata.nextLink` `{link}` is the page itself"
-        )));
+) -> Option<Request<T, S, Q>> {
+    let link = page.next_link.as_deref()?;
+    Some(request.clone().at_link(link))
+}
+
+/// The pages a list has visited: a link seen before is a loop, one page too many the limit.
+struct PageTrail {
+    seen: HashSet<String>,
+    max_pages: Option<usize>,
+}
+
+impl PageTrail {
+    fn new(max_pages: Option<usize>) -> Self {
+        Self {
+            seen: HashSet::new(),
+            max_pages,
+        }
     }
-    Ok(Some(request.clone().at_link(link)))
+
+    /// Records the page `request` asks for, before it is sent.
+    fn visit<T, S, Q>(
+        &mut self,
+        client: &Client,
+        request: &Request<T, S, Q>,
+    ) -> Result<(), ClientError> {
+        if let Some(limit) = self.max_pages {
+            if self.seen.len() >= limit {
+                return Err(ClientError::PageLimit { limit });
+            }
+        }
+        // The URL as sent (a relative and an absolute link to the same page are one page).
+        let url = client.url_of(request)?;
+        if !self.seen.insert(url.as_str().to_owned()) {
+            return Err(ClientError::Protocol(format!(
+                "`@odata.nextLink` `{url}` links back to a page already read (after {} pages): \
+                 the pages loop",
+                self.seen.len()
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl<T, S, Q> Request<T, S, Q> {

@@ -213,3 +213,133 @@ impl State {
         response.body(Full::new(Bytes::from(reply.body))).unwrap()
     }
 }
+
+/// A TCP server on loopback that misbehaves below HTTP: each connection is handed to `fault`
+/// with the request head already read.
+#[derive(Clone)]
+pub struct RawServer {
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:port`.
+    pub base: String,
+    connections: Arc<AtomicUsize>,
+    /// Bytes written by `fault`s that report them (the endless body).
+    pub written: Arc<AtomicUsize>,
+}
+
+/// What a [`RawServer`] does with connection number `n` (from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Reads the request and never answers (the connection stays open).
+    Silent,
+    /// Answers 200 with a chunked JSON body that never ends.
+    EndlessBody,
+    /// Reads the request, then resets the connection (TCP RST).
+    Reset,
+    /// Answers `200 {"ok":true}` and closes.
+    Ok,
+}
+
+impl RawServer {
+    pub async fn start(fault: impl Fn(usize) -> Fault + Send + Sync + 'static) -> Self {
+        use tokio::io::AsyncWriteExt;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let written = Arc::new(AtomicUsize::new(0));
+        let fault = Arc::new(fault);
+        let (count, bytes) = (connections.clone(), written.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let n = count.fetch_add(1, Ordering::SeqCst);
+                let fault = fault(n);
+                let bytes = bytes.clone();
+                tokio::spawn(async move {
+                    read_head(&mut stream).await;
+                    match fault {
+                        Fault::Silent => {
+                            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                        }
+                        Fault::Reset => {
+                            #[allow(deprecated)] // blocks on drop: zero linger does not
+                            let _ = stream.set_linger(Some(std::time::Duration::ZERO));
+                            drop(stream);
+                        }
+                        Fault::Ok => {
+                            let body = br#"{"ok":true}"#;
+                            let head = format!(
+                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                                 content-length: {}\r\nconnection: close\r\n\r\n",
+                                body.len()
+                            );
+                            let _ = stream.write_all(head.as_bytes()).await;
+                            let _ = stream.write_all(body).await;
+                            let _ = stream.shutdown().await;
+                        }
+                        Fault::EndlessBody => {
+                            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                                        transfer-encoding: chunked\r\n\r\n";
+                            if stream.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            let _ = stream.write_all(b"1\r\n[\r\n").await;
+                            // 64 KiB chunks of `{"a":1},` for as long as the client reads.
+                            let item = br#"{"a":1},"#;
+                            let data: Vec<u8> =
+                                item.iter().copied().cycle().take(8 * 8192).collect();
+                            let chunk =
+                                [format!("{:x}\r\n", data.len()).as_bytes(), &data, b"\r\n"]
+                                    .concat();
+                            while stream.write_all(&chunk).await.is_ok() {
+                                bytes.fetch_add(data.len(), Ordering::SeqCst);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Self {
+            addr,
+            base: format!("http://{addr}"),
+            connections,
+            written,
+        }
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    pub fn written(&self) -> usize {
+        self.written.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads up to the end of the request head (and ignores any body).
+async fn read_head(stream: &mut tokio::net::TcpStream) {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// The peak resident memory of this process so far (`VmHWM`), in KiB (Linux).
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The current resident memory of this process (`VmRSS`), in KiB (Linux).
+pub fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
