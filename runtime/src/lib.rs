@@ -138,6 +138,12 @@ pub use crate::client::{
     GraphError, RefreshingToken, RejectFuture, RetryPolicy, StaticToken, TokenFuture,
     TokenProvider, GRAPH_ROOT, MAX_BATCH_REQUESTS,
 };
+#[cfg(feature = "client")]
+pub use crate::client::{
+    ByteRange, CancelToken, Download, TransferError, UploadProgress, UploadSessionInfo,
+    UploadSource, UploadTask, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, SIMPLE_UPLOAD_MAX,
+    UPLOAD_FRAGMENT,
+};
 
 /// Support for the macros; not a public API.
 #[doc(hidden)]

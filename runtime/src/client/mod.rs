@@ -3,8 +3,11 @@
 
 mod auth;
 mod batch;
+mod download;
 mod error;
 mod retry;
+mod transfer;
+mod upload;
 
 use std::fmt;
 use std::sync::Arc;
@@ -19,8 +22,14 @@ pub use auth::{
     AccessToken, RefreshingToken, RejectFuture, StaticToken, TokenFuture, TokenProvider,
 };
 pub use batch::{Batch, BatchHandle, BatchResponses, MAX_BATCH_REQUESTS};
+pub use download::Download;
 pub use error::{ClientError, GraphError};
 pub use retry::RetryPolicy;
+pub use transfer::{CancelToken, TransferError};
+pub use upload::{
+    ByteRange, UploadProgress, UploadSessionInfo, UploadSource, UploadTask, DEFAULT_CHUNK_SIZE,
+    MAX_CHUNK_SIZE, SIMPLE_UPLOAD_MAX, UPLOAD_FRAGMENT,
+};
 
 /// Graph's root; the API version follows it (`https://graph.microsoft.com/v1.0/…`).
 pub const GRAPH_ROOT: &str = "https://graph.microsoft.com";

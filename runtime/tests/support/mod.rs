@@ -213,3 +213,4 @@ impl State {
         response.body(Full::new(Bytes::from(reply.body))).unwrap()
     }
 }
+pub mod files;
