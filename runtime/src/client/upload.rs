@@ -791,25 +791,29 @@ impl Window {
                 }
             }
         }
-        while self.buf.len() < size {
-            let have = self.buf.len();
+        let mut filled = self.buf.len();
+        if filled < size {
+            // Zeroed once per chunk, then read into.
             self.buf.resize(size, 0);
-            let read = match &mut self.reader {
-                Reader::Seekable(reader) => reader.read(&mut self.buf[have..]).await,
-                Reader::Stream(reader) => reader.read(&mut self.buf[have..]).await,
-            };
-            let read = read.map_err(TransferError::Source);
-            let n = match read {
-                Ok(n) => n,
-                Err(error) => {
-                    self.buf.truncate(have);
-                    return Err(error);
+            while filled < size {
+                let read = match &mut self.reader {
+                    Reader::Seekable(reader) => reader.read(&mut self.buf[filled..size]).await,
+                    Reader::Stream(reader) => reader.read(&mut self.buf[filled..size]).await,
+                };
+                match read {
+                    Ok(0) => {
+                        self.buf.truncate(filled);
+                        return Err(ended(self.pos));
+                    }
+                    Ok(n) => {
+                        filled += n;
+                        self.pos += n as u64;
+                    }
+                    Err(error) => {
+                        self.buf.truncate(filled);
+                        return Err(TransferError::Source(error));
+                    }
                 }
-            };
-            self.buf.truncate(have + n);
-            self.pos += n as u64;
-            if n == 0 {
-                return Err(ended(self.pos));
             }
         }
         Ok(Bytes::copy_from_slice(&self.buf[..size]))
