@@ -977,12 +977,26 @@ async fn a_download_that_keeps_breaking_gives_up() {
     .await;
     // Every response breaks off (the quirk applies to each first response per name: make it
     // permanent by serving from a host that always breaks).
-    let always = FileServer::start(|_request| async {
-        hyper::Response::builder()
-            .status(200)
-            .header("content-length", "500000")
-            .body(pattern_body(0, 500_000, Some(1000)))
-            .unwrap()
+    // The first response breaks after 1000 bytes; every later one before its head is out (the
+    // request itself fails, an error that would name the URL).
+    let served = Arc::new(AtomicUsize::new(0));
+    let always = FileServer::start(move |_request| {
+        let first = served.fetch_add(1, Ordering::SeqCst) == 0;
+        async move {
+            let body = if first {
+                pattern_body(0, 500_000, Some(1000))
+            } else {
+                let broken = futures_util::stream::once(async {
+                    Err::<hyper::body::Frame<bytes::Bytes>, _>(std::io::Error::other("dropped"))
+                });
+                http_body_util::BodyExt::boxed(http_body_util::StreamBody::new(broken))
+            };
+            hyper::Response::builder()
+                .status(200)
+                .header("content-length", "500000")
+                .body(body)
+                .unwrap()
+        }
     })
     .await;
     let graph = FileServer::start({
@@ -992,7 +1006,7 @@ async fn a_download_that_keeps_breaking_gives_up() {
             async move {
                 hyper::Response::builder()
                     .status(302)
-                    .header("location", format!("{base}/x"))
+                    .header("location", format!("{base}/x?tempauth=secret-download"))
                     .body(full(""))
                     .unwrap()
             }
@@ -1009,6 +1023,11 @@ async fn a_download_that_keeps_breaking_gives_up() {
     assert!(
         matches!(result, Err(TransferError::Client(_))),
         "{result:?}"
+    );
+    let shown = format!("{} {:?}", result.as_ref().unwrap_err(), result);
+    assert!(
+        !shown.contains("secret-download"),
+        "the download URL is a secret: {shown}"
     );
     // The first response and two resumptions.
     assert_eq!(always.connections(), 3);

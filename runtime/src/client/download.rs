@@ -164,9 +164,9 @@ impl Download {
             Resume::Graph(request) => {
                 let response = self
                     .client
-                    .send_streaming(request, &[("range", range)], OutBody::None)
+                    .send_streaming(request, &[("range", range.clone())], OutBody::None)
                     .await?;
-                let (response, resume) = follow(&self.client, response).await?;
+                let (response, resume) = follow(&self.client, response, Some(&range)).await?;
                 if let Some(resume) = resume {
                     self.resume = resume;
                 }
@@ -280,6 +280,7 @@ async fn check(response: reqwest::Response) -> Result<reqwest::Response, Transfe
 async fn follow(
     client: &Client,
     mut response: reqwest::Response,
+    range: Option<&str>,
 ) -> Result<(reqwest::Response, Option<Resume>), TransferError> {
     let graph = client.inner.root_url.origin();
     let mut hops = 0;
@@ -307,9 +308,13 @@ async fn follow(
                 "a redirect back to Graph during a download".into(),
             ));
         }
+        let mut headers = HeaderMap::new();
+        if let Some(value) = range.and_then(|r| HeaderValue::from_str(r).ok()) {
+            headers.insert(RANGE, value);
+        }
         response = check(
             client
-                .send_preauthenticated(reqwest::Method::GET, &next, HeaderMap::new(), None)
+                .send_preauthenticated(reqwest::Method::GET, &next, headers, None)
                 .await?,
         )
         .await?;
@@ -343,7 +348,7 @@ impl Client {
         let (response, resume) = loop {
             let attempt = async {
                 let response = self.send_streaming(request, &[], OutBody::None).await?;
-                follow(self, response).await
+                follow(self, response, None).await
             };
             match attempt.await {
                 Ok(opened) => break opened,

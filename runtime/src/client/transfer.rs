@@ -214,6 +214,15 @@ impl Client {
                         tokio::time::sleep(policy.delay(attempt - 1, None)).await;
                         continue;
                     }
+                    // After a redirect the URL may be a pre-authenticated one: not shown.
+                    let elsewhere = error
+                        .url()
+                        .is_some_and(|at| at.origin() != self.inner.root_url.origin());
+                    let error = if elsewhere {
+                        error.without_url()
+                    } else {
+                        error
+                    };
                     return Err(error.into());
                 }
             };
@@ -259,7 +268,8 @@ impl Client {
         if let Some(body) = body {
             builder = builder.body(body);
         }
-        builder.send().await
+        // The URL is a credential: kept out of the error's message.
+        builder.send().await.map_err(reqwest::Error::without_url)
     }
 
     /// The retry policy's wait before retry `retry` (0 for the first).

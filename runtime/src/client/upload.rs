@@ -400,11 +400,14 @@ impl UploadTask {
             &mut self.source,
             UploadSource::reader(tokio::io::empty(), 0),
         );
+        // A seekable reader is sought to each chunk's start first: wherever it stood, the
+        // upload starts at its byte 0.
+        let pos = if source.is_seekable() { u64::MAX } else { 0 };
         let mut window = Window {
             reader: source.reader,
             buf: Vec::new(),
             start: 0,
-            pos: 0,
+            pos,
         };
         let cancel = self.cancel.clone();
         let mut session = match self.resume.take() {
