@@ -1033,3 +1033,95 @@ async fn a_download_that_keeps_breaking_gives_up() {
     assert_eq!(always.connections(), 3);
     drop(downloads);
 }
+
+#[tokio::test]
+async fn an_outlook_attachment_session_ends_with_its_location() {
+    // Outlook's flavour: `200` with PascalCase ranges that give a start only, then `201` with a
+    // `Location` and no body.
+    let received = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let authorized = Arc::new(AtomicUsize::new(0));
+    let (data, auth) = (received.clone(), authorized.clone());
+    let host = FileServer::start(move |request| {
+        let (data, auth) = (data.clone(), auth.clone());
+        async move {
+            if request.headers().contains_key("authorization") {
+                auth.fetch_add(1, Ordering::SeqCst);
+            }
+            let (first, _, total) = header(&request, "content-range")
+                .and_then(content_range)
+                .unwrap();
+            let body = read_all(request).await;
+            let mut data = data.lock().unwrap();
+            assert_eq!(first, data.len() as u64);
+            data.extend_from_slice(&body);
+            if data.len() as u64 == total {
+                return hyper::Response::builder()
+                    .status(201)
+                    .header(
+                        "location",
+                        "https://outlook.example/Attachments('AAMkADI5')",
+                    )
+                    .body(empty())
+                    .unwrap();
+            }
+            json(
+                200,
+                json!({"ExpirationDateTime": "2030-01-01T00:00:00Z",
+                       "NextExpectedRanges": [data.len().to_string()]}),
+            )
+        }
+    })
+    .await;
+    let host_base = host.base.clone();
+    let graph = FileServer::start(move |request| {
+        let host_base = host_base.clone();
+        async move {
+            assert_eq!(header(&request, "authorization"), Some(BEARER));
+            assert_eq!(
+                request.uri().path(),
+                "/v1.0/me/messages/AAMk=/attachments/createUploadSession"
+            );
+            let body: Value = serde_json::from_slice(&read_all(request).await).unwrap();
+            assert_eq!(body["AttachmentItem"]["attachmentType"], "file");
+            json(
+                201,
+                json!({"uploadUrl": format!("{host_base}/api/AttachmentSessions('x')?authtoken=t"),
+                       "expirationDateTime": "2030-01-01T00:00:00Z",
+                       "nextExpectedRanges": ["0-"]}),
+            )
+        }
+    })
+    .await;
+    let total = 3 * 4 * UPLOAD_FRAGMENT + 100;
+    let session_request: Request<Value> = Request::new(
+        Method::Post,
+        "v1.0",
+        UrlPath::root()
+            .literal("me")
+            .literal("messages")
+            .key("AAMk=")
+            .literal("attachments")
+            .literal("createUploadSession"),
+        decode::json,
+    )
+    .json_body(
+        &json!({"AttachmentItem": {"attachmentType": "file", "name": "big.pdf",
+                                          "size": total}}),
+    );
+    let raw = client(&graph)
+        .upload_session(
+            session_request,
+            UploadSource::bytes(pattern_slice(0, total as usize)),
+        )
+        .chunk_size(4 * UPLOAD_FRAGMENT)
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(raw.status, 201);
+    assert_eq!(
+        raw.header("location"),
+        Some("https://outlook.example/Attachments('AAMkADI5')")
+    );
+    assert!(*received.lock().unwrap() == pattern_slice(0, total as usize));
+    assert_eq!(authorized.load(Ordering::SeqCst), 0);
+}

@@ -374,10 +374,21 @@ impl UploadTask {
         self.cancel.clone()
     }
 
-    /// Uploads, and reads the final item as `T` (a generated `DriveItem`, or
-    /// [`Value`]: an Outlook attachment session ends with `201`, a `Location` header and no
-    /// body, read as `null`).
-    pub async fn send<T: FromJson>(mut self) -> Result<T, TransferError> {
+    /// Uploads, and reads the final item as `T` (a generated `DriveItem`, or [`Value`]: an
+    /// Outlook attachment session ends with `201`, a `Location` header and no body, read as
+    /// `null`; [`send_raw`](Self::send_raw) keeps the `Location`).
+    pub async fn send<T: FromJson>(self) -> Result<T, TransferError> {
+        let raw = self.send_raw().await?;
+        let status = raw.status;
+        let value = raw
+            .json()
+            .map_err(|error| ClientError::Decode { status, error })?;
+        T::from_json(value).map_err(|error| ClientError::Decode { status, error }.into())
+    }
+
+    /// Uploads, and returns the final response as it came: its status, its headers (an
+    /// Outlook attachment's `Location`) and its body.
+    pub async fn send_raw(mut self) -> Result<RawResponse, TransferError> {
         let chunk_size = self.chunk_size;
         if chunk_size == 0
             || !chunk_size.is_multiple_of(UPLOAD_FRAGMENT)
@@ -470,12 +481,7 @@ impl UploadTask {
                             total,
                         });
                     }
-                    let status = raw.status;
-                    let value = raw
-                        .json()
-                        .map_err(|error| ClientError::Decode { status, error })?;
-                    return T::from_json(value)
-                        .map_err(|error| ClientError::Decode { status, error }.into());
+                    return Ok(raw);
                 }
                 Outcome::More(value) => {
                     session
