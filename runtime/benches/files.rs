@@ -6,7 +6,8 @@
 //! `cargo bench -p graph-rt --bench files` runs 1 GiB each way with the default 10 MiB chunks
 //! (`-- --chunk-mib 5` for another multiple of 320 KiB, in MiB units of 0.3125 rounding down);
 //! under `cargo test --all-targets` (no `--bench` argument) it moves 32 MiB only.
-//! Every byte is checked on arrival, on both sides.
+//! Every byte is checked on arrival, on both sides. The same transfers with bare reqwest
+//! follow, as the baseline of what the loopback and the servers allow.
 
 #![allow(clippy::unwrap_used)]
 
@@ -20,13 +21,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
+use bytes::Bytes;
 use graph_rt::{
     decode, Client, Method, Request, StaticToken, UploadSource, UrlPath, Value, UPLOAD_FRAGMENT,
 };
 use serde_json::json;
 use support::files::{
-    check_pattern, content_range, full, header, json, matches_pattern, pattern_body, FileServer,
-    PatternReader,
+    check_pattern, content_range, full, header, json, matches_pattern, pattern_body, pattern_slice,
+    FileServer, PatternReader,
 };
 use tokio::io::AsyncWrite;
 
@@ -158,6 +160,51 @@ async fn run(size: u64, chunk: u64) {
     assert!(!check.bad, "downloaded bytes differ");
     let peak = vm_hwm_kib();
 
+    // Baselines: the same transfers with bare reqwest (same servers, same checks, no SDK).
+    let http = reqwest::Client::new();
+    next.store(0, Ordering::SeqCst);
+    let chunks = Bytes::from(pattern_slice(0, chunk as usize + 251));
+    let started = Instant::now();
+    let mut at = 0;
+    while at < size {
+        let len = chunk.min(size - at);
+        let start = (at % 251) as usize;
+        let response = http
+            .put(format!("{}/up/1", host.base))
+            .header(
+                "content-range",
+                format!("bytes {at}-{}/{size}", at + len - 1),
+            )
+            .body(chunks.slice(start..start + len as usize))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        let _ = response.bytes().await.unwrap();
+        at += len;
+    }
+    let raw_up_secs = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut response = http
+        .get(format!("{}/file", download_host.base))
+        .send()
+        .await
+        .unwrap();
+    let mut check = PatternCheck { at: 0, bad: false };
+    while let Some(bytes) = response.chunk().await.unwrap() {
+        check.at += {
+            assert!(matches_pattern(check.at, &bytes));
+            bytes.len() as u64
+        };
+    }
+    assert_eq!(check.at, size);
+    let raw_down_secs = started.elapsed().as_secs_f64();
+
+    // The aim: memory bounded by the chunk, not the file (64 MiB with 10 MiB chunks).
+    assert!(
+        peak < 64 * 1024 + 2 * chunk / 1024,
+        "peak memory {peak} KiB is not bounded by the chunk size"
+    );
     let mib = size as f64 / (1 << 20) as f64;
     println!(
         "files: {mib:.0} MiB, chunk {} KiB (upload session, stream source; download via 302)",
@@ -169,6 +216,11 @@ async fn run(size: u64, chunk: u64) {
         size.div_ceil(chunk)
     );
     println!("download: {down_secs:.2} s, {:.0} MiB/s", mib / down_secs);
+    println!(
+        "bare reqwest, same servers: upload {:.0} MiB/s, download {:.0} MiB/s",
+        mib / raw_up_secs,
+        mib / raw_down_secs
+    );
     println!(
         "peak memory (VmHWM): {:.1} MiB before, {:.1} MiB after upload, {:.1} MiB after download",
         baseline as f64 / 1024.0,

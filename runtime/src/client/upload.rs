@@ -416,7 +416,7 @@ impl UploadTask {
         let pos = if source.is_seekable() { u64::MAX } else { 0 };
         let mut window = Window {
             reader: source.reader,
-            buf: Vec::new(),
+            buf: Bytes::new(),
             start: 0,
             pos,
         };
@@ -738,11 +738,12 @@ async fn classify(response: Result<reqwest::Response, reqwest::Error>) -> Outcom
     }
 }
 
-/// The part of the source around the chunk being sent: `buf` holds the bytes from `start`, and
-/// a stream's reader stands at `pos` (= `start + buf.len()`).
+/// The part of the source around the chunk being sent: `buf` holds the bytes from `start`
+/// (shared with the request that sends them: a retry sends the same bytes, nothing is copied),
+/// and the reader stands at `pos` (for a stream, `start + buf.len()`).
 struct Window {
     reader: Reader,
-    buf: Vec<u8>,
+    buf: Bytes,
     start: u64,
     pos: u64,
 }
@@ -755,19 +756,13 @@ impl Window {
     /// Bytes `offset .. offset + size` of the source.
     async fn chunk(&mut self, offset: u64, size: usize) -> Result<Bytes, TransferError> {
         let buf_end = self.start + self.buf.len() as u64;
-        if offset >= self.start && offset <= buf_end {
-            let keep_from = usize::try_from(offset - self.start)
+        let kept = if offset >= self.start && offset <= buf_end {
+            let from = usize::try_from(offset - self.start)
                 .map_err(|_| TransferError::Invalid("offset out of range".into()))?;
-            self.buf.drain(..keep_from);
-            self.start = offset;
+            self.buf.slice(from..)
         } else {
             match &mut self.reader {
-                Reader::Seekable(reader) => {
-                    reader
-                        .seek(SeekFrom::Start(offset))
-                        .await
-                        .map_err(TransferError::Source)?;
-                }
+                Reader::Seekable(_) => {}
                 Reader::Stream(_) if offset < self.start => {
                     return Err(TransferError::NotRewindable { offset })
                 }
@@ -781,51 +776,53 @@ impl Window {
                     if skipped < skip {
                         return Err(ended(self.pos + skipped));
                     }
+                    self.pos = offset;
                 }
             }
-            self.buf.clear();
-            self.start = offset;
-            self.pos = offset;
+            Bytes::new()
+        };
+        self.start = offset;
+        if kept.len() >= size {
+            self.buf = kept;
+            return Ok(self.buf.slice(..size));
         }
-        if self.buf.len() < size {
-            if let Reader::Seekable(reader) = &mut self.reader {
-                // A seekable reader may stand anywhere after an earlier seek.
-                let at = self.start + self.buf.len() as u64;
-                if self.pos != at {
-                    reader
-                        .seek(SeekFrom::Start(at))
-                        .await
-                        .map_err(TransferError::Source)?;
-                    self.pos = at;
+        let at = offset + kept.len() as u64;
+        if let Reader::Seekable(reader) = &mut self.reader {
+            // A seekable reader may stand anywhere after an earlier seek.
+            if self.pos != at {
+                reader
+                    .seek(SeekFrom::Start(at))
+                    .await
+                    .map_err(TransferError::Source)?;
+                self.pos = at;
+            }
+        }
+        // The next chunk in a buffer of its own (not zeroed: read into its spare capacity).
+        let mut next = bytes::BytesMut::with_capacity(size);
+        next.extend_from_slice(&kept);
+        // The old chunk may still be in the request that sent it: let it go now.
+        self.buf = Bytes::new();
+        drop(kept);
+        while next.len() < size {
+            let want = (size - next.len()) as u64;
+            let read = match &mut self.reader {
+                Reader::Seekable(reader) => reader.as_mut().take(want).read_buf(&mut next).await,
+                Reader::Stream(reader) => reader.as_mut().take(want).read_buf(&mut next).await,
+            };
+            match read {
+                Ok(0) => {
+                    self.buf = next.freeze();
+                    return Err(ended(self.pos));
+                }
+                Ok(n) => self.pos += n as u64,
+                Err(error) => {
+                    self.buf = next.freeze();
+                    return Err(TransferError::Source(error));
                 }
             }
         }
-        let mut filled = self.buf.len();
-        if filled < size {
-            // Zeroed once per chunk, then read into.
-            self.buf.resize(size, 0);
-            while filled < size {
-                let read = match &mut self.reader {
-                    Reader::Seekable(reader) => reader.read(&mut self.buf[filled..size]).await,
-                    Reader::Stream(reader) => reader.read(&mut self.buf[filled..size]).await,
-                };
-                match read {
-                    Ok(0) => {
-                        self.buf.truncate(filled);
-                        return Err(ended(self.pos));
-                    }
-                    Ok(n) => {
-                        filled += n;
-                        self.pos += n as u64;
-                    }
-                    Err(error) => {
-                        self.buf.truncate(filled);
-                        return Err(TransferError::Source(error));
-                    }
-                }
-            }
-        }
-        Ok(Bytes::copy_from_slice(&self.buf[..size]))
+        self.buf = next.freeze();
+        Ok(self.buf.clone())
     }
 }
 
