@@ -434,7 +434,7 @@ async fn a_saved_session_resumes_where_the_service_says_even_from_a_stream() {
     let upload = Upload::start(Quirks::default()).await;
     let client = client(&upload.graph);
     let total = 4 * CHUNK + 7;
-    // A first process sent two chunks and stopped.
+    // A first upload sends two chunks, saves the session URL, and is cancelled.
     let saved = Arc::new(Mutex::new(String::new()));
     let keep = saved.clone();
     let cancel = CancelToken::new();
@@ -448,8 +448,7 @@ async fn a_saved_session_resumes_where_the_service_says_even_from_a_stream() {
         .on_session(move |session| *keep.lock().unwrap() = session.upload_url.clone())
         .on_progress(move |p| {
             if p.uploaded >= 2 * CHUNK {
-                // A real stop would be the process dying; a DELETE is not wanted here, so
-                // the session is cut below by dropping the server's log of it instead.
+                // Cancelled after two chunks: the task deletes the session.
                 stop.cancel();
             }
         })

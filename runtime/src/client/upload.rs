@@ -1116,6 +1116,59 @@ mod tests {
     }
 
     #[test]
+    fn a_drive_session_request_gives_its_content_request() {
+        let client = Client::builder(crate::StaticToken::new("t"))
+            .build()
+            .expect("client");
+        let drive = || UrlPath::root().literal("me").literal("drive");
+        let post = |path: UrlPath| Request::<Value>::new(Method::Post, "v1.0", path, decode::json);
+        let by_id = post(
+            drive()
+                .literal("items")
+                .key("01AB")
+                .literal("createUploadSession"),
+        )
+        .header("If-Match", "etag-1");
+        let content = client
+            .content_request_for::<Value, _, _, _>(&by_id)
+            .expect("a drive item");
+        assert_eq!(content.method(), Method::Put);
+        assert_eq!(
+            content.url(client.root()),
+            "https://graph.microsoft.com/v1.0/me/drive/items/01AB/content"
+        );
+        assert_eq!(
+            content.headers(),
+            [("If-Match".to_owned(), "etag-1".to_owned())]
+        );
+        let by_path = post(
+            drive()
+                .literal("root")
+                .path_address("a b/c.txt")
+                .literal("createUploadSession"),
+        );
+        assert_eq!(
+            client
+                .content_request_for::<Value, _, _, _>(&by_path)
+                .expect("a drive item")
+                .url(client.root()),
+            "https://graph.microsoft.com/v1.0/me/drive/root:/a%20b/c.txt:/content\
+             ?@microsoft.graph.conflictBehavior=fail"
+        );
+        let attachment = post(
+            UrlPath::root()
+                .literal("me")
+                .literal("messages")
+                .key("m")
+                .literal("attachments")
+                .literal("createUploadSession"),
+        );
+        assert!(client
+            .content_request_for::<Value, _, _, _>(&attachment)
+            .is_none());
+    }
+
+    #[test]
     fn sessions_in_both_casings() {
         let drive: Value = serde_json::json!({
             "uploadUrl": "https://up.example/x",
