@@ -91,6 +91,8 @@ struct Quirks {
     expire_after: Option<usize>,
     /// The host waits for a commit `POST` after the last byte.
     defer_commit: bool,
+    /// This PUT gets no answer for 2 seconds (bytes discarded).
+    stall: Option<usize>,
 }
 
 #[derive(Default)]
@@ -206,6 +208,20 @@ impl State {
         let method = request.method().as_str().to_owned();
         let range = header(&request, "content-range").map(str::to_owned);
         let body = read_all(request).await;
+        if method == "PUT" && self.quirks.stall.is_some() {
+            let stalled = self
+                .puts
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                    (Some(n) == self.quirks.stall).then_some(n + 1)
+                })
+                .is_ok();
+            if stalled {
+                let (first, last, total) = range.as_deref().and_then(content_range).unwrap();
+                self.log(format!("PUT {id} {first}-{last}/{total} 0"));
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                return json(503, json!({}));
+            }
+        }
         let mut sessions = self.sessions.lock().unwrap();
         let Some(session) = sessions.get_mut(id) else {
             return reply(404, empty());
@@ -1123,4 +1139,112 @@ async fn an_outlook_attachment_session_ends_with_its_location() {
     );
     assert!(*received.lock().unwrap() == pattern_slice(0, total as usize));
     assert_eq!(authorized.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_chunk_without_an_answer_is_sent_again() {
+    let upload = Upload::start(Quirks {
+        stall: Some(1),
+        ..Quirks::default()
+    })
+    .await;
+    let client = client(&upload.graph);
+    let total = 2 * CHUNK;
+    let started = std::time::Instant::now();
+    let item: DriveItem = client
+        .upload_session(
+            session_request("big.bin"),
+            UploadSource::bytes(pattern_slice(0, total as usize)),
+        )
+        .chunk_size(CHUNK)
+        .chunk_timeout(Duration::from_millis(200))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "did not wait for the stall"
+    );
+    assert_eq!(item.size.value().copied(), Some(total as i64));
+    assert_eq!(
+        upload.log()[2..],
+        [
+            format!("PUT 0 {CHUNK}-{}/{total} 0", total - 1),
+            "GET 0 200".to_owned(),
+            format!("PUT 0 {CHUNK}-{}/{total} 201", total - 1),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_download_that_stalls_is_asked_again() {
+    let total = 200_000u64;
+    let served = Arc::new(AtomicUsize::new(0));
+    let counted = served.clone();
+    let host = FileServer::start(move |request| {
+        let first = counted.fetch_add(1, Ordering::SeqCst) == 0;
+        async move {
+            let start: u64 = header(&request, "range")
+                .and_then(|r| r.strip_prefix("bytes="))
+                .and_then(|r| r.trim_end_matches('-').parse().ok())
+                .unwrap_or(0);
+            let body = if first {
+                // 1000 bytes, then nothing for 10 s.
+                let head = futures_util::stream::iter([Ok::<_, std::io::Error>(
+                    hyper::body::Frame::data(bytes::Bytes::from(pattern_slice(0, 1000))),
+                )]);
+                let stall = futures_util::stream::once(async {
+                    tokio::time::sleep(Duration::from_secs(10)).await;
+                    Err(std::io::Error::other("late"))
+                });
+                http_body_util::BodyExt::boxed(http_body_util::StreamBody::new(
+                    futures_util::StreamExt::chain(head, stall),
+                ))
+            } else {
+                pattern_body(start, total, None)
+            };
+            let status = if start > 0 { 206 } else { 200 };
+            hyper::Response::builder()
+                .status(status)
+                .header("content-length", (total - start).to_string())
+                .header(
+                    "content-range",
+                    format!("bytes {start}-{}/{total}", total - 1),
+                )
+                .body(body)
+                .unwrap()
+        }
+    })
+    .await;
+    let graph = FileServer::start({
+        let base = host.base.clone();
+        move |_request| {
+            let base = base.clone();
+            async move {
+                hyper::Response::builder()
+                    .status(302)
+                    .header("location", format!("{base}/file"))
+                    .body(full(""))
+                    .unwrap()
+            }
+        }
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let mut out = Vec::new();
+    let written = client(&graph)
+        .download(&content_request())
+        .await
+        .unwrap()
+        .read_timeout(Duration::from_millis(200))
+        .write_to(&mut out)
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "waited for the stall"
+    );
+    assert_eq!(written, total);
+    assert!(out == pattern_slice(0, total as usize), "the bytes differ");
+    assert_eq!(served.load(Ordering::SeqCst), 2);
 }

@@ -38,6 +38,7 @@ pub struct Download {
     skip: u64,
     failures: u32,
     max_failures: u32,
+    read_timeout: std::time::Duration,
 }
 
 /// Where the rest of a download is asked for.
@@ -101,13 +102,28 @@ impl Download {
         self
     }
 
+    /// How long a read may wait for the next bytes before the connection counts as broken
+    /// (and the rest is asked for again): default 60 s.
+    #[must_use]
+    pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
     /// The next bytes, `None` at the end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, TransferError> {
         loop {
             let Some(response) = self.response.as_mut() else {
                 return Ok(None);
             };
-            let failure = match response.chunk().await {
+            let limit = self.read_timeout;
+            let read = match tokio::time::timeout(limit, response.chunk()).await {
+                Ok(read) => read.map_err(TransferError::from),
+                Err(_) => Err(TransferError::Protocol(format!(
+                    "no bytes within {limit:?}"
+                ))),
+            };
+            let failure = match read {
                 Ok(Some(mut bytes)) => {
                     if self.skip > 0 {
                         let drop = self.skip.min(bytes.len() as u64);
@@ -138,7 +154,7 @@ impl Download {
                         return Ok(None);
                     }
                 },
-                Err(error) => error.into(),
+                Err(error) => error,
             };
             self.response = None;
             let mut failure = failure;
@@ -379,6 +395,7 @@ impl Client {
             skip: 0,
             failures: 0,
             max_failures: 5,
+            read_timeout: std::time::Duration::from_secs(60),
         })
     }
 

@@ -272,6 +272,7 @@ pub struct UploadTask {
     source: UploadSource,
     chunk_size: u64,
     max_retries: u32,
+    chunk_timeout: std::time::Duration,
     progress: Option<Box<dyn FnMut(UploadProgress) + Send>>,
     on_session: Option<SessionCallback>,
     cancel: CancelToken,
@@ -322,6 +323,7 @@ impl UploadTask {
             source,
             chunk_size: DEFAULT_CHUNK_SIZE,
             max_retries: 5,
+            chunk_timeout: std::time::Duration::from_secs(300),
             progress: None,
             on_session: None,
             cancel: CancelToken::new(),
@@ -344,6 +346,15 @@ impl UploadTask {
     #[must_use]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
+        self
+    }
+
+    /// How long one exchange with the upload URL (a chunk and its answer) may take before it
+    /// counts as failed and is retried (default 5 minutes; the client's own
+    /// [`timeout`](crate::ClientBuilder::timeout) applies too).
+    #[must_use]
+    pub fn chunk_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.chunk_timeout = timeout;
         self
     }
 
@@ -467,6 +478,19 @@ impl UploadTask {
                     Some(data) => data?,
                 };
                 Either::Right(self.put_chunk(&session, offset, total, data))
+            };
+            let limit = self.chunk_timeout;
+            let exchange = async move {
+                tokio::time::timeout(limit, exchange)
+                    .await
+                    .unwrap_or_else(|_| {
+                        Outcome::Retry(
+                            TransferError::Protocol(format!(
+                                "no answer from the upload URL within {limit:?}"
+                            )),
+                            None,
+                        )
+                    })
             };
             let outcome = match or_cancel(&cancel, exchange).await {
                 None => return Err(self.abort(&session).await),
