@@ -921,6 +921,22 @@ async fn a_download_follows_the_redirect_without_the_token_and_resumes_with_rang
     assert_eq!(log.len(), 3);
     assert_eq!(downloads.authorized_at_host.load(Ordering::SeqCst), 0);
     assert_ne!(downloads.graph.base, downloads.host.base);
+
+    // The same from the item's `@microsoft.graph.downloadUrl`: no token, no Graph.
+    let url = format!("{}/download/x?tempauth=download", downloads.host.base);
+    let mut out = Vec::new();
+    let written = client
+        .download_url(&url)
+        .await
+        .unwrap()
+        .write_to(&mut out)
+        .await
+        .unwrap();
+    assert_eq!(written, total);
+    assert!(out == pattern_slice(0, total as usize), "the bytes differ");
+    assert_eq!(downloads.log()[3], "host -");
+    assert_eq!(downloads.log().len(), 4, "not broken the second time");
+    assert_eq!(downloads.authorized_at_host.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test]

@@ -399,6 +399,40 @@ impl Client {
         })
     }
 
+    /// Downloads from a pre-authenticated URL (a driveItem's `@microsoft.graph.downloadUrl`,
+    /// valid for about an hour), without the token, resuming with `Range` as
+    /// [`download`](Self::download) does. The URL is a credential: it is kept out of error
+    /// messages.
+    pub async fn download_url(&self, url: &str) -> Result<Download, TransferError> {
+        let url = reqwest::Url::parse(url)
+            .map_err(|e| TransferError::Invalid(format!("not a download URL: {e}")))?;
+        let response = check(
+            self.send_preauthenticated(reqwest::Method::GET, &url, HeaderMap::new(), None)
+                .await?,
+        )
+        .await?;
+        let (response, _) = follow(self, response, None).await?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) || status == 206 {
+            return Err(TransferError::Protocol(format!(
+                "the download URL answered {status}"
+            )));
+        }
+        Ok(Download {
+            client: self.clone(),
+            resume: Resume::Url(response.url().clone()),
+            status,
+            headers: header_pairs(response.headers()),
+            total: response.content_length(),
+            response: Some(response),
+            received: 0,
+            skip: 0,
+            failures: 0,
+            max_failures: 5,
+            read_timeout: std::time::Duration::from_secs(60),
+        })
+    }
+
     /// Downloads `request`'s body into `writer`; returns how many bytes.
     pub async fn download_to<T, S, Q, W: AsyncWrite + Unpin + ?Sized>(
         &self,
