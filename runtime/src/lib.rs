@@ -145,6 +145,12 @@ pub use crate::client::{
 };
 #[cfg(feature = "device-code")]
 pub use crate::client::{DeviceCodeCredential, DeviceCodeHttpError, DeviceCodePrompt};
+#[cfg(feature = "client")]
+pub use crate::client::{
+    ByteRange, CancelToken, Download, TransferError, UploadProgress, UploadSessionInfo,
+    UploadSource, UploadTask, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, SIMPLE_UPLOAD_MAX,
+    UPLOAD_FRAGMENT,
+};
 
 /// Support for the macros; not a public API.
 #[doc(hidden)]

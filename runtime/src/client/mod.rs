@@ -10,9 +10,12 @@ pub mod blocking;
 mod cloud;
 #[cfg(feature = "device-code")]
 mod device_code;
+mod download;
 mod error;
 mod retry;
 mod send;
+mod transfer;
+mod upload;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -31,8 +34,14 @@ pub use batch::{Batch, BatchHandle, BatchResponses, MAX_BATCH_REQUESTS};
 pub use cloud::Cloud;
 #[cfg(feature = "device-code")]
 pub use device_code::{DeviceCodeCredential, DeviceCodePrompt, HttpError as DeviceCodeHttpError};
+pub use download::Download;
 pub use error::{ClientError, GraphError};
 pub use retry::RetryPolicy;
+pub use transfer::{CancelToken, TransferError};
+pub use upload::{
+    ByteRange, UploadProgress, UploadSessionInfo, UploadSource, UploadTask, DEFAULT_CHUNK_SIZE,
+    MAX_CHUNK_SIZE, SIMPLE_UPLOAD_MAX, UPLOAD_FRAGMENT,
+};
 
 /// Graph's root; the API version follows it (`https://graph.microsoft.com/v1.0/…`).
 pub const GRAPH_ROOT: &str = "https://graph.microsoft.com";
