@@ -146,16 +146,61 @@ impl graph_rt::ToJson for AnyIdentityProviderBase {
             Self::IdentityProviderBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "core")]
             Self::AppleManagedIdentityProvider(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.appleManagedIdentityProvider",
+                )
             }
             #[cfg(feature = "core")]
-            Self::BuiltInIdentityProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::BuiltInIdentityProvider(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.builtInIdentityProvider",
+                )
+            }
             #[cfg(feature = "core")]
             Self::OpenIdConnectIdentityProvider(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.openIdConnectIdentityProvider",
+                )
             }
             #[cfg(feature = "core")]
-            Self::SocialIdentityProvider(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::SocialIdentityProvider(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.socialIdentityProvider",
+                )
+            }
         }
+    }
+}
+impl From<super::IdentityProviderBase> for AnyIdentityProviderBase {
+    fn from(value: super::IdentityProviderBase) -> Self {
+        Self::IdentityProviderBase(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::AppleManagedIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: super::AppleManagedIdentityProvider) -> Self {
+        Self::AppleManagedIdentityProvider(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::BuiltInIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: super::BuiltInIdentityProvider) -> Self {
+        Self::BuiltInIdentityProvider(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::OpenIdConnectIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: super::OpenIdConnectIdentityProvider) -> Self {
+        Self::OpenIdConnectIdentityProvider(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::SocialIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: super::SocialIdentityProvider) -> Self {
+        Self::SocialIdentityProvider(Box::new(value))
     }
 }

@@ -119,11 +119,46 @@ impl graph_rt::ToJson for AnyIdentitySource {
         match self {
             Self::IdentitySource(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "core")]
-            Self::AzureActiveDirectoryTenant(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AzureActiveDirectoryTenant(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.azureActiveDirectoryTenant",
+                )
+            }
             #[cfg(feature = "core")]
-            Self::DomainIdentitySource(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::DomainIdentitySource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.domainIdentitySource")
+            }
             #[cfg(feature = "core")]
-            Self::ExternalDomainFederation(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ExternalDomainFederation(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.externalDomainFederation",
+                )
+            }
         }
+    }
+}
+impl From<super::IdentitySource> for AnyIdentitySource {
+    fn from(value: super::IdentitySource) -> Self {
+        Self::IdentitySource(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::AzureActiveDirectoryTenant> for AnyIdentitySource {
+    fn from(value: super::AzureActiveDirectoryTenant) -> Self {
+        Self::AzureActiveDirectoryTenant(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::DomainIdentitySource> for AnyIdentitySource {
+    fn from(value: super::DomainIdentitySource) -> Self {
+        Self::DomainIdentitySource(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::ExternalDomainFederation> for AnyIdentitySource {
+    fn from(value: super::ExternalDomainFederation) -> Self {
+        Self::ExternalDomainFederation(Box::new(value))
     }
 }

@@ -117,7 +117,20 @@ impl graph_rt::ToJson for AnyOfficeGraphInsights {
         match self {
             Self::OfficeGraphInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "core")]
-            Self::ItemInsights(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::ItemInsights(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.itemInsights")
+            }
         }
+    }
+}
+impl From<super::OfficeGraphInsights> for AnyOfficeGraphInsights {
+    fn from(value: super::OfficeGraphInsights) -> Self {
+        Self::OfficeGraphInsights(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::ItemInsights> for AnyOfficeGraphInsights {
+    fn from(value: super::ItemInsights) -> Self {
+        Self::ItemInsights(Box::new(value))
     }
 }

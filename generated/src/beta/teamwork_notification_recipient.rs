@@ -136,17 +136,56 @@ impl graph_rt::ToJson for AnyTeamworkNotificationRecipient {
             }
             #[cfg(feature = "core")]
             Self::AadUserNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.aadUserNotificationRecipient",
+                )
             }
             Self::ChannelMembersNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.channelMembersNotificationRecipient",
+                )
             }
             Self::ChatMembersNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.chatMembersNotificationRecipient",
+                )
             }
             Self::TeamMembersNotificationRecipient(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.teamMembersNotificationRecipient",
+                )
             }
         }
+    }
+}
+impl From<super::TeamworkNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::TeamworkNotificationRecipient) -> Self {
+        Self::TeamworkNotificationRecipient(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::AadUserNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::AadUserNotificationRecipient) -> Self {
+        Self::AadUserNotificationRecipient(Box::new(value))
+    }
+}
+impl From<super::ChannelMembersNotificationRecipient>
+for AnyTeamworkNotificationRecipient {
+    fn from(value: super::ChannelMembersNotificationRecipient) -> Self {
+        Self::ChannelMembersNotificationRecipient(Box::new(value))
+    }
+}
+impl From<super::ChatMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::ChatMembersNotificationRecipient) -> Self {
+        Self::ChatMembersNotificationRecipient(Box::new(value))
+    }
+}
+impl From<super::TeamMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: super::TeamMembersNotificationRecipient) -> Self {
+        Self::TeamMembersNotificationRecipient(Box::new(value))
     }
 }

@@ -222,13 +222,55 @@ impl graph_rt::ToJson for AnyBaseItem {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::BaseItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Drive(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::DriveItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::List(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::ListItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Drive(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.drive"),
+            Self::DriveItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.driveItem")
+            }
+            Self::List(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.list"),
+            Self::ListItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.listItem")
+            }
             #[cfg(feature = "core")]
-            Self::SharedDriveItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Site(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::SharedDriveItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sharedDriveItem")
+            }
+            Self::Site(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.site"),
         }
+    }
+}
+impl From<super::BaseItem> for AnyBaseItem {
+    fn from(value: super::BaseItem) -> Self {
+        Self::BaseItem(Box::new(value))
+    }
+}
+impl From<super::Drive> for AnyBaseItem {
+    fn from(value: super::Drive) -> Self {
+        Self::Drive(Box::new(value))
+    }
+}
+impl From<super::DriveItem> for AnyBaseItem {
+    fn from(value: super::DriveItem) -> Self {
+        Self::DriveItem(Box::new(value))
+    }
+}
+impl From<super::List> for AnyBaseItem {
+    fn from(value: super::List) -> Self {
+        Self::List(Box::new(value))
+    }
+}
+impl From<super::ListItem> for AnyBaseItem {
+    fn from(value: super::ListItem) -> Self {
+        Self::ListItem(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::SharedDriveItem> for AnyBaseItem {
+    fn from(value: super::SharedDriveItem) -> Self {
+        Self::SharedDriveItem(Box::new(value))
+    }
+}
+impl From<super::Site> for AnyBaseItem {
+    fn from(value: super::Site) -> Self {
+        Self::Site(Box::new(value))
     }
 }

@@ -170,16 +170,75 @@ impl graph_rt::ToJson for AnyOnenoteEntityBaseModel {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::OnenoteEntityBaseModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Notebook(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteEntityHierarchyModel(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteEntitySchemaObjectModel(v) => {
-                graph_rt::ToJson::to_json(v.as_ref())
+            Self::Notebook(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.notebook")
             }
-            Self::OnenotePage(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenoteEntityHierarchyModel(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onenoteEntityHierarchyModel",
+                )
+            }
+            Self::OnenoteEntitySchemaObjectModel(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.onenoteEntitySchemaObjectModel",
+                )
+            }
+            Self::OnenotePage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenotePage")
+            }
             #[cfg(feature = "core")]
-            Self::OnenoteResource(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::OnenoteSection(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::SectionGroup(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OnenoteResource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteResource")
+            }
+            Self::OnenoteSection(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.onenoteSection")
+            }
+            Self::SectionGroup(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.sectionGroup")
+            }
         }
+    }
+}
+impl From<super::OnenoteEntityBaseModel> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteEntityBaseModel) -> Self {
+        Self::OnenoteEntityBaseModel(Box::new(value))
+    }
+}
+impl From<super::Notebook> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::Notebook) -> Self {
+        Self::Notebook(Box::new(value))
+    }
+}
+impl From<super::OnenoteEntityHierarchyModel> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteEntityHierarchyModel) -> Self {
+        Self::OnenoteEntityHierarchyModel(Box::new(value))
+    }
+}
+impl From<super::OnenoteEntitySchemaObjectModel> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteEntitySchemaObjectModel) -> Self {
+        Self::OnenoteEntitySchemaObjectModel(Box::new(value))
+    }
+}
+impl From<super::OnenotePage> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenotePage) -> Self {
+        Self::OnenotePage(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::OnenoteResource> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteResource) -> Self {
+        Self::OnenoteResource(Box::new(value))
+    }
+}
+impl From<super::OnenoteSection> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::OnenoteSection) -> Self {
+        Self::OnenoteSection(Box::new(value))
+    }
+}
+impl From<super::SectionGroup> for AnyOnenoteEntityBaseModel {
+    fn from(value: super::SectionGroup) -> Self {
+        Self::SectionGroup(Box::new(value))
     }
 }

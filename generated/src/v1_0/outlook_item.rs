@@ -173,14 +173,65 @@ impl graph_rt::ToJson for AnyOutlookItem {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::OutlookItem(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Contact(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Event(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EventMessage(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EventMessageRequest(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::EventMessageResponse(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            Self::Message(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Contact(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.contact")
+            }
+            Self::Event(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.event"),
+            Self::EventMessage(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessage")
+            }
+            Self::EventMessageRequest(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageRequest")
+            }
+            Self::EventMessageResponse(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.eventMessageResponse")
+            }
+            Self::Message(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.message")
+            }
             #[cfg(feature = "core")]
-            Self::Post(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Post(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.post"),
         }
+    }
+}
+impl From<super::OutlookItem> for AnyOutlookItem {
+    fn from(value: super::OutlookItem) -> Self {
+        Self::OutlookItem(Box::new(value))
+    }
+}
+impl From<super::Contact> for AnyOutlookItem {
+    fn from(value: super::Contact) -> Self {
+        Self::Contact(Box::new(value))
+    }
+}
+impl From<super::Event> for AnyOutlookItem {
+    fn from(value: super::Event) -> Self {
+        Self::Event(Box::new(value))
+    }
+}
+impl From<super::EventMessage> for AnyOutlookItem {
+    fn from(value: super::EventMessage) -> Self {
+        Self::EventMessage(Box::new(value))
+    }
+}
+impl From<super::EventMessageRequest> for AnyOutlookItem {
+    fn from(value: super::EventMessageRequest) -> Self {
+        Self::EventMessageRequest(Box::new(value))
+    }
+}
+impl From<super::EventMessageResponse> for AnyOutlookItem {
+    fn from(value: super::EventMessageResponse) -> Self {
+        Self::EventMessageResponse(Box::new(value))
+    }
+}
+impl From<super::Message> for AnyOutlookItem {
+    fn from(value: super::Message) -> Self {
+        Self::Message(Box::new(value))
+    }
+}
+#[cfg(feature = "core")]
+impl From<super::Post> for AnyOutlookItem {
+    fn from(value: super::Post) -> Self {
+        Self::Post(Box::new(value))
     }
 }
