@@ -30,6 +30,18 @@ pub fn resolve_operations(
         let resolve =
             |r: &RawTypeRef, diags: &mut Diagnostics| (symbols.resolve(r, ns, diags), r.collection);
         let mut cache: Option<(*const RawMethodPage, Shared)> = None;
+        // The success examples of the whole page: an example is attached to one request line,
+        // but it shows what every line of the page answers.
+        let page_success = example_success(
+            page.operations.iter().flat_map(|o| &o.examples),
+            |t| {
+                if t.starts_with("Edm.") {
+                    Some(t.to_string())
+                } else {
+                    symbols.lookup(t, ns)
+                }
+            },
+        );
         for op in &page.operations {
             let key = Arc::as_ptr(&op.page);
             if cache.as_ref().is_none_or(|(k, _)| *k != key) {
@@ -64,9 +76,7 @@ pub fn resolve_operations(
             let info = &op.page;
             // Only a success is evidence of the answer: the page's sentence (which names no
             // error status, `model::method`), else the first 2xx example response.
-            let (example_status, example_type) = example_success(&examples, |t| {
-                t.starts_with("Edm.") || symbols.kind_of(t).is_some()
-            });
+            let (example_status, example_type) = page_success.clone();
             let status = info.status.or(example_status);
             let response = shared.response.clone().or(example_type);
             out.push(Operation {
@@ -99,12 +109,12 @@ pub fn resolve_operations(
 
 /// The status and annotated type of the first example response with a 2xx status: an error
 /// example (`404` when a drive cannot be provisioned) says nothing about success.
-fn example_success(
-    examples: &[Example],
-    known: impl Fn(&str) -> bool,
+fn example_success<'e>(
+    examples: impl IntoIterator<Item = &'e Example>,
+    resolve: impl Fn(&str) -> Option<String>,
 ) -> (Option<u16>, Option<(String, bool)>) {
     let success = examples
-        .iter()
+        .into_iter()
         .filter_map(|e| e.response.as_ref())
         .find(|r| r.status.is_some_and(|s| (200..300).contains(&s)));
     match success {
@@ -112,8 +122,8 @@ fn example_success(
             r.status,
             r.r#type
                 .as_ref()
-                .filter(|t| known(t))
-                .map(|t| (t.clone(), r.collection)),
+                .and_then(|t| resolve(t))
+                .map(|t| (t, r.collection)),
         ),
         None => (None, None),
     }

@@ -274,19 +274,15 @@ fn walk(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>) -> At {
                     None => At::Unknown,
                 }
             }
-            (
-                _,
-                Segment::Call { name, .. },
+            (_, Segment::Call { name, .. }, At::Type { ty, source, .. })
+                if name.eq_ignore_ascii_case("delta") =>
+            {
                 At::Type {
                     ty,
                     collection: true,
                     source,
-                },
-            ) if name.eq_ignore_ascii_case("delta") => At::Type {
-                ty,
-                collection: true,
-                source,
-            },
+                }
+            }
             (_, Segment::PathAddress { .. }, At::Type { ty, source, .. }) => At::Type {
                 ty,
                 collection: false,
@@ -340,12 +336,10 @@ fn delta_literal(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>)
     let mut parent = op.clone();
     parent.segments.pop();
     parent.kind = OperationKind::List;
+    // `delta` of a collection, or of an item that holds others (`/drive/root/delta`): pages of
+    // that type.
     match walk(&parent, index, tops) {
-        At::Type {
-            ty,
-            collection: true,
-            source,
-        } => At::Type {
+        At::Type { ty, source, .. } => At::Type {
             ty,
             collection: true,
             source,

@@ -427,11 +427,12 @@ impl AppCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn subscribe_to_tone(
         &self,
         body: &super::super::SubscribeToToneBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::SubscribeToToneOperation,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -439,7 +440,7 @@ impl AppCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("subscribeToTone"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(200u16)

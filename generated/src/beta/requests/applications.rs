@@ -1147,26 +1147,28 @@ impl ApplicationsItemSynchronizationTemplates {
     }
     /// List existing synchronization templates
     ///
-    /// `GET /applications/{id}/synchronization/templates`
+    /// `GET /applications/{id}/synchronization/templates` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Directory.Read.All`
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-list?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::SynchronizationTemplate>,
+        super::super::SynchronizationTemplate,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -1247,7 +1249,7 @@ impl ApplicationsItemSynchronizationTemplatesItem {
     }
     /// Get synchronizationTemplate
     ///
-    /// `GET /applications/{id}/synchronization/templates/{templateId}`
+    /// `GET /applications/{id}/synchronization/templates/{templateId}` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Directory.Read.All`
@@ -1267,6 +1269,7 @@ impl ApplicationsItemSynchronizationTemplatesItem {
                 self.0.clone(),
                 graph_rt::decode::any,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {

@@ -458,7 +458,7 @@ impl DrivesItemItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /drives/{driveId}/items/{itemId}/copy`
+    /// `POST /drives/{driveId}/items/{itemId}/copy` → `202`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -479,6 +479,7 @@ impl DrivesItemItemsItem {
                 self.0.clone().literal("copy"),
                 graph_rt::decode::empty,
             )
+            .documented_status(202u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -598,7 +599,7 @@ impl DrivesItemItemsItem {
     }
     /// Follow drive item
     ///
-    /// `POST /drives/{drive-id}/items/{item-id}/follow`
+    /// `POST /drives/{drive-id}/items/{item-id}/follow` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -619,6 +620,7 @@ impl DrivesItemItemsItem {
                 self.0.clone().literal("follow"),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -833,7 +835,7 @@ impl DrivesItemItemsItemActivities {
     }
     /// Enumerate activities (preview)
     ///
-    /// `GET /drives/{drive-id}/items/{item-id}/activities`
+    /// `GET /drives/{drive-id}/items/{item-id}/activities` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -854,6 +856,7 @@ impl DrivesItemItemsItemActivities {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -1827,7 +1830,7 @@ impl DrivesItemItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content`
+    /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -1851,6 +1854,7 @@ impl DrivesItemItemsItemByPathContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -1980,7 +1984,7 @@ impl DrivesItemRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -1988,7 +1992,7 @@ impl DrivesItemRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -2142,26 +2146,28 @@ impl DrivesItemListSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /drives/{driveId}/list/subscriptions/socketIo`
+    /// `GET /drives/{driveId}/list/subscriptions/socketIo` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2208,26 +2214,28 @@ impl DrivesItemRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /drives/{driveId}/root/subscriptions/socketIo`
+    /// `GET /drives/{driveId}/root/subscriptions/socketIo` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {

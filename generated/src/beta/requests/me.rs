@@ -7905,7 +7905,7 @@ impl MeDrive {
     }
     /// Get Drive
     ///
-    /// `GET /me/drive`
+    /// `GET /me/drive` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -7927,6 +7927,7 @@ impl MeDrive {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -8489,7 +8490,7 @@ impl MeDriveItemsItem {
     }
     /// driveItem: createUploadSession
     ///
-    /// `POST /me/drive/items/{itemId}/createUploadSession`
+    /// `POST /me/drive/items/{itemId}/createUploadSession` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -8497,11 +8498,12 @@ impl MeDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8509,9 +8511,10 @@ impl MeDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -8584,7 +8587,7 @@ impl MeDriveItemsItem {
     }
     /// Send a sharing invitation
     ///
-    /// `POST /me/drive/items/{item-id}/invite` → `200`
+    /// `POST /me/drive/items/{item-id}/invite` → `207`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -8608,7 +8611,7 @@ impl MeDriveItemsItem {
                 graph_rt::decode::page,
             )
             .json_body(body)
-            .documented_status(200u16)
+            .documented_status(207u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -21672,7 +21675,7 @@ impl MeDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /me/drive/items/{item-id}/children`
+    /// `GET /me/drive/items/{item-id}/children` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -21694,6 +21697,7 @@ impl MeDriveItemsItemChildren {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -21791,7 +21795,7 @@ impl MeDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /me/drive/items/{item-id}/content`
+    /// `GET /me/drive/items/{item-id}/content` → `206`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -21812,6 +21816,7 @@ impl MeDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .documented_status(206u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -21848,7 +21853,7 @@ impl MeDriveItemsItemContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /me/drive/items/{item-id}/content` → `201`
+    /// `PUT /me/drive/items/{item-id}/content` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -21872,7 +21877,7 @@ impl MeDriveItemsItemContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
-            .documented_status(201u16)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -22706,7 +22711,7 @@ impl MeDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /me/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /me/drive/items/{parent-id}:/{filename}:/content` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -22730,6 +22735,7 @@ impl MeDriveItemsItemByPathContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -22930,7 +22936,7 @@ impl MeDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -22938,7 +22944,7 @@ impl MeDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -23144,7 +23150,7 @@ impl MeDriveRootByPathContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /me/drive/root:/{item-path}:/content`
+    /// `GET /me/drive/root:/{item-path}:/content` → `206`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -23165,6 +23171,7 @@ impl MeDriveRootByPathContent {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .documented_status(206u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -40241,10 +40248,11 @@ impl MeMailboxSettingsDateFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -40252,7 +40260,7 @@ impl MeMailboxSettingsDateFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -40296,10 +40304,11 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -40307,7 +40316,7 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -40403,10 +40412,11 @@ impl MeMailboxSettingsTimeFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -40414,7 +40424,7 @@ impl MeMailboxSettingsTimeFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -40456,10 +40466,11 @@ impl MeMailboxSettingsTimeZone {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -40467,7 +40478,7 @@ impl MeMailboxSettingsTimeZone {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -40714,7 +40725,7 @@ impl MeMemberOf {
 /// `/me/messages`
 ///
 /// - `GET /me/messages`: List messages
-/// - `POST /me/messages`: Create Message
+/// - `POST /me/messages`: Create multi-value extended property
 #[derive(Debug, Clone)]
 pub struct MeMessages(pub(super) graph_rt::UrlPath);
 impl MeMessages {
@@ -40765,16 +40776,11 @@ impl MeMessages {
                 ],
             )
     }
-    /// Create Message
+    /// Create multi-value extended property
     ///
     /// `POST /me/messages` → `201`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `Mail.ReadWrite`
-    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
-    /// - Application: `Mail.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
@@ -40792,22 +40798,6 @@ impl MeMessages {
             )
             .json_body(body)
             .documented_status(201u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                ],
-            )
     }
     /// `/me/messages/{id}`
     pub fn item(&self, id: &str) -> MeMessagesItem {

@@ -246,21 +246,22 @@ impl SitesItem {
     }
     /// Get item activity stats by interval
     ///
-    /// `GET /sites/{site-id}/getActivitiesByInterval(startDateTime='2016',endDateTime='2017',interval='month')`
+    /// `GET /sites/{site-id}/getActivitiesByInterval(startDateTime='2016',endDateTime='2017',interval='month')` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
         end_date_time: &str,
         interval: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivityStat>,
+        super::super::ItemActivityStat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -277,8 +278,9 @@ impl SitesItem {
                             ("interval", graph_rt::Arg::Str(interval)),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2059,7 +2061,7 @@ impl SitesItemAnalytics {
     }
     /// Get analytics
     ///
-    /// `GET /sites/{site-id}/analytics`
+    /// `GET /sites/{site-id}/analytics` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -2080,6 +2082,7 @@ impl SitesItemAnalytics {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2224,7 +2227,7 @@ impl SitesItemColumnsItem {
     }
     /// Get columnDefinition
     ///
-    /// `GET /sites/{site-id}/columns/{column-id}`
+    /// `GET /sites/{site-id}/columns/{column-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
@@ -2245,6 +2248,7 @@ impl SitesItemColumnsItem {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2995,7 +2999,7 @@ impl SitesItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /sites/{siteId}/drive`
+    /// `GET /sites/{siteId}/drive` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -3017,6 +3021,7 @@ impl SitesItemDrive {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3343,7 +3348,7 @@ impl SitesItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /sites/{siteId}/drive/items/{itemId}/copy`
+    /// `POST /sites/{siteId}/drive/items/{itemId}/copy` → `202`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -3364,6 +3369,7 @@ impl SitesItemDriveItemsItem {
                 self.0.clone().literal("copy"),
                 graph_rt::decode::empty,
             )
+            .documented_status(202u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3435,7 +3441,7 @@ impl SitesItemDriveItemsItem {
     }
     /// driveItem: createUploadSession
     ///
-    /// `POST /sites/{siteId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /sites/{siteId}/drive/items/{itemId}/createUploadSession` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -3443,11 +3449,12 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3455,9 +3462,10 @@ impl SitesItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3481,7 +3489,7 @@ impl SitesItemDriveItemsItem {
     }
     /// Follow drive item
     ///
-    /// `POST /sites/{site-id}/drive/items/{item-id}/follow`
+    /// `POST /sites/{site-id}/drive/items/{item-id}/follow` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -3502,6 +3510,7 @@ impl SitesItemDriveItemsItem {
                 self.0.clone().literal("follow"),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3529,7 +3538,7 @@ impl SitesItemDriveItemsItem {
     }
     /// Send a sharing invitation
     ///
-    /// `POST /sites/{siteId}/drive/items/{itemId}/invite`
+    /// `POST /sites/{siteId}/drive/items/{itemId}/invite` → `207`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -3537,21 +3546,23 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(207u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3653,7 +3664,7 @@ impl SitesItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /sites/{site-id}/drive/items/{item-id}/children`
+    /// `GET /sites/{site-id}/drive/items/{item-id}/children` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -3675,6 +3686,7 @@ impl SitesItemDriveItemsItemChildren {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3772,7 +3784,7 @@ impl SitesItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /sites/{siteId}/drive/items/{item-id}/content`
+    /// `GET /sites/{siteId}/drive/items/{item-id}/content` → `206`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -3793,6 +3805,7 @@ impl SitesItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .documented_status(206u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3829,7 +3842,7 @@ impl SitesItemDriveItemsItemContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /sites/{site-id}/drive/items/{item-id}/content`
+    /// `PUT /sites/{site-id}/drive/items/{item-id}/content` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -3853,6 +3866,7 @@ impl SitesItemDriveItemsItemContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -4522,7 +4536,7 @@ impl SitesItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /sites/{site-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /sites/{site-id}/drive/items/{parent-id}:/{filename}:/content` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -4546,6 +4560,7 @@ impl SitesItemDriveItemsItemByPathContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -4583,7 +4598,7 @@ impl SitesItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /sites/{site-id}/drive/root/search(q='{search-text}')`
+    /// `GET /sites/{site-id}/drive/root/search(q='{search-text}')` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -4591,20 +4606,22 @@ impl SitesItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -4993,7 +5010,7 @@ impl SitesItemListsItemActivities {
     }
     /// Enumerate activities (preview)
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/activities`
+    /// `GET /sites/{site-id}/lists/{list-id}/activities` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -5014,6 +5031,7 @@ impl SitesItemListsItemActivities {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -5158,7 +5176,7 @@ impl SitesItemListsItemColumnsItem {
     }
     /// Get columnDefinition
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/columns/{column-id}`
+    /// `GET /sites/{site-id}/lists/{list-id}/columns/{column-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
@@ -5179,6 +5197,7 @@ impl SitesItemListsItemColumnsItem {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -5641,7 +5660,7 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
     }
     /// Get columnDefinition
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}`
+    /// `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
@@ -5662,6 +5681,7 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -6013,21 +6033,22 @@ impl SitesItemListsItemItemsItem {
     }
     /// Get item activity stats by interval
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-05-01',endDateTime='2017-05-20',interval='week')`
+    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/getActivitiesByInterval(startDateTime='2017-05-01',endDateTime='2017-05-20',interval='week')` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
         end_date_time: &str,
         interval: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::ItemActivityStat>,
+        super::super::ItemActivityStat,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -6044,8 +6065,9 @@ impl SitesItemListsItemItemsItem {
                             ("interval", graph_rt::Arg::Str(interval)),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -6085,7 +6107,7 @@ impl SitesItemListsItemItemsItemActivities {
     }
     /// Enumerate activities (preview)
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/activities`
+    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/activities` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -6106,6 +6128,7 @@ impl SitesItemListsItemItemsItemActivities {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -6145,7 +6168,7 @@ impl SitesItemListsItemItemsItemAnalytics {
     }
     /// Get analytics
     ///
-    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/analytics`
+    /// `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/analytics` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -6166,6 +6189,7 @@ impl SitesItemListsItemItemsItemAnalytics {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -7095,7 +7119,7 @@ impl SitesItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -7103,7 +7127,7 @@ impl SitesItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -7275,26 +7299,28 @@ impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /sites/{siteId}/lists/{listId}/drive/root/subscriptions/socketIo`
+    /// `GET /sites/{siteId}/lists/{listId}/drive/root/subscriptions/socketIo` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {

@@ -558,7 +558,7 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}`
 ///
 /// - `GET /users/{id | userPrincipalName}`: Get a user
-/// - `PATCH /users/{usersId}`: Update user
+/// - `PATCH /users/{id | userPrincipalName}`: Update user
 /// - `DELETE /users/{id | userPrincipalName}`: Delete a user
 #[derive(Debug, Clone)]
 pub struct UsersItem(pub(super) graph_rt::UrlPath);
@@ -626,9 +626,14 @@ impl UsersItem {
     }
     /// Update user
     ///
-    /// `PATCH /users/{usersId}` → `200`
+    /// `PATCH /users/{id | userPrincipalName}` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-update?view=graph-rest-beta)
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`
+    /// - Application: `User.ReadWrite.All`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
     pub fn update(
         &self,
@@ -646,6 +651,31 @@ impl UsersItem {
             )
             .json_body(body)
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "User.ManageIdentities.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite"],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "User.ManageIdentities.All",
+                            "Directory.ReadWrite.All",
+                        ],
+                    },
+                ],
+            )
     }
     /// Delete a user
     ///
@@ -3328,7 +3358,7 @@ impl UsersItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}/messages`
 ///
 /// - `GET /users/{id | userPrincipalName}/messages`: List messages
-/// - `POST /users/{id|userPrincipalName}/messages`: Create Message
+/// - `POST /users/{id|userPrincipalName}/messages`: Create multi-value extended property
 #[derive(Debug, Clone)]
 pub struct UsersItemMessages(pub(super) graph_rt::UrlPath);
 impl UsersItemMessages {
@@ -3379,16 +3409,11 @@ impl UsersItemMessages {
                 ],
             )
     }
-    /// Create Message
+    /// Create multi-value extended property
     ///
     /// `POST /users/{id|userPrincipalName}/messages` → `201`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `Mail.ReadWrite`
-    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
-    /// - Application: `Mail.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-beta)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-beta)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
@@ -3406,22 +3431,6 @@ impl UsersItemMessages {
             )
             .json_body(body)
             .documented_status(201u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                ],
-            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}`
     pub fn item(&self, id: &str) -> UsersItemMessagesItem {
@@ -12623,11 +12632,12 @@ impl UsersItemMailFoldersInboxMessagerules {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::CreateRuleBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::MessageRule,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12635,7 +12645,7 @@ impl UsersItemMailFoldersInboxMessagerules {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -15018,12 +15028,13 @@ impl UsersItemOnenoteNotebooks {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getrecentnotebooks?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::Notebook>,
+        super::super::Notebook,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -15041,7 +15052,7 @@ impl UsersItemOnenoteNotebooks {
                             ),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -22775,7 +22786,7 @@ impl UsersItemSettings {
     }
     /// Update settings
     ///
-    /// `PATCH /users/{id | userPrincipalName}/settings`
+    /// `PATCH /users/{id | userPrincipalName}/settings` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
@@ -22798,6 +22809,7 @@ impl UsersItemSettings {
                 graph_rt::decode::optional,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -22935,7 +22947,7 @@ impl UsersItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /users/{idOrUserPrincipalName}/drive`
+    /// `GET /users/{idOrUserPrincipalName}/drive` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -22957,6 +22969,7 @@ impl UsersItemDrive {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -23278,10 +23291,11 @@ impl UsersItemMailboxSettingsDateFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -23289,7 +23303,7 @@ impl UsersItemMailboxSettingsDateFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -23333,10 +23347,11 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -23344,7 +23359,7 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -23440,10 +23455,11 @@ impl UsersItemMailboxSettingsTimeFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -23451,7 +23467,7 @@ impl UsersItemMailboxSettingsTimeFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -23493,10 +23509,11 @@ impl UsersItemMailboxSettingsTimeZone {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -23504,7 +23521,7 @@ impl UsersItemMailboxSettingsTimeZone {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -26401,18 +26418,19 @@ impl UsersItemPlannerAll {
     /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-delta?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::AnyEntity>,
+        super::super::Entity,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().literal("delta"),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -28044,7 +28062,7 @@ impl UsersItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/copy`
+    /// `POST /users/{userId}/drive/items/{itemId}/copy` → `202`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -28065,6 +28083,7 @@ impl UsersItemDriveItemsItem {
                 self.0.clone().literal("copy"),
                 graph_rt::decode::empty,
             )
+            .documented_status(202u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -28136,7 +28155,7 @@ impl UsersItemDriveItemsItem {
     }
     /// driveItem: createUploadSession
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /users/{userId}/drive/items/{itemId}/createUploadSession` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -28144,11 +28163,12 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -28156,9 +28176,10 @@ impl UsersItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -28182,7 +28203,7 @@ impl UsersItemDriveItemsItem {
     }
     /// Follow drive item
     ///
-    /// `POST /users/{user-id}/drive/items/{item-id}/follow`
+    /// `POST /users/{user-id}/drive/items/{item-id}/follow` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -28203,6 +28224,7 @@ impl UsersItemDriveItemsItem {
                 self.0.clone().literal("follow"),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -28230,7 +28252,7 @@ impl UsersItemDriveItemsItem {
     }
     /// Send a sharing invitation
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/invite`
+    /// `POST /users/{userId}/drive/items/{itemId}/invite` → `207`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -28238,21 +28260,23 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(207u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -28402,7 +28426,7 @@ impl UsersItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /users/{user-id}/drive/items/{item-id}/children`
+    /// `GET /users/{user-id}/drive/items/{item-id}/children` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -28424,6 +28448,7 @@ impl UsersItemDriveItemsItemChildren {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -28521,7 +28546,7 @@ impl UsersItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /users/{userId}/drive/items/{item-id}/content`
+    /// `GET /users/{userId}/drive/items/{item-id}/content` → `206`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -28542,6 +28567,7 @@ impl UsersItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .documented_status(206u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -28578,7 +28604,7 @@ impl UsersItemDriveItemsItemContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /users/{user-id}/drive/items/{item-id}/content`
+    /// `PUT /users/{user-id}/drive/items/{item-id}/content` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -28602,6 +28628,7 @@ impl UsersItemDriveItemsItemContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -29271,7 +29298,7 @@ impl UsersItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -29295,6 +29322,7 @@ impl UsersItemDriveItemsItemByPathContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -29332,7 +29360,7 @@ impl UsersItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /users/{user-id}/drive/root/search(q='{search-text}')`
+    /// `GET /users/{user-id}/drive/root/search(q='{search-text}')` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -29340,20 +29368,22 @@ impl UsersItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -29406,7 +29436,7 @@ impl UsersItemFollowedSites {
     }
     /// List followed sites
     ///
-    /// `GET /users/{user-id}/followedSites`
+    /// `GET /users/{user-id}/followedSites` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -29427,6 +29457,7 @@ impl UsersItemFollowedSites {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -29543,7 +29574,7 @@ impl UsersItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -29551,7 +29582,7 @@ impl UsersItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(

@@ -2682,6 +2682,7 @@ pub fn dispatch(
         "GET /drives/{}/items/{}/versions/{}/content" => {
             Some(drives_item_items_item_versions_item_content__get(args))
         }
+        #[cfg(feature = "core")]
         "GET /drives/{}/list/subscriptions/socketio" => {
             Some(drives_item_list_subscriptions_socket_io__get(args))
         }
@@ -2689,6 +2690,7 @@ pub fn dispatch(
         "GET /drives/{}/root/delta" => Some(drives_item_root_delta__get(args)),
         #[cfg(feature = "files")]
         "GET /drives/{}/root/search(q)" => Some(drives_item_root__search(args)),
+        #[cfg(feature = "core")]
         "GET /drives/{}/root/subscriptions/socketio" => {
             Some(drives_item_root_subscriptions_socket_io__get(args))
         }
@@ -3009,9 +3011,11 @@ pub fn dispatch(
         "GET /groups/{}/drive/root/delta" => {
             Some(groups_item_drive_root_delta__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/root/search(q)" => {
             Some(groups_item_drive_root__search(args))
         }
+        #[cfg(feature = "core")]
         "GET /groups/{}/drive/root/subscriptions/socketio" => {
             Some(groups_item_drive_root_subscriptions_socket_io__get(args))
         }
@@ -5034,6 +5038,7 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/usedrange" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__used_range(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
@@ -5049,6 +5054,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview/range" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
@@ -5056,6 +5062,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview/rows" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list(
@@ -5276,9 +5283,11 @@ pub fn dispatch(
         "GET /me/mailboxsettings/automaticrepliessetting" => {
             Some(me_mailbox_settings_automatic_replies_setting__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings/dateformat" => {
             Some(me_mailbox_settings_date_format__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings/delegatemeetingmessagedeliveryoptions" => {
             Some(
                 me_mailbox_settings_delegate_meeting_message_delivery_options__get(args),
@@ -5288,9 +5297,11 @@ pub fn dispatch(
         "GET /me/mailboxsettings/language" => {
             Some(me_mailbox_settings_language__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings/timeformat" => {
             Some(me_mailbox_settings_time_format__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailboxsettings/timezone" => {
             Some(me_mailbox_settings_time_zone__get(args))
         }
@@ -6218,6 +6229,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "GET /sites/{}/drive/root/delta" => Some(sites_item_drive_root_delta__get(args)),
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive/root/search(q)" => Some(sites_item_drive_root__search(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/drive/root:/{}:" => Some(sites_item_drive_root_by_path__get(args)),
@@ -6237,6 +6249,7 @@ pub fn dispatch(
         "GET /sites/{}/lists" => Some(sites_item_lists__get(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/lists/{}" => Some(sites_item_lists_item__get(args)),
+        #[cfg(feature = "core")]
         "GET /sites/{}/lists/{}/drive/root/subscriptions/socketio" => {
             Some(sites_item_lists_item_drive_root_subscriptions_socket_io__get(args))
         }
@@ -6793,6 +6806,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "GET /users/{}/drive/root/delta" => Some(users_item_drive_root_delta__get(args)),
+        #[cfg(feature = "files")]
         "GET /users/{}/drive/root/search(q)" => Some(users_item_drive_root__search(args)),
         #[cfg(feature = "files")]
         "GET /users/{}/drive/root:/{}:" => Some(users_item_drive_root_by_path__get(args)),
@@ -6869,9 +6883,11 @@ pub fn dispatch(
         "GET /users/{}/mailboxsettings/automaticrepliessetting" => {
             Some(users_item_mailbox_settings_automatic_replies_setting__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings/dateformat" => {
             Some(users_item_mailbox_settings_date_format__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings/delegatemeetingmessagedeliveryoptions" => {
             Some(
                 users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
@@ -6883,9 +6899,11 @@ pub fn dispatch(
         "GET /users/{}/mailboxsettings/language" => {
             Some(users_item_mailbox_settings_language__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings/timeformat" => {
             Some(users_item_mailbox_settings_time_format__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailboxsettings/timezone" => {
             Some(users_item_mailbox_settings_time_zone__get(args))
         }
@@ -6996,6 +7014,7 @@ pub fn dispatch(
         "GET /users/{}/onenote/notebooks" => {
             Some(users_item_onenote_notebooks__list(args))
         }
+        #[cfg(feature = "core")]
         "GET /users/{}/onenote/notebooks/getrecentnotebooks(includepersonalnotebooks)" => {
             Some(users_item_onenote_notebooks__get_recent_notebooks(args))
         }
@@ -10154,6 +10173,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/follow" => Some(drives_item_items_item__follow(args)),
+        #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/invite" => Some(drives_item_items_item__invite(args)),
         "POST /drives/{}/items/{}/preview" => Some(drives_item_items_item__preview(args)),
         "POST /drives/{}/items/{}/versions/{}/restoreversion" => {
@@ -10325,6 +10345,7 @@ pub fn dispatch(
         "POST /groups/{}/drive/items/{}/createlink" => {
             Some(groups_item_drive_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /groups/{}/drive/items/{}/createuploadsession" => {
             Some(groups_item_drive_items_item__create_upload_session(args))
         }
@@ -10332,6 +10353,7 @@ pub fn dispatch(
         "POST /groups/{}/drive/items/{}/follow" => {
             Some(groups_item_drive_items_item__follow(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/items/{}/invite" => {
             Some(groups_item_drive_items_item__invite(args))
         }
@@ -10663,6 +10685,7 @@ pub fn dispatch(
         "POST /me/drive/items/{}/createlink" => {
             Some(me_drive_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /me/drive/items/{}/createuploadsession" => {
             Some(me_drive_items_item__create_upload_session(args))
         }
@@ -11625,6 +11648,7 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/unmerge" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__unmerge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range/resizedrange(deltarows,deltacolumns)" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range__resized_range(args),
@@ -12122,6 +12146,7 @@ pub fn dispatch(
         "POST /sites/{}/drive/items/{}/createlink" => {
             Some(sites_item_drive_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /sites/{}/drive/items/{}/createuploadsession" => {
             Some(sites_item_drive_items_item__create_upload_session(args))
         }
@@ -12129,6 +12154,7 @@ pub fn dispatch(
         "POST /sites/{}/drive/items/{}/follow" => {
             Some(sites_item_drive_items_item__follow(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/items/{}/invite" => {
             Some(sites_item_drive_items_item__invite(args))
         }
@@ -12453,6 +12479,7 @@ pub fn dispatch(
         "POST /users/{}/drive/items/{}/createlink" => {
             Some(users_item_drive_items_item_create_link__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /users/{}/drive/items/{}/createuploadsession" => {
             Some(users_item_drive_items_item__create_upload_session(args))
         }
@@ -12460,6 +12487,7 @@ pub fn dispatch(
         "POST /users/{}/drive/items/{}/follow" => {
             Some(users_item_drive_items_item__follow(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/invite" => {
             Some(users_item_drive_items_item__invite(args))
         }
@@ -12517,6 +12545,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/mailfolders" => Some(users_item_mail_folders__create(args)),
+        #[cfg(feature = "mail")]
         "POST /users/{}/mailfolders/inbox/messagerules" => {
             Some(users_item_mail_folders_inbox_message_rules__create(args))
         }
@@ -21947,6 +21976,7 @@ fn drives_item_items_item_versions_item_content__get(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn drives_item_list_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21959,7 +21989,7 @@ fn drives_item_list_subscriptions_socket_io__get(
                 .subscriptions()
                 .socket_io()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -21970,7 +22000,7 @@ fn drives_item_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().drives().item(&args.next_arg()?).root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
@@ -21989,6 +22019,7 @@ fn drives_item_root__search(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn drives_item_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22001,7 +22032,7 @@ fn drives_item_root_subscriptions_socket_io__get(
                 .subscriptions()
                 .socket_io()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -23112,10 +23143,11 @@ fn groups_item_drive_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().groups().item(&args.next_arg()?).drive().root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_root__search(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23127,10 +23159,11 @@ fn groups_item_drive_root__search(
                 .drive()
                 .root()
                 .search(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
+#[cfg(feature = "core")]
 fn groups_item_drive_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23144,7 +23177,7 @@ fn groups_item_drive_root_subscriptions_socket_io__get(
                 .subscriptions()
                 .socket_io()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -27293,7 +27326,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image(
                 .charts()
                 .item(&args.next_arg()?)
                 .image(),
-            "any",
+            "value",
         ),
     )
 }
@@ -27333,7 +27366,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image_3(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_3(&args.next_arg()?, &args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -27353,7 +27386,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image_4(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_4(&args.next_arg()?, &args.next_arg()?, &args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -28518,7 +28551,7 @@ fn me_drive_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().drive().root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
@@ -30246,7 +30279,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image(
                 .charts()
                 .item(&args.next_arg()?)
                 .image(),
-            "any",
+            "value",
         ),
     )
 }
@@ -30266,7 +30299,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_2(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_2(&args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -30286,7 +30319,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_3(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_3(&args.next_arg()?, &args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -30306,7 +30339,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_4(
                 .charts()
                 .item(&args.next_arg()?)
                 .image_4(&args.next_arg()?, &args.next_arg()?, &args.next_arg()?),
-            "any",
+            "value",
         ),
     )
 }
@@ -30867,6 +30900,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__used_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30883,7 +30917,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
                 .range_2(&args.next_arg()?)
                 .visible_view()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -30908,6 +30942,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30924,10 +30959,11 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
                 .range_2(&args.next_arg()?)
                 .visible_view()
                 .range(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30945,7 +30981,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list
                 .visible_view()
                 .rows()
                 .list(),
-            "any",
+            "page",
         ),
     )
 }
@@ -31692,16 +31728,18 @@ fn me_mailbox_settings_automatic_replies_setting__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings_date_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().date_format().get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings_delegate_meeting_message_delivery_options__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31712,7 +31750,7 @@ fn me_mailbox_settings_delegate_meeting_message_delivery_options__get(
                 .mailbox_settings()
                 .delegate_meeting_message_delivery_options()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -31727,23 +31765,25 @@ fn me_mailbox_settings_language__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings_time_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().time_format().get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mailbox_settings_time_zone__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().mailbox_settings().time_zone().get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -35235,10 +35275,11 @@ fn sites_item_drive_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().sites().item(&args.next_arg()?).drive().root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_root__search(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35250,7 +35291,7 @@ fn sites_item_drive_root__search(
                 .drive()
                 .root()
                 .search(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
@@ -35351,6 +35392,7 @@ fn sites_item_lists_item__get(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn sites_item_lists_item_drive_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35366,7 +35408,7 @@ fn sites_item_lists_item_drive_root_subscriptions_socket_io__get(
                 .subscriptions()
                 .socket_io()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -37763,10 +37805,11 @@ fn users_item_drive_root_delta__get(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().users().item(&args.next_arg()?).drive().root().delta().get(),
-            "json",
+            "page",
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root__search(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37778,7 +37821,7 @@ fn users_item_drive_root__search(
                 .drive()
                 .root()
                 .search(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
@@ -38136,6 +38179,7 @@ fn users_item_mailbox_settings_automatic_replies_setting__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings_date_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38147,10 +38191,11 @@ fn users_item_mailbox_settings_date_format__get(
                 .mailbox_settings()
                 .date_format()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38162,7 +38207,7 @@ fn users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
                 .mailbox_settings()
                 .delegate_meeting_message_delivery_options()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -38182,6 +38227,7 @@ fn users_item_mailbox_settings_language__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings_time_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38193,10 +38239,11 @@ fn users_item_mailbox_settings_time_format__get(
                 .mailbox_settings()
                 .time_format()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mailbox_settings_time_zone__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38208,7 +38255,7 @@ fn users_item_mailbox_settings_time_zone__get(
                 .mailbox_settings()
                 .time_zone()
                 .get(),
-            "any",
+            "json",
         ),
     )
 }
@@ -38680,6 +38727,7 @@ fn users_item_onenote_notebooks__list(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_onenote_notebooks__get_recent_notebooks(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38691,7 +38739,7 @@ fn users_item_onenote_notebooks__get_recent_notebooks(
                 .onenote()
                 .notebooks()
                 .get_recent_notebooks(&args.next_arg()?),
-            "any",
+            "page",
         ),
     )
 }
@@ -49665,6 +49713,7 @@ fn drives_item_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49676,7 +49725,7 @@ fn drives_item_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -50417,6 +50466,7 @@ fn groups_item_drive_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn groups_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50431,7 +50481,7 @@ fn groups_item_drive_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -50452,6 +50502,7 @@ fn groups_item_drive_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50464,7 +50515,7 @@ fn groups_item_drive_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -52055,6 +52106,7 @@ fn me_drive_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn me_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52068,7 +52120,7 @@ fn me_drive_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -55791,6 +55843,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__unmerge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range__resized_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55810,7 +55863,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range__resized_range(
                     &args.next_arg()?,
                     &args.body::<super::super::ResizedRangeBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -57982,6 +58035,7 @@ fn sites_item_drive_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn sites_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57996,7 +58050,7 @@ fn sites_item_drive_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -58017,6 +58071,7 @@ fn sites_item_drive_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58029,7 +58084,7 @@ fn sites_item_drive_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -59601,6 +59656,7 @@ fn users_item_drive_items_item_create_link__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn users_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59615,7 +59671,7 @@ fn users_item_drive_items_item__create_upload_session(
                 .create_upload_session(
                     &args.body::<super::super::CreateUploadSessionBody>()?,
                 ),
-            "empty",
+            "json",
         ),
     )
 }
@@ -59636,6 +59692,7 @@ fn users_item_drive_items_item__follow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59648,7 +59705,7 @@ fn users_item_drive_items_item__invite(
                 .items()
                 .item(&args.next_arg()?)
                 .invite(&args.body::<super::super::ItemsInviteBody>()?),
-            "empty",
+            "page",
         ),
     )
 }
@@ -60002,6 +60059,7 @@ fn users_item_mail_folders__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_inbox_message_rules__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60014,7 +60072,7 @@ fn users_item_mail_folders_inbox_message_rules__create(
                 .inbox()
                 .message_rules()
                 .create(&args.body::<super::super::CreateRuleBody>()?),
-            "empty",
+            "json",
         ),
     )
 }

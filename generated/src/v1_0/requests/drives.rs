@@ -385,7 +385,7 @@ impl DrivesItemItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /drives/{driveId}/items/{itemId}/copy`
+    /// `POST /drives/{driveId}/items/{itemId}/copy` → `202`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -406,6 +406,7 @@ impl DrivesItemItemsItem {
                 self.0.clone().literal("copy"),
                 graph_rt::decode::empty,
             )
+            .documented_status(202u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -481,7 +482,7 @@ impl DrivesItemItemsItem {
     }
     /// Follow drive item
     ///
-    /// `POST /drives/{drive-id}/items/{item-id}/follow`
+    /// `POST /drives/{drive-id}/items/{item-id}/follow` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -502,6 +503,7 @@ impl DrivesItemItemsItem {
                 self.0.clone().literal("follow"),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -529,7 +531,7 @@ impl DrivesItemItemsItem {
     }
     /// Send a sharing invitation
     ///
-    /// `POST /drives/{drive-id}/items/{item-id}/invite`
+    /// `POST /drives/{drive-id}/items/{item-id}/invite` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -537,21 +539,23 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -1605,7 +1609,7 @@ impl DrivesItemItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content`
+    /// `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content` → `201`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -1629,6 +1633,7 @@ impl DrivesItemItemsItemByPathContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -1758,7 +1763,7 @@ impl DrivesItemRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -1766,7 +1771,7 @@ impl DrivesItemRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -1976,26 +1981,28 @@ impl DrivesItemListSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /drives/{driveId}/list/subscriptions/socketIo`
+    /// `GET /drives/{driveId}/list/subscriptions/socketIo` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2042,26 +2049,28 @@ impl DrivesItemRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /drives/{driveId}/root/subscriptions/socketIo`
+    /// `GET /drives/{driveId}/root/subscriptions/socketIo` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {

@@ -2090,7 +2090,7 @@ impl GroupsItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /groups/{groupId}/drive`
+    /// `GET /groups/{groupId}/drive` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -2112,6 +2112,7 @@ impl GroupsItemDrive {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2434,7 +2435,7 @@ impl GroupsItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /groups/{groupId}/drive/items/{itemId}/copy`
+    /// `POST /groups/{groupId}/drive/items/{itemId}/copy` → `202`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -2455,6 +2456,7 @@ impl GroupsItemDriveItemsItem {
                 self.0.clone().literal("copy"),
                 graph_rt::decode::empty,
             )
+            .documented_status(202u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2482,7 +2484,7 @@ impl GroupsItemDriveItemsItem {
     }
     /// Upload large files with an upload session
     ///
-    /// `POST /groups/{groupId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /groups/{groupId}/drive/items/{itemId}/createUploadSession` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -2490,11 +2492,12 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2502,9 +2505,10 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2528,7 +2532,7 @@ impl GroupsItemDriveItemsItem {
     }
     /// Follow drive item
     ///
-    /// `POST /groups/{group-id}/drive/items/{item-id}/follow`
+    /// `POST /groups/{group-id}/drive/items/{item-id}/follow` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -2549,6 +2553,7 @@ impl GroupsItemDriveItemsItem {
                 self.0.clone().literal("follow"),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2576,7 +2581,7 @@ impl GroupsItemDriveItemsItem {
     }
     /// Send a sharing invitation
     ///
-    /// `POST /groups/{group-id}/drive/items/{item-id}/invite`
+    /// `POST /groups/{group-id}/drive/items/{item-id}/invite` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -2584,21 +2589,23 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2700,7 +2707,7 @@ impl GroupsItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /groups/{group-id}/drive/items/{item-id}/children`
+    /// `GET /groups/{group-id}/drive/items/{item-id}/children` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -2722,6 +2729,7 @@ impl GroupsItemDriveItemsItemChildren {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2819,7 +2827,7 @@ impl GroupsItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /groups/{group-id}/drive/items/{item-id}/content`
+    /// `GET /groups/{group-id}/drive/items/{item-id}/content` → `206`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -2840,6 +2848,7 @@ impl GroupsItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .documented_status(206u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2876,7 +2885,7 @@ impl GroupsItemDriveItemsItemContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /groups/{group-id}/drive/items/{item-id}/content`
+    /// `PUT /groups/{group-id}/drive/items/{item-id}/content` → `201`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -2900,6 +2909,7 @@ impl GroupsItemDriveItemsItemContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3526,7 +3536,7 @@ impl GroupsItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content` → `201`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -3550,6 +3560,7 @@ impl GroupsItemDriveItemsItemByPathContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3591,7 +3602,7 @@ impl GroupsItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /groups/{group-id}/drive/root/search(q='{search-text}')`
+    /// `GET /groups/{group-id}/drive/root/search(q='{search-text}')` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -3599,20 +3610,22 @@ impl GroupsItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -4059,7 +4072,7 @@ impl GroupsItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -4067,7 +4080,7 @@ impl GroupsItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -4132,26 +4145,28 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
     }
     /// Get websocket endpoint
     ///
-    /// `GET /groups/{groupId}/drive/root/subscriptions/socketIo`
+    /// `GET /groups/{groupId}/drive/root/subscriptions/socketIo` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::Subscription,
+        super::super::Subscription,
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {

@@ -6586,7 +6586,7 @@ impl MeDrive {
     }
     /// Get Drive
     ///
-    /// `GET /me/drive`
+    /// `GET /me/drive` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -6608,6 +6608,7 @@ impl MeDrive {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -7122,7 +7123,7 @@ impl MeDriveItemsItem {
     }
     /// Upload large files with an upload session
     ///
-    /// `POST /me/drive/items/{itemId}/createUploadSession`
+    /// `POST /me/drive/items/{itemId}/createUploadSession` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -7130,11 +7131,12 @@ impl MeDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7142,9 +7144,10 @@ impl MeDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -12792,7 +12795,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     pub fn image(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        String,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12800,7 +12803,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().literal("image"),
-                graph_rt::decode::any,
+                graph_rt::decode::value,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -12941,7 +12944,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         width: &str,
         height: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        String,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12958,7 +12961,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
                             ("height", graph_rt::Arg::Raw(height)),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::value,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -12984,7 +12987,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         height: &str,
         fitting_mode: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        String,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13002,7 +13005,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
                             ("fittingMode", graph_rt::Arg::Str(fitting_mode)),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::value,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -19012,7 +19015,7 @@ impl MeDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /me/drive/items/{item-id}/children`
+    /// `GET /me/drive/items/{item-id}/children` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -19034,6 +19037,7 @@ impl MeDriveItemsItemChildren {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -19131,7 +19135,7 @@ impl MeDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /me/drive/items/{item-id}/content`
+    /// `GET /me/drive/items/{item-id}/content` → `206`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -19152,6 +19156,7 @@ impl MeDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .documented_status(206u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -20063,7 +20068,7 @@ impl MeDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /me/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /me/drive/items/{parent-id}:/{filename}:/content` → `201`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -20087,6 +20092,7 @@ impl MeDriveItemsItemByPathContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -20287,7 +20293,7 @@ impl MeDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -20295,7 +20301,7 @@ impl MeDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -20497,7 +20503,7 @@ impl MeDriveRootByPathContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /me/drive/root:/{item-path}:/content`
+    /// `GET /me/drive/root:/{item-path}:/content` → `206`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -20518,6 +20524,7 @@ impl MeDriveRootByPathContent {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .documented_status(206u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -25793,7 +25800,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     pub fn image(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        String,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -25801,7 +25808,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().literal("image"),
-                graph_rt::decode::any,
+                graph_rt::decode::value,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -25909,7 +25916,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         &self,
         width: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        String,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -25917,7 +25924,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().call("image", &[("width", graph_rt::Arg::Raw(width))]),
-                graph_rt::decode::any,
+                graph_rt::decode::value,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -25942,7 +25949,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         width: &str,
         height: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        String,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -25959,7 +25966,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
                             ("height", graph_rt::Arg::Raw(height)),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::value,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -25985,7 +25992,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         height: &str,
         fitting_mode: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        String,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -26003,7 +26010,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
                             ("fittingMode", graph_rt::Arg::Str(fitting_mode)),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::value,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -28794,20 +28801,21 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     }
     /// workbookRange: resizedRange
     ///
-    /// `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range/resizedRange(deltaRows={n}, deltaColumns={n})`
+    /// `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range/resizedRange(deltaRows={n}, deltaColumns={n})` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookrange-resizedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn resized_range(
         &self,
         delta_rows: &str,
         delta_columns: &str,
         body: &super::super::ResizedRangeBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
@@ -28823,9 +28831,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
                             ("deltaColumns", graph_rt::Arg::Raw(delta_columns)),
                         ],
                     ),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -31692,7 +31701,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     }
     /// List pivotTables
     ///
-    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables`
+    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`
@@ -31712,6 +31721,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -31723,7 +31733,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     }
     /// workbookPivotTable: refreshAll
     ///
-    /// `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables/refreshAll`
+    /// `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables/refreshAll` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`
@@ -31742,6 +31752,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
                 self.0.clone().literal("refreshAll"),
                 graph_rt::decode::empty,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -31774,7 +31785,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     }
     /// Get workbookPivotTable
     ///
-    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables/{id}`
+    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables/{id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`
@@ -31794,6 +31805,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -31805,7 +31817,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     }
     /// workbookPivotTable: refresh
     ///
-    /// `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables/{id}/refresh`
+    /// `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables/{id}/refresh` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`
@@ -31824,6 +31836,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
                 self.0.clone().literal("refresh"),
                 graph_rt::decode::empty,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -31849,25 +31862,27 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     }
     /// workbookRange: visibleView
     ///
-    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView`
+    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookrange-visibleview?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::WorkbookRangeView,
+        super::super::WorkbookRangeView,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -31879,25 +31894,27 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     }
     /// workbookRangeView: range
     ///
-    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView/range`
+    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView/range` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookrangeview-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        super::super::WorkbookRange,
+        super::super::WorkbookRange,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().literal("range"),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -31962,25 +31979,27 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
     }
     /// List rangeView rows
     ///
-    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView/rows`
+    /// `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView/rows` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookrangeview-list-rows?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::WorkbookRangeView>,
+        super::super::WorkbookRangeView,
         graph_rt::Options<true, true, true, true, true, true, true, true>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -35965,10 +35984,11 @@ impl MeMailboxSettingsDateFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -35976,7 +35996,7 @@ impl MeMailboxSettingsDateFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -36020,10 +36040,11 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -36031,7 +36052,7 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -36127,10 +36148,11 @@ impl MeMailboxSettingsTimeFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -36138,7 +36160,7 @@ impl MeMailboxSettingsTimeFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -36180,10 +36202,11 @@ impl MeMailboxSettingsTimeZone {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -36191,7 +36214,7 @@ impl MeMailboxSettingsTimeZone {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -36384,7 +36407,7 @@ impl MeMemberOf {
 /// `/me/messages`
 ///
 /// - `GET /me/messages`: List messages
-/// - `POST /me/messages`: Create message
+/// - `POST /me/messages`: Create multi-value extended property
 #[derive(Debug, Clone)]
 pub struct MeMessages(pub(super) graph_rt::UrlPath);
 impl MeMessages {
@@ -36435,16 +36458,11 @@ impl MeMessages {
                 ],
             )
     }
-    /// Create message
+    /// Create multi-value extended property
     ///
     /// `POST /me/messages` → `201`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `Mail.ReadWrite`
-    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
-    /// - Application: `Mail.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
@@ -36462,22 +36480,6 @@ impl MeMessages {
             )
             .json_body(body)
             .documented_status(201u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                ],
-            )
     }
     /// `/me/messages/{id}`
     pub fn item(&self, id: &str) -> MeMessagesItem {

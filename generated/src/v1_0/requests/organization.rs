@@ -63,7 +63,7 @@ impl Organization {
 /// `/organization/{Id}`
 ///
 /// - `GET /organization/{organizationId}`: Get organization
-/// - `PATCH /organization/{organizationId}`: Update organization
+/// - `PATCH /organization/{id}`: Update organization
 #[derive(Debug, Clone)]
 pub struct OrganizationItem(pub(super) graph_rt::UrlPath);
 impl OrganizationItem {
@@ -117,13 +117,13 @@ impl OrganizationItem {
     }
     /// Update organization
     ///
-    /// `PATCH /organization/{organizationId}` → `200`
+    /// `PATCH /organization/{id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `DeviceManagementServiceConfig.ReadWrite.All`
-    /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
+    /// - Delegated (work or school account): `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Application: `Organization.ReadWrite.All`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-update?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-1.0)
     #[cfg(feature = "core")]
     pub fn update(
         &self,
@@ -145,11 +145,14 @@ impl OrganizationItem {
                 &[
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                        scopes: &[
+                            "Organization.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["DeviceManagementServiceConfig.ReadWrite.All"],
+                        scopes: &["Organization.ReadWrite.All"],
                     },
                 ],
             )

@@ -516,7 +516,7 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}`
 ///
 /// - `GET /users/{id | userPrincipalName}`: Get a user
-/// - `PATCH /users/{usersId}`: Update user
+/// - `PATCH /users/{id | userPrincipalName}`: Update user
 /// - `DELETE /users/{id | userPrincipalName}`: Delete a user
 #[derive(Debug, Clone)]
 pub struct UsersItem(pub(super) graph_rt::UrlPath);
@@ -584,13 +584,14 @@ impl UsersItem {
     }
     /// Update user
     ///
-    /// `PATCH /users/{usersId}` → `200`
+    /// `PATCH /users/{id | userPrincipalName}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `DeviceManagementManagedDevices.ReadWrite.All`
-    /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
+    /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
+    /// - Delegated (personal Microsoft account): `User.ReadWrite`
+    /// - Application: `User.ReadWrite.All`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-user-update?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update?view=graph-rest-1.0)
     #[cfg(feature = "users")]
     pub fn update(
         &self,
@@ -612,11 +613,25 @@ impl UsersItem {
                 &[
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                        scopes: &[
+                            "User.ReadWrite",
+                            "User.ReadWrite.All",
+                            "User.ManageIdentities.All",
+                            "Directory.ReadWrite.All",
+                            "Directory.AccessAsUser.All",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedPersonal,
+                        scopes: &["User.ReadWrite"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["DeviceManagementManagedDevices.ReadWrite.All"],
+                        scopes: &[
+                            "User.ReadWrite.All",
+                            "User.ManageIdentities.All",
+                            "Directory.ReadWrite.All",
+                        ],
                     },
                 ],
             )
@@ -2865,7 +2880,7 @@ impl UsersItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}/messages`
 ///
 /// - `GET /users/{id | userPrincipalName}/messages`: List messages
-/// - `POST /users/{id|userPrincipalName}/messages`: Create message
+/// - `POST /users/{id|userPrincipalName}/messages`: Create multi-value extended property
 #[derive(Debug, Clone)]
 pub struct UsersItemMessages(pub(super) graph_rt::UrlPath);
 impl UsersItemMessages {
@@ -2916,16 +2931,11 @@ impl UsersItemMessages {
                 ],
             )
     }
-    /// Create message
+    /// Create multi-value extended property
     ///
     /// `POST /users/{id|userPrincipalName}/messages` → `201`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `Mail.ReadWrite`
-    /// - Delegated (personal Microsoft account): `Mail.ReadWrite`
-    /// - Application: `Mail.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-1.0)
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/multivaluelegacyextendedproperty-post-multivalueextendedproperties?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
     pub fn create(
         &self,
@@ -2943,22 +2953,6 @@ impl UsersItemMessages {
             )
             .json_body(body)
             .documented_status(201u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Mail.ReadWrite"],
-                    },
-                ],
-            )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}`
     pub fn item(&self, id: &str) -> UsersItemMessagesItem {
@@ -10711,19 +10705,20 @@ impl UsersItemMailFoldersInboxMessageRules {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::CreateRuleBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        super::super::MessageRule,
+        super::super::MessageRule,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
             .documented_status(201u16)
@@ -12960,11 +12955,12 @@ impl UsersItemOnenoteNotebooks {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getrecentnotebooks?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        graph_rt::Page<super::super::RecentNotebook>,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12983,7 +12979,7 @@ impl UsersItemOnenoteNotebooks {
                             ),
                         ],
                     ),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -15049,7 +15045,7 @@ impl UsersItemSettings {
     }
     /// Update settings
     ///
-    /// `PATCH /users/{id | userPrincipalName}/settings`
+    /// `PATCH /users/{id | userPrincipalName}/settings` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
@@ -15071,6 +15067,7 @@ impl UsersItemSettings {
                 graph_rt::decode::empty,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -15155,7 +15152,7 @@ impl UsersItemDrive {
     }
     /// Get Drive
     ///
-    /// `GET /users/{idOrUserPrincipalName}/drive`
+    /// `GET /users/{idOrUserPrincipalName}/drive` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -15177,6 +15174,7 @@ impl UsersItemDrive {
                 self.0.clone(),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -15434,10 +15432,11 @@ impl UsersItemMailboxSettingsDateFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -15445,7 +15444,7 @@ impl UsersItemMailboxSettingsDateFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -15489,10 +15488,11 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -15500,7 +15500,7 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -15596,10 +15596,11 @@ impl UsersItemMailboxSettingsTimeFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -15607,7 +15608,7 @@ impl UsersItemMailboxSettingsTimeFormat {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -15649,10 +15650,11 @@ impl UsersItemMailboxSettingsTimeZone {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Value,
+        super::super::MailboxSettings,
         (),
         graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
@@ -15660,7 +15662,7 @@ impl UsersItemMailboxSettingsTimeZone {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::any,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
             .with_permissions(
@@ -18322,7 +18324,7 @@ impl UsersItemDriveItemsItem {
     }
     /// Copy a DriveItem
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/copy`
+    /// `POST /users/{userId}/drive/items/{itemId}/copy` → `202`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -18343,6 +18345,7 @@ impl UsersItemDriveItemsItem {
                 self.0.clone().literal("copy"),
                 graph_rt::decode::empty,
             )
+            .documented_status(202u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -18370,7 +18373,7 @@ impl UsersItemDriveItemsItem {
     }
     /// Upload large files with an upload session
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/createUploadSession`
+    /// `POST /users/{userId}/drive/items/{itemId}/createUploadSession` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -18378,11 +18381,12 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
     ) -> graph_rt::Request<
-        (),
+        super::super::UploadSession,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -18390,9 +18394,10 @@ impl UsersItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("createUploadSession"),
-                graph_rt::decode::empty,
+                graph_rt::decode::json,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -18416,7 +18421,7 @@ impl UsersItemDriveItemsItem {
     }
     /// Follow drive item
     ///
-    /// `POST /users/{user-id}/drive/items/{item-id}/follow`
+    /// `POST /users/{user-id}/drive/items/{item-id}/follow` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -18437,6 +18442,7 @@ impl UsersItemDriveItemsItem {
                 self.0.clone().literal("follow"),
                 graph_rt::decode::json,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -18464,7 +18470,7 @@ impl UsersItemDriveItemsItem {
     }
     /// Send a sharing invitation
     ///
-    /// `POST /users/{userId}/drive/items/{itemId}/invite`
+    /// `POST /users/{userId}/drive/items/{itemId}/invite` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -18472,21 +18478,23 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn invite(
         &self,
         body: &super::super::ItemsInviteBody,
     ) -> graph_rt::Request<
-        (),
-        (),
+        graph_rt::Page<super::super::Permission>,
+        super::super::Permission,
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("invite"),
-                graph_rt::decode::empty,
+                graph_rt::decode::page,
             )
             .json_body(body)
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -18636,7 +18644,7 @@ impl UsersItemDriveItemsItemChildren {
     }
     /// List children of a driveItem
     ///
-    /// `GET /users/{user-id}/drive/items/{item-id}/children`
+    /// `GET /users/{user-id}/drive/items/{item-id}/children` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -18658,6 +18666,7 @@ impl UsersItemDriveItemsItemChildren {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -18755,7 +18764,7 @@ impl UsersItemDriveItemsItemContent {
     }
     /// Download the contents of a DriveItem
     ///
-    /// `GET /users/{userId}/drive/items/{item-id}/content`
+    /// `GET /users/{userId}/drive/items/{item-id}/content` → `206`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -18776,6 +18785,7 @@ impl UsersItemDriveItemsItemContent {
                 self.0.clone(),
                 graph_rt::decode::bytes,
             )
+            .documented_status(206u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -18812,7 +18822,7 @@ impl UsersItemDriveItemsItemContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /users/{user-id}/drive/items/{item-id}/content`
+    /// `PUT /users/{user-id}/drive/items/{item-id}/content` → `201`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -18836,6 +18846,7 @@ impl UsersItemDriveItemsItemContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -19462,7 +19473,7 @@ impl UsersItemDriveItemsItemByPathContent {
     }
     /// Upload or replace the contents of a DriveItem
     ///
-    /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content`
+    /// `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content` → `201`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.ReadWrite`, `Files.ReadWrite.All`, `Sites.ReadWrite.All`
@@ -19486,6 +19497,7 @@ impl UsersItemDriveItemsItemByPathContent {
                 graph_rt::decode::json,
             )
             .bytes_body("application/octet-stream", body.to_vec())
+            .documented_status(201u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -19523,7 +19535,7 @@ impl UsersItemDriveRoot {
     }
     /// Search for a DriveItems within a drive
     ///
-    /// `GET /users/{user-id}/drive/root/search(q='{search-text}')`
+    /// `GET /users/{user-id}/drive/root/search(q='{search-text}')` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -19531,20 +19543,22 @@ impl UsersItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
     ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
+        graph_rt::Page<super::super::DriveItem>,
+        super::super::DriveItem,
         graph_rt::Options<true, true, false, true, true, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone().call("search", &[("q", graph_rt::Arg::Str(q))]),
-                graph_rt::decode::any,
+                graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -19668,7 +19682,7 @@ impl UsersItemFollowedSites {
     }
     /// List followed sites
     ///
-    /// `GET /users/{user-id}/followedSites`
+    /// `GET /users/{user-id}/followedSites` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Sites.Read.All`, `Sites.ReadWrite.All`
@@ -19689,6 +19703,7 @@ impl UsersItemFollowedSites {
                 self.0.clone(),
                 graph_rt::decode::page,
             )
+            .documented_status(200u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -19865,7 +19880,7 @@ impl UsersItemDriveRootDelta {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::DriveItem,
+        graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
         graph_rt::Options<true, true, false, false, true, false, false, false>,
     > {
@@ -19873,7 +19888,7 @@ impl UsersItemDriveRootDelta {
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::json,
+                graph_rt::decode::page,
             )
             .documented_status(200u16)
             .with_permissions(

@@ -156,7 +156,9 @@ fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool, bool) {
         hint.is_some_and(|h| op.request_type.as_deref().or(op.response_type.as_deref()) != Some(h));
     (
         op.query.is_some(),
-        !op.disagreements.is_empty(),
+        op.disagreements
+            .iter()
+            .any(|d| d.kind != "page names no type"),
         other_type,
         untyped,
         is_intune(&op.source.file),
