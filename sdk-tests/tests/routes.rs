@@ -46,7 +46,11 @@ fn a_drive_is_read_as_a_drive_not_as_the_error_example() {
     let targets: Vec<String> = server.received().into_iter().map(|r| r.target).collect();
     assert_eq!(
         targets,
-        ["/v1.0/me/drive", "/v1.0/users/u1/drive", "/v1.0/sites/s1/drive"]
+        [
+            "/v1.0/me/drive",
+            "/v1.0/users/u1/drive",
+            "/v1.0/sites/s1/drive"
+        ]
     );
 }
 
@@ -59,7 +63,9 @@ fn creating_a_draft_message_returns_the_message_with_its_id() {
     })
     .unwrap();
     let mut message = graph_sdk::v1_0::Message::default();
-    message.subject.set("Did you see last night's game?".to_owned());
+    message
+        .subject
+        .set("Did you see last night's game?".to_owned());
     let request = root().me().messages().create(&message.into());
     let created = runtime().block_on(client(&server).send(request)).unwrap();
     let AnyMessage::Message(created) = created else {
@@ -117,8 +123,8 @@ fn a_user_update_answered_204_is_no_representation_not_a_decode_error() {
     assert!(updated.is_none());
     assert_eq!(sent_json(&server), json!({"displayName": "Megan"}));
     // And when Graph does answer with the user, it is read.
-    let server = Server::start(|_| Reply::json(200, &json!({"id": "u1", "displayName": "Megan"})))
-        .unwrap();
+    let server =
+        Server::start(|_| Reply::json(200, &json!({"id": "u1", "displayName": "Megan"}))).unwrap();
     let request = root().users().item("u1").update(&user.into());
     let updated = runtime().block_on(client(&server).send(request)).unwrap();
     assert!(updated.is_some());
@@ -197,24 +203,36 @@ fn a_page_of_mobile_apps_reads_each_subtype_as_its_own_variant_and_a_create_take
         graph_rt::Page<graph_sdk::v1_0::AnyManagedDeviceMobileAppConfiguration>,
         _,
         _,
-    > = || root().device_app_management().mobile_app_configurations().list();
+    > = || {
+        root()
+            .device_app_management()
+            .mobile_app_configurations()
+            .list()
+    };
     let _: fn() -> graph_rt::Request<
         graph_rt::Page<graph_sdk::v1_0::AnyManagedAppRegistration>,
         _,
         _,
-    > = || root().device_app_management().managed_app_registrations().list();
+    > = || {
+        root()
+            .device_app_management()
+            .managed_app_registrations()
+            .list()
+    };
 
     // One create for every subtype; the body carries the subtype's `@odata.type`.
     let mut web = graph_sdk::v1_0::WebApp::default();
     web.display_name.set("Portal".to_owned());
     web.app_url.set("https://portal".to_owned());
     let created = runtime()
-        .block_on(c.send(
-            root()
-                .device_app_management()
-                .mobile_apps()
-                .create(&web.into()),
-        ))
+        .block_on(
+            c.send(
+                root()
+                    .device_app_management()
+                    .mobile_apps()
+                    .create(&web.into()),
+            ),
+        )
         .unwrap();
     assert!(matches!(created, AnyMobileApp::WebApp(_)));
     let sent: Value = serde_json::from_slice(&server.received()[1].body).unwrap();
@@ -253,7 +271,10 @@ fn content_is_bytes_both_ways() {
     let reply = file.clone();
     let server = Server::start(move |r| {
         if r.method == "PUT" {
-            Reply::json(201, &json!({"id": "i1", "name": "report.pdf", "size": r.body.len()}))
+            Reply::json(
+                201,
+                &json!({"id": "i1", "name": "report.pdf", "size": r.body.len()}),
+            )
         } else {
             Reply {
                 status: 200,
@@ -280,10 +301,7 @@ fn content_is_bytes_both_ways() {
     assert_eq!(put.method, "PUT");
     assert_eq!(put.target, "/v1.0/me/drive/items/i1/content");
     assert_eq!(put.body, file);
-    assert_eq!(
-        put.header("content-type"),
-        Some("application/octet-stream")
-    );
+    assert_eq!(put.header("content-type"), Some("application/octet-stream"));
 }
 
 #[test]
@@ -299,9 +317,7 @@ fn delta_reads_pages_of_the_collection_items_with_a_delta_link() {
     })
     .unwrap();
     let c = client(&server);
-    let groups = runtime()
-        .block_on(c.send(root().groups().delta()))
-        .unwrap();
+    let groups = runtime().block_on(c.send(root().groups().delta())).unwrap();
     assert_eq!(groups.value.len(), 1);
     assert!(groups.delta_link.is_some());
     let items = runtime()
@@ -315,10 +331,7 @@ fn delta_reads_pages_of_the_collection_items_with_a_delta_link() {
 fn archiving_a_team_answers_202_without_a_body() {
     let server = Server::start(|_| Reply {
         status: 202,
-        headers: vec![(
-            "Location".into(),
-            "/teams('t1')/operations('op1')".into(),
-        )],
+        headers: vec![("Location".into(), "/teams('t1')/operations('op1')".into())],
         body: Vec::new(),
     })
     .unwrap();
@@ -357,14 +370,16 @@ fn a_file_attachment_in_a_message_carries_its_odata_type() {
     // A file attachment posted on its own to a message's attachments, too.
     let server = Server::start(|_| Reply::json(201, &json!({"id": "a1"}))).unwrap();
     runtime()
-        .block_on(client(&server).send(
-            root()
-                .me()
-                .messages()
-                .item("m1")
-                .attachments()
-                .create(&file.into()),
-        ))
+        .block_on(
+            client(&server).send(
+                root()
+                    .me()
+                    .messages()
+                    .item("m1")
+                    .attachments()
+                    .create(&file.into()),
+            ),
+        )
         .unwrap();
     assert_eq!(
         sent_json(&server)["@odata.type"],

@@ -32,16 +32,13 @@ pub fn resolve_operations(
         let mut cache: Option<(*const RawMethodPage, Shared)> = None;
         // The success examples of the whole page: an example is attached to one request line,
         // but it shows what every line of the page answers.
-        let page_success = example_success(
-            page.operations.iter().flat_map(|o| &o.examples),
-            |t| {
-                if t.starts_with("Edm.") {
-                    Some(t.to_string())
-                } else {
-                    symbols.lookup(t, ns)
-                }
-            },
-        );
+        let page_success = example_success(page.operations.iter().flat_map(|o| &o.examples), |t| {
+            if t.starts_with("Edm.") {
+                Some(t.to_string())
+            } else {
+                symbols.lookup(t, ns)
+            }
+        });
         for op in &page.operations {
             let key = Arc::as_ptr(&op.page);
             if cache.as_ref().is_none_or(|(k, _)| *k != key) {

@@ -356,8 +356,12 @@ struct Verdict {
     source: Option<Source>,
 }
 
+fn is_delta(op: &Operation) -> bool {
+    matches!(op.segments.last(), Some(Segment::Call { name, .. } | Segment::Literal { name }) if name.eq_ignore_ascii_case("delta"))
+}
+
 fn verdict(op: &Operation, at: &At) -> Option<Verdict> {
-    let is_delta = matches!(op.segments.last(), Some(Segment::Call { name, .. } | Segment::Literal { name }) if name.eq_ignore_ascii_case("delta"));
+    let is_delta = is_delta(op);
     match at {
         At::Type {
             ty,
@@ -416,6 +420,7 @@ fn kind_of(
         None => "page names no type",
         Some((p, c)) if p == &walk.0 && *c == walk.1 => "agrees",
         Some(_) if walk.0 == "Edm.Stream" => "bytes",
+        Some((p, false)) if p == &walk.0 && walk.1 && is_delta(op) => "delta",
         Some((p, _)) if p == &walk.0 => "collection",
         Some((p, _)) if index.is_a(p, &walk.0) => "derived type",
         Some((p, _)) if index.is_a(&walk.0, p) => "base type",
@@ -428,7 +433,8 @@ fn kind_of(
 }
 
 /// The kinds of disagreement a documented rule explains: the page names no type (the walk
-/// fills it in); a type derived from the walk's (the walk's `Any…` enum reads it); a base of the
+/// fills it in); `delta` (the page names the item type, the function answers pages of it); a
+/// type derived from the walk's (the walk's `Any…` enum reads it); a base of the
 /// walk's (the walk, through a cast or a property of the subtype, is more specific); bytes
 /// (`$value` and `Edm.Stream` properties are the content, the page names its owner); a query
 /// variant (`GET /me?$expand=manager`: the page names what the query expands or filters by,
@@ -443,6 +449,7 @@ pub const RULES: &[&str] = &[
     "query variant",
     "extension page",
     "list page",
+    "delta",
 ];
 
 /// Walk every operation, record where its page disagrees with the walk, then merge the pages of
@@ -627,6 +634,272 @@ fn merge_pages(api: &mut Api) {
             if statuses.len() > 1 {
                 op.status = status;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ir::{TypeDef, TypeKind};
+    use std::sync::Arc;
+
+    fn src(file: &str) -> Source {
+        Source {
+            file: file.into(),
+            line: 1,
+        }
+    }
+
+    fn ty(name: &str, base: Option<&str>, props: &[(&str, &str, bool)]) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            namespace: "microsoft.graph".into(),
+            kind: TypeKind::Entity,
+            base: base.map(|b| format!("microsoft.graph.{b}")),
+            key: Some("id".into()),
+            open: false,
+            r#abstract: false,
+            media_entity: false,
+            description: String::new(),
+            properties: props
+                .iter()
+                .map(|(n, t, c)| Property {
+                    name: (*n).into(),
+                    r#type: (*t).into(),
+                    collection: *c,
+                    navigation: true,
+                    description: String::new(),
+                    read_only: false,
+                    deprecated: false,
+                    possible_values: Vec::new(),
+                    inherited_from: None,
+                    from_json: false,
+                    source: src(&format!("resources/{name}.md")),
+                })
+                .collect(),
+            sources: vec![src(&format!("resources/{name}.md"))],
+        }
+    }
+
+    fn op(
+        method: HttpMethod,
+        kind: OperationKind,
+        path: &str,
+        response: Option<(&str, bool)>,
+        status: Option<u16>,
+        file: &str,
+    ) -> Operation {
+        let (path, _, segments, _) = crate::model::http_path::parse_path(path);
+        Operation {
+            method,
+            path,
+            segments,
+            query: None,
+            kind,
+            title: "t".into(),
+            description: "".into(),
+            request_type: None,
+            request_collection: false,
+            parameters: Vec::new().into(),
+            response_type: response.map(|(t, _)| t.to_string()),
+            response_collection: response.is_some_and(|(_, c)| c),
+            status,
+            headers: Vec::new().into(),
+            query_options: Vec::new().into(),
+            permissions: Arc::from(Vec::new()),
+            examples: Vec::new(),
+            source: src(file),
+            walk: None,
+            disagreements: Vec::new(),
+        }
+    }
+
+    fn api(operations: Vec<Operation>) -> Api {
+        Api {
+            types: vec![
+                ty("entity", None, &[("id", "Edm.String", false)]),
+                ty(
+                    "user",
+                    Some("entity"),
+                    &[
+                        ("drive", "microsoft.graph.drive", false),
+                        ("messages", "microsoft.graph.message", true),
+                    ],
+                ),
+                ty(
+                    "drive",
+                    Some("entity"),
+                    &[
+                        ("root", "microsoft.graph.driveItem", false),
+                        ("items", "microsoft.graph.driveItem", true),
+                    ],
+                ),
+                ty(
+                    "driveItem",
+                    Some("entity"),
+                    &[("content", "Edm.Stream", false)],
+                ),
+                ty("message", Some("entity"), &[]),
+                ty("eventMessage", Some("message"), &[]),
+            ],
+            enums: Vec::new(),
+            operations,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn find<'a>(api: &'a Api, method: HttpMethod, path: &str, file: &str) -> &'a Operation {
+        api.operations
+            .iter()
+            .find(|o| o.method == method && o.path == path && o.source.file == file)
+            .unwrap_or_else(|| panic!("{path}"))
+    }
+
+    #[test]
+    fn the_walk_types_what_the_page_does_not_and_overrules_a_subtype_page() {
+        use HttpMethod::*;
+        use OperationKind as K;
+        let mut api = api(vec![
+            op(
+                Get,
+                K::List,
+                "/users",
+                Some(("microsoft.graph.user", true)),
+                Some(200),
+                "api/user-list.md",
+            ),
+            // The error example's page: no type, no success status.
+            op(Get, K::Get, "/me/drive", None, None, "api/drive-get.md"),
+            op(
+                Get,
+                K::Get,
+                "/me/messages/{id}",
+                Some(("microsoft.graph.eventMessage", false)),
+                Some(200),
+                "api/eventmessage-get.md",
+            ),
+            op(
+                Get,
+                K::Function,
+                "/me/drive/root/delta",
+                Some(("microsoft.graph.driveItem", false)),
+                Some(200),
+                "api/driveitem-delta.md",
+            ),
+            op(
+                Get,
+                K::Get,
+                "/me/drive/items/{id}/content",
+                None,
+                Some(302),
+                "api/driveitem-get-content.md",
+            ),
+            op(
+                Put,
+                K::Update,
+                "/me/drive/items/{id}/content",
+                Some(("microsoft.graph.driveItem", false)),
+                Some(201),
+                "api/driveitem-put-content.md",
+            ),
+        ]);
+        let mut diags = Diagnostics::default();
+        type_routes(&mut api, &mut diags);
+        let drive = find(&api, Get, "/me/drive", "api/drive-get.md");
+        assert_eq!(
+            drive.response_type.as_deref(),
+            Some("microsoft.graph.drive")
+        );
+        assert!(!drive.response_collection);
+        assert_eq!(drive.disagreements[0].kind, "page names no type");
+
+        let message = find(&api, Get, "/me/messages/{id}", "api/eventmessage-get.md");
+        assert_eq!(
+            message.response_type.as_deref(),
+            Some("microsoft.graph.message")
+        );
+        assert_eq!(message.disagreements[0].kind, "derived type");
+        assert_eq!(
+            message.disagreements[0].page.as_deref(),
+            Some("microsoft.graph.eventMessage")
+        );
+        let diags = diags.into_vec();
+        let d = diags
+            .iter()
+            .find(|d| d.code == Code::RouteType && d.file == "api/eventmessage-get.md")
+            .expect("a GD035 at the page");
+        assert!(d.message.contains("resources/user.md:1"), "{}", d.message);
+
+        let delta = find(&api, Get, "/me/drive/root/delta", "api/driveitem-delta.md");
+        assert_eq!(
+            delta.response_type.as_deref(),
+            Some("microsoft.graph.driveItem")
+        );
+        assert!(delta.response_collection, "delta answers pages");
+        assert_eq!(delta.disagreements[0].kind, "delta");
+
+        let content = find(
+            &api,
+            Get,
+            "/me/drive/items/{id}/content",
+            "api/driveitem-get-content.md",
+        );
+        assert_eq!(content.response_type.as_deref(), Some("Edm.Stream"));
+        let put = find(
+            &api,
+            Put,
+            "/me/drive/items/{id}/content",
+            "api/driveitem-put-content.md",
+        );
+        assert_eq!(put.request_type.as_deref(), Some("Edm.Stream"));
+        assert_eq!(
+            put.response_type.as_deref(),
+            Some("microsoft.graph.driveItem")
+        );
+    }
+
+    #[test]
+    fn pages_of_one_path_merge_the_status_that_carries_a_body() {
+        use HttpMethod::*;
+        use OperationKind as K;
+        let mut api = api(vec![
+            op(
+                Get,
+                K::List,
+                "/users",
+                Some(("microsoft.graph.user", true)),
+                Some(200),
+                "api/user-list.md",
+            ),
+            op(
+                Patch,
+                K::Update,
+                "/users/{id}",
+                None,
+                Some(204),
+                "api/user-update.md",
+            ),
+            op(
+                Patch,
+                K::Update,
+                "/users/{userId}",
+                Some(("microsoft.graph.user", false)),
+                Some(200),
+                "api/intune-user-update.md",
+            ),
+        ]);
+        let mut diags = Diagnostics::default();
+        type_routes(&mut api, &mut diags);
+        for file in ["api/user-update.md", "api/intune-user-update.md"] {
+            let o = api
+                .operations
+                .iter()
+                .find(|o| o.source.file == file)
+                .expect("op");
+            assert_eq!(o.status, Some(200), "{file}");
+            assert_eq!(o.request_type.as_deref(), Some("microsoft.graph.user"));
+            assert_eq!(o.response_type.as_deref(), Some("microsoft.graph.user"));
         }
     }
 }
