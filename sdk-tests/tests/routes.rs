@@ -321,7 +321,7 @@ fn delta_reads_pages_of_the_collection_items_with_a_delta_link() {
     assert_eq!(groups.value.len(), 1);
     assert!(groups.delta_link.is_some());
     let items = runtime()
-        .block_on(c.send(root().me().drive().root().delta()))
+        .block_on(c.send(root().me().drive().root().delta().get()))
         .unwrap();
     assert_eq!(items.value.len(), 2);
     assert!(items.delta_link.is_some());
@@ -335,7 +335,7 @@ fn archiving_a_team_answers_202_without_a_body() {
         body: Vec::new(),
     })
     .unwrap();
-    let request = root().teams().item("t1").archive(&Default::default());
+    let request = root().teams().item("t1").archive();
     assert_eq!(request.expected_status(), Some(202));
     runtime().block_on(client(&server).send(request)).unwrap();
     assert_eq!(server.received()[0].target, "/v1.0/teams/t1/archive");
